@@ -1,0 +1,83 @@
+//! Command-line interface.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// opsdeck: one keyboard-driven screen for the runbooks' checks and fixes.
+#[derive(Debug, Parser)]
+#[command(name = "opsdeck", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub run: RunArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Options of the dashboard itself.
+#[derive(Debug, Args, Clone)]
+pub struct RunArgs {
+    /// Run on the built-in simulated estate (no AWS account needed).
+    #[arg(long)]
+    pub demo: bool,
+    /// Seed of the demo simulation: the same seed replays the same estate.
+    #[arg(long, default_value_t = 1, requires = "demo")]
+    pub seed: u64,
+    /// How many times faster than real time the demo runs (0.1 to 3600).
+    #[arg(long, default_value_t = 1.0, requires = "demo", value_parser = parse_speed)]
+    pub speed: f64,
+    /// Config file (else $OPSDECK_CONFIG, else the platform config dir's config.toml).
+    #[arg(long, value_name = "FILE", global = true)]
+    pub config: Option<PathBuf>,
+    /// Environment from the config file's [environments.NAME].
+    #[arg(long = "env", value_name = "NAME", global = true)]
+    pub environment: Option<String>,
+    /// Theme name (default, light, high-contrast, or a file in the user's themes dir).
+    #[arg(long, value_name = "NAME")]
+    pub theme: Option<String>,
+    /// Keymap name (default, vim, or a file in the user's keymaps dir).
+    #[arg(long, value_name = "NAME")]
+    pub keymap: Option<String>,
+    /// Refuse every change; wins over the config's settings.
+    #[arg(long)]
+    pub read_only: bool,
+    /// Log file (default: opsdeck.log in the platform state dir).
+    #[arg(long, value_name = "FILE")]
+    pub log_file: Option<PathBuf>,
+    /// Log level: error, warn, info, debug or trace.
+    #[arg(long, value_name = "LEVEL", default_value = "info", value_parser = ["error", "warn", "info", "debug", "trace"])]
+    pub log_level: String,
+    /// Quit as soon as a frame with data in every pane has been drawn (for benchmarks).
+    #[arg(long, hide = true)]
+    pub exit_after_first_full_frame: bool,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Work with the config file.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+}
+
+/// `opsdeck config ...`
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Validate a config file and print what it resolves to.
+    Check {
+        /// The file to check (else the one opsdeck would use).
+        file: Option<PathBuf>,
+    },
+}
+
+fn parse_speed(text: &str) -> Result<f64, String> {
+    let speed: f64 = text
+        .parse()
+        .map_err(|_| format!("\"{text}\" is not a number"))?;
+    if !(0.1..=3600.0).contains(&speed) {
+        return Err(format!("{speed} is out of range; expected 0.1 to 3600"));
+    }
+    Ok(speed)
+}

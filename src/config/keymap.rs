@@ -1,0 +1,377 @@
+//! Keymaps: sections per mode mapping action names to keys, with a description per binding.
+//! Shipped presets are embedded; a file may name a `parent` and override single bindings.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::error::ConfigError;
+use super::keys::KeyChord;
+use super::named_file::NamedFile;
+use crate::msg::Action;
+
+/// The keymap sections; each holds a fixed set of actions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Section {
+    Global,
+    Pane,
+    Filter,
+    Help,
+}
+
+impl Section {
+    /// Every section, in file order.
+    pub const ALL: [Section; 4] = [Self::Global, Self::Pane, Self::Filter, Self::Help];
+
+    /// The `[section]` name in keymap files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Global => "global",
+            Self::Pane => "pane",
+            Self::Filter => "filter",
+            Self::Help => "help",
+        }
+    }
+
+    /// The actions this section may bind.
+    pub fn actions(self) -> &'static [Action] {
+        use Action as A;
+        match self {
+            Self::Global => &[
+                A::Quit,
+                A::ToggleHelp,
+                A::FocusNext,
+                A::FocusPrevious,
+                A::FocusAutoScaling,
+                A::FocusTargets,
+                A::FocusMetrics,
+                A::FocusAlarms,
+                A::FocusLogs,
+                A::FocusEcs,
+                A::FocusPostgres,
+                A::ToggleZoom,
+                A::TogglePause,
+                A::RefreshNow,
+                A::IntervalLonger,
+                A::IntervalShorter,
+                A::StartFilter,
+            ],
+            Self::Pane => &[
+                A::SelectUp,
+                A::SelectDown,
+                A::PageUp,
+                A::PageDown,
+                A::SelectFirst,
+                A::SelectLast,
+                A::SortNextColumn,
+                A::SortReverse,
+                A::ClearFilter,
+            ],
+            Self::Filter => &[A::FilterApply, A::FilterCancel, A::FilterDeleteChar],
+            Self::Help => &[A::CloseHelp, A::HelpScrollUp, A::HelpScrollDown],
+        }
+    }
+
+    /// Sections whose keys are live at the same time: a key may be bound once across them.
+    fn layer(self) -> u8 {
+        match self {
+            Self::Global | Self::Pane => 0,
+            Self::Filter => 1,
+            Self::Help => 2,
+        }
+    }
+}
+
+/// Which keys are live: the normal screen, typing a filter, or reading help.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InputMode {
+    Normal,
+    Filter,
+    Help,
+}
+
+/// One action with its keys and help text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Binding {
+    pub action: Action,
+    pub keys: Vec<KeyChord>,
+    pub description: String,
+}
+
+/// A resolved keymap.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Keymap {
+    pub name: String,
+    sections: BTreeMap<Section, Vec<Binding>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KeymapFile {
+    parent: Option<Spanned<String>>,
+    global: Option<BTreeMap<String, Spanned<BindingSpec>>>,
+    pane: Option<BTreeMap<String, Spanned<BindingSpec>>>,
+    filter: Option<BTreeMap<String, Spanned<BindingSpec>>>,
+    help: Option<BTreeMap<String, Spanned<BindingSpec>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BindingSpec {
+    keys: Vec<Spanned<String>>,
+    description: Option<String>,
+}
+
+/// Where a key was bound, to name it in a conflict.
+#[derive(Debug, Clone)]
+struct Origin<'a> {
+    file: &'a NamedFile,
+    span: Option<std::ops::Range<usize>>,
+}
+
+impl Keymap {
+    /// Loads `file` over its parent chain (`lookup` finds parents by name); the built-in
+    /// `default` is the root of every chain.
+    pub fn load(
+        file: &NamedFile,
+        lookup: &dyn Fn(&str) -> Result<NamedFile, String>,
+    ) -> Result<Self, ConfigError> {
+        let mut chain = vec![file.clone()];
+        let mut current = parse(file)?;
+        while let Some(parent) = parent_name(&current, &chain) {
+            let parent_file = lookup(parent.get_ref()).map_err(|message| {
+                let last = chain.last().unwrap_or(file);
+                ConfigError::at(&last.label, &last.text, Some(parent.span()), message)
+            })?;
+            if chain.iter().any(|seen| seen.label == parent_file.label) {
+                let last = chain.last().unwrap_or(file);
+                return Err(ConfigError::at(
+                    &last.label,
+                    &last.text,
+                    Some(parent.span()),
+                    format!("keymap parent \"{}\" makes a cycle", parent.get_ref()),
+                ));
+            }
+            current = parse(&parent_file)?;
+            chain.push(parent_file);
+        }
+        let mut keymap = Self {
+            name: file.name.clone(),
+            sections: BTreeMap::new(),
+        };
+        let mut origins: BTreeMap<(Section, Action), Origin<'_>> = BTreeMap::new();
+        for named in chain.iter().rev() {
+            let parsed = parse(named)?;
+            keymap.overlay(named, &parsed, &mut origins)?;
+        }
+        keymap.check_conflicts(&origins)?;
+        Ok(keymap)
+    }
+
+    fn overlay<'a>(
+        &mut self,
+        named: &'a NamedFile,
+        parsed: &KeymapFile,
+        origins: &mut BTreeMap<(Section, Action), Origin<'a>>,
+    ) -> Result<(), ConfigError> {
+        for section in Section::ALL {
+            let Some(entries) = section_entries(parsed, section) else {
+                continue;
+            };
+            for (name, spec) in entries {
+                let action = resolve_action(named, section, name, spec)?;
+                let keys = spec
+                    .get_ref()
+                    .keys
+                    .iter()
+                    .map(|key| {
+                        KeyChord::parse(key.get_ref()).map_err(|message| {
+                            ConfigError::at(&named.label, &named.text, Some(key.span()), message)
+                        })
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                let description = spec
+                    .get_ref()
+                    .description
+                    .clone()
+                    .unwrap_or_else(|| action.description().to_owned());
+                let bindings = self.sections.entry(section).or_default();
+                bindings.retain(|binding| binding.action != action);
+                bindings.push(Binding {
+                    action,
+                    keys,
+                    description,
+                });
+                origins.insert(
+                    (section, action),
+                    Origin {
+                        file: named,
+                        span: Some(spec.span()),
+                    },
+                );
+            }
+        }
+        for bindings in self.sections.values_mut() {
+            bindings.sort_by_key(|binding| {
+                ACTION_ORDER
+                    .iter()
+                    .position(|action| *action == binding.action)
+            });
+        }
+        Ok(())
+    }
+
+    fn check_conflicts(
+        &self,
+        origins: &BTreeMap<(Section, Action), Origin<'_>>,
+    ) -> Result<(), ConfigError> {
+        let mut seen: BTreeMap<(u8, String), (Section, Action)> = BTreeMap::new();
+        for (section, bindings) in &self.sections {
+            for binding in bindings {
+                for key in &binding.keys {
+                    let slot = (section.layer(), key.to_string());
+                    if let Some((first_section, first_action)) = seen.get(&slot) {
+                        let origin = origins.get(&(*section, binding.action));
+                        let message = format!(
+                            "key \"{key}\" is bound twice: to {} in [{}] and to {} in [{}]",
+                            first_action.name(),
+                            first_section.name(),
+                            binding.action.name(),
+                            section.name()
+                        );
+                        return Err(match origin {
+                            Some(origin) => ConfigError::at(
+                                &origin.file.label,
+                                &origin.file.text,
+                                origin.span.clone(),
+                                message,
+                            ),
+                            None => ConfigError::file(Path::new(&self.name), message),
+                        });
+                    }
+                    seen.insert(slot, (*section, binding.action));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The action `chord` triggers in `mode`, if any.
+    pub fn action_for(&self, mode: InputMode, chord: KeyChord) -> Option<Action> {
+        let sections: &[Section] = match mode {
+            InputMode::Normal => &[Section::Pane, Section::Global],
+            InputMode::Filter => &[Section::Filter],
+            InputMode::Help => &[Section::Help],
+        };
+        sections
+            .iter()
+            .filter_map(|section| self.sections.get(section))
+            .flatten()
+            .find(|binding| binding.keys.contains(&chord))
+            .map(|binding| binding.action)
+    }
+
+    /// The bindings of `section`, in a stable order (for the help screen).
+    pub fn bindings(&self, section: Section) -> &[Binding] {
+        self.sections.get(&section).map_or(&[], Vec::as_slice)
+    }
+
+    /// The keys bound to `action`, in any section.
+    pub fn keys_for(&self, action: Action) -> &[KeyChord] {
+        self.sections
+            .values()
+            .flatten()
+            .find(|binding| binding.action == action)
+            .map_or(&[], |binding| binding.keys.as_slice())
+    }
+}
+
+/// Help lists actions in this order within a section.
+const ACTION_ORDER: [Action; 32] = {
+    use Action as A;
+    [
+        A::Quit,
+        A::ToggleHelp,
+        A::FocusNext,
+        A::FocusPrevious,
+        A::FocusAutoScaling,
+        A::FocusTargets,
+        A::FocusMetrics,
+        A::FocusAlarms,
+        A::FocusLogs,
+        A::FocusEcs,
+        A::FocusPostgres,
+        A::ToggleZoom,
+        A::TogglePause,
+        A::RefreshNow,
+        A::IntervalLonger,
+        A::IntervalShorter,
+        A::StartFilter,
+        A::SelectUp,
+        A::SelectDown,
+        A::PageUp,
+        A::PageDown,
+        A::SelectFirst,
+        A::SelectLast,
+        A::SortNextColumn,
+        A::SortReverse,
+        A::ClearFilter,
+        A::FilterApply,
+        A::FilterCancel,
+        A::FilterDeleteChar,
+        A::CloseHelp,
+        A::HelpScrollUp,
+        A::HelpScrollDown,
+    ]
+};
+
+fn parse(file: &NamedFile) -> Result<KeymapFile, ConfigError> {
+    toml::from_str(&file.text)
+        .map_err(|error| ConfigError::from_toml(&file.label, &file.text, &error))
+}
+
+/// The parent to load next: the file's own, else `default` unless we are at the root.
+fn parent_name(parsed: &KeymapFile, chain: &[NamedFile]) -> Option<Spanned<String>> {
+    if let Some(parent) = &parsed.parent {
+        return Some(parent.clone());
+    }
+    let at_root = chain.last().is_some_and(|file| file.is_builtin_default());
+    (!at_root).then(|| Spanned::new(0..0, "default".to_owned()))
+}
+
+fn section_entries(
+    parsed: &KeymapFile,
+    section: Section,
+) -> Option<&BTreeMap<String, Spanned<BindingSpec>>> {
+    match section {
+        Section::Global => parsed.global.as_ref(),
+        Section::Pane => parsed.pane.as_ref(),
+        Section::Filter => parsed.filter.as_ref(),
+        Section::Help => parsed.help.as_ref(),
+    }
+}
+
+fn resolve_action(
+    named: &NamedFile,
+    section: Section,
+    name: &str,
+    spec: &Spanned<BindingSpec>,
+) -> Result<Action, ConfigError> {
+    Action::from_name(name)
+        .filter(|action| section.actions().contains(action))
+        .ok_or_else(|| {
+            let expected: Vec<&str> = section.actions().iter().map(|a| a.name()).collect();
+            ConfigError::at(
+                &named.label,
+                &named.text,
+                Some(spec.span()),
+                format!(
+                    "unknown action `{name}` in [{}]; expected one of: {}",
+                    section.name(),
+                    expected.join(", ")
+                ),
+            )
+        })
+}

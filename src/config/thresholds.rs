@@ -1,0 +1,129 @@
+//! Alert thresholds, defaulting to the runbooks' numbers.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::MetricKind;
+
+/// A pair of limits on a quantity where higher is worse: above `warn` warns, above `crit` is
+/// critical.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limit {
+    pub warn: f64,
+    pub crit: f64,
+}
+
+impl Limit {
+    const fn new(warn: f64, crit: f64) -> Self {
+        Self { warn, crit }
+    }
+
+    /// How `value` stands against the limit.
+    pub fn level(&self, value: f64) -> Level {
+        if value > self.crit {
+            Level::Crit
+        } else if value > self.warn {
+            Level::Warn
+        } else {
+            Level::Ok
+        }
+    }
+}
+
+/// Ok, warn or critical: the three colours of a threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level {
+    Ok,
+    Warn,
+    Crit,
+}
+
+/// `[thresholds]` in the config file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Thresholds {
+    /// Runbook: response time p99 < 500 ms; target response time > 1000 ms alerts.
+    pub latency_p99_ms: Limit,
+    /// Runbook: error rate < 0.1 %; 5XX > 5 % is critical.
+    pub error_rate_5xx_percent: Limit,
+    /// Runbook: 4XX > 10 % warns.
+    pub error_rate_4xx_percent: Limit,
+    /// Runbook: CPU > 70 % warns, > 85 % is critical (success criterion < 60 %).
+    pub cpu_percent: Limit,
+    /// Runbook: memory > 90 % is critical.
+    pub memory_percent: Limit,
+    /// Runbook: pool exhaustion at > 800 connections.
+    pub db_connections: Limit,
+    /// Runbook: read/write latency > 100 ms, query latency > 200 ms.
+    pub db_latency_ms: Limit,
+    /// Runbook: evictions should be 0.
+    pub cache_evictions: Limit,
+    /// Runbook: kill queries running longer than 1 h.
+    pub long_query_seconds: u64,
+    /// Runbook: kill connections idle longer than 30 min.
+    pub idle_session_seconds: u64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Self {
+            latency_p99_ms: Limit::new(500.0, 1000.0),
+            error_rate_5xx_percent: Limit::new(0.1, 5.0),
+            error_rate_4xx_percent: Limit::new(10.0, 25.0),
+            cpu_percent: Limit::new(70.0, 85.0),
+            memory_percent: Limit::new(80.0, 90.0),
+            db_connections: Limit::new(700.0, 800.0),
+            db_latency_ms: Limit::new(100.0, 200.0),
+            cache_evictions: Limit::new(0.0, 100.0),
+            long_query_seconds: 3600,
+            idle_session_seconds: 1800,
+        }
+    }
+}
+
+impl Thresholds {
+    /// The limit that applies to a metric, if the runbooks give one.
+    pub fn for_metric(&self, kind: MetricKind) -> Option<Limit> {
+        match kind {
+            MetricKind::ResponseTimeP99 => Some(self.latency_p99_ms),
+            MetricKind::ErrorRate5xx => Some(self.error_rate_5xx_percent),
+            MetricKind::ErrorRate4xx => Some(self.error_rate_4xx_percent),
+            MetricKind::Cpu | MetricKind::DbCpu => Some(self.cpu_percent),
+            MetricKind::Memory => Some(self.memory_percent),
+            MetricKind::DbConnections => Some(self.db_connections),
+            MetricKind::DbReadLatency | MetricKind::DbWriteLatency => Some(self.db_latency_ms),
+            MetricKind::CacheEvictions => Some(self.cache_evictions),
+            MetricKind::ResponseTimeAvg
+            | MetricKind::ResponseTimeMax
+            | MetricKind::RequestCount
+            | MetricKind::Custom => None,
+        }
+    }
+
+    /// Each limit by its config name, for validation messages.
+    pub fn named_limits(&self) -> [(&'static str, Limit); 8] {
+        [
+            ("latency_p99_ms", self.latency_p99_ms),
+            ("error_rate_5xx_percent", self.error_rate_5xx_percent),
+            ("error_rate_4xx_percent", self.error_rate_4xx_percent),
+            ("cpu_percent", self.cpu_percent),
+            ("memory_percent", self.memory_percent),
+            ("db_connections", self.db_connections),
+            ("db_latency_ms", self.db_latency_ms),
+            ("cache_evictions", self.cache_evictions),
+        ]
+    }
+
+    /// The first limit whose warn level is above its crit level, as a message.
+    pub fn inverted_limit(&self) -> Option<String> {
+        self.named_limits()
+            .into_iter()
+            .find(|(_, limit)| limit.warn > limit.crit)
+            .map(|(name, limit)| {
+                format!(
+                    "thresholds.{name}: warn ({}) must not be above crit ({})",
+                    limit.warn, limit.crit
+                )
+            })
+    }
+}

@@ -1,0 +1,18 @@
+//! opsdeck: a full-screen terminal dashboard for on-call engineers running AWS workloads.
+//!
+//! Data flows one way: pollers -> messages -> `state::update` -> `ui::render`.
+
+pub mod app;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod format;
+pub mod logging;
+pub mod model;
+pub mod msg;
+pub mod run;
+pub mod sim;
+pub mod source;
+pub mod state;
+pub mod tui;
+pub mod ui;

@@ -1,0 +1,87 @@
+//! PostgreSQL activity: sessions from `pg_stat_activity` and their totals.
+
+use super::Timestamp;
+
+/// Everything one poll of the database reads.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DatabaseActivity {
+    pub totals: DatabaseTotals,
+    /// Client backends, the dashboard's own excluded.
+    pub sessions: Vec<DbSession>,
+}
+
+/// Connection counts against the server's limit.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DatabaseTotals {
+    pub max_connections: u32,
+    /// (database, count), highest first.
+    pub by_database: Vec<(String, u32)>,
+    /// (state, count), highest first.
+    pub by_state: Vec<(String, u32)>,
+}
+
+impl DatabaseTotals {
+    /// All client connections counted.
+    pub fn total(&self) -> u32 {
+        self.by_database.iter().map(|(_, count)| count).sum()
+    }
+}
+
+/// One backend.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DbSession {
+    pub pid: i32,
+    pub user: String,
+    pub database: String,
+    pub application: String,
+    pub client_addr: String,
+    pub state: SessionState,
+    pub wait_event: Option<String>,
+    pub query: String,
+    pub backend_start: Timestamp,
+    pub xact_start: Option<Timestamp>,
+    pub query_start: Option<Timestamp>,
+    /// When `state` last changed: idle time is measured from here.
+    pub state_change: Option<Timestamp>,
+    pub blocked_by: Vec<i32>,
+}
+
+/// `pg_stat_activity.state`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SessionState {
+    Active,
+    IdleInTransaction,
+    IdleInTransactionAborted,
+    Idle,
+    FastpathFunctionCall,
+    Disabled,
+    Unknown,
+}
+
+impl SessionState {
+    /// Parses PostgreSQL's spelling.
+    pub fn from_pg(value: &str) -> Self {
+        match value {
+            "active" => Self::Active,
+            "idle" => Self::Idle,
+            "idle in transaction" => Self::IdleInTransaction,
+            "idle in transaction (aborted)" => Self::IdleInTransactionAborted,
+            "fastpath function call" => Self::FastpathFunctionCall,
+            "disabled" => Self::Disabled,
+            _ => Self::Unknown,
+        }
+    }
+
+    /// PostgreSQL's spelling, for display.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Idle => "idle",
+            Self::IdleInTransaction => "idle in transaction",
+            Self::IdleInTransactionAborted => "idle in transaction (aborted)",
+            Self::FastpathFunctionCall => "fastpath function call",
+            Self::Disabled => "disabled",
+            Self::Unknown => "unknown",
+        }
+    }
+}

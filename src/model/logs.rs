@@ -1,0 +1,32 @@
+//! CloudWatch Logs: error counts by service and the newest error lines.
+
+use super::Timestamp;
+
+/// Result of the runbook's error query and error tail.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LogErrors {
+    /// Window the counts cover, in minutes.
+    pub window_minutes: u32,
+    /// Sorted by count, highest first.
+    pub counts: Vec<LogErrorCount>,
+    /// Newest first.
+    pub recent: Vec<LogLine>,
+    pub bytes_scanned: u64,
+}
+
+/// `stats count() by @service` row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogErrorCount {
+    pub service: String,
+    pub count: u64,
+}
+
+/// One ERROR line from the tail.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogLine {
+    /// Stable id (event id) so the selection survives refreshes.
+    pub id: String,
+    pub timestamp: Timestamp,
+    pub service: String,
+    pub message: String,
+}

@@ -1,0 +1,20 @@
+//! Domain types: plain values for everything the runbooks look at, free of SDK and UI types.
+
+mod alarms;
+mod asg;
+mod db;
+mod ecs;
+mod logs;
+mod metrics;
+mod targets;
+
+pub use alarms::{Alarm, AlarmState};
+pub use asg::{AutoScalingGroup, Instance, InstanceRefresh, LifecycleState, ScalingActivity};
+pub use db::{DatabaseActivity, DatabaseTotals, DbSession, SessionState};
+pub use ecs::{EcsDeployment, EcsEvent, EcsService};
+pub use logs::{LogErrorCount, LogErrors, LogLine};
+pub use metrics::{MetricKind, MetricSeries, Statistic};
+pub use targets::{TargetGroupHealth, TargetHealth, TargetState};
+
+/// A point in time, always UTC.
+pub type Timestamp = chrono::DateTime<chrono::Utc>;

@@ -1,0 +1,202 @@
+//! What happened (`Msg`), what to do (`Effect`), and the named actions keys are bound to.
+
+use crossterm::event::KeyEvent;
+
+use crate::model::Timestamp;
+use crate::source::{PollControl, SourceData, SourceError, SourceKind};
+
+/// Everything the update function reacts to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Msg {
+    /// A key was pressed (press events only; release and repeat never get here).
+    Key(KeyEvent),
+    /// The terminal changed size.
+    Resize { width: u16, height: u16 },
+    /// The clock moved: carries the time so update never reads a clock.
+    Tick(Timestamp),
+    /// A poller finished one poll.
+    SourceUpdate {
+        source: SourceKind,
+        result: Result<SourceData, SourceError>,
+        at: Timestamp,
+    },
+}
+
+/// Everything update asks the outside world to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Leave the app.
+    Quit,
+    /// Tell the pollers about pause, interval or "refresh now".
+    ControlPolling(PollControl),
+}
+
+/// A named thing a key can do. Keymap files use the snake_case names from [`Action::name`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Action {
+    Quit,
+    ToggleHelp,
+    FocusNext,
+    FocusPrevious,
+    FocusAutoScaling,
+    FocusTargets,
+    FocusMetrics,
+    FocusAlarms,
+    FocusLogs,
+    FocusEcs,
+    FocusPostgres,
+    ToggleZoom,
+    TogglePause,
+    RefreshNow,
+    IntervalLonger,
+    IntervalShorter,
+    StartFilter,
+    ClearFilter,
+    SelectUp,
+    SelectDown,
+    PageUp,
+    PageDown,
+    SelectFirst,
+    SelectLast,
+    SortNextColumn,
+    SortReverse,
+    FilterApply,
+    FilterCancel,
+    FilterDeleteChar,
+    CloseHelp,
+    HelpScrollUp,
+    HelpScrollDown,
+}
+
+/// Each action's name in keymap files and its default help text.
+const ACTION_NAMES: [(Action, &str, &str); 32] = [
+    (Action::Quit, "quit", "Quit opsdeck"),
+    (Action::ToggleHelp, "toggle_help", "Show or hide this help"),
+    (Action::FocusNext, "focus_next", "Focus the next pane"),
+    (
+        Action::FocusPrevious,
+        "focus_previous",
+        "Focus the previous pane",
+    ),
+    (
+        Action::FocusAutoScaling,
+        "focus_auto_scaling",
+        "Focus Auto Scaling",
+    ),
+    (Action::FocusTargets, "focus_targets", "Focus Targets"),
+    (Action::FocusMetrics, "focus_metrics", "Focus Metrics"),
+    (Action::FocusAlarms, "focus_alarms", "Focus Alarms"),
+    (Action::FocusLogs, "focus_logs", "Focus Logs"),
+    (Action::FocusEcs, "focus_ecs", "Focus ECS"),
+    (Action::FocusPostgres, "focus_postgres", "Focus PostgreSQL"),
+    (
+        Action::ToggleZoom,
+        "toggle_zoom",
+        "Zoom the focused pane / back",
+    ),
+    (
+        Action::TogglePause,
+        "toggle_pause",
+        "Pause or resume polling",
+    ),
+    (Action::RefreshNow, "refresh_now", "Refresh every pane now"),
+    (Action::IntervalLonger, "interval_longer", "Poll less often"),
+    (
+        Action::IntervalShorter,
+        "interval_shorter",
+        "Poll more often",
+    ),
+    (
+        Action::StartFilter,
+        "start_filter",
+        "Filter the focused pane's rows",
+    ),
+    (
+        Action::ClearFilter,
+        "clear_filter",
+        "Clear the focused pane's filter",
+    ),
+    (Action::SelectUp, "select_up", "Select the row above"),
+    (Action::SelectDown, "select_down", "Select the row below"),
+    (Action::PageUp, "page_up", "Move the selection a page up"),
+    (
+        Action::PageDown,
+        "page_down",
+        "Move the selection a page down",
+    ),
+    (Action::SelectFirst, "select_first", "Select the first row"),
+    (Action::SelectLast, "select_last", "Select the last row"),
+    (
+        Action::SortNextColumn,
+        "sort_next_column",
+        "Sort by the next column",
+    ),
+    (
+        Action::SortReverse,
+        "sort_reverse",
+        "Reverse the sort order",
+    ),
+    (
+        Action::FilterApply,
+        "filter_apply",
+        "Keep the filter and return to the pane",
+    ),
+    (
+        Action::FilterCancel,
+        "filter_cancel",
+        "Drop the filter being typed",
+    ),
+    (
+        Action::FilterDeleteChar,
+        "filter_delete_char",
+        "Delete the last character",
+    ),
+    (Action::CloseHelp, "close_help", "Close the help"),
+    (Action::HelpScrollUp, "help_scroll_up", "Scroll the help up"),
+    (
+        Action::HelpScrollDown,
+        "help_scroll_down",
+        "Scroll the help down",
+    ),
+];
+
+impl Action {
+    /// The snake_case name used in keymap files.
+    pub fn name(self) -> &'static str {
+        ACTION_NAMES
+            .iter()
+            .find(|(action, _, _)| *action == self)
+            .map_or("unknown", |(_, name, _)| name)
+    }
+
+    /// The default help text.
+    pub fn description(self) -> &'static str {
+        ACTION_NAMES
+            .iter()
+            .find(|(action, _, _)| *action == self)
+            .map_or("", |(_, _, description)| description)
+    }
+
+    /// The action a keymap name stands for.
+    pub fn from_name(name: &str) -> Option<Self> {
+        ACTION_NAMES
+            .iter()
+            .find(|(_, known, _)| *known == name)
+            .map(|(action, _, _)| *action)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for (action, name, _) in ACTION_NAMES {
+            assert_eq!(Action::from_name(name), Some(action));
+            assert_eq!(action.name(), name);
+            assert!(seen.insert(name), "{name} listed twice");
+        }
+    }
+}

@@ -1,0 +1,181 @@
+//! From the command line to a running dashboard or a finished subcommand.
+
+use std::process::ExitCode;
+
+use color_eyre::eyre::Result;
+
+use crate::app::{self, RunOptions};
+use crate::cli::{Cli, Command, ConfigCommand, RunArgs};
+use crate::clock::Clock;
+use crate::config::{self, ConfigError, ConfigOrigin, Overrides, Resolved};
+use crate::sim::Simulator;
+use crate::state::{EnvironmentInfo, State};
+
+/// Exit status for a bad config or bad arguments: the terminal was never entered.
+pub const EXIT_CONFIG: u8 = 2;
+
+/// Runs what the command line asks for.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Some(Command::Config {
+            command: ConfigCommand::Check { file },
+        }) => Ok(config_check(&cli.run, file)),
+        None => dashboard(&cli.run),
+    }
+}
+
+fn overrides_of(args: &RunArgs) -> Overrides {
+    Overrides {
+        config_path: args.config.clone(),
+        environment: args.environment.clone(),
+        theme: args.theme.clone(),
+        keymap: args.keymap.clone(),
+        read_only: args.read_only,
+        demo: args.demo,
+    }
+}
+
+fn report_config_error(error: &ConfigError) -> ExitCode {
+    eprintln!("error: {error}");
+    ExitCode::from(EXIT_CONFIG)
+}
+
+fn config_check(args: &RunArgs, file: Option<std::path::PathBuf>) -> ExitCode {
+    let mut overrides = overrides_of(args);
+    if file.is_some() {
+        overrides.config_path = file;
+    }
+    match config::load(&overrides) {
+        Ok(resolved) => {
+            print!("{}", describe(&resolved));
+            ExitCode::SUCCESS
+        }
+        Err(error) => report_config_error(&error),
+    }
+}
+
+/// What `config check` prints: where the config came from and what it resolved to.
+pub fn describe(resolved: &Resolved) -> String {
+    let origin = match &resolved.origin {
+        ConfigOrigin::File(path) => path.display().to_string(),
+        ConfigOrigin::Defaults => "no config file; built-in defaults".to_owned(),
+    };
+    let mut out = format!("config: {origin}: ok\n");
+    let environment = if resolved.environment_name.is_empty() {
+        "(none selected)".to_owned()
+    } else {
+        resolved.environment_name.clone()
+    };
+    out.push_str(&format!("environment: {environment}\n"));
+    if let Some(environment) = &resolved.environment {
+        out.push_str(&format!("  region: {}\n", environment.region));
+        if let Some(profile) = &environment.profile {
+            out.push_str(&format!("  profile: {profile}\n"));
+        }
+        if let Some(endpoint) = &environment.endpoint_url {
+            out.push_str(&format!("  endpoint_url: {endpoint}\n"));
+        }
+        out.push_str(&format!("  production: {}\n", environment.production));
+        out.push_str(&format!(
+            "  auto_scaling_groups: {}\n",
+            environment.auto_scaling_groups.join(", ")
+        ));
+        if let Some(variable) = &environment.postgres_url_env {
+            let set = std::env::var_os(variable).is_some();
+            out.push_str(&format!(
+                "  postgres_url_env: {variable} ({})\n",
+                if set { "set" } else { "not set" }
+            ));
+        }
+    }
+    let read_only = match &resolved.read_only_reason {
+        Some(reason) if resolved.read_only => format!("yes ({reason})"),
+        _ => "no".to_owned(),
+    };
+    out.push_str(&format!("read-only: {read_only}\n"));
+    out.push_str(&format!("theme: {}\n", resolved.theme.name));
+    out.push_str(&format!("keymap: {}\n", resolved.keymap.name));
+    out.push_str(&format!(
+        "refresh_interval_ms: {}\n",
+        resolved.refresh_interval_ms
+    ));
+    out.push_str("thresholds (warn / crit):\n");
+    for (name, limit) in resolved.thresholds.named_limits() {
+        out.push_str(&format!("  {name}: {} / {}\n", limit.warn, limit.crit));
+    }
+    out.push_str(&format!(
+        "  long_query_seconds: {}\n  idle_session_seconds: {}\n",
+        resolved.thresholds.long_query_seconds, resolved.thresholds.idle_session_seconds
+    ));
+    out
+}
+
+/// The demo's poll interval: fast enough that the panes visibly live.
+const DEMO_REFRESH_INTERVAL_MS: u64 = 2000;
+
+fn dashboard(args: &RunArgs) -> Result<ExitCode> {
+    let resolved = match config::load(&overrides_of(args)) {
+        Ok(resolved) => resolved,
+        Err(error) => return Ok(report_config_error(&error)),
+    };
+    if !args.demo {
+        let message = if resolved.environment_name.is_empty() {
+            "no environment selected: pass --env NAME (see assets/opsdeck.example.toml) or run `opsdeck --demo`".to_owned()
+        } else {
+            format!(
+                "environment \"{}\": live AWS and PostgreSQL sources are not in this build yet; run `opsdeck --demo` to try the dashboard",
+                resolved.environment_name
+            )
+        };
+        eprintln!("error: {message}");
+        return Ok(ExitCode::from(EXIT_CONFIG));
+    }
+    let log_file = args
+        .log_file
+        .clone()
+        .or_else(crate::logging::default_log_file);
+    let _log_guard = match &log_file {
+        Some(file) => Some(crate::logging::init(file, &args.log_level)?),
+        None => None,
+    };
+    tracing::info!(seed = args.seed, speed = args.speed, "starting the demo");
+
+    let clock = Clock::with_speed(chrono::Utc::now(), args.speed);
+    let simulator = Simulator::new(args.seed, clock.clone());
+    let environment = EnvironmentInfo {
+        name: "basecoat-prod (simulated)".to_owned(),
+        region: "us-east-1".to_owned(),
+        read_only: resolved.read_only,
+        read_only_reason: resolved.read_only_reason.clone(),
+        demo: true,
+    };
+    let interval_ms = if matches!(resolved.origin, ConfigOrigin::Defaults) {
+        DEMO_REFRESH_INTERVAL_MS
+    } else {
+        resolved.refresh_interval_ms.min(DEMO_REFRESH_INTERVAL_MS)
+    };
+    let state = State::new(
+        environment,
+        resolved.keymap,
+        resolved.thresholds,
+        interval_ms,
+        clock.now(),
+    );
+    let options = RunOptions {
+        exit_after_first_full_frame: args.exit_after_first_full_frame,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    runtime.block_on(app::run(
+        state,
+        resolved.theme,
+        simulator.sources(),
+        clock,
+        options,
+    ))?;
+    // Pollers may be mid-sleep; do not wait for them.
+    runtime.shutdown_background();
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,289 @@
+//! The simulated Auto Scaling group and its ALB targets: launches, warm-up, health checks,
+//! draining and termination, driven by the desired capacity.
+
+use super::rng::Rng;
+use crate::model::{
+    AutoScalingGroup, Instance, LifecycleState, ScalingActivity, TargetGroupHealth, TargetHealth,
+    TargetState,
+};
+
+/// Seconds from launch to InService.
+pub const WARMUP_SECONDS: i64 = 45;
+/// Seconds of health checks before a new target is healthy.
+pub const HEALTH_CHECK_SECONDS: i64 = 20;
+/// Seconds a deregistered target drains before its instance is gone.
+pub const DRAIN_SECONDS: i64 = 30;
+
+const AVAILABILITY_ZONES: [&str; 3] = ["us-east-1a", "us-east-1b", "us-east-1c"];
+const MAX_ACTIVITIES: usize = 10;
+
+/// Where an instance's ALB target is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TargetPhase {
+    Unregistered,
+    Initial { since: i64 },
+    Healthy,
+    Draining { since: i64 },
+}
+
+#[derive(Debug, Clone)]
+struct SimInstance {
+    id: String,
+    availability_zone: &'static str,
+    lifecycle: LifecycleState,
+    lifecycle_since: i64,
+    target: TargetPhase,
+    template_version: u32,
+}
+
+/// The basecoat portal group: 3/5/20 behind one target group.
+#[derive(Debug, Clone)]
+pub struct Fleet {
+    pub name: String,
+    pub min_size: u32,
+    pub desired_capacity: u32,
+    pub max_size: u32,
+    pub template_version: u32,
+    launch_template: String,
+    target_group_name: String,
+    target_group_arn: String,
+    instances: Vec<SimInstance>,
+    activities: Vec<(i64, ScalingActivity)>,
+    launches: usize,
+}
+
+impl Fleet {
+    /// A settled fleet of `desired` healthy instances.
+    pub fn new(rng: &mut Rng, now: i64) -> Self {
+        let mut fleet = Self {
+            name: "basecoat-portal-asg".to_owned(),
+            min_size: 3,
+            desired_capacity: 5,
+            max_size: 20,
+            template_version: 7,
+            launch_template: "basecoat-lt".to_owned(),
+            target_group_name: "basecoat-portal".to_owned(),
+            target_group_arn:
+                "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/basecoat-portal/6d0ecf831eec9f09"
+                    .to_owned(),
+            instances: Vec::new(),
+            activities: Vec::new(),
+            launches: 0,
+        };
+        for _ in 0..fleet.desired_capacity {
+            let mut instance = fleet.launch(rng, now);
+            instance.lifecycle = LifecycleState::InService;
+            instance.target = TargetPhase::Healthy;
+            fleet.instances.push(instance);
+        }
+        fleet.activities.clear();
+        fleet
+    }
+
+    /// Targets that receive traffic.
+    pub fn healthy_targets(&self) -> usize {
+        self.instances
+            .iter()
+            .filter(|instance| instance.target == TargetPhase::Healthy)
+            .count()
+    }
+
+    /// Advances one second: launches or terminates toward desired, moves every instance and
+    /// target along its life.
+    pub fn step(&mut self, rng: &mut Rng, now: i64) {
+        self.converge_to_desired(rng, now);
+        for instance in &mut self.instances {
+            advance_instance(instance, now);
+        }
+        self.instances
+            .retain(|instance| instance.lifecycle != LifecycleState::Terminated);
+    }
+
+    fn live_instances(&self) -> usize {
+        self.instances
+            .iter()
+            .filter(|instance| {
+                matches!(
+                    instance.lifecycle,
+                    LifecycleState::Pending | LifecycleState::InService
+                )
+            })
+            .count()
+    }
+
+    fn converge_to_desired(&mut self, rng: &mut Rng, now: i64) {
+        let live = self.live_instances();
+        let desired = self.desired_capacity as usize;
+        if live < desired {
+            for _ in live..desired {
+                let instance = self.launch(rng, now);
+                self.record_activity(
+                    rng,
+                    now,
+                    format!("Launching a new EC2 instance: {}", instance.id),
+                );
+                self.instances.push(instance);
+            }
+        } else if live > desired {
+            for _ in desired..live {
+                self.terminate_one(rng, now);
+            }
+        }
+    }
+
+    fn launch(&mut self, rng: &mut Rng, now: i64) -> SimInstance {
+        let availability_zone = AVAILABILITY_ZONES[self.launches % AVAILABILITY_ZONES.len()];
+        self.launches += 1;
+        SimInstance {
+            id: format!("i-0{}", rng.hex(16)),
+            availability_zone,
+            lifecycle: LifecycleState::Pending,
+            lifecycle_since: now,
+            target: TargetPhase::Unregistered,
+            template_version: self.template_version,
+        }
+    }
+
+    /// Terminates as the default policy would: oldest template version first, then the
+    /// newest instance (Pending before InService), so scale-in undoes a scale-up.
+    fn terminate_one(&mut self, rng: &mut Rng, now: i64) {
+        let victim = self
+            .instances
+            .iter_mut()
+            .enumerate()
+            .filter(|(_, instance)| {
+                matches!(
+                    instance.lifecycle,
+                    LifecycleState::Pending | LifecycleState::InService
+                )
+            })
+            .min_by_key(|(index, instance)| (instance.template_version, usize::MAX - index))
+            .map(|(_, instance)| instance);
+        let Some(victim) = victim else { return };
+        victim.lifecycle = LifecycleState::Terminating;
+        victim.lifecycle_since = now;
+        victim.target = match victim.target {
+            TargetPhase::Unregistered => TargetPhase::Unregistered,
+            _ => TargetPhase::Draining { since: now },
+        };
+        let description = format!("Terminating EC2 instance: {}", victim.id);
+        self.record_activity(rng, now, description);
+    }
+
+    fn record_activity(&mut self, rng: &mut Rng, now: i64, description: String) {
+        let activity = ScalingActivity {
+            id: format!("{}-{}-{}", rng.hex(8), rng.hex(4), rng.hex(12)),
+            description,
+            status: "InProgress".to_owned(),
+            start_time: chrono::DateTime::UNIX_EPOCH,
+        };
+        self.activities.insert(0, (now, activity));
+        self.activities.truncate(MAX_ACTIVITIES);
+    }
+
+    /// The group as `DescribeAutoScalingGroups` would show it at `now`.
+    pub fn snapshot(
+        &self,
+        now: i64,
+        to_time: impl Fn(i64) -> crate::model::Timestamp,
+    ) -> AutoScalingGroup {
+        AutoScalingGroup {
+            name: self.name.clone(),
+            min_size: self.min_size,
+            desired_capacity: self.desired_capacity,
+            max_size: self.max_size,
+            instances: self
+                .instances
+                .iter()
+                .map(|instance| Instance {
+                    id: instance.id.clone(),
+                    availability_zone: instance.availability_zone.to_owned(),
+                    lifecycle: instance.lifecycle.clone(),
+                    healthy: true,
+                    launch_template: self.launch_template.clone(),
+                    launch_template_version: instance.template_version.to_string(),
+                })
+                .collect(),
+            activities: self
+                .activities
+                .iter()
+                .map(|(started, activity)| ScalingActivity {
+                    status: activity_status(now - started),
+                    start_time: to_time(*started),
+                    ..activity.clone()
+                })
+                .collect(),
+            instance_refresh: None,
+        }
+    }
+
+    /// The target group as `DescribeTargetHealth` would show it.
+    pub fn target_health(&self) -> TargetGroupHealth {
+        TargetGroupHealth {
+            target_group_name: self.target_group_name.clone(),
+            target_group_arn: self.target_group_arn.clone(),
+            targets: self
+                .instances
+                .iter()
+                .filter_map(|instance| {
+                    let (state, reason, description) = match instance.target {
+                        TargetPhase::Unregistered => return None,
+                        TargetPhase::Healthy => (TargetState::Healthy, None, None),
+                        TargetPhase::Initial { .. } => (
+                            TargetState::Initial,
+                            Some("Elb.InitialHealthChecking"),
+                            Some("Initial health checks in progress"),
+                        ),
+                        TargetPhase::Draining { .. } => (
+                            TargetState::Draining,
+                            Some("Target.DeregistrationInProgress"),
+                            Some("Target deregistration is in progress"),
+                        ),
+                    };
+                    Some(TargetHealth {
+                        id: instance.id.clone(),
+                        port: 80,
+                        availability_zone: instance.availability_zone.to_owned(),
+                        state,
+                        reason: reason.map(str::to_owned),
+                        description: description.map(str::to_owned),
+                    })
+                })
+                .collect(),
+        }
+    }
+}
+
+fn advance_instance(instance: &mut SimInstance, now: i64) {
+    let in_state = now - instance.lifecycle_since;
+    match instance.lifecycle {
+        LifecycleState::Pending if in_state >= WARMUP_SECONDS => {
+            instance.lifecycle = LifecycleState::InService;
+            instance.lifecycle_since = now;
+            instance.target = TargetPhase::Initial { since: now };
+        }
+        LifecycleState::Terminating if in_state >= DRAIN_SECONDS => {
+            instance.lifecycle = LifecycleState::Terminated;
+            instance.target = TargetPhase::Unregistered;
+        }
+        _ => {}
+    }
+    if let TargetPhase::Initial { since } = instance.target
+        && now - since >= HEALTH_CHECK_SECONDS
+    {
+        instance.target = TargetPhase::Healthy;
+    }
+    if let TargetPhase::Draining { since } = instance.target
+        && now - since >= DRAIN_SECONDS
+    {
+        instance.target = TargetPhase::Unregistered;
+    }
+}
+
+fn activity_status(age_seconds: i64) -> String {
+    if age_seconds < WARMUP_SECONDS {
+        "InProgress".to_owned()
+    } else {
+        "Successful".to_owned()
+    }
+}

@@ -1,0 +1,103 @@
+//! The demo environment: a seeded, time-driven copy of the runbooks' estate behind the same
+//! source traits as AWS and PostgreSQL.
+
+mod database;
+mod ecs;
+mod fleet;
+mod history;
+mod load;
+mod logs;
+mod rng;
+mod world;
+
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+pub use load::INCIDENT_START_SECONDS;
+pub use world::World;
+
+use crate::clock::Clock;
+use crate::model::{
+    Alarm, AutoScalingGroup, DatabaseActivity, EcsService, LogErrors, MetricSeries,
+    TargetGroupHealth,
+};
+use crate::source::{
+    AlarmSource, AutoScalingSource, DatabaseSource, EcsSource, LogSource, MetricsSource,
+    SourceFuture, Sources, TargetHealthSource,
+};
+
+/// The simulator: one world, advanced to the clock's time whenever a source is read.
+pub struct Simulator {
+    world: Mutex<World>,
+    clock: Clock,
+}
+
+impl Simulator {
+    /// A simulator for `seed` whose time follows `clock`.
+    pub fn new(seed: u64, clock: Clock) -> Arc<Self> {
+        let world = World::new(seed, clock.now());
+        Arc::new(Self {
+            world: Mutex::new(world),
+            clock,
+        })
+    }
+
+    /// Every source, served by this simulator.
+    pub fn sources(self: &Arc<Self>) -> Sources {
+        Sources::all_from(self.clone())
+    }
+
+    /// The world, advanced to now. A poisoned lock only means another reader panicked while
+    /// reading; the world itself is still consistent, so keep going.
+    fn world_now(&self) -> MutexGuard<'_, World> {
+        let mut world = self.world.lock().unwrap_or_else(PoisonError::into_inner);
+        world.advance_to(self.clock.now());
+        world
+    }
+
+    fn read<T: Send + 'static>(&self, read: impl FnOnce(&World) -> T) -> SourceFuture<'_, T> {
+        let value = read(&self.world_now());
+        Box::pin(async move { Ok(value) })
+    }
+}
+
+impl AutoScalingSource for Simulator {
+    fn auto_scaling_groups(&self) -> SourceFuture<'_, Vec<AutoScalingGroup>> {
+        self.read(World::auto_scaling_groups)
+    }
+}
+
+impl TargetHealthSource for Simulator {
+    fn target_health(&self) -> SourceFuture<'_, Vec<TargetGroupHealth>> {
+        self.read(World::target_health)
+    }
+}
+
+impl MetricsSource for Simulator {
+    fn metric_series(&self) -> SourceFuture<'_, Vec<MetricSeries>> {
+        self.read(World::metric_series)
+    }
+}
+
+impl AlarmSource for Simulator {
+    fn alarms(&self) -> SourceFuture<'_, Vec<Alarm>> {
+        self.read(World::alarms)
+    }
+}
+
+impl LogSource for Simulator {
+    fn log_errors(&self) -> SourceFuture<'_, LogErrors> {
+        self.read(World::log_errors)
+    }
+}
+
+impl EcsSource for Simulator {
+    fn ecs_services(&self) -> SourceFuture<'_, Vec<EcsService>> {
+        self.read(World::ecs_services)
+    }
+}
+
+impl DatabaseSource for Simulator {
+    fn database_activity(&self) -> SourceFuture<'_, DatabaseActivity> {
+        self.read(World::database_activity)
+    }
+}

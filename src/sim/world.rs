@@ -1,0 +1,380 @@
+//! The whole simulated estate, stepped one simulated second at a time.
+
+use super::database::SimDatabase;
+use super::ecs::SimCluster;
+use super::fleet::Fleet;
+use super::history::{Fold, PERIOD_SECONDS, SeriesSpec, SimAlarm, SimSeries};
+use super::load::{self, Load};
+use super::logs::SimLogs;
+use super::rng::Rng;
+use crate::model::{
+    Alarm, AutoScalingGroup, DatabaseActivity, EcsService, LogErrors, MetricKind, MetricSeries,
+    Statistic, TargetGroupHealth, Timestamp,
+};
+
+/// Seconds of history simulated before the demo opens, so charts start full.
+pub const HISTORY_SECONDS: i64 = 3600;
+
+/// The estate. `elapsed` counts simulated seconds from the moment the demo opened.
+#[derive(Debug, Clone)]
+pub struct World {
+    rng: Rng,
+    origin: Timestamp,
+    elapsed: i64,
+    load: Load,
+    fleet: Fleet,
+    database: SimDatabase,
+    cluster: SimCluster,
+    logs: SimLogs,
+    series: Vec<SimSeries>,
+    alarms: Vec<SimAlarm>,
+}
+
+impl World {
+    /// The estate for `seed`, with an hour of history simulated up to `origin`.
+    pub fn new(seed: u64, origin: Timestamp) -> Self {
+        let mut rng = Rng::new(seed);
+        let start = -HISTORY_SECONDS;
+        let fleet = Fleet::new(&mut rng, start);
+        let database = SimDatabase::new(&mut rng, start);
+        let cluster = SimCluster::new(&mut rng, start);
+        let mut world = Self {
+            rng,
+            origin,
+            elapsed: start,
+            load: Load::default(),
+            fleet,
+            database,
+            cluster,
+            logs: SimLogs::new(),
+            series: series_specs().into_iter().map(SimSeries::new).collect(),
+            alarms: alarm_specs(start),
+        };
+        world.advance_to_elapsed(0);
+        world
+    }
+
+    /// Simulated seconds since the demo opened.
+    pub fn elapsed(&self) -> i64 {
+        self.elapsed
+    }
+
+    /// The UTC time of simulated second `elapsed`.
+    pub fn time_of(&self, elapsed: i64) -> Timestamp {
+        self.origin + chrono::Duration::seconds(elapsed)
+    }
+
+    /// Steps until `target` simulated seconds have passed (never backwards).
+    pub fn advance_to_elapsed(&mut self, target: i64) {
+        while self.elapsed < target {
+            self.step();
+        }
+    }
+
+    /// Steps until the simulated clock reads `now`.
+    pub fn advance_to(&mut self, now: Timestamp) {
+        self.advance_to_elapsed((now - self.origin).num_seconds());
+    }
+
+    fn step(&mut self) {
+        self.elapsed += 1;
+        let now = self.elapsed;
+        self.fleet.step(&mut self.rng, now);
+        self.load = load::compute(&mut self.rng, now, self.fleet.healthy_targets());
+        self.database.step(&mut self.rng, now, &self.load);
+        self.cluster.step(&mut self.rng, now, &self.load);
+        self.logs.step(
+            &mut self.rng,
+            now,
+            &self.load,
+            self.database.blocked_count(),
+        );
+        self.sample_metrics();
+        if now.rem_euclid(PERIOD_SECONDS) == 0 {
+            self.close_period(now);
+        }
+    }
+
+    fn sample_metrics(&mut self) {
+        let load = self.load;
+        let connections = self.database.connection_count() as f64;
+        let blocked = self.database.blocked_count() as f64;
+        let reports = self.database.report_running() as f64;
+        let noise = self.rng.noise();
+        let evictions = if load.utilisation > 1.0 {
+            (load.utilisation - 1.0) * 20.0 + self.rng.unit() * 4.0
+        } else {
+            0.0
+        };
+        for series in &mut self.series {
+            let value = match series.spec.id {
+                "alb_response_avg" => load.average_ms,
+                "alb_response_max" => load.maximum_ms,
+                "alb_response_p99" => load.p99_ms,
+                "alb_5xx_rate" => load.error_5xx_percent,
+                "alb_4xx_rate" => load.error_4xx_percent,
+                "alb_requests" => load.requests_per_second,
+                "asg_cpu" => load.cpu_percent,
+                "ecs_web_cpu" => self.cluster.web_cpu_percent,
+                "ecs_web_memory" => self.cluster.web_memory_percent,
+                "rds_connections" => connections,
+                "rds_read_latency" => {
+                    (2.5 + connections / 120.0 + reports * 9.0 + 0.3 * noise).max(0.5)
+                }
+                "rds_write_latency" => {
+                    (4.0 + connections / 90.0 + blocked * 14.0 + 0.4 * noise).max(0.5)
+                }
+                "rds_cpu" => (18.0 + load.utilisation.min(1.5) * 15.0 + reports * 22.0).min(100.0),
+                "cache_evictions" => evictions,
+                _ => 0.0,
+            };
+            series.sample(value);
+        }
+    }
+
+    fn close_period(&mut self, now: i64) {
+        for series in &mut self.series {
+            series.close_bucket(now);
+        }
+        for alarm in &mut self.alarms {
+            let Some(series_id) = alarm.series_id else {
+                continue;
+            };
+            if let Some(series) = self.series.iter().find(|s| s.spec.id == series_id) {
+                alarm.evaluate(series, now);
+            }
+        }
+    }
+
+    /// Sets the group's desired capacity, as SetDesiredCapacity would: instances launch
+    /// (Pending, then InService after the warm-up, their targets initial then healthy) or
+    /// drain and terminate. Errors as AWS words them when outside min..=max.
+    pub fn set_desired_capacity(&mut self, desired: u32) -> Result<u32, String> {
+        let fleet = &mut self.fleet;
+        if desired < fleet.min_size || desired > fleet.max_size {
+            return Err(format!(
+                "ValidationError: New SetDesiredCapacity value {desired} is outside the bounds of the group's min size {} and max size {}",
+                fleet.min_size, fleet.max_size
+            ));
+        }
+        let before = fleet.desired_capacity;
+        fleet.desired_capacity = desired;
+        Ok(before)
+    }
+
+    /// Terminates a backend as pg_terminate_backend would; false if no such pid.
+    pub fn terminate_backend(&mut self, pid: i32) -> bool {
+        self.database.terminate(pid, self.elapsed)
+    }
+
+    /// Cancels a backend's query as pg_cancel_backend would; false if no such pid.
+    pub fn cancel_query(&mut self, pid: i32) -> bool {
+        self.database.cancel(pid, self.elapsed)
+    }
+
+    /// Sets an ECS service's desired count; false if there is no such service.
+    pub fn set_ecs_desired_count(&mut self, service: &str, desired: u32) -> bool {
+        self.cluster
+            .set_desired(service, desired, self.elapsed, &mut self.rng)
+    }
+
+    /// The Auto Scaling group.
+    pub fn auto_scaling_groups(&self) -> Vec<AutoScalingGroup> {
+        vec![self.fleet.snapshot(self.elapsed, |at| self.time_of(at))]
+    }
+
+    /// Target health.
+    pub fn target_health(&self) -> Vec<TargetGroupHealth> {
+        vec![self.fleet.target_health()]
+    }
+
+    /// Every metric series.
+    pub fn metric_series(&self) -> Vec<MetricSeries> {
+        let to_time = |at| self.time_of(at);
+        self.series
+            .iter()
+            .map(|series| series.snapshot(&to_time))
+            .collect()
+    }
+
+    /// Every alarm.
+    pub fn alarms(&self) -> Vec<Alarm> {
+        self.alarms
+            .iter()
+            .map(|alarm| Alarm {
+                name: alarm.name.to_owned(),
+                state: alarm.state,
+                reason: alarm.reason.clone(),
+                state_updated_at: self.time_of(alarm.state_since),
+                metric: alarm.series_id.map(str::to_owned),
+            })
+            .collect()
+    }
+
+    /// Error counts and tail.
+    pub fn log_errors(&self) -> LogErrors {
+        self.logs.snapshot(&|at| self.time_of(at))
+    }
+
+    /// ECS services.
+    pub fn ecs_services(&self) -> Vec<EcsService> {
+        self.cluster.snapshot(&|at| self.time_of(at))
+    }
+
+    /// Database activity.
+    pub fn database_activity(&self) -> DatabaseActivity {
+        self.database.activity(&|at| self.time_of(at))
+    }
+}
+
+fn spec(
+    id: &'static str,
+    label: &'static str,
+    kind: MetricKind,
+    statistic: Statistic,
+    unit: &'static str,
+    fold: Fold,
+) -> SeriesSpec {
+    SeriesSpec {
+        id,
+        label,
+        kind,
+        statistic,
+        unit,
+        fold,
+    }
+}
+
+/// The runbooks' metric set.
+fn series_specs() -> Vec<SeriesSpec> {
+    use Fold::{Max, Mean, Sum};
+    use MetricKind as K;
+    use Statistic as S;
+    vec![
+        spec(
+            "alb_response_p99",
+            "ALB response p99",
+            K::ResponseTimeP99,
+            S::Percentile(99.0),
+            "ms",
+            Mean,
+        ),
+        spec(
+            "alb_response_avg",
+            "ALB response avg",
+            K::ResponseTimeAvg,
+            S::Average,
+            "ms",
+            Mean,
+        ),
+        spec(
+            "alb_response_max",
+            "ALB response max",
+            K::ResponseTimeMax,
+            S::Maximum,
+            "ms",
+            Max,
+        ),
+        spec(
+            "alb_5xx_rate",
+            "ALB 5XX rate",
+            K::ErrorRate5xx,
+            S::Average,
+            "%",
+            Mean,
+        ),
+        spec(
+            "alb_4xx_rate",
+            "ALB 4XX rate",
+            K::ErrorRate4xx,
+            S::Average,
+            "%",
+            Mean,
+        ),
+        spec(
+            "alb_requests",
+            "ALB requests",
+            K::RequestCount,
+            S::Sum,
+            "req",
+            Sum,
+        ),
+        spec("asg_cpu", "EC2 CPU (ASG)", K::Cpu, S::Average, "%", Mean),
+        spec("ecs_web_cpu", "ECS web CPU", K::Cpu, S::Average, "%", Mean),
+        spec(
+            "ecs_web_memory",
+            "ECS web memory",
+            K::Memory,
+            S::Maximum,
+            "%",
+            Max,
+        ),
+        spec(
+            "rds_connections",
+            "RDS connections",
+            K::DbConnections,
+            S::Maximum,
+            "count",
+            Max,
+        ),
+        spec(
+            "rds_read_latency",
+            "RDS read latency",
+            K::DbReadLatency,
+            S::Average,
+            "ms",
+            Mean,
+        ),
+        spec(
+            "rds_write_latency",
+            "RDS write latency",
+            K::DbWriteLatency,
+            S::Average,
+            "ms",
+            Mean,
+        ),
+        spec("rds_cpu", "RDS CPU", K::DbCpu, S::Average, "%", Mean),
+        spec(
+            "cache_evictions",
+            "Cache evictions",
+            K::CacheEvictions,
+            S::Sum,
+            "count",
+            Sum,
+        ),
+    ]
+}
+
+/// The estate's alarms, mirroring the runbooks' critical and warning triggers.
+fn alarm_specs(since: i64) -> Vec<SimAlarm> {
+    vec![
+        SimAlarm::new("basecoat-portal-cpu-high", Some("asg_cpu"), 85.0, since),
+        SimAlarm::new("basecoat-portal-5xx-rate", Some("alb_5xx_rate"), 5.0, since),
+        SimAlarm::new(
+            "basecoat-portal-target-response-time",
+            Some("alb_response_p99"),
+            1000.0,
+            since,
+        ),
+        SimAlarm::new(
+            "basecoat-db-connections-high",
+            Some("rds_connections"),
+            800.0,
+            since,
+        ),
+        SimAlarm::new(
+            "basecoat-db-write-latency",
+            Some("rds_write_latency"),
+            100.0,
+            since,
+        ),
+        SimAlarm::new("prod-web-memory-high", Some("ecs_web_memory"), 90.0, since),
+        SimAlarm::new(
+            "basecoat-cache-evictions",
+            Some("cache_evictions"),
+            0.0,
+            since,
+        ),
+        SimAlarm::new("basecoat-sessions-dynamodb-throttles", None, 0.0, since),
+    ]
+}

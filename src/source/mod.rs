@@ -1,0 +1,138 @@
+//! Data sources: one trait per kind of data, and the pollers that drive them.
+//!
+//! The demo simulator implements every trait now; the AWS and PostgreSQL adapters implement
+//! the same traits, so the panes never know where their data came from.
+
+mod error;
+mod poller;
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+pub use error::{SourceError, SourceErrorKind};
+pub use poller::{PollControl, spawn_pollers};
+
+use crate::model::{
+    Alarm, AutoScalingGroup, DatabaseActivity, EcsService, LogErrors, MetricSeries,
+    TargetGroupHealth,
+};
+
+/// What every source call returns: a boxed future so the traits stay object-safe.
+pub type SourceFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, SourceError>> + Send + 'a>>;
+
+/// Auto Scaling groups (the runbook's `describe-auto-scaling-groups`).
+pub trait AutoScalingSource: Send + Sync {
+    /// All configured groups with their instances, activities and refreshes.
+    fn auto_scaling_groups(&self) -> SourceFuture<'_, Vec<AutoScalingGroup>>;
+}
+
+/// Target health (the runbook's `describe-target-health`).
+pub trait TargetHealthSource: Send + Sync {
+    /// Every configured (or attached) target group with its targets.
+    fn target_health(&self) -> SourceFuture<'_, Vec<TargetGroupHealth>>;
+}
+
+/// CloudWatch metrics (`get-metric-data`).
+pub trait MetricsSource: Send + Sync {
+    /// All configured series over the look-back window.
+    fn metric_series(&self) -> SourceFuture<'_, Vec<MetricSeries>>;
+}
+
+/// CloudWatch alarms (`describe-alarms`).
+pub trait AlarmSource: Send + Sync {
+    /// All alarms, in any order.
+    fn alarms(&self) -> SourceFuture<'_, Vec<Alarm>>;
+}
+
+/// CloudWatch Logs error queries and error tail.
+pub trait LogSource: Send + Sync {
+    /// Error counts by service and the newest error lines.
+    fn log_errors(&self) -> SourceFuture<'_, LogErrors>;
+}
+
+/// ECS services (`describe-services`).
+pub trait EcsSource: Send + Sync {
+    /// Every configured service with deployments and events.
+    fn ecs_services(&self) -> SourceFuture<'_, Vec<EcsService>>;
+}
+
+/// PostgreSQL activity (`pg_stat_activity`).
+pub trait DatabaseSource: Send + Sync {
+    /// Totals and client sessions.
+    fn database_activity(&self) -> SourceFuture<'_, DatabaseActivity>;
+}
+
+/// The set of sources one environment is watched through.
+#[derive(Clone)]
+pub struct Sources {
+    pub auto_scaling: Arc<dyn AutoScalingSource>,
+    pub targets: Arc<dyn TargetHealthSource>,
+    pub metrics: Arc<dyn MetricsSource>,
+    pub alarms: Arc<dyn AlarmSource>,
+    pub logs: Arc<dyn LogSource>,
+    pub ecs: Arc<dyn EcsSource>,
+    pub database: Arc<dyn DatabaseSource>,
+}
+
+impl Sources {
+    /// Every source served by one value (the simulator implements them all).
+    pub fn all_from<S>(source: Arc<S>) -> Self
+    where
+        S: AutoScalingSource
+            + TargetHealthSource
+            + MetricsSource
+            + AlarmSource
+            + LogSource
+            + EcsSource
+            + DatabaseSource
+            + 'static,
+    {
+        Self {
+            auto_scaling: source.clone(),
+            targets: source.clone(),
+            metrics: source.clone(),
+            alarms: source.clone(),
+            logs: source.clone(),
+            ecs: source.clone(),
+            database: source,
+        }
+    }
+}
+
+/// Which source a poll result comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SourceKind {
+    AutoScaling,
+    Targets,
+    Metrics,
+    Alarms,
+    Logs,
+    Ecs,
+    Database,
+}
+
+impl SourceKind {
+    /// Every source, in pane order.
+    pub const ALL: [SourceKind; 7] = [
+        Self::AutoScaling,
+        Self::Targets,
+        Self::Metrics,
+        Self::Alarms,
+        Self::Logs,
+        Self::Ecs,
+        Self::Database,
+    ];
+}
+
+/// One source's answer, as the state receives it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SourceData {
+    AutoScaling(Vec<AutoScalingGroup>),
+    Targets(Vec<TargetGroupHealth>),
+    Metrics(Vec<MetricSeries>),
+    Alarms(Vec<Alarm>),
+    Logs(LogErrors),
+    Ecs(Vec<EcsService>),
+    Database(DatabaseActivity),
+}

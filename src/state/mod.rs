@@ -1,0 +1,131 @@
+//! Plain data of the screen: the latest data, each pane's view, focus, mode and polling.
+//! No ratatui, no I/O: `update` changes it, `ui::render` reads it.
+
+mod pane_id;
+pub mod panes;
+pub mod table;
+mod update;
+
+pub use pane_id::PaneId;
+pub use update::update;
+
+use crate::config::{InputMode, Keymap, Thresholds};
+use crate::model::{
+    Alarm, AutoScalingGroup, DatabaseActivity, EcsService, LogErrors, MetricSeries,
+    TargetGroupHealth, Timestamp,
+};
+use crate::source::{PollControl, SourceError};
+use table::TableView;
+
+/// Refresh intervals the interval keys step through, in milliseconds.
+pub const INTERVAL_STEPS_MS: [u64; 7] = [1000, 2000, 5000, 10_000, 30_000, 60_000, 300_000];
+
+/// The newest data from every source.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Snapshot {
+    pub auto_scaling: Vec<AutoScalingGroup>,
+    pub targets: Vec<TargetGroupHealth>,
+    pub metrics: Vec<MetricSeries>,
+    pub alarms: Vec<Alarm>,
+    pub logs: LogErrors,
+    pub ecs: Vec<EcsService>,
+    pub database: DatabaseActivity,
+}
+
+/// A pane's freshness and table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PaneState {
+    /// When the last good data arrived.
+    pub updated_at: Option<Timestamp>,
+    /// The last poll's error, if the last poll failed; the old data stays shown.
+    pub error: Option<SourceError>,
+    pub error_at: Option<Timestamp>,
+    pub table: TableView,
+}
+
+impl PaneState {
+    fn new(pane: PaneId) -> Self {
+        Self {
+            updated_at: None,
+            error: None,
+            error_at: None,
+            table: TableView::new(panes::default_sort(pane)),
+        }
+    }
+}
+
+/// What the header says about where we are.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnvironmentInfo {
+    pub name: String,
+    pub region: String,
+    pub read_only: bool,
+    pub read_only_reason: Option<String>,
+    pub demo: bool,
+}
+
+/// The whole screen state.
+#[derive(Debug, Clone)]
+pub struct State {
+    pub environment: EnvironmentInfo,
+    pub now: Timestamp,
+    pub width: u16,
+    pub height: u16,
+    pub focus: PaneId,
+    pub zoomed: bool,
+    pub mode: InputMode,
+    pub help_scroll: u16,
+    /// The filter as it was before typing started, restored on cancel.
+    pub filter_before_edit: String,
+    pub polling: PollControl,
+    pub data: Snapshot,
+    pub panes: [PaneState; 7],
+    pub keymap: Keymap,
+    pub thresholds: Thresholds,
+    /// A one-line notice for the footer (why a key did nothing, ...).
+    pub notice: Option<String>,
+    pub should_quit: bool,
+}
+
+impl State {
+    /// A fresh screen at `now`, before any data has arrived.
+    pub fn new(
+        environment: EnvironmentInfo,
+        keymap: Keymap,
+        thresholds: Thresholds,
+        refresh_interval_ms: u64,
+        now: Timestamp,
+    ) -> Self {
+        Self {
+            environment,
+            now,
+            width: 120,
+            height: 40,
+            focus: PaneId::AutoScaling,
+            zoomed: false,
+            mode: InputMode::Normal,
+            help_scroll: 0,
+            filter_before_edit: String::new(),
+            polling: PollControl {
+                paused: false,
+                interval_ms: refresh_interval_ms,
+                refresh_generation: 0,
+            },
+            data: Snapshot::default(),
+            panes: PaneId::ALL.map(PaneState::new),
+            keymap,
+            thresholds,
+            notice: None,
+            should_quit: false,
+        }
+    }
+
+    /// The state of `pane`.
+    pub fn pane(&self, pane: PaneId) -> &PaneState {
+        &self.panes[pane.index()]
+    }
+
+    fn pane_mut(&mut self, pane: PaneId) -> &mut PaneState {
+        &mut self.panes[pane.index()]
+    }
+}

@@ -1,0 +1,67 @@
+//! Per-pane projections: how each source's data becomes table rows.
+
+pub mod alarms;
+pub mod auto_scaling;
+pub mod ecs;
+pub mod logs;
+pub mod metrics;
+pub mod postgres;
+pub mod targets;
+
+use super::table::{Column, Sort, Tone};
+use super::{PaneId, Snapshot};
+use crate::config::{Level, Thresholds};
+use crate::model::Timestamp;
+
+/// The tone of a threshold level.
+pub fn tone_of(level: Level) -> Tone {
+    match level {
+        Level::Ok => Tone::Ok,
+        Level::Warn => Tone::Warn,
+        Level::Crit => Tone::Crit,
+    }
+}
+
+/// The columns of a pane's table.
+pub fn columns(pane: PaneId) -> &'static [Column] {
+    match pane {
+        PaneId::AutoScaling => auto_scaling::COLUMNS,
+        PaneId::Targets => targets::COLUMNS,
+        PaneId::Metrics => metrics::COLUMNS,
+        PaneId::Alarms => alarms::COLUMNS,
+        PaneId::Logs => logs::COLUMNS,
+        PaneId::Ecs => ecs::COLUMNS,
+        PaneId::Postgres => postgres::COLUMNS,
+    }
+}
+
+/// The order a pane's table starts in.
+pub fn default_sort(pane: PaneId) -> Sort {
+    match pane {
+        PaneId::AutoScaling => auto_scaling::DEFAULT_SORT,
+        PaneId::Targets => targets::DEFAULT_SORT,
+        PaneId::Metrics => metrics::DEFAULT_SORT,
+        PaneId::Alarms => alarms::DEFAULT_SORT,
+        PaneId::Logs => logs::DEFAULT_SORT,
+        PaneId::Ecs => ecs::DEFAULT_SORT,
+        PaneId::Postgres => postgres::DEFAULT_SORT,
+    }
+}
+
+/// The rows of a pane's table from the latest data, observed at `at`.
+pub fn rows(
+    pane: PaneId,
+    data: &Snapshot,
+    thresholds: &Thresholds,
+    at: Timestamp,
+) -> Vec<super::table::Row> {
+    match pane {
+        PaneId::AutoScaling => auto_scaling::rows(&data.auto_scaling),
+        PaneId::Targets => targets::rows(&data.targets),
+        PaneId::Metrics => metrics::rows(&data.metrics, thresholds),
+        PaneId::Alarms => alarms::rows(&data.alarms, at),
+        PaneId::Logs => logs::rows(&data.logs),
+        PaneId::Ecs => ecs::rows(&data.ecs),
+        PaneId::Postgres => postgres::rows(&data.database, thresholds, at),
+    }
+}

@@ -1,0 +1,196 @@
+//! The update function: a pure state transition from one message, returning effects.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::{INTERVAL_STEPS_MS, PaneId, State, panes};
+use crate::config::{InputMode, KeyChord};
+use crate::model::Timestamp;
+use crate::msg::{Action, Effect, Msg};
+use crate::source::{SourceData, SourceError, SourceKind};
+
+/// Applies `msg` to `state` and says what must be done outside.
+pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Key(key) => on_key(state, key),
+        Msg::Resize { width, height } => {
+            state.width = width;
+            state.height = height;
+            Vec::new()
+        }
+        Msg::Tick(now) => {
+            state.now = now;
+            Vec::new()
+        }
+        Msg::SourceUpdate { source, result, at } => {
+            on_source_update(state, source, result, at);
+            Vec::new()
+        }
+    }
+}
+
+fn on_source_update(
+    state: &mut State,
+    source: SourceKind,
+    result: Result<SourceData, SourceError>,
+    at: Timestamp,
+) {
+    let pane = PaneId::for_source(source);
+    match result {
+        Ok(data) => {
+            store(&mut state.data, data);
+            let rows = panes::rows(pane, &state.data, &state.thresholds, at);
+            let pane_state = state.pane_mut(pane);
+            pane_state.updated_at = Some(at);
+            pane_state.error = None;
+            pane_state.error_at = None;
+            pane_state.table.set_rows(rows);
+        }
+        Err(error) => {
+            let pane_state = state.pane_mut(pane);
+            pane_state.error = Some(error);
+            pane_state.error_at = Some(at);
+        }
+    }
+}
+
+fn store(snapshot: &mut super::Snapshot, data: SourceData) {
+    match data {
+        SourceData::AutoScaling(groups) => snapshot.auto_scaling = groups,
+        SourceData::Targets(groups) => snapshot.targets = groups,
+        SourceData::Metrics(series) => snapshot.metrics = series,
+        SourceData::Alarms(alarms) => snapshot.alarms = alarms,
+        SourceData::Logs(logs) => snapshot.logs = logs,
+        SourceData::Ecs(services) => snapshot.ecs = services,
+        SourceData::Database(activity) => snapshot.database = activity,
+    }
+}
+
+fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    let chord = KeyChord::from_event(&key);
+    let action = state.keymap.action_for(state.mode, chord);
+    state.notice = None;
+    match (state.mode, action) {
+        (_, Some(action)) => apply(state, action),
+        (InputMode::Filter, None) => {
+            if let Some(typed) = typed_char(&key) {
+                let table = &mut state.pane_mut(state.focus).table;
+                let mut filter = table.filter.clone();
+                filter.push(typed);
+                table.set_filter(&filter);
+            }
+            Vec::new()
+        }
+        (InputMode::Normal, None) => {
+            state.notice = Some(format!("{chord} is not bound; press ? for help"));
+            Vec::new()
+        }
+        (InputMode::Help, None) => Vec::new(),
+    }
+}
+
+/// A printable character typed into a text field (no ctrl/alt chords).
+fn typed_char(key: &KeyEvent) -> Option<char> {
+    match key.code {
+        KeyCode::Char(c)
+            if !key
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+        {
+            Some(c)
+        }
+        _ => None,
+    }
+}
+
+/// Rows a page key moves: about what the focused pane shows.
+fn page_rows(state: &State) -> isize {
+    let body = state.height as isize - 4;
+    let visible = if state.zoomed { body - 4 } else { body / 3 - 4 };
+    visible.max(1)
+}
+
+fn apply(state: &mut State, action: Action) -> Vec<Effect> {
+    let focus = state.focus;
+    match action {
+        Action::Quit => {
+            state.should_quit = true;
+            return vec![Effect::Quit];
+        }
+        Action::ToggleHelp => {
+            state.mode = InputMode::Help;
+            state.help_scroll = 0;
+        }
+        Action::CloseHelp => state.mode = InputMode::Normal,
+        Action::HelpScrollUp => state.help_scroll = state.help_scroll.saturating_sub(1),
+        Action::HelpScrollDown => state.help_scroll = state.help_scroll.saturating_add(1),
+        Action::FocusNext => state.focus = focus.next(),
+        Action::FocusPrevious => state.focus = focus.previous(),
+        Action::FocusAutoScaling => state.focus = PaneId::AutoScaling,
+        Action::FocusTargets => state.focus = PaneId::Targets,
+        Action::FocusMetrics => state.focus = PaneId::Metrics,
+        Action::FocusAlarms => state.focus = PaneId::Alarms,
+        Action::FocusLogs => state.focus = PaneId::Logs,
+        Action::FocusEcs => state.focus = PaneId::Ecs,
+        Action::FocusPostgres => state.focus = PaneId::Postgres,
+        Action::ToggleZoom => state.zoomed = !state.zoomed,
+        Action::TogglePause => {
+            state.polling.paused = !state.polling.paused;
+            return vec![Effect::ControlPolling(state.polling)];
+        }
+        Action::RefreshNow => {
+            state.polling.refresh_generation += 1;
+            return vec![Effect::ControlPolling(state.polling)];
+        }
+        Action::IntervalLonger => return step_interval(state, 1),
+        Action::IntervalShorter => return step_interval(state, -1),
+        Action::StartFilter => {
+            state.filter_before_edit = state.pane(focus).table.filter.clone();
+            state.mode = InputMode::Filter;
+        }
+        Action::FilterApply => state.mode = InputMode::Normal,
+        Action::FilterCancel => {
+            let before = state.filter_before_edit.clone();
+            state.pane_mut(focus).table.set_filter(&before);
+            state.mode = InputMode::Normal;
+        }
+        Action::FilterDeleteChar => {
+            let table = &mut state.pane_mut(focus).table;
+            let mut filter = table.filter.clone();
+            filter.pop();
+            table.set_filter(&filter);
+        }
+        Action::ClearFilter => state.pane_mut(focus).table.set_filter(""),
+        Action::SelectUp => state.pane_mut(focus).table.move_selection(-1),
+        Action::SelectDown => state.pane_mut(focus).table.move_selection(1),
+        Action::PageUp => {
+            let rows = page_rows(state);
+            state.pane_mut(focus).table.move_selection(-rows);
+        }
+        Action::PageDown => {
+            let rows = page_rows(state);
+            state.pane_mut(focus).table.move_selection(rows);
+        }
+        Action::SelectFirst => state.pane_mut(focus).table.select_first(),
+        Action::SelectLast => state.pane_mut(focus).table.select_last(),
+        Action::SortNextColumn => {
+            let columns = panes::columns(focus).len();
+            state.pane_mut(focus).table.sort_next_column(columns);
+        }
+        Action::SortReverse => state.pane_mut(focus).table.reverse_sort(),
+    }
+    Vec::new()
+}
+
+/// Moves the refresh interval one step along [`INTERVAL_STEPS_MS`].
+fn step_interval(state: &mut State, direction: isize) -> Vec<Effect> {
+    let current = state.polling.interval_ms;
+    let position = INTERVAL_STEPS_MS
+        .iter()
+        .position(|step| *step >= current)
+        .unwrap_or(INTERVAL_STEPS_MS.len() - 1);
+    let next = position
+        .saturating_add_signed(direction)
+        .min(INTERVAL_STEPS_MS.len() - 1);
+    state.polling.interval_ms = INTERVAL_STEPS_MS[next];
+    vec![Effect::ControlPolling(state.polling)]
+}

@@ -1,0 +1,55 @@
+//! The help overlay, generated from the keymap so it never disagrees with the keys.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget};
+
+use crate::config::{Section, Theme};
+use crate::state::State;
+
+/// Draws the help centred over `area`.
+pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let [popup] = Layout::horizontal([Constraint::Max(72)])
+        .flex(Flex::Center)
+        .areas(area);
+    let [popup] = Layout::vertical([Constraint::Percentage(90)])
+        .flex(Flex::Center)
+        .areas(popup);
+    Clear.render(popup, buf);
+    let block = Block::bordered()
+        .border_type(BorderType::Double)
+        .border_style(theme.focus)
+        .title(Line::styled(" Keys ", theme.focus))
+        .title(Line::styled(" ↑↓ scroll ", theme.muted).right_aligned());
+    let lines = help_lines(state, theme);
+    Paragraph::new(lines)
+        .block(block)
+        .scroll((state.help_scroll, 0))
+        .render(popup, buf);
+}
+
+fn help_lines(state: &State, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    for section in Section::ALL {
+        let bindings = state.keymap.bindings(section);
+        if bindings.is_empty() {
+            continue;
+        }
+        lines.push(Line::styled(format!("[{}]", section.name()), theme.title));
+        for binding in bindings {
+            let keys: Vec<String> = binding.keys.iter().map(ToString::to_string).collect();
+            let keys = if keys.is_empty() {
+                "(unbound)".to_owned()
+            } else {
+                keys.join(" ")
+            };
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {keys:<22}"), theme.focus),
+                Span::styled(binding.description.clone(), theme.text),
+            ]));
+        }
+        lines.push(Line::raw(""));
+    }
+    lines
+}

@@ -1,0 +1,66 @@
+//! The border of a pane: number and title, focus, the age of its data and a stale badge.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Widget};
+
+use crate::config::Theme;
+use crate::format;
+use crate::state::{PaneId, State};
+
+/// Draws the frame of `pane` and returns the area inside it.
+pub fn render(
+    state: &State,
+    theme: &Theme,
+    pane: PaneId,
+    area: Rect,
+    extra_title: Option<Span<'static>>,
+    buf: &mut Buffer,
+) -> Rect {
+    let focused = state.focus == pane;
+    let border_style = if focused { theme.focus } else { theme.border };
+    let title_style = if focused { theme.focus } else { theme.title };
+    let mut title = vec![Span::styled(
+        format!(" {} {} ", pane.number(), pane.title()),
+        title_style,
+    )];
+    if let Some(extra) = extra_title {
+        title.push(extra);
+    }
+    let filter = &state.pane(pane).table.filter;
+    if !filter.is_empty() {
+        title.push(Span::styled(format!(" /{filter} "), theme.badge));
+    }
+    let block = Block::bordered()
+        .border_type(if focused {
+            BorderType::Thick
+        } else {
+            BorderType::Plain
+        })
+        .border_style(border_style)
+        .title(Line::from(title))
+        .title(freshness(state, theme, pane).right_aligned());
+    let inner = block.inner(area);
+    block.render(area, buf);
+    inner
+}
+
+/// "3s ago", "waiting…", or "⚠ stale 40s: reason" when the last poll failed.
+fn freshness(state: &State, theme: &Theme, pane: PaneId) -> Line<'static> {
+    let pane_state = state.pane(pane);
+    let age = pane_state
+        .updated_at
+        .map(|at| format::duration(format::seconds_between(at, state.now)));
+    match (&pane_state.error, age) {
+        (Some(error), age) => {
+            let age = age.map_or_else(|| "no data".to_owned(), |age| format!("{age} old"));
+            Line::styled(
+                format!(" ⚠ stale, {age}: {} ", format::truncate(&error.message, 60)),
+                theme.crit,
+            )
+        }
+        (None, Some(age)) => Line::styled(format!(" {age} ago "), theme.muted),
+        (None, None) => Line::styled(" waiting… ", theme.muted),
+    }
+}

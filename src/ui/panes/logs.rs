@@ -1,0 +1,37 @@
+//! Logs pane: the runbook's error count by service over its window, then the error tail.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+
+use super::{draw_table, line_then_rest};
+use crate::config::Theme;
+use crate::format;
+use crate::state::{PaneId, State};
+use crate::ui::pane_frame;
+
+/// Draws the pane.
+pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let inner = pane_frame::render(state, theme, PaneId::Logs, area, None, buf);
+    let logs = &state.data.logs;
+    let mut spans = vec![Span::styled(
+        format!("ERROR last {} min: ", logs.window_minutes),
+        theme.title,
+    )];
+    if logs.counts.is_empty() {
+        spans.push(Span::styled("✓ none", theme.ok));
+    }
+    for (index, count) in logs.counts.iter().enumerate() {
+        if index > 0 {
+            spans.push(Span::styled(" · ", theme.muted));
+        }
+        spans.push(Span::styled(format!("{} ", count.service), theme.text));
+        spans.push(Span::styled(count.count.to_string(), theme.crit));
+    }
+    spans.push(Span::styled(
+        format!("  ({} scanned)", format::bytes(logs.bytes_scanned)),
+        theme.muted,
+    ));
+    let inner = line_then_rest(Line::from(spans), inner, buf);
+    draw_table(state, theme, PaneId::Logs, "no ERROR lines", inner, buf);
+}

@@ -1,0 +1,180 @@
+//! Metrics pane: one line per series (value, threshold, sparkline coloured by level); zoomed,
+//! a chart of the selected series with its warn and crit lines drawn.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::symbols::Marker;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph, Widget};
+
+use super::empty_text;
+use crate::config::{Limit, Theme};
+use crate::format;
+use crate::model::MetricSeries;
+use crate::state::{PaneId, State};
+use crate::ui::{pane_frame, sparkline, tone};
+
+/// Draws the pane.
+pub fn render(state: &State, theme: &Theme, area: Rect, zoomed: bool, buf: &mut Buffer) {
+    let inner = pane_frame::render(state, theme, PaneId::Metrics, area, None, buf);
+    if zoomed {
+        let [list, chart] =
+            Layout::vertical([Constraint::Fill(1), Constraint::Fill(1)]).areas(inner);
+        series_lines(state, theme, list, buf);
+        selected_chart(state, theme, chart, buf);
+    } else {
+        series_lines(state, theme, inner, buf);
+    }
+}
+
+fn series_of<'a>(state: &'a State, id: &str) -> Option<&'a MetricSeries> {
+    state.data.metrics.iter().find(|series| series.id == id)
+}
+
+/// One line per visible row: label, stat, value, limit, sparkline.
+fn series_lines(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let table = &state.pane(PaneId::Metrics).table;
+    if table.rows().is_empty() {
+        let text = if table.total_rows() > 0 {
+            format!("no rows match /{}", table.filter)
+        } else {
+            empty_text(state, PaneId::Metrics, "no metrics configured").to_owned()
+        };
+        Paragraph::new(Line::styled(text, theme.muted)).render(area, buf);
+        return;
+    }
+    let focused = state.focus == PaneId::Metrics;
+    let visible = usize::from(area.height).max(1);
+    let selected = table.selected_index().unwrap_or(0);
+    let offset = (selected + 1).saturating_sub(visible);
+    let fixed_width: usize = 19 + 1 + 7 + 1 + 10 + 1 + 10 + 1;
+    let spark_width = usize::from(area.width).saturating_sub(fixed_width);
+    for (line_index, (row_index, row)) in table
+        .rows()
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(visible)
+        .enumerate()
+    {
+        let Some(series) = series_of(state, &row.id) else {
+            continue;
+        };
+        let limit = state.thresholds.for_metric(series.kind);
+        let mut spans: Vec<Span<'static>> = row
+            .cells
+            .iter()
+            .take(4)
+            .zip([19usize, 7, 10, 10])
+            .map(|(cell, width)| {
+                let text = format!("{:<width$} ", format::truncate(&cell.text, width));
+                Span::styled(text, tone::style(theme, cell.tone))
+            })
+            .collect();
+        spans.extend(sparkline::spans(&series.values, limit, theme, spark_width));
+        let line_area = Rect {
+            y: area.y + line_index as u16,
+            height: 1,
+            ..area
+        };
+        let mut line = Line::from(spans);
+        if focused && row_index == selected {
+            buf.set_style(line_area, theme.selection);
+            line = line.patch_style(theme.selection);
+        }
+        line.render(line_area, buf);
+    }
+}
+
+/// A line chart of the selected series with threshold lines.
+fn selected_chart(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let table = &state.pane(PaneId::Metrics).table;
+    let Some(series) = table.selected().and_then(|row| series_of(state, &row.id)) else {
+        return;
+    };
+    let points: Vec<(f64, f64)> = series
+        .values
+        .iter()
+        .enumerate()
+        .map(|(index, value)| (index as f64, *value))
+        .collect();
+    let x_max = (points.len().max(2) - 1) as f64;
+    let limit = state.thresholds.for_metric(series.kind);
+    let max_value = series.values.iter().copied().fold(0.0_f64, f64::max);
+    let y_max = limit.map_or(max_value, |limit| max_value.max(limit.crit)) * 1.1 + f64::EPSILON;
+    let warn_line = limit_line(limit.map(|l| l.warn), x_max);
+    let crit_line = limit_line(limit.map(|l| l.crit), x_max);
+    let mut datasets = vec![
+        Dataset::default()
+            .name(series.label.clone())
+            .marker(Marker::Braille)
+            .graph_type(GraphType::Line)
+            .style(theme.chart)
+            .data(&points),
+    ];
+    if let Some(limit) = limit {
+        datasets.push(threshold_dataset(
+            "warn",
+            &warn_line,
+            theme.warn,
+            limit,
+            &series.unit,
+        ));
+        datasets.push(threshold_dataset(
+            "crit",
+            &crit_line,
+            theme.crit,
+            limit,
+            &series.unit,
+        ));
+    }
+    let span_seconds = u64::from(series.period_seconds) * points.len() as u64;
+    let chart = Chart::new(datasets)
+        .x_axis(
+            Axis::default()
+                .bounds([0.0, x_max])
+                .labels([
+                    Line::styled(
+                        format!("-{}", format::duration(span_seconds as i64)),
+                        theme.muted,
+                    ),
+                    Line::styled("now", theme.muted),
+                ])
+                .style(theme.border),
+        )
+        .y_axis(
+            Axis::default()
+                .bounds([0.0, y_max])
+                .labels([
+                    Line::styled("0", theme.muted),
+                    Line::styled(format::value(y_max, &series.unit), theme.muted),
+                ])
+                .style(theme.border),
+        );
+    chart.render(area, buf);
+}
+
+fn limit_line(value: Option<f64>, x_max: f64) -> Vec<(f64, f64)> {
+    value.map_or_else(Vec::new, |value| vec![(0.0, value), (x_max, value)])
+}
+
+fn threshold_dataset<'a>(
+    name: &str,
+    points: &'a [(f64, f64)],
+    style: Style,
+    limit: Limit,
+    unit: &str,
+) -> Dataset<'a> {
+    let value = if name == "warn" {
+        limit.warn
+    } else {
+        limit.crit
+    };
+    Dataset::default()
+        .name(format!("{name} > {}", format::value(value, unit)))
+        .marker(Marker::Dot)
+        .graph_type(GraphType::Line)
+        .style(style)
+        .data(points)
+}
