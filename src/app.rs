@@ -111,7 +111,7 @@ fn apply(state: &mut State, msg: Msg, control: &watch::Sender<crate::source::Pol
 }
 
 /// Key presses and resizes; key release and repeat events are ignored.
-fn to_msg(event: Event) -> Option<Msg> {
+pub fn to_msg(event: Event) -> Option<Msg> {
     match event {
         Event::Key(key) if key.kind == KeyEventKind::Press => Some(Msg::Key(key)),
         Event::Resize(width, height) => Some(Msg::Resize { width, height }),

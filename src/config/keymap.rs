@@ -233,7 +233,17 @@ impl Keymap {
                 for key in &binding.keys {
                     let slot = (section.layer(), key.to_string());
                     if let Some((first_section, first_action)) = seen.get(&slot) {
-                        let origin = origins.get(&(*section, binding.action));
+                        // Point at the user's file, where the conflict was introduced.
+                        let second = origins.get(&(*section, binding.action));
+                        let first = origins.get(&(*first_section, *first_action));
+                        let origin = match (first, second) {
+                            (Some(first), Some(second))
+                                if second.file.is_builtin() && !first.file.is_builtin() =>
+                            {
+                                Some(first)
+                            }
+                            (_, second) => second,
+                        };
                         let message = format!(
                             "key \"{key}\" is bound twice: to {} in [{}] and to {} in [{}]",
                             first_action.name(),
@@ -256,6 +266,15 @@ impl Keymap {
             }
         }
         Ok(())
+    }
+
+    /// The shipped default keymap.
+    pub fn builtin_default() -> Result<Self, ConfigError> {
+        let lookup =
+            |name: &str| super::named_file::find("keymap", name, None, &super::BUILTIN_KEYMAPS);
+        let file = lookup("default")
+            .map_err(|message| ConfigError::file(Path::new("<built-in>"), message))?;
+        Self::load(&file, &lookup)
     }
 
     /// The action `chord` triggers in `mode`, if any.

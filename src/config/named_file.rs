@@ -40,6 +40,11 @@ impl NamedFile {
         }
     }
 
+    /// True for a file embedded in the binary.
+    pub fn is_builtin(&self) -> bool {
+        self.builtin
+    }
+
     /// True for the embedded `default`, the root of every parent chain.
     pub fn is_builtin_default(&self) -> bool {
         self.builtin && self.name == "default"

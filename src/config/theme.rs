@@ -158,6 +158,17 @@ impl Theme {
     }
 }
 
+impl Theme {
+    /// A shipped theme by name (`default`, `light`, `high-contrast`).
+    pub fn builtin(name: &str) -> Result<Self, ConfigError> {
+        let lookup =
+            |name: &str| super::named_file::find("theme", name, None, &super::BUILTIN_THEMES);
+        let file = lookup(name)
+            .map_err(|message| ConfigError::file(std::path::Path::new("<built-in>"), message))?;
+        Self::load(&file, &lookup)
+    }
+}
+
 fn parse(file: &NamedFile) -> Result<ThemeFile, ConfigError> {
     toml::from_str(&file.text)
         .map_err(|error| ConfigError::from_toml(&file.label, &file.text, &error))

@@ -1,0 +1,252 @@
+//! Every bad config, theme and keymap gets one clear message naming the file, line and column,
+//! exit status 2, and the terminal is never entered. Each `tests/invalid_configs/NAME.toml` is
+//! paired with `NAME.expected`, the exact message (`$ROOT` stands for the repository root).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use opsdeck::config::{
+    self, BUILTIN_KEYMAPS, BUILTIN_THEMES, EnvironmentConfig, Keymap, NamedFile, Overrides, Theme,
+};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn opsdeck(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_opsdeck"))
+        .args(args)
+        .current_dir(root())
+        .env("XDG_CONFIG_HOME", root().join("tests/invalid_configs/xdg"))
+        .env_remove("OPSDECK_CONFIG")
+        .output()
+        .expect("run opsdeck")
+}
+
+fn assert_config_error(output: &Output, expected: &str) {
+    let stderr = String::from_utf8_lossy(&output.stderr).replace(root().to_str().unwrap(), "$ROOT");
+    assert_eq!(stderr.trim_end(), expected.trim_end());
+    assert_eq!(output.status.code(), Some(2), "exit status");
+    // The terminal was never entered: nothing at all on stdout, no escape sequences.
+    assert!(
+        output.stdout.is_empty(),
+        "stdout: {:?}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+}
+
+#[test]
+fn every_invalid_config_gives_its_exact_message() {
+    let dir = root().join("tests/invalid_configs");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) != Some("toml") {
+            continue;
+        }
+        let expected = std::fs::read_to_string(path.with_extension("expected"))
+            .unwrap_or_else(|_| panic!("{} has no .expected file", path.display()));
+        let relative = path
+            .strip_prefix(root())
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_owned();
+        // Both `config check` and the dashboard itself refuse the file the same way.
+        assert_config_error(&opsdeck(&["config", "check", &relative]), &expected);
+        assert_config_error(&opsdeck(&["--demo", "--config", &relative]), &expected);
+        checked += 1;
+    }
+    assert!(checked >= 16, "only {checked} invalid configs found");
+}
+
+#[test]
+fn unknown_environment_from_the_flag() {
+    let output = opsdeck(&[
+        "--env",
+        "staging",
+        "--config",
+        "assets/opsdeck.example.toml",
+        "--demo",
+    ]);
+    assert_config_error(
+        &output,
+        "error: assets/opsdeck.example.toml: unknown environment \"staging\" (from --env); expected one of: basecoat-prod, ingeno-ecs-prod, local-moto",
+    );
+}
+
+#[test]
+fn missing_config_file() {
+    let output = opsdeck(&["config", "check", "no/such/file.toml"]);
+    assert_config_error(
+        &output,
+        "error: no/such/file.toml: cannot read the config file: No such file or directory (os error 2)",
+    );
+}
+
+#[test]
+fn unknown_theme_from_the_flag() {
+    let output = opsdeck(&["--demo", "--theme", "neon"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("error: <built-in defaults>: unknown theme \"neon\"; expected one of default, light, high-contrast"),
+        "{stderr}"
+    );
+    assert!(stderr.trim_end().ends_with("(from --theme)"), "{stderr}");
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn bad_speed_is_refused_before_anything_runs() {
+    let output = opsdeck(&["--demo", "--speed", "0"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(
+            "invalid value '0' for '--speed <SPEED>': 0 is out of range; expected 0.1 to 3600"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn the_example_config_checks_clean() {
+    let output = opsdeck(&[
+        "config",
+        "check",
+        "assets/opsdeck.example.toml",
+        "--env",
+        "basecoat-prod",
+    ]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout.starts_with("config: assets/opsdeck.example.toml: ok\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("environment: basecoat-prod\n  region: us-east-1\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("read-only: yes (the environment sets read_only = true)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("  cpu_percent: 70 / 85\n"), "{stdout}");
+}
+
+#[test]
+fn every_shipped_theme_and_keymap_loads() {
+    for (name, _) in BUILTIN_THEMES {
+        let theme = Theme::builtin(name).unwrap_or_else(|e| panic!("theme {name}: {e}"));
+        assert_eq!(theme.name, name);
+    }
+    let lookup = |name: &str| {
+        BUILTIN_KEYMAPS
+            .iter()
+            .find(|(builtin, _)| *builtin == name)
+            .map(|(builtin, text)| NamedFile::builtin("keymap", builtin, text))
+            .ok_or_else(|| format!("no keymap {name}"))
+    };
+    for (name, _) in BUILTIN_KEYMAPS {
+        let file = lookup(name).unwrap();
+        let keymap = Keymap::load(&file, &lookup).unwrap_or_else(|e| panic!("keymap {name}: {e}"));
+        assert_eq!(keymap.name, name);
+    }
+}
+
+#[test]
+fn shipped_files_on_disk_are_the_embedded_ones() {
+    for (name, text) in BUILTIN_THEMES {
+        let on_disk = std::fs::read_to_string(root().join(format!("themes/{name}.toml"))).unwrap();
+        assert_eq!(on_disk, text);
+    }
+    for (name, text) in BUILTIN_KEYMAPS {
+        let on_disk = std::fs::read_to_string(root().join(format!("keymaps/{name}.toml"))).unwrap();
+        assert_eq!(on_disk, text);
+    }
+}
+
+#[test]
+fn a_user_keymap_overrides_single_bindings() {
+    let user = NamedFile::builtin(
+        "keymap",
+        "mine",
+        "parent = \"vim\"\n[global]\nquit = { keys = [\"Q\"] }\n",
+    );
+    let lookup = |name: &str| {
+        BUILTIN_KEYMAPS
+            .iter()
+            .find(|(builtin, _)| *builtin == name)
+            .map(|(builtin, text)| NamedFile::builtin("keymap", builtin, text))
+            .ok_or_else(|| format!("no keymap {name}"))
+    };
+    let keymap = Keymap::load(&user, &lookup).unwrap();
+    let quit: Vec<String> = keymap
+        .keys_for(opsdeck::msg::Action::Quit)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(quit, ["Q"]);
+    // Inherited from vim, and from default through vim.
+    let next: Vec<String> = keymap
+        .keys_for(opsdeck::msg::Action::FocusNext)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(next, ["tab", "ctrl-w", "l"]);
+    assert!(!keymap.keys_for(opsdeck::msg::Action::ToggleHelp).is_empty());
+}
+
+fn environment(read_only: Option<bool>) -> EnvironmentConfig {
+    EnvironmentConfig {
+        region: "us-east-1".to_owned(),
+        profile: None,
+        endpoint_url: None,
+        read_only,
+        production: false,
+        auto_scaling_groups: Vec::new(),
+        target_groups: Vec::new(),
+        load_balancers: Vec::new(),
+        log_groups: Vec::new(),
+        ecs_cluster: None,
+        ecs_services: Vec::new(),
+        postgres_url_env: None,
+    }
+}
+
+#[test]
+fn read_only_precedence_flag_then_environment_then_global() {
+    let flag = Overrides {
+        read_only: true,
+        ..Overrides::default()
+    };
+    let none = Overrides::default();
+    let cases = [
+        // (flag, environment, global) -> read-only
+        (&flag, Some(false), Some(false), true),
+        (&flag, None, None, true),
+        (&none, Some(true), Some(false), true),
+        (&none, Some(false), Some(true), false),
+        (&none, None, Some(true), true),
+        (&none, None, Some(false), false),
+        (&none, None, None, false),
+    ];
+    for (overrides, environment_setting, global, expected) in cases {
+        let env = environment(environment_setting);
+        let (read_only, reason) = config::read_only_of(overrides, Some(&env), global);
+        assert_eq!(read_only, expected, "{environment_setting:?} {global:?}");
+        assert_eq!(reason.is_some(), expected);
+    }
+}
+
+#[test]
+fn config_is_found_by_flag_then_variable() {
+    let explicit = Path::new("/tmp/explicit.toml");
+    assert_eq!(config::locate(Some(explicit)), Some(explicit.to_owned()));
+}

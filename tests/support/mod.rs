@@ -1,0 +1,19 @@
+//! Shared test support: a demo screen at a fixed time, and real peers (PostgreSQL, moto).
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+pub mod moto;
+pub mod postgres;
+pub mod screen;
+
+/// True when running in CI, where a missing peer must fail the test, never skip it.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|value| !value.is_empty() && value != "false")
+}
+
+/// A free TCP port on the loopback interface.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|address| address.port())
+        .expect("no free loopback port")
+}

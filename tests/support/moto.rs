@@ -1,0 +1,92 @@
+//! moto_server on a free loopback port, for the AWS SDK to talk to over real HTTP.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::{free_port, in_ci};
+
+/// A running moto server; killed on drop.
+pub struct MotoServer {
+    /// `http://127.0.0.1:PORT`, the SDK's endpoint override.
+    pub endpoint: String,
+    pub port: u16,
+    child: Child,
+}
+
+impl MotoServer {
+    /// Starts moto_server, or returns None (outside CI) when it is not installed.
+    pub fn start() -> Option<Self> {
+        let port = free_port();
+        let spawned = Command::new("moto_server")
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn();
+        let child = match spawned {
+            Ok(child) => child,
+            Err(error) => {
+                let message =
+                    format!("moto_server not runnable ({error}): pip install 'moto[server]'");
+                assert!(!in_ci(), "{message}");
+                eprintln!("skipping: {message}");
+                return None;
+            }
+        };
+        let mut server = Self {
+            endpoint: format!("http://127.0.0.1:{port}"),
+            port,
+            child,
+        };
+        server.wait_until_ready();
+        Some(server)
+    }
+
+    fn wait_until_ready(&mut self) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("moto_server exited at start: {status}");
+            }
+            if self.request("GET", "/moto-api/").is_ok() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!(
+            "moto_server did not answer on port {} within 30 s",
+            self.port
+        );
+    }
+
+    /// Clears every resource moto holds (POST /moto-api/reset).
+    pub fn reset(&self) {
+        let status = self.request("POST", "/moto-api/reset").expect("reset moto");
+        assert_eq!(status, 200, "moto reset answered {status}");
+    }
+
+    /// A bare HTTP/1.1 request; returns the status code.
+    pub fn request(&self, method: &str, path: &str) -> std::io::Result<u16> {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port))?;
+        stream.set_read_timeout(Some(Duration::from_secs(5)))?;
+        write!(
+            stream,
+            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        )?;
+        let mut response = String::new();
+        stream.read_to_string(&mut response)?;
+        response
+            .split_whitespace()
+            .nth(1)
+            .and_then(|code| code.parse().ok())
+            .ok_or_else(|| std::io::Error::other(format!("not HTTP: {response:.80}")))
+    }
+}
+
+impl Drop for MotoServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

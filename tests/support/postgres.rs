@@ -1,0 +1,174 @@
+//! A throwaway PostgreSQL server per test run: initdb into a temp dir, started on a free
+//! loopback port, stopped on drop. Or an existing server from `$OPSDECK_TEST_DATABASE_URL`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use super::{free_port, in_ci};
+
+/// A running PostgreSQL server for tests.
+pub struct TestPostgres {
+    /// `postgresql://postgres@127.0.0.1:PORT/postgres`
+    pub url: String,
+    pub port: u16,
+    owned: Option<OwnedServer>,
+}
+
+struct OwnedServer {
+    bindir: PathBuf,
+    data_dir: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl TestPostgres {
+    /// Starts a server, or returns None (outside CI) when PostgreSQL is not installed.
+    /// In CI a missing server is a failure, never a silent skip.
+    pub fn start() -> Option<Self> {
+        if let Ok(url) = std::env::var("OPSDECK_TEST_DATABASE_URL") {
+            return Some(Self {
+                url,
+                port: 0,
+                owned: None,
+            });
+        }
+        let Some(bindir) = find_bindir() else {
+            let message = "PostgreSQL server binaries not found (initdb, pg_ctl): install the \
+                           postgresql package, or set OPSDECK_TEST_DATABASE_URL";
+            assert!(!in_ci(), "{message}");
+            eprintln!("skipping: {message}");
+            return None;
+        };
+        Some(start_owned(bindir))
+    }
+}
+
+impl Drop for TestPostgres {
+    fn drop(&mut self) {
+        if let Some(owned) = &self.owned {
+            let _ = as_postgres_user(&owned.bindir.join("pg_ctl"))
+                .args([
+                    "-D",
+                    path_str(&owned.data_dir),
+                    "-m",
+                    "immediate",
+                    "-w",
+                    "stop",
+                ])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
+        }
+    }
+}
+
+fn start_owned(bindir: PathBuf) -> TestPostgres {
+    let dir = tempfile::Builder::new()
+        .prefix("opsdeck-pg-")
+        .tempdir()
+        .expect("temp dir for PostgreSQL");
+    let data_dir = dir.path().join("data");
+    let log_file = dir.path().join("server.log");
+    if running_as_root() {
+        // initdb refuses to run as root: the postgres user owns the cluster.
+        let status = Command::new("chown")
+            .args(["-R", "postgres:postgres", path_str(dir.path())])
+            .status()
+            .expect("chown the temp dir");
+        assert!(
+            status.success(),
+            "chown postgres {} failed",
+            dir.path().display()
+        );
+    }
+    let initdb = as_postgres_user(&bindir.join("initdb"))
+        .args([
+            "-D",
+            path_str(&data_dir),
+            "--auth=trust",
+            "-U",
+            "postgres",
+            "--no-sync",
+        ])
+        .args(["--encoding=UTF8", "--locale=C"])
+        .output()
+        .expect("run initdb");
+    assert!(
+        initdb.status.success(),
+        "initdb failed: {}",
+        String::from_utf8_lossy(&initdb.stderr)
+    );
+    let port = free_port();
+    let options = format!(
+        "-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={} -c fsync=off -c max_connections=200",
+        path_str(dir.path())
+    );
+    let started = as_postgres_user(&bindir.join("pg_ctl"))
+        .args([
+            "-D",
+            path_str(&data_dir),
+            "-l",
+            path_str(&log_file),
+            "-o",
+            &options,
+            "-w",
+            "start",
+        ])
+        .output()
+        .expect("run pg_ctl start");
+    let log = std::fs::read_to_string(&log_file).unwrap_or_default();
+    assert!(
+        started.status.success(),
+        "pg_ctl start failed: {}\n{log}",
+        String::from_utf8_lossy(&started.stderr)
+    );
+    TestPostgres {
+        url: format!("postgresql://postgres@127.0.0.1:{port}/postgres"),
+        port,
+        owned: Some(OwnedServer {
+            bindir,
+            data_dir,
+            _dir: dir,
+        }),
+    }
+}
+
+fn find_bindir() -> Option<PathBuf> {
+    let from_pg_config = Command::new("pg_config")
+        .arg("--bindir")
+        .output()
+        .ok()
+        .filter(|output| output.status.success())
+        .map(|output| PathBuf::from(String::from_utf8_lossy(&output.stdout).trim()));
+    let candidates = from_pg_config.into_iter().chain(
+        std::fs::read_dir("/usr/lib/postgresql")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|entry| entry.path().join("bin")),
+    );
+    candidates
+        .into_iter()
+        .find(|dir| dir.join("initdb").is_file() && dir.join("pg_ctl").is_file())
+}
+
+fn running_as_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|output| String::from_utf8_lossy(&output.stdout).trim() == "0")
+}
+
+/// `program` run as the postgres user when we are root, else as ourselves.
+fn as_postgres_user(program: &Path) -> Command {
+    if running_as_root() {
+        let mut command = Command::new("runuser");
+        command.args(["-u", "postgres", "--", path_str(program)]);
+        command
+    } else {
+        Command::new(program)
+    }
+}
+
+fn path_str(path: &Path) -> &str {
+    path.to_str().expect("utf-8 path")
+}

@@ -1,0 +1,107 @@
+//! A dashboard state fed from the simulator at a fixed time, and rendering it to text.
+
+use chrono::{TimeZone, Utc};
+use opsdeck::config::{Keymap, Theme, Thresholds};
+use opsdeck::model::Timestamp;
+use opsdeck::msg::Msg;
+use opsdeck::sim::World;
+use opsdeck::source::{SourceData, SourceKind};
+use opsdeck::state::{EnvironmentInfo, State, update};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+
+/// The fixed moment every snapshot is taken at.
+pub fn origin() -> Timestamp {
+    Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0)
+        .single()
+        .expect("valid time")
+}
+
+/// A fresh state with the default keymap, as the demo starts it.
+pub fn empty_state() -> State {
+    let environment = EnvironmentInfo {
+        name: "basecoat-prod (simulated)".to_owned(),
+        region: "us-east-1".to_owned(),
+        read_only: false,
+        read_only_reason: None,
+        demo: true,
+    };
+    let keymap = Keymap::builtin_default().expect("default keymap");
+    State::new(environment, keymap, Thresholds::default(), 2000, origin())
+}
+
+/// Every source's data from `world`, delivered as the pollers would.
+pub fn feed(state: &mut State, world: &World) {
+    let at = world.time_of(world.elapsed());
+    let answers = [
+        (
+            SourceKind::AutoScaling,
+            SourceData::AutoScaling(world.auto_scaling_groups()),
+        ),
+        (
+            SourceKind::Targets,
+            SourceData::Targets(world.target_health()),
+        ),
+        (
+            SourceKind::Metrics,
+            SourceData::Metrics(world.metric_series()),
+        ),
+        (SourceKind::Alarms, SourceData::Alarms(world.alarms())),
+        (SourceKind::Logs, SourceData::Logs(world.log_errors())),
+        (SourceKind::Ecs, SourceData::Ecs(world.ecs_services())),
+        (
+            SourceKind::Database,
+            SourceData::Database(world.database_activity()),
+        ),
+    ];
+    for (source, data) in answers {
+        update(
+            state,
+            Msg::SourceUpdate {
+                source,
+                result: Ok(data),
+                at,
+            },
+        );
+    }
+    update(state, Msg::Tick(at));
+}
+
+/// The demo state `elapsed` seconds after it opened (seed 1).
+pub fn demo_state(elapsed: i64) -> State {
+    let mut world = World::new(1, origin());
+    world.advance_to_elapsed(elapsed);
+    let mut state = empty_state();
+    feed(&mut state, &world);
+    state
+}
+
+/// Renders `state` at `width` x `height` with `theme`.
+pub fn render_buffer(state: &State, theme: &Theme, width: u16, height: u16) -> Buffer {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
+    terminal
+        .draw(|frame| opsdeck::ui::render(state, theme, frame))
+        .expect("draw");
+    terminal.backend().buffer().clone()
+}
+
+/// The screen as text, one line per row, trailing spaces kept off.
+pub fn render_text(state: &State, width: u16, height: u16) -> String {
+    let theme = Theme::builtin("default").expect("default theme");
+    buffer_text(&render_buffer(state, &theme, width, height))
+}
+
+/// A buffer's symbols as lines of text.
+pub fn buffer_text(buffer: &Buffer) -> String {
+    let width = usize::from(buffer.area.width);
+    buffer
+        .content
+        .chunks(width)
+        .map(|row| {
+            let line: String = row.iter().map(|cell| cell.symbol()).collect();
+            line.trim_end().to_owned()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}

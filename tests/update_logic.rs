@@ -1,0 +1,258 @@
+//! Keys -> actions -> state, without a terminal: the update function is pure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use opsdeck::config::InputMode;
+use opsdeck::msg::{Effect, Msg};
+use opsdeck::sim::World;
+use opsdeck::source::{SourceError, SourceErrorKind, SourceKind};
+use opsdeck::state::{PaneId, State, update};
+use support::screen::{demo_state, feed, origin};
+
+fn press(state: &mut State, code: KeyCode) -> Vec<Effect> {
+    update(state, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn press_char(state: &mut State, c: char) -> Vec<Effect> {
+    press(state, KeyCode::Char(c))
+}
+
+fn selected_id(state: &State, pane: PaneId) -> Option<String> {
+    state.pane(pane).table.selected().map(|row| row.id.clone())
+}
+
+#[test]
+fn focus_moves_by_tab_shift_tab_and_number() {
+    let mut state = demo_state(0);
+    assert_eq!(state.focus, PaneId::AutoScaling);
+    press(&mut state, KeyCode::Tab);
+    assert_eq!(state.focus, PaneId::Targets);
+    update(
+        &mut state,
+        Msg::Key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)),
+    );
+    update(
+        &mut state,
+        Msg::Key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)),
+    );
+    assert_eq!(state.focus, PaneId::Postgres, "shift-tab wraps backwards");
+    press_char(&mut state, '3');
+    assert_eq!(state.focus, PaneId::Metrics);
+    press_char(&mut state, '7');
+    assert_eq!(state.focus, PaneId::Postgres);
+}
+
+#[test]
+fn zoom_and_help_toggle() {
+    let mut state = demo_state(0);
+    press_char(&mut state, 'z');
+    assert!(state.zoomed);
+    press(&mut state, KeyCode::Enter);
+    assert!(!state.zoomed);
+    press_char(&mut state, '?');
+    assert_eq!(state.mode, InputMode::Help);
+    // In help, pane keys do nothing and j scrolls the help.
+    press_char(&mut state, 'j');
+    assert_eq!(state.help_scroll, 1);
+    assert_eq!(state.focus, PaneId::AutoScaling);
+    press(&mut state, KeyCode::Esc);
+    assert_eq!(state.mode, InputMode::Normal);
+}
+
+#[test]
+fn quit_by_q_and_ctrl_c() {
+    let mut state = demo_state(0);
+    assert_eq!(press_char(&mut state, 'q'), vec![Effect::Quit]);
+    assert!(state.should_quit);
+    let mut state = demo_state(0);
+    let effects = update(
+        &mut state,
+        Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+    );
+    assert_eq!(effects, vec![Effect::Quit]);
+}
+
+#[test]
+fn only_key_presses_become_messages() {
+    let mut release = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
+    release.kind = KeyEventKind::Release;
+    assert_eq!(opsdeck::app::to_msg(Event::Key(release)), None);
+    let mut repeat = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
+    repeat.kind = KeyEventKind::Repeat;
+    assert_eq!(opsdeck::app::to_msg(Event::Key(repeat)), None);
+    let press = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
+    assert_eq!(
+        opsdeck::app::to_msg(Event::Key(press)),
+        Some(Msg::Key(press))
+    );
+}
+
+#[test]
+fn selection_moves_and_clamps() {
+    let mut state = demo_state(0);
+    press_char(&mut state, '7');
+    let first = selected_id(&state, PaneId::Postgres);
+    press_char(&mut state, 'j');
+    press(&mut state, KeyCode::Down);
+    assert_eq!(state.pane(PaneId::Postgres).table.selected_index(), Some(2));
+    press_char(&mut state, 'k');
+    assert_eq!(state.pane(PaneId::Postgres).table.selected_index(), Some(1));
+    press_char(&mut state, 'G');
+    let last = state.pane(PaneId::Postgres).table.rows().len() - 1;
+    assert_eq!(
+        state.pane(PaneId::Postgres).table.selected_index(),
+        Some(last)
+    );
+    press(&mut state, KeyCode::PageDown);
+    assert_eq!(
+        state.pane(PaneId::Postgres).table.selected_index(),
+        Some(last)
+    );
+    press(&mut state, KeyCode::Home);
+    assert_eq!(selected_id(&state, PaneId::Postgres), first);
+    press(&mut state, KeyCode::PageDown);
+    assert!(state.pane(PaneId::Postgres).table.selected_index() > Some(1));
+}
+
+#[test]
+fn selection_filter_and_sort_survive_a_refresh() {
+    let mut world = World::new(1, origin());
+    let mut state = support::screen::empty_state();
+    feed(&mut state, &world);
+    press_char(&mut state, '7');
+    press_char(&mut state, '/');
+    for c in "reporting".chars() {
+        press_char(&mut state, c);
+    }
+    press(&mut state, KeyCode::Enter);
+    press_char(&mut state, 'S');
+    press_char(&mut state, 'j');
+    press_char(&mut state, 'j');
+    let chosen = selected_id(&state, PaneId::Postgres).unwrap();
+    let sort = state.pane(PaneId::Postgres).table.sort;
+    world.advance_to_elapsed(30);
+    feed(&mut state, &world);
+    let table = &state.pane(PaneId::Postgres).table;
+    assert_eq!(table.filter, "reporting");
+    assert_eq!(table.sort, sort);
+    assert_eq!(
+        selected_id(&state, PaneId::Postgres).as_deref(),
+        Some(chosen.as_str())
+    );
+    assert!(
+        table
+            .rows()
+            .iter()
+            .all(|row| row.cells[1].text == "reporting")
+    );
+}
+
+#[test]
+fn filter_typing_backspace_and_cancel() {
+    let mut state = demo_state(0);
+    press_char(&mut state, '4');
+    let all = state.pane(PaneId::Alarms).table.rows().len();
+    press_char(&mut state, '/');
+    assert_eq!(state.mode, InputMode::Filter);
+    for c in "cpux".chars() {
+        press_char(&mut state, c);
+    }
+    assert_eq!(state.pane(PaneId::Alarms).table.rows().len(), 0);
+    press(&mut state, KeyCode::Backspace);
+    assert_eq!(state.pane(PaneId::Alarms).table.filter, "cpu");
+    assert_eq!(state.pane(PaneId::Alarms).table.rows().len(), 1);
+    // q types a letter while filtering; it does not quit.
+    assert!(press_char(&mut state, 'q').is_empty());
+    press(&mut state, KeyCode::Esc);
+    assert_eq!(state.mode, InputMode::Normal);
+    assert_eq!(state.pane(PaneId::Alarms).table.filter, "");
+    assert_eq!(state.pane(PaneId::Alarms).table.rows().len(), all);
+}
+
+#[test]
+fn esc_clears_an_applied_filter() {
+    let mut state = demo_state(0);
+    press_char(&mut state, '/');
+    press_char(&mut state, 'x');
+    press(&mut state, KeyCode::Enter);
+    assert_eq!(state.pane(PaneId::AutoScaling).table.filter, "x");
+    press(&mut state, KeyCode::Esc);
+    assert_eq!(state.pane(PaneId::AutoScaling).table.filter, "");
+}
+
+#[test]
+fn sort_cycles_columns_and_reverses() {
+    let mut state = demo_state(0);
+    press_char(&mut state, '2');
+    let before = state.pane(PaneId::Targets).table.sort;
+    press_char(&mut state, 's');
+    let after = state.pane(PaneId::Targets).table.sort;
+    assert_eq!(after.column, (before.column + 1) % 5);
+    press_char(&mut state, 'S');
+    assert_eq!(
+        state.pane(PaneId::Targets).table.sort.descending,
+        !after.descending
+    );
+}
+
+#[test]
+fn pause_refresh_and_interval_are_sent_to_the_pollers() {
+    let mut state = demo_state(0);
+    let effects = press_char(&mut state, 'p');
+    assert!(state.polling.paused);
+    assert_eq!(effects, vec![Effect::ControlPolling(state.polling)]);
+    press_char(&mut state, 'p');
+    assert!(!state.polling.paused);
+    let generation = state.polling.refresh_generation;
+    press_char(&mut state, 'r');
+    assert_eq!(state.polling.refresh_generation, generation + 1);
+    assert_eq!(state.polling.interval_ms, 2000);
+    press_char(&mut state, '+');
+    assert_eq!(state.polling.interval_ms, 5000);
+    press_char(&mut state, '-');
+    press_char(&mut state, '-');
+    press_char(&mut state, '-');
+    assert_eq!(
+        state.polling.interval_ms, 1000,
+        "the interval never goes below 1 s"
+    );
+}
+
+#[test]
+fn unbound_key_says_so() {
+    let mut state = demo_state(0);
+    assert!(press_char(&mut state, 'x').is_empty());
+    assert_eq!(
+        state.notice.as_deref(),
+        Some("x is not bound; press ? for help")
+    );
+    press_char(&mut state, 'j');
+    assert_eq!(state.notice, None);
+}
+
+#[test]
+fn a_failed_poll_keeps_the_data_and_marks_the_pane() {
+    let mut state = demo_state(0);
+    let rows = state.pane(PaneId::Alarms).table.rows().len();
+    let error = SourceError::new(
+        SourceErrorKind::Permission,
+        "no permission: cloudwatch:DescribeAlarms",
+    );
+    let at = state.now;
+    update(
+        &mut state,
+        Msg::SourceUpdate {
+            source: SourceKind::Alarms,
+            result: Err(error.clone()),
+            at,
+        },
+    );
+    assert_eq!(state.pane(PaneId::Alarms).error, Some(error));
+    assert_eq!(state.pane(PaneId::Alarms).table.rows().len(), rows);
+    assert!(state.pane(PaneId::Alarms).updated_at.is_some());
+    let world = World::new(1, origin());
+    feed(&mut state, &world);
+    assert_eq!(state.pane(PaneId::Alarms).error, None);
+}
