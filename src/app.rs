@@ -26,6 +26,8 @@ const TICK: Duration = Duration::from_secs(1);
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RunOptions {
     pub exit_after_first_full_frame: bool,
+    /// Panic in a background task after this long: proves the panic hook restores the terminal.
+    pub debug_panic_after: Option<Duration>,
 }
 
 /// Runs the dashboard until the user quits or a signal arrives.
@@ -39,6 +41,15 @@ pub async fn run(
     let (tx, mut rx) = mpsc::channel(CHANNEL_CAPACITY);
     let (control_tx, control_rx) = watch::channel(state.polling);
     spawn_pollers(&sources, &clock, control_rx, tx.clone());
+    if let Some(delay) = options.debug_panic_after {
+        tokio::spawn(async move {
+            tokio::time::sleep(delay).await;
+            #[allow(clippy::panic)]
+            {
+                panic!("deliberate panic from --debug-panic-after-ms");
+            }
+        });
+    }
 
     let mut guard =
         TerminalGuard::enter().wrap_err("cannot enter the terminal's full-screen mode")?;

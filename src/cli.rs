@@ -50,6 +50,9 @@ pub struct RunArgs {
     /// Quit as soon as a frame with data in every pane has been drawn (for benchmarks).
     #[arg(long, hide = true)]
     pub exit_after_first_full_frame: bool,
+    /// Panic in a background task after this many ms (to test that the terminal is restored).
+    #[arg(long, hide = true, value_name = "MS")]
+    pub debug_panic_after_ms: Option<u64>,
 }
 
 /// Subcommands.

@@ -163,6 +163,9 @@ fn dashboard(args: &RunArgs) -> Result<ExitCode> {
     );
     let options = RunOptions {
         exit_after_first_full_frame: args.exit_after_first_full_frame,
+        debug_panic_after: args
+            .debug_panic_after_ms
+            .map(std::time::Duration::from_millis),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -43,22 +43,37 @@ pub fn render(
         .title(freshness(state, theme, pane).right_aligned());
     let inner = block.inner(area);
     block.render(area, buf);
-    inner
+    match &state.pane(pane).error {
+        Some(error) => error_line(theme, &error.message, inner, buf),
+        None => inner,
+    }
 }
 
-/// "3s ago", "waiting…", or "⚠ stale 40s: reason" when the last poll failed.
+/// The failed poll's message on the pane's first line, above the last good data.
+fn error_line(theme: &Theme, message: &str, area: Rect, buf: &mut Buffer) -> Rect {
+    if area.height == 0 {
+        return area;
+    }
+    let width = usize::from(area.width);
+    let text = format::truncate(&format!("⚠ {message}"), width);
+    Line::styled(text, theme.crit).render(Rect { height: 1, ..area }, buf);
+    Rect {
+        y: area.y + 1,
+        height: area.height - 1,
+        ..area
+    }
+}
+
+/// "3s ago", "waiting…", or "⚠ stale, 40s old" when the last poll failed.
 fn freshness(state: &State, theme: &Theme, pane: PaneId) -> Line<'static> {
     let pane_state = state.pane(pane);
     let age = pane_state
         .updated_at
         .map(|at| format::duration(format::seconds_between(at, state.now)));
     match (&pane_state.error, age) {
-        (Some(error), age) => {
+        (Some(_), age) => {
             let age = age.map_or_else(|| "no data".to_owned(), |age| format!("{age} old"));
-            Line::styled(
-                format!(" ⚠ stale, {age}: {} ", format::truncate(&error.message, 60)),
-                theme.crit,
-            )
+            Line::styled(format!(" ⚠ stale, {age} "), theme.crit)
         }
         (None, Some(age)) => Line::styled(format!(" {age} ago "), theme.muted),
         (None, None) => Line::styled(" waiting… ", theme.muted),

@@ -4,6 +4,7 @@
 pub mod moto;
 pub mod postgres;
 pub mod screen;
+pub mod tmux;
 
 /// True when running in CI, where a missing peer must fail the test, never skip it.
 pub fn in_ci() -> bool {

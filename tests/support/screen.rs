@@ -95,6 +95,9 @@ pub fn render_text(state: &State, width: u16, height: u16) -> String {
 /// A buffer's symbols as lines of text.
 pub fn buffer_text(buffer: &Buffer) -> String {
     let width = usize::from(buffer.area.width);
+    if width == 0 {
+        return String::new();
+    }
     buffer
         .content
         .chunks(width)

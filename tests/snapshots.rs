@@ -1,0 +1,177 @@
+//! Whole-screen snapshots on ratatui's TestBackend: the overview, each pane zoomed, the help
+//! overlay and the too-small screen, at 120x40 and 80x24.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use insta::assert_snapshot;
+use opsdeck::config::Theme;
+use opsdeck::msg::Msg;
+use opsdeck::source::{SourceError, SourceErrorKind, SourceKind};
+use opsdeck::state::{PaneId, State, update};
+use ratatui::style::Color;
+use support::screen::{buffer_text, demo_state, render_buffer, render_text};
+
+/// Seconds into the demo when the incident is in full swing.
+const INCIDENT: i64 = 300;
+
+fn press(state: &mut State, c: char) {
+    update(
+        state,
+        Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+    );
+}
+
+#[test]
+fn overview_calm_120x40() {
+    assert_snapshot!(render_text(&demo_state(0), 120, 40));
+}
+
+#[test]
+fn overview_incident_120x40() {
+    assert_snapshot!(render_text(&demo_state(INCIDENT), 120, 40));
+}
+
+#[test]
+fn overview_incident_80x24() {
+    assert_snapshot!(render_text(&demo_state(INCIDENT), 80, 24));
+}
+
+#[test]
+fn each_pane_zoomed_120x40() {
+    for pane in PaneId::ALL {
+        let mut state = demo_state(INCIDENT);
+        press(&mut state, char::from(b'0' + pane.number() as u8));
+        press(&mut state, 'z');
+        let name = format!("zoomed_{}", pane.title().to_lowercase().replace(' ', "_"));
+        assert_snapshot!(name, render_text(&state, 120, 40));
+    }
+}
+
+#[test]
+fn each_pane_zoomed_80x24() {
+    for pane in PaneId::ALL {
+        let mut state = demo_state(INCIDENT);
+        press(&mut state, char::from(b'0' + pane.number() as u8));
+        press(&mut state, 'z');
+        let name = format!(
+            "zoomed_80x24_{}",
+            pane.title().to_lowercase().replace(' ', "_")
+        );
+        assert_snapshot!(name, render_text(&state, 80, 24));
+    }
+}
+
+#[test]
+fn help_overlay_120x40() {
+    let mut state = demo_state(0);
+    press(&mut state, '?');
+    assert_snapshot!(render_text(&state, 120, 40));
+}
+
+#[test]
+fn help_overlay_80x24() {
+    let mut state = demo_state(0);
+    press(&mut state, '?');
+    assert_snapshot!(render_text(&state, 80, 24));
+}
+
+#[test]
+fn too_small() {
+    assert_snapshot!(render_text(&demo_state(0), 60, 20));
+}
+
+#[test]
+fn no_panic_at_any_size() {
+    let mut state = demo_state(INCIDENT);
+    for zoom in [false, true] {
+        if zoom {
+            press(&mut state, 'z');
+        }
+        for width in [0, 1, 2, 10, 79, 80, 81, 100, 250] {
+            for height in [0, 1, 3, 23, 24, 25, 60] {
+                let text = render_text(&state, width, height);
+                assert!(text.len() <= usize::from(width) * usize::from(height) * 4 + 64);
+            }
+        }
+    }
+}
+
+#[test]
+fn waiting_for_the_first_poll() {
+    let state = support::screen::empty_state();
+    assert_snapshot!(render_text(&state, 120, 40));
+}
+
+#[test]
+fn a_failed_poll_shows_a_stale_badge_and_keeps_the_data() {
+    let mut state = demo_state(0);
+    let at = state.now + chrono::Duration::seconds(40);
+    update(
+        &mut state,
+        Msg::SourceUpdate {
+            source: SourceKind::Alarms,
+            result: Err(SourceError::new(
+                SourceErrorKind::Permission,
+                "no permission: cloudwatch:DescribeAlarms",
+            )),
+            at,
+        },
+    );
+    update(&mut state, Msg::Tick(at));
+    let text = render_text(&state, 120, 40);
+    assert!(
+        text.contains("┌ 4 Alarms ─────────── ⚠ stale, 40s old ┐"),
+        "{text}"
+    );
+    assert!(
+        text.contains("│⚠ no permission: cloudwatch:DescribeAl…│"),
+        "{text}"
+    );
+    press(&mut state, '4');
+    press(&mut state, 'z');
+    let zoomed = render_text(&state, 120, 40);
+    assert!(
+        zoomed.contains("┃⚠ no permission: cloudwatch:DescribeAlarms "),
+        "{zoomed}"
+    );
+    assert!(
+        text.contains("basecoat-portal-cpu-high"),
+        "old rows stay shown"
+    );
+}
+
+#[test]
+fn status_colours_come_from_the_theme_and_carry_a_symbol() {
+    let state = demo_state(INCIDENT);
+    for theme_name in ["default", "light", "high-contrast"] {
+        let theme = Theme::builtin(theme_name).unwrap();
+        let buffer = render_buffer(&state, &theme, 120, 40);
+        let text = buffer_text(&buffer);
+        let (row, line) = text
+            .lines()
+            .enumerate()
+            .find(|(_, line)| line.contains("✗ ALARM "))
+            .expect("an alarm row");
+        let column = line.chars().take_while(|c| *c != '✗').count();
+        let cell = &buffer[(column as u16, row as u16)];
+        assert_eq!(cell.symbol(), "✗");
+        assert_eq!(Some(cell.fg), theme.crit.fg, "theme {theme_name}");
+        assert_ne!(cell.fg, Color::Reset);
+    }
+}
+
+#[test]
+fn the_focused_pane_is_marked_without_colour_too() {
+    let mut state = demo_state(0);
+    press(&mut state, '3');
+    let text = render_text(&state, 120, 40);
+    // Thick borders mark focus, so it shows on a monochrome terminal.
+    let metrics_title = text
+        .lines()
+        .find(|line| line.contains("3 Metrics"))
+        .unwrap();
+    assert!(metrics_title.contains("┏ 3 Metrics"), "{metrics_title}");
+    assert!(!text.contains("┏ 1 Auto Scaling"));
+}
