@@ -1,1 +1,97 @@
-fn main() {}
+//! Criterion benchmarks: rendering the overview at 200x50, one update with the incident's
+//! ~850 database sessions, and the simulator's step rate.
+
+use std::hint::black_box;
+
+use chrono::{TimeZone, Utc};
+use criterion::{Criterion, criterion_group, criterion_main};
+use opsdeck::config::{Keymap, Theme, Thresholds};
+use opsdeck::model::Timestamp;
+use opsdeck::msg::Msg;
+use opsdeck::sim::World;
+use opsdeck::source::{SourceData, SourceKind};
+use opsdeck::state::{EnvironmentInfo, State, update};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+fn origin() -> Timestamp {
+    Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0)
+        .single()
+        .unwrap_or_default()
+}
+
+fn fed_state(world: &World) -> State {
+    let environment = EnvironmentInfo {
+        name: "basecoat-prod (simulated)".to_owned(),
+        region: "us-east-1".to_owned(),
+        read_only: false,
+        read_only_reason: None,
+        demo: true,
+    };
+    let keymap = Keymap::builtin_default().unwrap_or_else(|error| panic!("{error}"));
+    let mut state = State::new(environment, keymap, Thresholds::default(), 2000, origin());
+    let at = world.time_of(world.elapsed());
+    for (source, data) in sources(world) {
+        update(&mut state, Msg::SourceUpdate { source, result: Ok(data), at });
+    }
+    state
+}
+
+fn sources(world: &World) -> Vec<(SourceKind, SourceData)> {
+    vec![
+        (SourceKind::AutoScaling, SourceData::AutoScaling(world.auto_scaling_groups())),
+        (SourceKind::Targets, SourceData::Targets(world.target_health())),
+        (SourceKind::Metrics, SourceData::Metrics(world.metric_series())),
+        (SourceKind::Alarms, SourceData::Alarms(world.alarms())),
+        (SourceKind::Logs, SourceData::Logs(world.log_errors())),
+        (SourceKind::Ecs, SourceData::Ecs(world.ecs_services())),
+        (SourceKind::Database, SourceData::Database(world.database_activity())),
+    ]
+}
+
+fn benches(c: &mut Criterion) {
+    let mut world = World::new(1, origin());
+    world.advance_to_elapsed(300);
+    let state = fed_state(&world);
+    let theme = Theme::builtin("default").unwrap_or_else(|error| panic!("{error}"));
+
+    let area = Rect::new(0, 0, 200, 50);
+    let mut buffer = Buffer::empty(area);
+    c.bench_function("render overview 200x50 (incident)", |b| {
+        b.iter(|| {
+            buffer.reset();
+            opsdeck::ui::draw(black_box(&state), &theme, area, &mut buffer);
+        });
+    });
+
+    let database = SourceData::Database(world.database_activity());
+    let at = world.time_of(world.elapsed());
+    let mut updated = state.clone();
+    c.bench_function("update: database poll with ~850 sessions", |b| {
+        b.iter(|| {
+            update(
+                &mut updated,
+                Msg::SourceUpdate {
+                    source: SourceKind::Database,
+                    result: Ok(database.clone()),
+                    at,
+                },
+            )
+        });
+    });
+
+    c.bench_function("simulator: one simulated minute", |b| {
+        b.iter_batched(
+            || world.clone(),
+            |mut world| {
+                let target = world.elapsed() + 60;
+                world.advance_to_elapsed(target);
+                world
+            },
+            criterion::BatchSize::SmallInput,
+        );
+    });
+}
+
+criterion_group!(render, benches);
+criterion_main!(render);

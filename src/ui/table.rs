@@ -38,7 +38,11 @@ pub fn render(
         Cell::from(format!("{}{marker}", columns[*index].title))
     }))
     .style(theme.title);
-    let rows = view.rows().iter().map(|row| {
+    // Only the rows that fit are built: a pane of 1,000 sessions costs what a screenful does.
+    let visible_rows = usize::from(area.height.saturating_sub(1)).max(1);
+    let selected = view.selected_index().unwrap_or(0);
+    let offset = (selected + 1).saturating_sub(visible_rows);
+    let rows = view.rows().iter().skip(offset).take(visible_rows).map(|row| {
         Row::new(
             shown
                 .iter()
@@ -56,12 +60,7 @@ pub fn render(
         .header(header)
         .column_spacing(1)
         .row_highlight_style(selection_style);
-    let visible_rows = usize::from(area.height.saturating_sub(1)).max(1);
-    let selected = view.selected_index().unwrap_or(0);
-    let offset = (selected + 1).saturating_sub(visible_rows);
-    let mut state = TableState::default()
-        .with_offset(offset)
-        .with_selected(focused.then_some(selected));
+    let mut state = TableState::default().with_selected(focused.then_some(selected - offset));
     StatefulWidget::render(table, area, buf, &mut state);
 }
 

@@ -19,11 +19,7 @@ impl MotoServer {
     /// Starts moto_server, or returns None (outside CI) when it is not installed.
     pub fn start() -> Option<Self> {
         let port = free_port();
-        let spawned = Command::new("moto_server")
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn();
+        let spawned = spawn_moto(port);
         let child = match spawned {
             Ok(child) => child,
             Err(error) => {
@@ -82,6 +78,25 @@ impl MotoServer {
             .and_then(|code| code.parse().ok())
             .ok_or_else(|| std::io::Error::other(format!("not HTTP: {response:.80}")))
     }
+}
+
+/// `moto_server`, else `python3 -m moto.server` (pip may put the script off the PATH).
+fn spawn_moto(port: u16) -> std::io::Result<Child> {
+    let port = port.to_string();
+    let args = ["-H", "127.0.0.1", "-p", port.as_str()];
+    Command::new("moto_server")
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .or_else(|_| {
+            Command::new("python3")
+                .args(["-m", "moto.server"])
+                .args(args)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+        })
 }
 
 impl Drop for MotoServer {
