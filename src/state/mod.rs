@@ -45,11 +45,17 @@ pub struct PaneState {
 
 impl PaneState {
     fn new(pane: PaneId) -> Self {
+        let table = TableView::new(panes::default_sort(pane));
         Self {
             updated_at: None,
             error: None,
             error_at: None,
-            table: TableView::new(panes::default_sort(pane)),
+            // The error tail shows the newest lines unless the operator picked one.
+            table: if pane == PaneId::Logs {
+                table.following_head()
+            } else {
+                table
+            },
         }
     }
 }

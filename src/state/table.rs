@@ -114,6 +114,9 @@ pub struct TableView {
     rows: Vec<Row>,
     /// Rows before the filter, kept to re-filter without new data.
     all_rows: Vec<Row>,
+    /// A tail (logs): while the first row is selected, new data keeps the first row selected
+    /// instead of following the old row down.
+    follows_head: bool,
 }
 
 impl TableView {
@@ -126,13 +129,24 @@ impl TableView {
             selected_index: 0,
             rows: Vec::new(),
             all_rows: Vec::new(),
+            follows_head: false,
         }
+    }
+
+    /// A table that behaves like a tail: see `follows_head`.
+    pub fn following_head(mut self) -> Self {
+        self.follows_head = true;
+        self
     }
 
     /// Replaces the data, keeping filter, sort and the selected row (by id).
     pub fn set_rows(&mut self, rows: Vec<Row>) {
+        let at_head = self.follows_head && self.selected_index == 0;
         self.all_rows = rows;
         self.refresh();
+        if at_head {
+            self.select_first();
+        }
     }
 
     /// The visible rows, filtered and sorted.
@@ -301,6 +315,21 @@ mod tests {
         view.set_rows(vec![row("ab", 1.0), row("b", 2.0), row("cb", 3.0)]);
         assert_eq!(ids(&view), ["cb", "b", "ab"]);
         assert_eq!(view.total_rows(), 3);
+    }
+
+    #[test]
+    fn a_tail_stays_at_its_head_but_keeps_a_row_picked_below() {
+        let sort = Sort {
+            column: 1,
+            descending: true,
+        };
+        let mut view = TableView::new(sort).following_head();
+        view.set_rows(vec![row("a", 1.0), row("b", 2.0)]);
+        view.set_rows(vec![row("a", 1.0), row("b", 2.0), row("c", 3.0)]);
+        assert_eq!(view.selected().map(|r| r.id.as_str()), Some("c"));
+        view.move_selection(1);
+        view.set_rows(vec![row("b", 2.0), row("c", 3.0), row("d", 4.0)]);
+        assert_eq!(view.selected().map(|r| r.id.as_str()), Some("b"));
     }
 
     #[test]

@@ -42,14 +42,21 @@ pub fn render(
     let visible_rows = usize::from(area.height.saturating_sub(1)).max(1);
     let selected = view.selected_index().unwrap_or(0);
     let offset = (selected + 1).saturating_sub(visible_rows);
-    let rows = view.rows().iter().skip(offset).take(visible_rows).map(|row| {
-        Row::new(
-            shown
-                .iter()
-                .filter_map(|index| row.cells.get(*index))
-                .map(|cell| Cell::from(cell.text.as_str()).style(tone::style(theme, cell.tone))),
-        )
-    });
+    let rows = view
+        .rows()
+        .iter()
+        .skip(offset)
+        .take(visible_rows)
+        .map(|row| {
+            Row::new(
+                shown
+                    .iter()
+                    .filter_map(|index| row.cells.get(*index))
+                    .map(|cell| {
+                        Cell::from(cell.text.as_str()).style(tone::style(theme, cell.tone))
+                    }),
+            )
+        });
     let widths = widths(columns, &shown);
     let selection_style = if focused {
         theme.selection
