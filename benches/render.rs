@@ -1,5 +1,6 @@
 //! Criterion benchmarks: rendering the overview at 200x50, one update with the incident's
 //! ~850 database sessions, and the simulator's step rate.
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
 use std::hint::black_box;
 
