@@ -27,6 +27,7 @@ fn fed_state(world: &World) -> State {
         region: "us-east-1".to_owned(),
         read_only: false,
         read_only_reason: None,
+        production: true,
         demo: true,
     };
     let keymap = Keymap::builtin_default().unwrap_or_else(|error| panic!("{error}"));

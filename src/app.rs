@@ -9,7 +9,7 @@ use futures::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::{mpsc, watch};
 
-use crate::clock::Clock;
+use crate::action::runner::ActionRunner;
 use crate::config::Theme;
 use crate::msg::{Effect, Msg};
 use crate::source::{Sources, spawn_pollers};
@@ -35,9 +35,10 @@ pub async fn run(
     mut state: State,
     theme: Theme,
     sources: Sources,
-    clock: Clock,
+    runner: ActionRunner,
     options: RunOptions,
 ) -> Result<()> {
+    let clock = runner.clock.clone();
     let (tx, mut rx) = mpsc::channel(CHANNEL_CAPACITY);
     let (control_tx, control_rx) = watch::channel(state.polling);
     spawn_pollers(&sources, &clock, control_rx, tx.clone());
@@ -93,10 +94,15 @@ pub async fn run(
             _ = terminate.recv() => break,
             _ = hangup.recv() => break,
         };
-        let mut quit = apply(&mut state, msg, &control_tx);
+        let effects = Effects {
+            polling: &control_tx,
+            runner: &runner,
+            messages: &tx,
+        };
+        let mut quit = apply(&mut state, msg, &effects);
         // Coalesce a burst of poller messages into one frame.
         while let Ok(msg) = rx.try_recv() {
-            quit |= apply(&mut state, msg, &control_tx);
+            quit |= apply(&mut state, msg, &effects);
         }
         if quit {
             break;
@@ -107,14 +113,29 @@ pub async fn run(
     Ok(())
 }
 
+/// Where effects go.
+struct Effects<'a> {
+    polling: &'a watch::Sender<crate::source::PollControl>,
+    runner: &'a ActionRunner,
+    messages: &'a mpsc::Sender<Msg>,
+}
+
 /// Updates the state and carries out the effects; true when the app should quit.
-fn apply(state: &mut State, msg: Msg, control: &watch::Sender<crate::source::PollControl>) -> bool {
+fn apply(state: &mut State, msg: Msg, effects: &Effects<'_>) -> bool {
     let mut quit = false;
     for effect in update(state, msg) {
         match effect {
             Effect::Quit => quit = true,
             Effect::ControlPolling(polling) => {
-                control.send_replace(polling);
+                effects.polling.send_replace(polling);
+            }
+            Effect::Execute(proposal) => {
+                let runner = effects.runner.clone();
+                let messages = effects.messages.clone();
+                tokio::spawn(async move {
+                    let finished = runner.run(*proposal).await;
+                    let _ = messages.send(finished).await;
+                });
             }
         }
     }

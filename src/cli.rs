@@ -41,6 +41,9 @@ pub struct RunArgs {
     /// Refuse every change; wins over the config's settings.
     #[arg(long)]
     pub read_only: bool,
+    /// Audit journal of every action (default: journal.jsonl in the platform data dir).
+    #[arg(long, value_name = "FILE", global = true)]
+    pub journal: Option<PathBuf>,
     /// Log file (default: opsdeck.log in the platform state dir).
     #[arg(long, value_name = "FILE")]
     pub log_file: Option<PathBuf>,
@@ -58,6 +61,15 @@ pub struct RunArgs {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Print the audit journal of actions (intent and outcome of each).
+    Journal {
+        /// Only entries at or after this time (RFC 3339) or age (30m, 2h, 7d).
+        #[arg(long, value_name = "TIME")]
+        since: Option<String>,
+        /// Output format.
+        #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+        format: String,
+    },
     /// Work with the config file.
     Config {
         #[command(subcommand)]

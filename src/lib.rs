@@ -2,6 +2,7 @@
 //!
 //! Data flows one way: pollers -> messages -> `state::update` -> `ui::render`.
 
+pub mod action;
 pub mod app;
 pub mod cli;
 pub mod clock;

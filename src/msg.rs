@@ -2,6 +2,7 @@
 
 use crossterm::event::KeyEvent;
 
+use crate::action::{Proposal, Report};
 use crate::model::Timestamp;
 use crate::source::{PollControl, SourceData, SourceError, SourceKind};
 
@@ -20,6 +21,12 @@ pub enum Msg {
         result: Result<SourceData, SourceError>,
         at: Timestamp,
     },
+    /// A confirmed action finished (or was refused before it was sent).
+    ActionFinished {
+        proposal_id: u64,
+        report: Report,
+        at: Timestamp,
+    },
 }
 
 /// Everything update asks the outside world to do.
@@ -29,6 +36,8 @@ pub enum Effect {
     Quit,
     /// Tell the pollers about pause, interval or "refresh now".
     ControlPolling(PollControl),
+    /// Journal the intent, run the confirmed proposal, journal the outcome.
+    Execute(Box<Proposal>),
 }
 
 /// A named thing a key can do. Keymap files use the snake_case names from [`Action::name`].
@@ -66,10 +75,26 @@ pub enum Action {
     CloseHelp,
     HelpScrollUp,
     HelpScrollDown,
+    EditDesired,
+    CancelQuery,
+    TerminateBackend,
+    TerminateLongQueries,
+    TerminateIdleSessions,
+    StartInstanceRefresh,
+    CancelInstanceRefresh,
+    UndoLastAction,
+    DialogConfirm,
+    DialogCancel,
+    DialogSwitchButton,
+    DialogPress,
+    DialogDeleteChar,
+    PromptSubmit,
+    PromptCancel,
+    PromptDeleteChar,
 }
 
 /// Each action's name in keymap files and its default help text.
-const ACTION_NAMES: [(Action, &str, &str); 32] = [
+const ACTION_NAMES: [(Action, &str, &str); 48] = [
     (Action::Quit, "quit", "Quit opsdeck"),
     (Action::ToggleHelp, "toggle_help", "Show or hide this help"),
     (Action::FocusNext, "focus_next", "Focus the next pane"),
@@ -157,6 +182,82 @@ const ACTION_NAMES: [(Action, &str, &str); 32] = [
         Action::HelpScrollDown,
         "help_scroll_down",
         "Scroll the help down",
+    ),
+    (
+        Action::EditDesired,
+        "edit_desired",
+        "Set desired capacity (Auto Scaling) or count (ECS)",
+    ),
+    (
+        Action::CancelQuery,
+        "cancel_query",
+        "Cancel the selected session's query",
+    ),
+    (
+        Action::TerminateBackend,
+        "terminate_backend",
+        "Terminate the selected backend",
+    ),
+    (
+        Action::TerminateLongQueries,
+        "terminate_long_queries",
+        "Terminate queries running longer than the limit",
+    ),
+    (
+        Action::TerminateIdleSessions,
+        "terminate_idle_sessions",
+        "Terminate sessions idle longer than the limit",
+    ),
+    (
+        Action::StartInstanceRefresh,
+        "start_instance_refresh",
+        "Start an instance refresh",
+    ),
+    (
+        Action::CancelInstanceRefresh,
+        "cancel_instance_refresh",
+        "Cancel the instance refresh",
+    ),
+    (
+        Action::UndoLastAction,
+        "undo_last_action",
+        "Propose undoing the last change",
+    ),
+    (
+        Action::DialogConfirm,
+        "dialog_confirm",
+        "Confirm the change",
+    ),
+    (
+        Action::DialogCancel,
+        "dialog_cancel",
+        "Cancel: change nothing",
+    ),
+    (
+        Action::DialogSwitchButton,
+        "dialog_switch_button",
+        "Move between Cancel and Confirm",
+    ),
+    (
+        Action::DialogPress,
+        "dialog_press",
+        "Press the focused button",
+    ),
+    (
+        Action::DialogDeleteChar,
+        "dialog_delete_char",
+        "Delete a typed character",
+    ),
+    (
+        Action::PromptSubmit,
+        "prompt_submit",
+        "Propose the value typed",
+    ),
+    (Action::PromptCancel, "prompt_cancel", "Cancel"),
+    (
+        Action::PromptDeleteChar,
+        "prompt_delete_char",
+        "Delete a character",
     ),
 ];
 

@@ -4,6 +4,9 @@ use std::process::ExitCode;
 
 use color_eyre::eyre::Result;
 
+use crate::action::journal::{Actor, Journal};
+use crate::action::journal_view;
+use crate::action::runner::ActionRunner;
 use crate::app::{self, RunOptions};
 use crate::cli::{Cli, Command, ConfigCommand, RunArgs};
 use crate::clock::Clock;
@@ -20,6 +23,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Config {
             command: ConfigCommand::Check { file },
         }) => Ok(config_check(&cli.run, file)),
+        Some(Command::Journal { since, format }) => {
+            Ok(journal(&cli.run, since.as_deref(), &format))
+        }
         None => dashboard(&cli.run),
     }
 }
@@ -52,6 +58,54 @@ fn config_check(args: &RunArgs, file: Option<std::path::PathBuf>) -> ExitCode {
         }
         Err(error) => report_config_error(&error),
     }
+}
+
+/// `opsdeck journal`: prints the journal, filtered; torn or damaged lines are reported on
+/// stderr and skipped.
+fn journal(args: &RunArgs, since: Option<&str>, format: &str) -> ExitCode {
+    let Some(path) = args.journal.clone().or_else(Journal::default_path) else {
+        eprintln!("error: no home directory to find the journal in; pass --journal FILE");
+        return ExitCode::from(EXIT_CONFIG);
+    };
+    let since = match since.map(|text| journal_view::parse_since(text, chrono::Utc::now())) {
+        None => None,
+        Some(Ok(time)) => Some(time),
+        Some(Err(message)) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(EXIT_CONFIG);
+        }
+    };
+    let (entries, warnings) = match Journal::new(&path).read() {
+        Ok(read) => read,
+        Err(error) => {
+            eprintln!("error: cannot read the journal {}: {error}", path.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    for warning in &warnings {
+        eprintln!("warning: {warning}");
+    }
+    if entries.is_empty() && warnings.is_empty() {
+        eprintln!("no actions journaled in {} yet", path.display());
+    }
+    let selected = journal_view::select(&entries, args.environment.as_deref(), since);
+    if selected.is_empty() && !entries.is_empty() {
+        eprintln!("no journal entries match the filters");
+    }
+    let mut out = String::new();
+    for entry in selected {
+        let line = if format == "json" {
+            serde_json::to_string(entry)
+                .unwrap_or_else(|error| format!("{{\"error\":\"{error}\"}}"))
+        } else {
+            journal_view::text_line(entry)
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    // A closed pipe (`| head`) is not an error worth a report.
+    let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), out.as_bytes());
+    ExitCode::SUCCESS
 }
 
 /// What `config check` prints: where the config came from and what it resolved to.
@@ -110,6 +164,16 @@ pub fn describe(resolved: &Resolved) -> String {
     out
 }
 
+/// The demo environment's name, in the header and the journal.
+const DEMO_ENVIRONMENT: &str = "basecoat-prod (simulated)";
+
+/// Who is at the keyboard, for the journal: the OS user.
+fn operator_name() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| "unknown".to_owned())
+}
+
 /// The demo's poll interval: fast enough that the panes visibly live.
 const DEMO_REFRESH_INTERVAL_MS: u64 = 2000;
 
@@ -143,11 +207,31 @@ fn dashboard(args: &RunArgs) -> Result<ExitCode> {
     let clock = Clock::with_speed(chrono::Utc::now(), args.speed);
     let simulator = Simulator::new(args.seed, clock.clone());
     let environment = EnvironmentInfo {
-        name: "basecoat-prod (simulated)".to_owned(),
+        name: DEMO_ENVIRONMENT.to_owned(),
         region: "us-east-1".to_owned(),
         read_only: resolved.read_only,
         read_only_reason: resolved.read_only_reason.clone(),
+        // The demo copies a production estate, and drills should feel like one.
+        production: true,
         demo: true,
+    };
+    let journal = Journal::new(match &args.journal {
+        Some(path) => path.clone(),
+        None => Journal::default_path().ok_or_else(|| {
+            color_eyre::eyre::eyre!("no home directory for the audit journal; pass --journal FILE")
+        })?,
+    });
+    let runner = ActionRunner {
+        executor: simulator.clone(),
+        journal,
+        actor: Actor {
+            environment: DEMO_ENVIRONMENT.to_owned(),
+            identity: format!("{} (demo)", operator_name()),
+            profile: None,
+            region: "us-east-1".to_owned(),
+        },
+        clock: clock.clone(),
+        run_id: chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string(),
     };
     let interval_ms = if matches!(resolved.origin, ConfigOrigin::Defaults) {
         DEMO_REFRESH_INTERVAL_MS
@@ -175,7 +259,7 @@ fn dashboard(args: &RunArgs) -> Result<ExitCode> {
         state,
         resolved.theme,
         simulator.sources(),
-        clock,
+        runner,
         options,
     ))?;
     // Pollers may be mid-sleep; do not wait for them.

@@ -19,11 +19,20 @@ pub enum Section {
     Pane,
     Filter,
     Help,
+    Dialog,
+    Prompt,
 }
 
 impl Section {
     /// Every section, in file order.
-    pub const ALL: [Section; 4] = [Self::Global, Self::Pane, Self::Filter, Self::Help];
+    pub const ALL: [Section; 6] = [
+        Self::Global,
+        Self::Pane,
+        Self::Filter,
+        Self::Help,
+        Self::Dialog,
+        Self::Prompt,
+    ];
 
     /// The `[section]` name in keymap files.
     pub fn name(self) -> &'static str {
@@ -32,6 +41,8 @@ impl Section {
             Self::Pane => "pane",
             Self::Filter => "filter",
             Self::Help => "help",
+            Self::Dialog => "dialog",
+            Self::Prompt => "prompt",
         }
     }
 
@@ -68,9 +79,25 @@ impl Section {
                 A::SortNextColumn,
                 A::SortReverse,
                 A::ClearFilter,
+                A::EditDesired,
+                A::CancelQuery,
+                A::TerminateBackend,
+                A::TerminateLongQueries,
+                A::TerminateIdleSessions,
+                A::StartInstanceRefresh,
+                A::CancelInstanceRefresh,
+                A::UndoLastAction,
             ],
             Self::Filter => &[A::FilterApply, A::FilterCancel, A::FilterDeleteChar],
             Self::Help => &[A::CloseHelp, A::HelpScrollUp, A::HelpScrollDown],
+            Self::Dialog => &[
+                A::DialogConfirm,
+                A::DialogCancel,
+                A::DialogSwitchButton,
+                A::DialogPress,
+                A::DialogDeleteChar,
+            ],
+            Self::Prompt => &[A::PromptSubmit, A::PromptCancel, A::PromptDeleteChar],
         }
     }
 
@@ -80,6 +107,8 @@ impl Section {
             Self::Global | Self::Pane => 0,
             Self::Filter => 1,
             Self::Help => 2,
+            Self::Dialog => 3,
+            Self::Prompt => 4,
         }
     }
 }
@@ -90,6 +119,10 @@ pub enum InputMode {
     Normal,
     Filter,
     Help,
+    /// Typing a value (a desired capacity) for a proposal.
+    Prompt,
+    /// The confirm dialog of a proposal is open.
+    Confirm,
 }
 
 /// One action with its keys and help text.
@@ -115,6 +148,8 @@ struct KeymapFile {
     pane: Option<BTreeMap<String, Spanned<BindingSpec>>>,
     filter: Option<BTreeMap<String, Spanned<BindingSpec>>>,
     help: Option<BTreeMap<String, Spanned<BindingSpec>>>,
+    dialog: Option<BTreeMap<String, Spanned<BindingSpec>>>,
+    prompt: Option<BTreeMap<String, Spanned<BindingSpec>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -214,9 +249,11 @@ impl Keymap {
             }
         }
         for bindings in self.sections.values_mut() {
+            // Help lists actions in the order the section declares them.
             bindings.sort_by_key(|binding| {
-                ACTION_ORDER
+                Section::ALL
                     .iter()
+                    .flat_map(|section| section.actions())
                     .position(|action| *action == binding.action)
             });
         }
@@ -283,6 +320,8 @@ impl Keymap {
             InputMode::Normal => &[Section::Pane, Section::Global],
             InputMode::Filter => &[Section::Filter],
             InputMode::Help => &[Section::Help],
+            InputMode::Confirm => &[Section::Dialog],
+            InputMode::Prompt => &[Section::Prompt],
         };
         sections
             .iter()
@@ -307,45 +346,6 @@ impl Keymap {
     }
 }
 
-/// Help lists actions in this order within a section.
-const ACTION_ORDER: [Action; 32] = {
-    use Action as A;
-    [
-        A::Quit,
-        A::ToggleHelp,
-        A::FocusNext,
-        A::FocusPrevious,
-        A::FocusAutoScaling,
-        A::FocusTargets,
-        A::FocusMetrics,
-        A::FocusAlarms,
-        A::FocusLogs,
-        A::FocusEcs,
-        A::FocusPostgres,
-        A::ToggleZoom,
-        A::TogglePause,
-        A::RefreshNow,
-        A::IntervalLonger,
-        A::IntervalShorter,
-        A::StartFilter,
-        A::SelectUp,
-        A::SelectDown,
-        A::PageUp,
-        A::PageDown,
-        A::SelectFirst,
-        A::SelectLast,
-        A::SortNextColumn,
-        A::SortReverse,
-        A::ClearFilter,
-        A::FilterApply,
-        A::FilterCancel,
-        A::FilterDeleteChar,
-        A::CloseHelp,
-        A::HelpScrollUp,
-        A::HelpScrollDown,
-    ]
-};
-
 fn parse(file: &NamedFile) -> Result<KeymapFile, ConfigError> {
     toml::from_str(&file.text)
         .map_err(|error| ConfigError::from_toml(&file.label, &file.text, &error))
@@ -369,6 +369,8 @@ fn section_entries(
         Section::Pane => parsed.pane.as_ref(),
         Section::Filter => parsed.filter.as_ref(),
         Section::Help => parsed.help.as_ref(),
+        Section::Dialog => parsed.dialog.as_ref(),
+        Section::Prompt => parsed.prompt.as_ref(),
     }
 }
 

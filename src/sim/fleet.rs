@@ -3,8 +3,8 @@
 
 use super::rng::Rng;
 use crate::model::{
-    AutoScalingGroup, Instance, LifecycleState, ScalingActivity, TargetGroupHealth, TargetHealth,
-    TargetState,
+    AutoScalingGroup, Instance, InstanceRefresh, LifecycleState, ScalingActivity,
+    TargetGroupHealth, TargetHealth, TargetState,
 };
 
 /// Seconds from launch to InService.
@@ -36,6 +36,18 @@ struct SimInstance {
     template_version: u32,
 }
 
+/// An instance refresh: replaces the instances that existed when it started, a batch at a
+/// time, keeping `min_healthy_percentage` of the group healthy.
+#[derive(Debug, Clone)]
+struct SimRefresh {
+    id: String,
+    started: i64,
+    min_healthy_percentage: u32,
+    warmup_seconds: i64,
+    to_replace: Vec<String>,
+    status: &'static str,
+}
+
 /// The basecoat portal group: 3/5/20 behind one target group.
 #[derive(Debug, Clone)]
 pub struct Fleet {
@@ -50,6 +62,7 @@ pub struct Fleet {
     instances: Vec<SimInstance>,
     activities: Vec<(i64, ScalingActivity)>,
     launches: usize,
+    refresh: Option<SimRefresh>,
 }
 
 impl Fleet {
@@ -69,6 +82,7 @@ impl Fleet {
             instances: Vec::new(),
             activities: Vec::new(),
             launches: 0,
+            refresh: None,
         };
         for _ in 0..fleet.desired_capacity {
             let mut instance = fleet.launch(rng, now);
@@ -91,12 +105,178 @@ impl Fleet {
     /// Advances one second: launches or terminates toward desired, moves every instance and
     /// target along its life.
     pub fn step(&mut self, rng: &mut Rng, now: i64) {
+        self.advance_refresh(rng, now);
         self.converge_to_desired(rng, now);
         for instance in &mut self.instances {
             advance_instance(instance, now);
         }
         self.instances
             .retain(|instance| instance.lifecycle != LifecycleState::Terminated);
+    }
+
+    /// Starts replacing every current instance; the refresh id, or why not.
+    pub fn start_refresh(
+        &mut self,
+        rng: &mut Rng,
+        now: i64,
+        min_healthy_percentage: u32,
+        warmup_seconds: u32,
+    ) -> Result<String, String> {
+        if self
+            .refresh
+            .as_ref()
+            .is_some_and(|r| r.status == "InProgress")
+        {
+            return Err(format!(
+                "InstanceRefreshInProgress: An Instance Refresh is already in progress and blocks the execution of this Instance Refresh for {}",
+                self.name
+            ));
+        }
+        let id = format!("{}-{}-{}", rng.hex(8), rng.hex(4), rng.hex(12));
+        self.refresh = Some(SimRefresh {
+            id: id.clone(),
+            started: now,
+            min_healthy_percentage: min_healthy_percentage.min(100),
+            warmup_seconds: i64::from(warmup_seconds),
+            to_replace: self
+                .instances
+                .iter()
+                .filter(|i| {
+                    i.lifecycle == LifecycleState::InService
+                        || i.lifecycle == LifecycleState::Pending
+                })
+                .map(|i| i.id.clone())
+                .collect(),
+            status: "InProgress",
+        });
+        Ok(id)
+    }
+
+    /// Cancels the refresh in progress; instances already replaced stay.
+    pub fn cancel_refresh(&mut self) -> Result<String, String> {
+        match self.refresh.as_mut() {
+            Some(refresh) if refresh.status == "InProgress" => {
+                refresh.status = "Cancelled";
+                Ok(refresh.id.clone())
+            }
+            _ => Err(format!(
+                "ActiveInstanceRefreshNotFound: No in progress or pending Instance Refresh found for Auto Scaling group {}",
+                self.name
+            )),
+        }
+    }
+
+    /// Instances of the refresh still to replace (still live).
+    fn refresh_remaining(&self, refresh: &SimRefresh) -> usize {
+        self.instances
+            .iter()
+            .filter(|i| refresh.to_replace.contains(&i.id))
+            .filter(|i| {
+                matches!(
+                    i.lifecycle,
+                    LifecycleState::Pending | LifecycleState::InService
+                )
+            })
+            .count()
+    }
+
+    /// Replacements launched by the refresh that have not yet warmed up, plus old instances
+    /// still draining: while any exist the next batch waits.
+    fn refresh_in_flight(&self, refresh: &SimRefresh, now: i64) -> usize {
+        self.instances
+            .iter()
+            .filter(|i| {
+                let replacement = !refresh.to_replace.contains(&i.id);
+                let warming = match i.lifecycle {
+                    LifecycleState::Pending => true,
+                    LifecycleState::InService => {
+                        now - i.lifecycle_since < refresh.warmup_seconds
+                            || i.target != TargetPhase::Healthy
+                    }
+                    _ => false,
+                };
+                (replacement && warming)
+                    || (!replacement && i.lifecycle == LifecycleState::Terminating)
+            })
+            .count()
+    }
+
+    fn advance_refresh(&mut self, rng: &mut Rng, now: i64) {
+        let Some(refresh) = self.refresh.clone() else {
+            return;
+        };
+        if refresh.status != "InProgress" {
+            return;
+        }
+        let remaining = self.refresh_remaining(&refresh);
+        if self.refresh_in_flight(&refresh, now) > 0 {
+            return;
+        }
+        if remaining == 0 {
+            if let Some(refresh) = self.refresh.as_mut() {
+                refresh.status = "Successful";
+            }
+            return;
+        }
+        let total = refresh.to_replace.len().max(1);
+        let batch = (total * (100 - refresh.min_healthy_percentage as usize) / 100)
+            .max(1)
+            .min(remaining);
+        let victims: Vec<String> = self
+            .instances
+            .iter()
+            .filter(|i| refresh.to_replace.contains(&i.id))
+            .filter(|i| {
+                matches!(
+                    i.lifecycle,
+                    LifecycleState::Pending | LifecycleState::InService
+                )
+            })
+            .take(batch)
+            .map(|i| i.id.clone())
+            .collect();
+        for id in victims {
+            if let Some(instance) = self.instances.iter_mut().find(|i| i.id == id) {
+                instance.lifecycle = LifecycleState::Terminating;
+                instance.lifecycle_since = now;
+                instance.target = TargetPhase::Draining { since: now };
+            }
+            self.record_activity(
+                rng,
+                now,
+                format!("Terminating EC2 instance: {id} (instance refresh)"),
+            );
+        }
+    }
+
+    fn refresh_snapshot(
+        &self,
+        now: i64,
+        to_time: &impl Fn(i64) -> crate::model::Timestamp,
+    ) -> Option<InstanceRefresh> {
+        let refresh = self.refresh.as_ref()?;
+        let total = refresh.to_replace.len().max(1);
+        let remaining = self.refresh_remaining(refresh);
+        let warming = self.refresh_in_flight(refresh, now);
+        let done = total.saturating_sub(remaining + warming).min(total);
+        let percentage = if refresh.status == "Successful" {
+            100
+        } else {
+            done * 100 / total
+        };
+        Some(InstanceRefresh {
+            id: refresh.id.clone(),
+            status: refresh.status.to_owned(),
+            percentage_complete: percentage as u32,
+            instances_to_update: remaining as u32,
+            status_reason: (refresh.status == "InProgress" && warming > 0).then(|| {
+                format!(
+                    "Waiting for {warming} instance(s) to warm up (InstanceWarmup {} s)",
+                    refresh.warmup_seconds
+                )
+            }),
+            start_time: to_time(refresh.started),
+        })
     }
 
     fn live_instances(&self) -> usize {
@@ -213,7 +393,7 @@ impl Fleet {
                     ..activity.clone()
                 })
                 .collect(),
-            instance_refresh: None,
+            instance_refresh: self.refresh_snapshot(now, &to_time),
         }
     }
 

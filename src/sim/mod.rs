@@ -1,6 +1,7 @@
 //! The demo environment: a seeded, time-driven copy of the runbooks' estate behind the same
 //! source traits as AWS and PostgreSQL.
 
+mod actions;
 mod database;
 mod ecs;
 mod fleet;
@@ -12,6 +13,7 @@ mod world;
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+pub use actions::execute_in;
 pub use load::INCIDENT_START_SECONDS;
 pub use world::World;
 

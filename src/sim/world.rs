@@ -162,6 +162,37 @@ impl World {
         Ok(before)
     }
 
+    /// Starts an instance refresh, as StartInstanceRefresh would; its id, or the AWS error.
+    pub fn start_instance_refresh(
+        &mut self,
+        min_healthy_percentage: u32,
+        warmup_seconds: u32,
+    ) -> Result<String, String> {
+        self.fleet.start_refresh(
+            &mut self.rng,
+            self.elapsed,
+            min_healthy_percentage,
+            warmup_seconds,
+        )
+    }
+
+    /// Cancels the instance refresh in progress, as CancelInstanceRefresh would.
+    pub fn cancel_instance_refresh(&mut self) -> Result<String, String> {
+        self.fleet.cancel_refresh()
+    }
+
+    /// A fresh request id, for the journal.
+    pub fn next_request_id(&mut self) -> String {
+        format!(
+            "{}-{}-{}-{}-{}",
+            self.rng.hex(8),
+            self.rng.hex(4),
+            self.rng.hex(4),
+            self.rng.hex(4),
+            self.rng.hex(12)
+        )
+    }
+
     /// Terminates a backend as pg_terminate_backend would; false if no such pid.
     pub fn terminate_backend(&mut self, pid: i32) -> bool {
         self.database.terminate(pid, self.elapsed)

@@ -1,6 +1,8 @@
 //! Plain data of the screen: the latest data, each pane's view, focus, mode and polling.
 //! No ratatui, no I/O: `update` changes it, `ui::render` reads it.
 
+pub mod guard;
+mod guarded_update;
 mod pane_id;
 pub mod panes;
 pub mod table;
@@ -67,6 +69,8 @@ pub struct EnvironmentInfo {
     pub region: String,
     pub read_only: bool,
     pub read_only_reason: Option<String>,
+    /// Production: every change asks for the resource name to be typed.
+    pub production: bool,
     pub demo: bool,
 }
 
@@ -88,8 +92,10 @@ pub struct State {
     pub panes: [PaneState; 7],
     pub keymap: Keymap,
     pub thresholds: Thresholds,
-    /// A one-line notice for the footer (why a key did nothing, ...).
+    /// A one-line notice for the footer (why a key did nothing, how an action ended, ...).
     pub notice: Option<String>,
+    /// Prompt, confirm dialog, history, follow-through and undo of guarded actions.
+    pub guarded: guard::Guarded,
     pub should_quit: bool,
 }
 
@@ -122,6 +128,7 @@ impl State {
             keymap,
             thresholds,
             notice: None,
+            guarded: guard::Guarded::default(),
             should_quit: false,
         }
     }

@@ -1,7 +1,8 @@
 //! The update function: a pure state transition from one message, returning effects.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 
+use super::guarded_update::{self, on_action_finished};
 use super::{INTERVAL_STEPS_MS, PaneId, State, panes};
 use crate::config::{InputMode, KeyChord};
 use crate::model::Timestamp;
@@ -23,6 +24,14 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::SourceUpdate { source, result, at } => {
             on_source_update(state, source, result, at);
+            Vec::new()
+        }
+        Msg::ActionFinished {
+            proposal_id,
+            report,
+            at,
+        } => {
+            on_action_finished(state, proposal_id, report, at);
             Vec::new()
         }
     }
@@ -68,11 +77,16 @@ fn store(snapshot: &mut super::Snapshot, data: SourceData) {
 fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     let chord = KeyChord::from_event(&key);
     let action = state.keymap.action_for(state.mode, chord);
+    match state.mode {
+        InputMode::Confirm => return guarded_update::on_dialog_key(state, &key, action),
+        InputMode::Prompt => return guarded_update::on_prompt_key(state, &key, action),
+        _ => {}
+    }
     state.notice = None;
     match (state.mode, action) {
         (_, Some(action)) => apply(state, action),
         (InputMode::Filter, None) => {
-            if let Some(typed) = typed_char(&key) {
+            if let Some(typed) = guarded_update::printable(&key) {
                 let table = &mut state.pane_mut(state.focus).table;
                 let mut filter = table.filter.clone();
                 filter.push(typed);
@@ -84,21 +98,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             state.notice = Some(format!("{chord} is not bound; press ? for help"));
             Vec::new()
         }
-        (InputMode::Help, None) => Vec::new(),
-    }
-}
-
-/// A printable character typed into a text field (no ctrl/alt chords).
-fn typed_char(key: &KeyEvent) -> Option<char> {
-    match key.code {
-        KeyCode::Char(c)
-            if !key
-                .modifiers
-                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
-        {
-            Some(c)
-        }
-        _ => None,
+        (InputMode::Help | InputMode::Prompt | InputMode::Confirm, None) => Vec::new(),
     }
 }
 
@@ -177,6 +177,23 @@ fn apply(state: &mut State, action: Action) -> Vec<Effect> {
             state.pane_mut(focus).table.sort_next_column(columns);
         }
         Action::SortReverse => state.pane_mut(focus).table.reverse_sort(),
+        Action::EditDesired
+        | Action::CancelQuery
+        | Action::TerminateBackend
+        | Action::TerminateLongQueries
+        | Action::TerminateIdleSessions
+        | Action::StartInstanceRefresh
+        | Action::CancelInstanceRefresh
+        | Action::UndoLastAction => return guarded_update::on_action_key(state, action),
+        // Dialog and prompt keys are handled before actions reach here.
+        Action::DialogConfirm
+        | Action::DialogCancel
+        | Action::DialogSwitchButton
+        | Action::DialogPress
+        | Action::DialogDeleteChar
+        | Action::PromptSubmit
+        | Action::PromptCancel
+        | Action::PromptDeleteChar => {}
     }
     Vec::new()
 }

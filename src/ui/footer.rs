@@ -27,6 +27,18 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let line = match state.mode {
         InputMode::Filter => filter_prompt(state, theme),
         InputMode::Help => hints(state, theme, &[(Action::CloseHelp, "close help")]),
+        InputMode::Prompt => hints(
+            state,
+            theme,
+            &[
+                (Action::PromptSubmit, "propose"),
+                (Action::PromptCancel, "cancel"),
+            ],
+        ),
+        InputMode::Confirm => Line::styled(
+            " confirm dialog open: nothing changes until you confirm",
+            theme.warn,
+        ),
         InputMode::Normal => match &state.notice {
             Some(notice) => Line::styled(format!(" {notice}"), theme.warn),
             None => hints(state, theme, &HINTS),

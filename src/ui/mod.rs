@@ -1,11 +1,14 @@
 //! Rendering: a pure function of the state and theme. Nothing here does I/O or changes state.
 
+mod confirm;
+mod follow;
 mod footer;
 mod header;
 mod help;
 mod layout;
 mod pane_frame;
 mod panes;
+mod prompt;
 mod sparkline;
 mod table;
 mod tone;
@@ -45,6 +48,12 @@ pub fn draw(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     }
     if state.mode == InputMode::Help {
         help::render(state, theme, screen.body, buf);
+    }
+    if let Some(prompt) = &state.guarded.prompt {
+        prompt::render(prompt, theme, screen.body, buf);
+    }
+    if let Some(dialog) = &state.guarded.dialog {
+        confirm::render(state, dialog, theme, screen.body, buf);
     }
 }
 

@@ -25,6 +25,7 @@ pub fn empty_state() -> State {
         region: "us-east-1".to_owned(),
         read_only: false,
         read_only_reason: None,
+        production: true,
         demo: true,
     };
     let keymap = Keymap::builtin_default().expect("default keymap");

@@ -9,21 +9,20 @@ use ratatui::widgets::{Paragraph, Widget};
 use super::{draw_table, line_then_rest};
 use crate::config::Theme;
 use crate::format;
-use crate::model::AutoScalingGroup;
+use crate::model::{AutoScalingGroup, InstanceRefresh};
 use crate::state::{PaneId, State};
-use crate::ui::pane_frame;
+use crate::ui::{follow, pane_frame};
 
 /// Draws the pane.
 pub fn render(state: &State, theme: &Theme, area: Rect, zoomed: bool, buf: &mut Buffer) {
     let mut inner = pane_frame::render(state, theme, PaneId::AutoScaling, area, None, buf);
     for group in &state.data.auto_scaling {
         inner = line_then_rest(summary(group, theme), inner, buf);
+        if let Some(line) = follow::group_line(state, group, theme) {
+            inner = line_then_rest(line, inner, buf);
+        }
         if let Some(refresh) = &group.instance_refresh {
-            let text = format!(
-                " refresh {} {}% ({} to update)",
-                refresh.status, refresh.percentage_complete, refresh.instances_to_update
-            );
-            inner = line_then_rest(Line::styled(text, theme.warn), inner, buf);
+            inner = line_then_rest(refresh_line(refresh, theme, inner.width), inner, buf);
         }
     }
     if zoomed {
@@ -70,6 +69,33 @@ fn summary(group: &AutoScalingGroup, theme: &Theme) -> Line<'static> {
         ),
         Span::styled(group.name.clone(), theme.muted),
     ])
+}
+
+/// `refresh InProgress ████░░░░ 40% · 3 to update · reason`
+fn refresh_line(refresh: &InstanceRefresh, theme: &Theme, width: u16) -> Line<'static> {
+    let style = match refresh.status.as_str() {
+        "Successful" => theme.ok,
+        "Failed" | "Cancelled" => theme.crit,
+        _ => theme.warn,
+    };
+    let bar_width = 20usize.min(usize::from(width) / 4);
+    let filled = bar_width * refresh.percentage_complete.min(100) as usize / 100;
+    let mut spans = vec![
+        Span::styled(format!("refresh {} ", refresh.status), style),
+        Span::styled("█".repeat(filled), style),
+        Span::styled("░".repeat(bar_width - filled), theme.muted),
+        Span::styled(
+            format!(
+                " {}% · {} to update",
+                refresh.percentage_complete, refresh.instances_to_update
+            ),
+            style,
+        ),
+    ];
+    if let Some(reason) = &refresh.status_reason {
+        spans.push(Span::styled(format!(" · {reason}"), theme.muted));
+    }
+    Line::from(spans)
 }
 
 fn activities(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {

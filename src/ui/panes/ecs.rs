@@ -6,11 +6,11 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
-use super::draw_table;
+use super::{draw_table, line_then_rest};
 use crate::config::Theme;
 use crate::format;
 use crate::state::{PaneId, State};
-use crate::ui::pane_frame;
+use crate::ui::{follow, pane_frame};
 
 /// Draws the pane.
 pub fn render(state: &State, theme: &Theme, area: Rect, zoomed: bool, buf: &mut Buffer) {
@@ -19,7 +19,12 @@ pub fn render(state: &State, theme: &Theme, area: Rect, zoomed: bool, buf: &mut 
         .ecs
         .first()
         .map(|service| Span::styled(format!("cluster {} ", service.cluster), theme.muted));
-    let inner = pane_frame::render(state, theme, PaneId::Ecs, area, cluster, buf);
+    let mut inner = pane_frame::render(state, theme, PaneId::Ecs, area, cluster, buf);
+    for service in &state.data.ecs {
+        if let Some(line) = follow::service_line(state, service, theme) {
+            inner = line_then_rest(line, inner, buf);
+        }
+    }
     if !zoomed {
         draw_table(state, theme, PaneId::Ecs, "no services", inner, buf);
         return;

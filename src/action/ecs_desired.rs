@@ -1,0 +1,59 @@
+//! Set an ECS service's desired count (the runbook's "manually increase desired task count").
+
+use super::{ActionContext, ActionRequest, Change, Proposal, Risk, apply_environment_risk};
+use crate::model::EcsService;
+
+/// Upper bound on one change, against a typo such as 400 for 40.
+pub const MAX_DESIRED_COUNT: u32 = 1000;
+
+/// Proposes setting `service`'s desired count to `desired`.
+pub fn propose(
+    id: u64,
+    service: &EcsService,
+    desired: u32,
+    context: &ActionContext,
+) -> Result<Proposal, String> {
+    let current = service.desired_count;
+    if desired == current {
+        return Err(format!(
+            "{} already wants {current} tasks; nothing to change",
+            service.name
+        ));
+    }
+    if desired > MAX_DESIRED_COUNT {
+        return Err(format!(
+            "{desired} is above {MAX_DESIRED_COUNT} tasks; that looks like a typo"
+        ));
+    }
+    let mut risk = Risk::Medium;
+    let mut risk_reasons = Vec::new();
+    if desired == 0 || desired * 2 < current {
+        risk = Risk::High;
+        risk_reasons.push(format!(
+            "scale-in by more than half ({current} -> {desired})"
+        ));
+    }
+    let proposal = Proposal {
+        id,
+        title: "Set ECS desired count".to_owned(),
+        environment: context.environment.clone(),
+        target: format!("{}/{}", service.cluster, service.name),
+        changes: vec![Change::new("desired tasks", current, desired)],
+        affected: Vec::new(),
+        risk,
+        risk_reasons,
+        permission: "ecs:UpdateService".to_owned(),
+        call: format!(
+            "UpdateService cluster={} service={} desiredCount={desired}",
+            service.cluster, service.name
+        ),
+        typed_confirmation: None,
+        request: ActionRequest::SetEcsDesiredCount {
+            cluster: service.cluster.clone(),
+            service: service.name.clone(),
+            expected_desired: current,
+            desired,
+        },
+    };
+    Ok(apply_environment_risk(proposal, context, &service.name))
+}

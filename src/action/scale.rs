@@ -1,0 +1,71 @@
+//! Set desired capacity (the runbook's "Increase Application Capacity" and "Scale Down").
+
+use super::{ActionContext, ActionRequest, Change, Proposal, Risk, apply_environment_risk};
+use crate::model::AutoScalingGroup;
+
+/// Proposes setting `group`'s desired capacity to `desired`, validated against min and max.
+pub fn propose(
+    id: u64,
+    group: &AutoScalingGroup,
+    desired: u32,
+    context: &ActionContext,
+) -> Result<Proposal, String> {
+    let current = group.desired_capacity;
+    if desired == current {
+        return Err(format!(
+            "{} is already at desired capacity {current}; nothing to change",
+            group.name
+        ));
+    }
+    if desired > group.max_size {
+        return Err(format!(
+            "{desired} is above the group's max size {}: raising max is a separate change",
+            group.max_size
+        ));
+    }
+    if desired < group.min_size {
+        return Err(format!(
+            "{desired} is below the group's min size {}: lowering min is a separate change",
+            group.min_size
+        ));
+    }
+    let mut risk = Risk::Medium;
+    let mut risk_reasons = Vec::new();
+    if desired == 0 || desired * 2 < current {
+        risk = Risk::High;
+        risk_reasons.push(format!(
+            "scale-in by more than half ({current} -> {desired})"
+        ));
+    }
+    if desired < current {
+        risk_reasons.push(format!(
+            "{} instance(s) will drain and terminate",
+            current - desired
+        ));
+    } else {
+        risk_reasons.push(format!("{} instance(s) will launch", desired - current));
+    }
+    let proposal = Proposal {
+        id,
+        title: "Set desired capacity".to_owned(),
+        environment: context.environment.clone(),
+        target: group.name.clone(),
+        changes: vec![Change::new("desired capacity", current, desired)],
+        affected: Vec::new(),
+        risk,
+        risk_reasons,
+        permission: "autoscaling:SetDesiredCapacity".to_owned(),
+        call: format!(
+            "SetDesiredCapacity AutoScalingGroupName={} DesiredCapacity={desired} HonorCooldown=false",
+            group.name
+        ),
+        typed_confirmation: None,
+        request: ActionRequest::SetDesiredCapacity {
+            group: group.name.clone(),
+            expected_desired: current,
+            desired,
+            honor_cooldown: false,
+        },
+    };
+    Ok(apply_environment_risk(proposal, context, &group.name))
+}

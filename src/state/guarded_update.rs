@@ -1,0 +1,513 @@
+//! Update logic of guarded actions: keys become proposals (through a value prompt where a
+//! number is needed), the dialog's keys confirm or cancel, and finished actions start the
+//! follow-through and offer an undo. Pure, like the rest of update.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::guard::{
+    ActionRecord, ActionStatus, Button, ConfirmDialog, FollowTarget, FollowUp, Prompt,
+    PromptTarget, Undo,
+};
+use super::{PaneId, State};
+use crate::action::db_sessions::{self, BulkRule};
+use crate::action::{
+    ActionContext, ActionRequest, Outcome, Proposal, Report, ecs_desired, instance_refresh, scale,
+};
+use crate::config::InputMode;
+use crate::model::{AutoScalingGroup, EcsService, Timestamp};
+use crate::msg::{Action, Effect};
+
+/// How long a change is followed before it is called stuck.
+const FOLLOW_TIMEOUT_SECONDS: i64 = 15 * 60;
+
+/// A key bound to a guarded action, on the normal screen.
+pub fn on_action_key(state: &mut State, action: Action) -> Vec<Effect> {
+    if state.environment.read_only {
+        let reason = state
+            .environment
+            .read_only_reason
+            .clone()
+            .unwrap_or_else(|| "read-only".to_owned());
+        state.notice = Some(format!(
+            "read-only ({reason}): {} is blocked; nothing was changed",
+            action.name()
+        ));
+        return Vec::new();
+    }
+    let proposal = match action {
+        Action::EditDesired => return open_prompt(state),
+        Action::CancelQuery => selected_session(state).and_then(|session| {
+            db_sessions::propose_cancel(next_id(state), &session, &context(state))
+        }),
+        Action::TerminateBackend => selected_session(state).map(|session| {
+            db_sessions::propose_terminate(next_id(state), &session, &context(state))
+        }),
+        Action::TerminateLongQueries => bulk(state, |thresholds| BulkRule::LongQueries {
+            longer_than_seconds: thresholds.long_query_seconds,
+        }),
+        Action::TerminateIdleSessions => bulk(state, |thresholds| BulkRule::IdleSessions {
+            longer_than_seconds: thresholds.idle_session_seconds,
+        }),
+        Action::StartInstanceRefresh => focused_group(state).and_then(|group| {
+            instance_refresh::propose_start(next_id(state), &group, &context(state))
+        }),
+        Action::CancelInstanceRefresh => focused_group(state).and_then(|group| {
+            instance_refresh::propose_cancel(next_id(state), &group, &context(state))
+        }),
+        Action::UndoLastAction => propose_undo(state),
+        _ => return Vec::new(),
+    };
+    open_dialog(state, proposal);
+    Vec::new()
+}
+
+fn context(state: &State) -> ActionContext {
+    ActionContext {
+        environment: state.environment.name.clone(),
+        production: state.environment.production,
+    }
+}
+
+fn next_id(state: &mut State) -> u64 {
+    state.guarded.next_proposal_id += 1;
+    state.guarded.next_proposal_id
+}
+
+fn open_dialog(state: &mut State, proposal: Result<Proposal, String>) {
+    match proposal {
+        Ok(proposal) => {
+            state.guarded.dialog = Some(ConfirmDialog::new(proposal));
+            state.mode = InputMode::Confirm;
+        }
+        Err(message) => state.notice = Some(message),
+    }
+}
+
+/// The group the Auto Scaling pane's selection belongs to (the first group if none).
+fn focused_group(state: &State) -> Result<AutoScalingGroup, String> {
+    if state.focus != PaneId::AutoScaling {
+        return Err("focus Auto Scaling (1) for instance refresh actions".to_owned());
+    }
+    let selected = state
+        .pane(PaneId::AutoScaling)
+        .table
+        .selected()
+        .map(|row| row.id.clone());
+    let groups = &state.data.auto_scaling;
+    selected
+        .and_then(|id| {
+            groups
+                .iter()
+                .find(|g| g.instances.iter().any(|i| i.id == id))
+        })
+        .or_else(|| groups.first())
+        .cloned()
+        .ok_or_else(|| "no Auto Scaling group has been read yet".to_owned())
+}
+
+fn focused_service(state: &State) -> Result<EcsService, String> {
+    let selected = state
+        .pane(PaneId::Ecs)
+        .table
+        .selected()
+        .map(|row| row.id.clone());
+    selected
+        .and_then(|id| {
+            state
+                .data
+                .ecs
+                .iter()
+                .find(|s| format!("{}/{}", s.cluster, s.name) == id)
+        })
+        .cloned()
+        .ok_or_else(|| "select an ECS service first".to_owned())
+}
+
+fn selected_session(state: &State) -> Result<crate::model::DbSession, String> {
+    if state.focus != PaneId::Postgres {
+        return Err("focus PostgreSQL (7) and select a session first".to_owned());
+    }
+    let selected = state
+        .pane(PaneId::Postgres)
+        .table
+        .selected()
+        .map(|row| row.id.clone());
+    selected
+        .and_then(|id| {
+            state
+                .data
+                .database
+                .sessions
+                .iter()
+                .find(|s| s.pid.to_string() == id)
+        })
+        .cloned()
+        .ok_or_else(|| "select a session first".to_owned())
+}
+
+fn bulk(
+    state: &mut State,
+    rule: impl Fn(&crate::config::Thresholds) -> BulkRule,
+) -> Result<Proposal, String> {
+    if state.focus != PaneId::Postgres {
+        return Err("focus PostgreSQL (7) for session actions".to_owned());
+    }
+    let rule = rule(&state.thresholds);
+    // Ages are measured when the data was read, as the operator saw them.
+    let at = state.pane(PaneId::Postgres).updated_at.unwrap_or(state.now);
+    let id = next_id(state);
+    db_sessions::propose_bulk(id, &state.data.database.sessions, rule, at, &context(state))
+}
+
+fn open_prompt(state: &mut State) -> Vec<Effect> {
+    let prompt = match state.focus {
+        PaneId::AutoScaling => focused_group(state).map(|group| Prompt {
+            label: format!(
+                "desired capacity for {} (now {}, min {}, max {})",
+                group.name, group.desired_capacity, group.min_size, group.max_size
+            ),
+            target: PromptTarget::DesiredCapacity { group: group.name },
+            input: String::new(),
+            error: None,
+        }),
+        PaneId::Ecs => focused_service(state).map(|service| Prompt {
+            label: format!(
+                "desired count for {} (now {}, running {})",
+                service.name, service.desired_count, service.running_count
+            ),
+            target: PromptTarget::EcsDesiredCount {
+                cluster: service.cluster,
+                service: service.name,
+            },
+            input: String::new(),
+            error: None,
+        }),
+        _ => Err("desired capacity is set from Auto Scaling (1) or ECS (6)".to_owned()),
+    };
+    match prompt {
+        Ok(prompt) => {
+            state.guarded.prompt = Some(prompt);
+            state.mode = InputMode::Prompt;
+        }
+        Err(message) => state.notice = Some(message),
+    }
+    Vec::new()
+}
+
+/// A key while the value prompt is open.
+pub fn on_prompt_key(state: &mut State, key: &KeyEvent, action: Option<Action>) -> Vec<Effect> {
+    let Some(prompt) = state.guarded.prompt.as_mut() else {
+        state.mode = InputMode::Normal;
+        return Vec::new();
+    };
+    match action {
+        Some(Action::PromptCancel) => {
+            state.guarded.prompt = None;
+            state.mode = InputMode::Normal;
+            state.notice = Some("cancelled: nothing was changed".to_owned());
+        }
+        Some(Action::PromptDeleteChar) => {
+            prompt.input.pop();
+            prompt.error = None;
+        }
+        Some(Action::PromptSubmit) => submit_prompt(state),
+        _ => {
+            if let Some(c) = printable(key) {
+                prompt.input.push(c);
+                prompt.error = None;
+            }
+        }
+    }
+    Vec::new()
+}
+
+fn submit_prompt(state: &mut State) {
+    let Some(prompt) = state.guarded.prompt.clone() else {
+        return;
+    };
+    let value: u32 = match prompt.input.trim().parse() {
+        Ok(value) => value,
+        Err(_) => {
+            set_prompt_error(state, format!("\"{}\" is not a whole number", prompt.input));
+            return;
+        }
+    };
+    let id = next_id(state);
+    let context = context(state);
+    let proposal = match &prompt.target {
+        PromptTarget::DesiredCapacity { group } => state
+            .data
+            .auto_scaling
+            .iter()
+            .find(|g| &g.name == group)
+            .ok_or_else(|| format!("group {group} is no longer in the data"))
+            .and_then(|group| scale::propose(id, group, value, &context)),
+        PromptTarget::EcsDesiredCount { service, .. } => state
+            .data
+            .ecs
+            .iter()
+            .find(|s| &s.name == service)
+            .ok_or_else(|| format!("service {service} is no longer in the data"))
+            .and_then(|service| ecs_desired::propose(id, service, value, &context)),
+    };
+    match proposal {
+        Ok(proposal) => {
+            state.guarded.prompt = None;
+            open_dialog(state, Ok(proposal));
+        }
+        Err(message) => set_prompt_error(state, message),
+    }
+}
+
+fn set_prompt_error(state: &mut State, message: String) {
+    if let Some(prompt) = state.guarded.prompt.as_mut() {
+        prompt.error = Some(message);
+    }
+}
+
+/// A printable character typed into a field (no ctrl/alt chords).
+pub fn printable(key: &KeyEvent) -> Option<char> {
+    match key.code {
+        KeyCode::Char(c)
+            if !key
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+        {
+            Some(c)
+        }
+        _ => None,
+    }
+}
+
+/// A key while the confirm dialog is open. Only the confirm keys confirm; any other key does
+/// nothing but say how to confirm.
+pub fn on_dialog_key(state: &mut State, key: &KeyEvent, action: Option<Action>) -> Vec<Effect> {
+    let Some(dialog) = state.guarded.dialog.as_mut() else {
+        state.mode = InputMode::Normal;
+        return Vec::new();
+    };
+    dialog.hint = None;
+    let decision = match dialog.proposal.typed_confirmation.clone() {
+        Some(expected) => typed_decision(dialog, key, action, &expected),
+        None => button_decision(dialog, action),
+    };
+    match decision {
+        Decision::Confirm => confirm(state),
+        Decision::Cancel => {
+            state.guarded.dialog = None;
+            state.mode = InputMode::Normal;
+            state.notice = Some("cancelled: nothing was changed".to_owned());
+            Vec::new()
+        }
+        Decision::Stay => Vec::new(),
+    }
+}
+
+enum Decision {
+    Confirm,
+    Cancel,
+    Stay,
+}
+
+fn button_decision(dialog: &mut ConfirmDialog, action: Option<Action>) -> Decision {
+    match action {
+        Some(Action::DialogConfirm) => Decision::Confirm,
+        Some(Action::DialogCancel) => Decision::Cancel,
+        Some(Action::DialogSwitchButton) => {
+            dialog.focus = match dialog.focus {
+                Button::Cancel => Button::Confirm,
+                Button::Confirm => Button::Cancel,
+            };
+            Decision::Stay
+        }
+        Some(Action::DialogPress) => match dialog.focus {
+            Button::Confirm => Decision::Confirm,
+            Button::Cancel => Decision::Cancel,
+        },
+        _ => {
+            dialog.hint = Some("y confirms, Esc or n cancels; nothing else acts".to_owned());
+            Decision::Stay
+        }
+    }
+}
+
+/// Typed confirmation: every character types (even y and n), Enter confirms an exact match.
+fn typed_decision(
+    dialog: &mut ConfirmDialog,
+    key: &KeyEvent,
+    action: Option<Action>,
+    expected: &str,
+) -> Decision {
+    if let Some(c) = printable(key) {
+        dialog.typed.push(c);
+        return Decision::Stay;
+    }
+    match action {
+        Some(Action::DialogCancel) => Decision::Cancel,
+        Some(Action::DialogDeleteChar) => {
+            dialog.typed.pop();
+            Decision::Stay
+        }
+        Some(Action::DialogPress) if dialog.typed == expected => Decision::Confirm,
+        Some(Action::DialogPress) => {
+            dialog.hint = Some(format!(
+                "type {expected} exactly to confirm, or Esc to cancel"
+            ));
+            Decision::Stay
+        }
+        _ => Decision::Stay,
+    }
+}
+
+fn confirm(state: &mut State) -> Vec<Effect> {
+    let Some(dialog) = state.guarded.dialog.take() else {
+        return Vec::new();
+    };
+    state.mode = InputMode::Normal;
+    let proposal = dialog.proposal;
+    state.notice = Some(format!("{} {}: running…", proposal.title, proposal.target));
+    state.guarded.history.push(ActionRecord {
+        proposal: proposal.clone(),
+        started_at: state.now,
+        finished_at: None,
+        status: ActionStatus::Running,
+    });
+    vec![Effect::Execute(Box::new(proposal))]
+}
+
+/// A confirmed action finished: record it, follow its convergence, offer its undo.
+pub fn on_action_finished(state: &mut State, proposal_id: u64, report: Report, at: Timestamp) {
+    let Some(record) = state
+        .guarded
+        .history
+        .iter_mut()
+        .find(|record| record.proposal.id == proposal_id)
+    else {
+        return;
+    };
+    record.finished_at = Some(at);
+    record.status = ActionStatus::Finished(report.clone());
+    let proposal = record.proposal.clone();
+    let symbol = match report.outcome {
+        Outcome::Succeeded(_) => "✓",
+        Outcome::Unknown(_) => "?",
+        _ => "✗",
+    };
+    state.notice = Some(format!(
+        "{symbol} {} {}: {} — {}",
+        proposal.title,
+        proposal.target,
+        report.outcome.word(),
+        report.outcome.detail()
+    ));
+    if matches!(report.outcome, Outcome::Succeeded(_)) {
+        follow_and_offer_undo(state, &proposal.request, at);
+    }
+}
+
+fn follow_and_offer_undo(state: &mut State, request: &ActionRequest, at: Timestamp) {
+    let deadline = at + chrono::Duration::seconds(FOLLOW_TIMEOUT_SECONDS);
+    let (follow, undo) = match request {
+        ActionRequest::SetDesiredCapacity {
+            group,
+            expected_desired,
+            desired,
+            ..
+        } => (
+            Some(FollowTarget::GroupCapacity {
+                group: group.clone(),
+                from: *expected_desired,
+                to: *desired,
+            }),
+            Some(Undo::RestoreDesiredCapacity {
+                group: group.clone(),
+                desired: *expected_desired,
+            }),
+        ),
+        ActionRequest::SetEcsDesiredCount {
+            service,
+            expected_desired,
+            desired,
+            ..
+        } => (
+            Some(FollowTarget::ServiceCount {
+                service: service.clone(),
+                from: *expected_desired,
+                to: *desired,
+            }),
+            Some(Undo::RestoreEcsDesiredCount {
+                service: service.clone(),
+                desired: *expected_desired,
+            }),
+        ),
+        ActionRequest::StartInstanceRefresh { group, .. } => (
+            None,
+            Some(Undo::CancelInstanceRefresh {
+                group: group.clone(),
+            }),
+        ),
+        _ => (None, None),
+    };
+    if let Some(target) = follow {
+        state
+            .guarded
+            .follow
+            .retain(|existing| !same_subject(&existing.target, &target));
+        state.guarded.follow.push(FollowUp {
+            target,
+            started_at: at,
+            deadline,
+        });
+    }
+    if undo.is_some() {
+        state.guarded.undo = undo;
+    }
+}
+
+fn same_subject(a: &FollowTarget, b: &FollowTarget) -> bool {
+    match (a, b) {
+        (
+            FollowTarget::GroupCapacity { group: x, .. },
+            FollowTarget::GroupCapacity { group: y, .. },
+        ) => x == y,
+        (
+            FollowTarget::ServiceCount { service: x, .. },
+            FollowTarget::ServiceCount { service: y, .. },
+        ) => x == y,
+        _ => false,
+    }
+}
+
+/// The undo on offer, as a proposal through the same dialog.
+fn propose_undo(state: &mut State) -> Result<Proposal, String> {
+    let undo = state
+        .guarded
+        .undo
+        .clone()
+        .ok_or_else(|| "nothing to undo".to_owned())?;
+    let id = next_id(state);
+    let context = context(state);
+    match undo {
+        Undo::RestoreDesiredCapacity { group, desired } => state
+            .data
+            .auto_scaling
+            .iter()
+            .find(|g| g.name == group)
+            .ok_or_else(|| format!("group {group} is no longer in the data"))
+            .and_then(|group| scale::propose(id, group, desired, &context)),
+        Undo::RestoreEcsDesiredCount { service, desired } => state
+            .data
+            .ecs
+            .iter()
+            .find(|s| s.name == service)
+            .ok_or_else(|| format!("service {service} is no longer in the data"))
+            .and_then(|service| ecs_desired::propose(id, service, desired, &context)),
+        Undo::CancelInstanceRefresh { group } => state
+            .data
+            .auto_scaling
+            .iter()
+            .find(|g| g.name == group)
+            .ok_or_else(|| format!("group {group} is no longer in the data"))
+            .and_then(|group| instance_refresh::propose_cancel(id, group, &context)),
+    }
+}

@@ -1,0 +1,36 @@
+//! The value prompt (a desired capacity or count), drawn over the body.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget};
+
+use crate::config::Theme;
+use crate::state::guard::Prompt;
+
+/// Draws the prompt centred over `area`.
+pub fn render(prompt: &Prompt, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let [popup] = Layout::horizontal([Constraint::Max(72)])
+        .flex(Flex::Center)
+        .areas(area);
+    let [popup] = Layout::vertical([Constraint::Length(5)])
+        .flex(Flex::Center)
+        .areas(popup);
+    Clear.render(popup, buf);
+    let block = Block::bordered()
+        .border_type(BorderType::Double)
+        .border_style(theme.focus)
+        .title(Line::styled(" Propose a change ", theme.focus));
+    let mut lines = vec![
+        Line::styled(prompt.label.clone(), theme.text),
+        Line::from(vec![
+            Span::styled("> ", theme.focus),
+            Span::styled(prompt.input.clone(), theme.title),
+            Span::styled("▏", theme.focus),
+        ]),
+    ];
+    if let Some(error) = &prompt.error {
+        lines.push(Line::styled(error.clone(), theme.crit));
+    }
+    Paragraph::new(lines).block(block).render(popup, buf);
+}
