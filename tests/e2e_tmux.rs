@@ -205,3 +205,152 @@ fn a_panic_restores_the_terminal_before_the_report() {
     assert!(after.contains("EXIT=101"), "{after}");
     assert_terminal_restored(&tmux, &after);
 }
+
+fn journal_lines(path: &std::path::Path) -> usize {
+    std::fs::read_to_string(path).map_or(0, |text| text.lines().count())
+}
+
+#[test]
+fn scale_up_from_the_keyboard_then_a_cancelled_proposal_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("journal.jsonl");
+    let command = demo_command(&format!(
+        "--seed 12 --speed 10 --journal {}",
+        journal.display()
+    ));
+    let Some(tmux) = Tmux::start(&command, 120, 40) else {
+        return;
+    };
+    tmux.wait_for(
+        "all seven panes with data",
+        Duration::from_secs(10),
+        all_panes_have_data,
+    );
+
+    // Focus Auto Scaling, propose desired 12.
+    tmux.send(&["1", "d"]);
+    tmux.wait_for("the value prompt", Duration::from_secs(5), |s| {
+        s.contains("Propose a change")
+    });
+    tmux.send(&["1", "2", "Enter"]);
+    let dialog = tmux.wait_for("the confirm dialog", Duration::from_secs(5), |s| {
+        s.contains("Confirm: Set desired capacity")
+    });
+    assert!(dialog.contains("desired capacity  5 → 12"), "{dialog}");
+    assert!(
+        dialog.contains("Type basecoat-portal-asg to confirm:"),
+        "{dialog}"
+    );
+    // A stray Enter before the name is typed changes nothing.
+    tmux.send(&["Enter"]);
+    tmux.wait_for("the mismatch hint", Duration::from_secs(5), |s| {
+        s.contains("type basecoat-portal-asg exactly to confirm")
+    });
+    assert_eq!(journal_lines(&journal), 0);
+    tmux.send(&["-l", "basecoat-portal-asg"]);
+    tmux.send(&["Enter"]);
+    tmux.wait_for("the outcome", Duration::from_secs(5), |s| {
+        s.contains("✓ Set desired capacity basecoat-portal-asg: succeeded")
+    });
+    // Watch InService climb to 12 (45 s warm-up, 20 s health checks, at ten times speed).
+    tmux.send(&["z"]);
+    let done = tmux.wait_for("InService 12/12", Duration::from_secs(30), |s| {
+        s.contains("✓ InService 12/12")
+            && s.contains("✓ 5→12: InService 12/12 · healthy 12/12 · done")
+    });
+    assert!(done.contains("min/desired/max 3/12/20"), "{done}");
+    assert_eq!(journal_lines(&journal), 2, "one intent and one outcome");
+    tmux.send(&["z"]);
+
+    // Propose again and cancel: nothing changes and the journal gains no line.
+    tmux.send(&["d", "1", "5", "Enter"]);
+    tmux.wait_for("the second dialog", Duration::from_secs(5), |s| {
+        s.contains("desired capacity  12 → 15")
+    });
+    tmux.send(&["Escape"]);
+    tmux.wait_for("the cancel notice", Duration::from_secs(5), |s| {
+        s.contains("cancelled: nothing was changed")
+    });
+    std::thread::sleep(Duration::from_secs(3));
+    tmux.send(&["z"]);
+    let after = tmux.wait_for("the zoomed group", Duration::from_secs(5), |s| {
+        s.contains("min/desired/max")
+    });
+    assert!(after.contains("min/desired/max 3/12/20"), "{after}");
+    assert_eq!(journal_lines(&journal), 2);
+
+    tmux.send(&["q"]);
+    tmux.wait_for("exit", Duration::from_secs(5), exited);
+}
+
+#[test]
+fn terminate_a_long_query_from_the_keyboard() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("journal.jsonl");
+    let command = demo_command(&format!("--seed 1 --journal {}", journal.display()));
+    let Some(tmux) = Tmux::start(&command, 120, 40) else {
+        return;
+    };
+    tmux.wait_for(
+        "all seven panes with data",
+        Duration::from_secs(10),
+        all_panes_have_data,
+    );
+    // The nightly analytics query has been running for over an hour: find it, terminate it.
+    tmux.send(&["7", "/"]);
+    tmux.send(&["-l", "analytics"]);
+    tmux.send(&["Enter", "z"]);
+    let found = tmux.wait_for("the long query", Duration::from_secs(5), |s| {
+        s.contains("analytics-nightly")
+    });
+    let pid = found
+        .lines()
+        .find(|line| line.contains("analytics-nightly"))
+        .and_then(|line| line.split_whitespace().nth(1).map(str::to_owned))
+        .unwrap();
+    assert!(pid.parse::<i32>().is_ok(), "{pid}");
+    tmux.send(&["x"]);
+    tmux.wait_for("the dialog", Duration::from_secs(5), |s| {
+        s.contains("Confirm: Terminate backend")
+    });
+    tmux.send(&["-l", &pid]);
+    tmux.send(&["Enter"]);
+    tmux.wait_for("the outcome", Duration::from_secs(5), |s| {
+        s.contains("1 of 1 terminated")
+    });
+    tmux.send(&["r"]);
+    tmux.wait_for("the row gone", Duration::from_secs(10), |s| {
+        s.contains("no rows match /analytics")
+    });
+    assert_eq!(journal_lines(&journal), 2);
+    tmux.send(&["q"]);
+    tmux.wait_for("exit", Duration::from_secs(5), exited);
+}
+
+#[test]
+fn read_only_refuses_actions_in_the_real_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("journal.jsonl");
+    let command = demo_command(&format!(
+        "--seed 13 --read-only --journal {}",
+        journal.display()
+    ));
+    let Some(tmux) = Tmux::start(&command, 120, 40) else {
+        return;
+    };
+    let screen = tmux.wait_for(
+        "all seven panes with data",
+        Duration::from_secs(10),
+        all_panes_have_data,
+    );
+    assert!(screen.lines().next().unwrap().contains(" RO "), "{screen}");
+    tmux.send(&["1", "d"]);
+    tmux.wait_for("the refusal", Duration::from_secs(5), |s| {
+        s.contains(
+            "read-only (--read-only was given): edit_desired is blocked; nothing was changed",
+        )
+    });
+    assert_eq!(journal_lines(&journal), 0);
+    tmux.send(&["q"]);
+    tmux.wait_for("exit", Duration::from_secs(5), exited);
+}

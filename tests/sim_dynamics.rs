@@ -212,3 +212,134 @@ fn ecs_desired_count_converges() {
         Some((8, 8))
     );
 }
+
+#[test]
+fn the_incident_is_resolved_by_the_runbook_actions() {
+    use opsdeck::action::{ActionRequest, Outcome, SessionRef};
+    use opsdeck::sim::execute_in;
+
+    let mut world = World::new(1, origin());
+    world.advance_to_elapsed(INCIDENT_START_SECONDS + 180);
+    assert!(
+        world
+            .alarms()
+            .iter()
+            .any(|alarm| alarm.state == AlarmState::Alarm)
+    );
+    let as_seen = |session: &opsdeck::model::DbSession| SessionRef {
+        pid: session.pid,
+        backend_start: session.backend_start,
+        query_start: session.query_start,
+        user: session.user.clone(),
+        application: session.application.clone(),
+        query: session.query.clone(),
+    };
+
+    // Scale up, as "Increase Application Capacity" says.
+    let scale = ActionRequest::SetDesiredCapacity {
+        group: "basecoat-portal-asg".to_owned(),
+        expected_desired: 5,
+        desired: 12,
+        honor_cooldown: false,
+    };
+    assert!(matches!(
+        execute_in(&mut world, &scale).outcome,
+        Outcome::Succeeded(_)
+    ));
+    // The ECS web service runs out of memory: "manually increase desired task count".
+    let ecs = ActionRequest::SetEcsDesiredCount {
+        cluster: "prod".to_owned(),
+        service: "web".to_owned(),
+        expected_desired: 4,
+        desired: 8,
+    };
+    assert!(matches!(
+        execute_in(&mut world, &ecs).outcome,
+        Outcome::Succeeded(_)
+    ));
+    // Kill the long report query and the lock holder, then the leaked idle connections.
+    let activity = world.database_activity();
+    let culprits: Vec<SessionRef> = activity
+        .sessions
+        .iter()
+        .filter(|s| s.application == "metabase" || s.state == SessionState::IdleInTransaction)
+        .map(as_seen)
+        .collect();
+    assert_eq!(culprits.len(), 2);
+    let kill = ActionRequest::TerminateBackends {
+        database: "basecoat_db".to_owned(),
+        sessions: culprits,
+    };
+    assert_eq!(
+        execute_in(&mut world, &kill).outcome,
+        Outcome::Succeeded("2 of 2 terminated".to_owned())
+    );
+    world.advance_to_elapsed(INCIDENT_START_SECONDS + 300);
+    let leaked: Vec<SessionRef> = world
+        .database_activity()
+        .sessions
+        .iter()
+        .filter(|s| s.application == "portal-api" && s.state == SessionState::Idle)
+        .map(as_seen)
+        .collect();
+    assert!(leaked.len() > 100, "{}", leaked.len());
+    let kill_idle = ActionRequest::TerminateBackends {
+        database: "basecoat_db".to_owned(),
+        sessions: leaked,
+    };
+    assert!(matches!(
+        execute_in(&mut world, &kill_idle).outcome,
+        Outcome::Succeeded(_)
+    ));
+
+    // Some minutes later every alarm but the no-data one is OK again.
+    world.advance_to_elapsed(INCIDENT_START_SECONDS + 900);
+    let firing: Vec<String> = world
+        .alarms()
+        .into_iter()
+        .filter(|alarm| alarm.state == AlarmState::Alarm)
+        .map(|alarm| alarm.name)
+        .collect();
+    assert!(firing.is_empty(), "still firing: {firing:?}");
+    assert!(world.database_activity().totals.total() < 400);
+}
+
+#[test]
+fn preflight_refuses_a_recycled_pid_and_reports_a_gone_one() {
+    use opsdeck::action::{ActionRequest, Outcome, SessionRef};
+    use opsdeck::sim::execute_in;
+
+    let mut world = World::new(1, origin());
+    let session = world.database_activity().sessions.remove(0);
+    let seen = SessionRef {
+        pid: session.pid,
+        backend_start: session.backend_start - chrono::Duration::seconds(5),
+        query_start: session.query_start,
+        user: session.user.clone(),
+        application: session.application.clone(),
+        query: session.query.clone(),
+    };
+    let gone = SessionRef {
+        pid: 999_999,
+        ..seen.clone()
+    };
+    let request = ActionRequest::TerminateBackends {
+        database: "basecoat_db".to_owned(),
+        sessions: vec![seen, gone],
+    };
+    let report = execute_in(&mut world, &request);
+    assert_eq!(
+        report.outcome,
+        Outcome::Aborted(format!(
+            "0 of 2 terminated; pid {} skipped: it is another backend now (pid recycled); pid 999999 already gone",
+            session.pid
+        ))
+    );
+    assert!(
+        world
+            .database_activity()
+            .sessions
+            .iter()
+            .any(|s| s.pid == session.pid)
+    );
+}

@@ -175,3 +175,110 @@ fn the_focused_pane_is_marked_without_colour_too() {
     assert!(metrics_title.contains("┏ 3 Metrics"), "{metrics_title}");
     assert!(!text.contains("┏ 1 Auto Scaling"));
 }
+
+fn keys(state: &mut State, text: &str) {
+    for c in text.chars() {
+        press(state, c);
+    }
+}
+
+fn enter(state: &mut State) {
+    update(
+        state,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+}
+
+#[test]
+fn dialog_scale_typed_confirmation_120x40() {
+    let mut state = demo_state(INCIDENT);
+    keys(&mut state, "1d12");
+    enter(&mut state);
+    keys(&mut state, "basecoat");
+    assert_snapshot!(render_text(&state, 120, 40));
+}
+
+#[test]
+fn dialog_scale_buttons_80x24() {
+    let mut state = demo_state(0);
+    state.environment.production = false;
+    keys(&mut state, "1d7");
+    enter(&mut state);
+    assert_snapshot!(render_text(&state, 80, 24));
+}
+
+#[test]
+fn dialog_bulk_idle_terminate_120x40() {
+    let mut state = demo_state(0);
+    keys(&mut state, "7I");
+    assert_snapshot!(render_text(&state, 120, 40));
+}
+
+#[test]
+fn dialog_terminate_backend_80x24() {
+    let mut state = demo_state(INCIDENT);
+    keys(&mut state, "7x");
+    assert_snapshot!(render_text(&state, 80, 24));
+}
+
+#[test]
+fn dialog_instance_refresh_120x40() {
+    let mut state = demo_state(0);
+    keys(&mut state, "1R");
+    assert_snapshot!(render_text(&state, 120, 40));
+}
+
+#[test]
+fn dialog_ecs_desired_count_120x40() {
+    let mut state = demo_state(INCIDENT);
+    keys(&mut state, "6jd8");
+    enter(&mut state);
+    assert_snapshot!(render_text(&state, 120, 40));
+}
+
+#[test]
+fn prompt_with_an_error_120x40() {
+    let mut state = demo_state(0);
+    keys(&mut state, "1d25");
+    enter(&mut state);
+    assert_snapshot!(render_text(&state, 120, 40));
+}
+
+#[test]
+fn follow_through_while_scaling_up_120x40() {
+    use opsdeck::action::{ActionRequest, Outcome, Report};
+    use opsdeck::sim::{World, execute_in};
+    let mut world = World::new(1, support::screen::origin());
+    world.advance_to_elapsed(INCIDENT);
+    let mut state = support::screen::empty_state();
+    support::screen::feed(&mut state, &world);
+    keys(&mut state, "1d12");
+    enter(&mut state);
+    keys(&mut state, "basecoat-portal-asg");
+    let effects = update(
+        &mut state,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+    let Some(opsdeck::msg::Effect::Execute(proposal)) = effects.first() else {
+        panic!("not confirmed");
+    };
+    let report: Report = execute_in(&mut world, &proposal.request);
+    assert!(matches!(report.outcome, Outcome::Succeeded(_)));
+    assert!(matches!(
+        proposal.request,
+        ActionRequest::SetDesiredCapacity { desired: 12, .. }
+    ));
+    let at = world.time_of(world.elapsed());
+    update(
+        &mut state,
+        Msg::ActionFinished {
+            proposal_id: proposal.id,
+            report,
+            at,
+        },
+    );
+    world.advance_to_elapsed(INCIDENT + 55);
+    support::screen::feed(&mut state, &world);
+    press(&mut state, 'z');
+    assert_snapshot!(render_text(&state, 120, 40));
+}

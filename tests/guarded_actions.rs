@@ -1,0 +1,458 @@
+//! The proposal / confirm state machine, without a terminal: every key in the dialog, typed
+//! confirmation by exact match only, read-only refusals, follow-through and undo.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use opsdeck::action::{ActionRequest, Outcome, Report, Risk};
+use opsdeck::config::InputMode;
+use opsdeck::msg::{Effect, Msg};
+use opsdeck::state::guard::{Button, FollowTarget, Undo};
+use opsdeck::state::{PaneId, State, update};
+use support::screen::demo_state;
+
+fn key(state: &mut State, code: KeyCode) -> Vec<Effect> {
+    update(state, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn typed(state: &mut State, text: &str) -> Vec<Effect> {
+    text.chars()
+        .flat_map(|c| key(state, KeyCode::Char(c)))
+        .collect()
+}
+
+/// The demo estate, but not marked production, so low-risk proposals use the buttons.
+fn staging_state(elapsed: i64) -> State {
+    let mut state = demo_state(elapsed);
+    state.environment.production = false;
+    state
+}
+
+fn propose_desired(state: &mut State, value: &str) {
+    typed(state, "1d");
+    assert_eq!(state.mode, InputMode::Prompt, "d opens the value prompt");
+    typed(state, value);
+    key(state, KeyCode::Enter);
+}
+
+fn dialog_open(state: &State) -> bool {
+    state.mode == InputMode::Confirm && state.guarded.dialog.is_some()
+}
+
+fn executed_request(effects: &[Effect]) -> Option<&ActionRequest> {
+    effects.iter().find_map(|effect| match effect {
+        Effect::Execute(proposal) => Some(&proposal.request),
+        _ => None,
+    })
+}
+
+#[test]
+fn read_only_blocks_every_action_key_and_says_why() {
+    let mut state = demo_state(120);
+    state.environment.read_only = true;
+    state.environment.read_only_reason = Some("--read-only was given".to_owned());
+    for (pane, keys) in [('1', "dRCu"), ('6', "d"), ('7', "cxLI")] {
+        typed(&mut state, &pane.to_string());
+        for action_key in keys.chars() {
+            let effects = typed(&mut state, &action_key.to_string());
+            assert!(effects.is_empty());
+            assert_eq!(state.mode, InputMode::Normal);
+            assert!(state.guarded.dialog.is_none() && state.guarded.prompt.is_none());
+            let notice = state.notice.clone().unwrap_or_default();
+            assert!(
+                notice.starts_with("read-only (--read-only was given): ")
+                    && notice.ends_with("is blocked; nothing was changed"),
+                "{notice}"
+            );
+        }
+    }
+}
+
+#[test]
+fn production_asks_for_the_group_name_typed_exactly() {
+    let mut state = demo_state(0);
+    propose_desired(&mut state, "12");
+    assert!(dialog_open(&state));
+    let dialog = state.guarded.dialog.clone().unwrap();
+    assert_eq!(dialog.proposal.risk, Risk::High);
+    assert_eq!(
+        dialog.proposal.typed_confirmation.as_deref(),
+        Some("basecoat-portal-asg")
+    );
+    assert_eq!(dialog.proposal.permission, "autoscaling:SetDesiredCapacity");
+    assert_eq!(dialog.proposal.changes[0].before, "5");
+    assert_eq!(dialog.proposal.changes[0].after, "12");
+    // y and n are typed, not obeyed; Enter with a partial name does nothing.
+    assert!(typed(&mut state, "yn").is_empty());
+    assert!(dialog_open(&state));
+    assert!(key(&mut state, KeyCode::Enter).is_empty());
+    assert!(dialog_open(&state));
+    assert!(
+        state
+            .guarded
+            .dialog
+            .as_ref()
+            .unwrap()
+            .hint
+            .as_deref()
+            .unwrap()
+            .contains("type basecoat-portal-asg exactly")
+    );
+    key(&mut state, KeyCode::Backspace);
+    key(&mut state, KeyCode::Backspace);
+    // A near miss (case, extra space) never confirms.
+    typed(&mut state, "Basecoat-portal-asg");
+    assert!(key(&mut state, KeyCode::Enter).is_empty());
+    for _ in 0.."Basecoat-portal-asg".len() {
+        key(&mut state, KeyCode::Backspace);
+    }
+    typed(&mut state, "basecoat-portal-asg ");
+    assert!(key(&mut state, KeyCode::Enter).is_empty());
+    key(&mut state, KeyCode::Backspace);
+    assert!(key(&mut state, KeyCode::Delete).is_empty());
+    let effects = key(&mut state, KeyCode::Enter);
+    assert_eq!(
+        executed_request(&effects),
+        Some(&ActionRequest::SetDesiredCapacity {
+            group: "basecoat-portal-asg".to_owned(),
+            expected_desired: 5,
+            desired: 12,
+            honor_cooldown: false,
+        })
+    );
+    assert_eq!(state.mode, InputMode::Normal);
+}
+
+#[test]
+fn escape_cancels_a_typed_confirmation_and_sends_nothing() {
+    let mut state = demo_state(0);
+    propose_desired(&mut state, "12");
+    typed(&mut state, "basecoat-portal-asg");
+    let effects = key(&mut state, KeyCode::Esc);
+    assert!(effects.is_empty());
+    assert!(!dialog_open(&state));
+    assert_eq!(
+        state.notice.as_deref(),
+        Some("cancelled: nothing was changed")
+    );
+    assert!(state.guarded.history.is_empty());
+}
+
+#[test]
+fn focus_starts_on_cancel_so_enter_by_habit_changes_nothing() {
+    let mut state = staging_state(0);
+    propose_desired(&mut state, "7");
+    let dialog = state.guarded.dialog.clone().unwrap();
+    assert_eq!(dialog.focus, Button::Cancel);
+    assert_eq!(dialog.proposal.typed_confirmation, None);
+    assert!(key(&mut state, KeyCode::Enter).is_empty());
+    assert!(!dialog_open(&state), "Enter pressed Cancel");
+    assert!(state.guarded.history.is_empty());
+}
+
+#[test]
+fn no_other_key_confirms() {
+    let mut state = staging_state(0);
+    propose_desired(&mut state, "7");
+    let strays = [
+        KeyCode::Backspace,
+        KeyCode::Delete,
+        KeyCode::Char('x'),
+        KeyCode::Char('Y'),
+        KeyCode::Char(' '),
+        KeyCode::Up,
+        KeyCode::Home,
+        KeyCode::F(1),
+        KeyCode::Char('q'),
+    ];
+    for stray in strays {
+        assert!(key(&mut state, stray).is_empty(), "{stray:?} acted");
+        assert!(dialog_open(&state), "{stray:?} closed the dialog");
+    }
+    assert!(state.guarded.dialog.as_ref().unwrap().hint.is_some());
+    assert!(!state.should_quit, "q in the dialog does not quit");
+}
+
+#[test]
+fn tab_moves_focus_and_enter_presses_confirm() {
+    let mut state = staging_state(0);
+    propose_desired(&mut state, "7");
+    key(&mut state, KeyCode::Tab);
+    assert_eq!(
+        state.guarded.dialog.as_ref().unwrap().focus,
+        Button::Confirm
+    );
+    key(&mut state, KeyCode::Left);
+    assert_eq!(state.guarded.dialog.as_ref().unwrap().focus, Button::Cancel);
+    key(&mut state, KeyCode::Right);
+    let effects = key(&mut state, KeyCode::Enter);
+    assert!(matches!(
+        executed_request(&effects),
+        Some(ActionRequest::SetDesiredCapacity { desired: 7, .. })
+    ));
+}
+
+#[test]
+fn y_confirms_n_and_escape_cancel() {
+    let mut state = staging_state(0);
+    propose_desired(&mut state, "7");
+    assert!(typed(&mut state, "n").is_empty());
+    assert!(!dialog_open(&state));
+    propose_desired(&mut state, "7");
+    assert!(key(&mut state, KeyCode::Esc).is_empty());
+    assert!(!dialog_open(&state));
+    propose_desired(&mut state, "7");
+    assert!(executed_request(&typed(&mut state, "y")).is_some());
+}
+
+#[test]
+fn halving_the_fleet_is_high_risk_even_outside_production() {
+    let mut state = staging_state(0);
+    propose_desired(&mut state, "3");
+    let dialog = state.guarded.dialog.clone().unwrap();
+    assert_eq!(
+        dialog.proposal.risk,
+        Risk::Medium,
+        "5 -> 3 is not more than half"
+    );
+    key(&mut state, KeyCode::Esc);
+    state.data.auto_scaling[0].desired_capacity = 12;
+    propose_desired(&mut state, "4");
+    let dialog = state.guarded.dialog.clone().unwrap();
+    assert_eq!(dialog.proposal.risk, Risk::High);
+    assert_eq!(
+        dialog.proposal.typed_confirmation.as_deref(),
+        Some("basecoat-portal-asg")
+    );
+    assert!(dialog.proposal.risk_reasons[0].contains("scale-in by more than half (12 -> 4)"));
+}
+
+#[test]
+fn the_prompt_names_every_bad_value() {
+    let mut state = demo_state(0);
+    let cases = [
+        ("abc", "\"abc\" is not a whole number"),
+        ("", "\"\" is not a whole number"),
+        ("-3", "\"-3\" is not a whole number"),
+        (
+            "21",
+            "21 is above the group's max size 20: raising max is a separate change",
+        ),
+        (
+            "2",
+            "2 is below the group's min size 3: lowering min is a separate change",
+        ),
+        (
+            "5",
+            "basecoat-portal-asg is already at desired capacity 5; nothing to change",
+        ),
+    ];
+    for (input, message) in cases {
+        typed(&mut state, "1d");
+        typed(&mut state, input);
+        key(&mut state, KeyCode::Enter);
+        assert_eq!(state.mode, InputMode::Prompt, "{input}");
+        assert_eq!(
+            state.guarded.prompt.as_ref().unwrap().error.as_deref(),
+            Some(message)
+        );
+        assert!(key(&mut state, KeyCode::Esc).is_empty());
+        assert_eq!(state.mode, InputMode::Normal);
+    }
+}
+
+#[test]
+fn a_finished_scale_is_followed_and_offers_its_undo() {
+    let mut state = staging_state(0);
+    propose_desired(&mut state, "12");
+    let effects = typed(&mut state, "y");
+    let Some(Effect::Execute(proposal)) = effects.first() else {
+        panic!("no execute effect");
+    };
+    let report = Report {
+        outcome: Outcome::Succeeded("desired capacity 5 -> 12".to_owned()),
+        request_id: Some("req-1".to_owned()),
+    };
+    let at = state.now;
+    update(
+        &mut state,
+        Msg::ActionFinished {
+            proposal_id: proposal.id,
+            report,
+            at,
+        },
+    );
+    assert_eq!(
+        state.notice.as_deref(),
+        Some("✓ Set desired capacity basecoat-portal-asg: succeeded — desired capacity 5 -> 12")
+    );
+    assert!(matches!(
+        &state.guarded.follow[0].target,
+        FollowTarget::GroupCapacity {
+            from: 5,
+            to: 12,
+            ..
+        }
+    ));
+    assert_eq!(
+        state.guarded.undo,
+        Some(Undo::RestoreDesiredCapacity {
+            group: "basecoat-portal-asg".to_owned(),
+            desired: 5
+        })
+    );
+    // The undo is a proposal like any other, through the same dialog. The data still says 5
+    // (the next poll will say 12), so restoring 5 is "nothing to change" until then.
+    state.data.auto_scaling[0].desired_capacity = 12;
+    typed(&mut state, "u");
+    let dialog = state.guarded.dialog.clone().unwrap();
+    assert_eq!(dialog.proposal.changes[0].before, "12");
+    assert_eq!(dialog.proposal.changes[0].after, "5");
+}
+
+#[test]
+fn a_failed_action_offers_no_undo() {
+    let mut state = staging_state(0);
+    propose_desired(&mut state, "12");
+    let effects = typed(&mut state, "y");
+    let Some(Effect::Execute(proposal)) = effects.first() else {
+        panic!("no execute effect");
+    };
+    let report = Report {
+        outcome: Outcome::Aborted("desired capacity of basecoat-portal-asg is now 6, not the 5 you saw; nothing was changed".to_owned()),
+        request_id: None,
+    };
+    let at = state.now;
+    update(
+        &mut state,
+        Msg::ActionFinished {
+            proposal_id: proposal.id,
+            report,
+            at,
+        },
+    );
+    assert!(
+        state
+            .notice
+            .as_deref()
+            .unwrap()
+            .starts_with("✗ Set desired capacity basecoat-portal-asg: aborted")
+    );
+    assert!(state.guarded.follow.is_empty());
+    assert_eq!(state.guarded.undo, None);
+    typed(&mut state, "u");
+    assert_eq!(state.notice.as_deref(), Some("nothing to undo"));
+}
+
+#[test]
+fn bulk_idle_terminate_lists_every_session_and_wants_the_database_name() {
+    let mut state = staging_state(0);
+    typed(&mut state, "7I");
+    let dialog = state.guarded.dialog.clone().expect("a dialog");
+    let proposal = dialog.proposal;
+    assert_eq!(proposal.risk, Risk::High, "bulk is always high risk");
+    assert_eq!(proposal.typed_confirmation.as_deref(), Some("basecoat_db"));
+    let ActionRequest::TerminateBackends { sessions, database } = &proposal.request else {
+        panic!("not a terminate");
+    };
+    assert_eq!(database, "basecoat_db");
+    // The reporting sessions idle for over an hour, nothing else.
+    assert_eq!(sessions.len(), 12);
+    assert!(sessions.iter().all(|s| s.application == "reporting"));
+    assert_eq!(proposal.affected.len(), 12);
+    assert!(proposal.affected[0].starts_with("pid "));
+}
+
+#[test]
+fn bulk_long_queries_hits_only_queries_over_the_limit() {
+    let mut state = staging_state(0);
+    typed(&mut state, "7L");
+    let proposal = state.guarded.dialog.clone().expect("a dialog").proposal;
+    let ActionRequest::TerminateBackends { sessions, .. } = &proposal.request else {
+        panic!("not a terminate");
+    };
+    assert_eq!(sessions.len(), 1);
+    assert_eq!(sessions[0].application, "analytics-nightly");
+}
+
+#[test]
+fn session_actions_need_the_postgres_pane_and_an_active_query_to_cancel() {
+    let mut state = staging_state(0);
+    typed(&mut state, "1x");
+    assert_eq!(
+        state.notice.as_deref(),
+        Some("focus PostgreSQL (7) and select a session first")
+    );
+    typed(&mut state, "7");
+    // The top row (longest in its state) is an idle reporting session: nothing to cancel.
+    typed(&mut state, "c");
+    let notice = state.notice.clone().unwrap_or_default();
+    assert!(
+        notice.ends_with("is idle, not running a query; terminate the backend instead"),
+        "{notice}"
+    );
+    typed(&mut state, "x");
+    let proposal = state.guarded.dialog.clone().expect("a dialog").proposal;
+    assert_eq!(proposal.title, "Terminate backend");
+    assert_eq!(
+        proposal.target,
+        format!(
+            "pid {}",
+            state.pane(PaneId::Postgres).table.selected().unwrap().id
+        )
+    );
+}
+
+#[test]
+fn ecs_desired_count_from_the_ecs_pane() {
+    let mut state = staging_state(0);
+    typed(&mut state, "6");
+    // The services sort by name: scheduler, web, worker.
+    typed(&mut state, "jd");
+    assert_eq!(state.mode, InputMode::Prompt);
+    typed(&mut state, "8");
+    key(&mut state, KeyCode::Enter);
+    let proposal = state.guarded.dialog.clone().expect("a dialog").proposal;
+    assert_eq!(
+        proposal.request,
+        ActionRequest::SetEcsDesiredCount {
+            cluster: "prod".to_owned(),
+            service: "web".to_owned(),
+            expected_desired: 4,
+            desired: 8
+        }
+    );
+    assert_eq!(proposal.permission, "ecs:UpdateService");
+}
+
+#[test]
+fn instance_refresh_start_and_cancel_proposals() {
+    let mut state = staging_state(0);
+    typed(&mut state, "1C");
+    assert_eq!(
+        state.notice.as_deref(),
+        Some("basecoat-portal-asg has no instance refresh in progress")
+    );
+    typed(&mut state, "R");
+    let proposal = state.guarded.dialog.clone().expect("a dialog").proposal;
+    assert_eq!(
+        proposal.request,
+        ActionRequest::StartInstanceRefresh {
+            group: "basecoat-portal-asg".to_owned(),
+            min_healthy_percentage: 50,
+            instance_warmup_seconds: 300
+        }
+    );
+}
+
+#[test]
+fn desired_keys_elsewhere_explain_where_they_work() {
+    let mut state = staging_state(0);
+    typed(&mut state, "3d");
+    assert_eq!(
+        state.notice.as_deref(),
+        Some("desired capacity is set from Auto Scaling (1) or ECS (6)")
+    );
+    assert_eq!(state.mode, InputMode::Normal);
+}
