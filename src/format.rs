@@ -13,6 +13,32 @@ pub fn duration(seconds: i64) -> String {
     }
 }
 
+/// Parses an age typed by the operator: `90s`, `30m`, `2h`, `1d`, or a bare number of minutes.
+pub fn parse_age_seconds(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let expected = || format!("\"{text}\" is not an age; expected e.g. 90s, 30m, 2h or 1d");
+    let (number, unit_seconds) = match text.char_indices().last() {
+        Some((index, 's')) => (&text[..index], 1),
+        Some((index, 'm')) => (&text[..index], 60),
+        Some((index, 'h')) => (&text[..index], 3600),
+        Some((index, 'd')) => (&text[..index], 86_400),
+        Some(_) => (text, 60),
+        None => return Err(expected()),
+    };
+    let amount: u64 = number.parse().map_err(|_| expected())?;
+    Ok(amount.saturating_mul(unit_seconds))
+}
+
+/// An age as the shortest exact form the prompt accepts back: `30m`, `1h`, `90s`.
+pub fn age_input(seconds: u64) -> String {
+    match seconds {
+        s if s % 86_400 == 0 && s > 0 => format!("{}d", s / 86_400),
+        s if s % 3600 == 0 && s > 0 => format!("{}h", s / 3600),
+        s if s % 60 == 0 && s > 0 => format!("{}m", s / 60),
+        s => format!("{s}s"),
+    }
+}
+
 /// Seconds from `earlier` to `later` (0 if `earlier` is in the future).
 pub fn seconds_between(earlier: Timestamp, later: Timestamp) -> i64 {
     (later - earlier).num_seconds().max(0)
@@ -89,6 +115,21 @@ mod tests {
         assert_eq!(value(42.0, "count"), "42.0");
         assert_eq!(bytes(1_234_567), "1.2 MB");
         assert_eq!(bytes(999), "999 B");
+    }
+
+    #[test]
+    fn ages_parse_and_print_back() {
+        assert_eq!(parse_age_seconds("30m"), Ok(1800));
+        assert_eq!(parse_age_seconds("2h"), Ok(7200));
+        assert_eq!(parse_age_seconds("90s"), Ok(90));
+        assert_eq!(parse_age_seconds("1d"), Ok(86_400));
+        assert_eq!(parse_age_seconds("5"), Ok(300));
+        assert_eq!(age_input(1800), "30m");
+        assert_eq!(age_input(3600), "1h");
+        assert_eq!(age_input(90), "90s");
+        for bad in ["", "m", "soon", "-5m", "1.5h"] {
+            assert!(parse_age_seconds(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -349,6 +349,9 @@ fn a_failed_action_offers_no_undo() {
 fn bulk_idle_terminate_lists_every_session_and_wants_the_database_name() {
     let mut state = staging_state(0);
     typed(&mut state, "7I");
+    // The prompt offers the runbook's 30 minutes.
+    assert_eq!(state.guarded.prompt.as_ref().unwrap().input, "30m");
+    key(&mut state, KeyCode::Enter);
     let dialog = state.guarded.dialog.clone().expect("a dialog");
     let proposal = dialog.proposal;
     assert_eq!(proposal.risk, Risk::High, "bulk is always high risk");
@@ -368,6 +371,8 @@ fn bulk_idle_terminate_lists_every_session_and_wants_the_database_name() {
 fn bulk_long_queries_hits_only_queries_over_the_limit() {
     let mut state = staging_state(0);
     typed(&mut state, "7L");
+    assert_eq!(state.guarded.prompt.as_ref().unwrap().input, "1h");
+    key(&mut state, KeyCode::Enter);
     let proposal = state.guarded.dialog.clone().expect("a dialog").proposal;
     let ActionRequest::TerminateBackends { sessions, .. } = &proposal.request else {
         panic!("not a terminate");
@@ -455,4 +460,34 @@ fn desired_keys_elsewhere_explain_where_they_work() {
         Some("desired capacity is set from Auto Scaling (1) or ECS (6)")
     );
     assert_eq!(state.mode, InputMode::Normal);
+}
+
+#[test]
+fn the_bulk_age_can_be_changed_and_bad_ages_are_named() {
+    let mut state = staging_state(240);
+    typed(&mut state, "7I");
+    for _ in 0..3 {
+        key(&mut state, KeyCode::Backspace);
+    }
+    typed(&mut state, "soon");
+    key(&mut state, KeyCode::Enter);
+    assert_eq!(
+        state.guarded.prompt.as_ref().unwrap().error.as_deref(),
+        Some("\"soon\" is not an age; expected e.g. 90s, 30m, 2h or 1d")
+    );
+    for _ in 0..4 {
+        key(&mut state, KeyCode::Backspace);
+    }
+    // During the incident the leaked connections are minutes old: 1m catches them.
+    typed(&mut state, "1m");
+    key(&mut state, KeyCode::Enter);
+    let proposal = state.guarded.dialog.clone().expect("a dialog").proposal;
+    let ActionRequest::TerminateBackends { sessions, .. } = &proposal.request else {
+        panic!("not a terminate");
+    };
+    assert!(sessions.len() > 100, "{}", sessions.len());
+    assert!(proposal.title.ends_with("idle longer than 1m00s"), "{}", proposal.title);
+    key(&mut state, KeyCode::Esc);
+    assert_eq!(state.mode, InputMode::Normal);
+    assert!(state.guarded.history.is_empty(), "nothing ran");
 }

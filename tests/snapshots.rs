@@ -211,6 +211,7 @@ fn dialog_scale_buttons_80x24() {
 fn dialog_bulk_idle_terminate_120x40() {
     let mut state = demo_state(0);
     keys(&mut state, "7I");
+    enter(&mut state);
     assert_snapshot!(render_text(&state, 120, 40));
 }
 

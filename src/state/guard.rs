@@ -38,8 +38,17 @@ impl ConfirmDialog {
 /// What a value prompt will propose.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PromptTarget {
-    DesiredCapacity { group: String },
-    EcsDesiredCount { cluster: String, service: String },
+    DesiredCapacity {
+        group: String,
+    },
+    EcsDesiredCount {
+        cluster: String,
+        service: String,
+    },
+    /// Terminate active queries running longer than the age typed.
+    LongQueries,
+    /// Terminate idle sessions idle longer than the age typed.
+    IdleSessions,
 }
 
 /// A one-line value prompt.

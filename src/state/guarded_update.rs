@@ -42,12 +42,8 @@ pub fn on_action_key(state: &mut State, action: Action) -> Vec<Effect> {
         Action::TerminateBackend => selected_session(state).map(|session| {
             db_sessions::propose_terminate(next_id(state), &session, &context(state))
         }),
-        Action::TerminateLongQueries => bulk(state, |thresholds| BulkRule::LongQueries {
-            longer_than_seconds: thresholds.long_query_seconds,
-        }),
-        Action::TerminateIdleSessions => bulk(state, |thresholds| BulkRule::IdleSessions {
-            longer_than_seconds: thresholds.idle_session_seconds,
-        }),
+        Action::TerminateLongQueries => return open_age_prompt(state, PromptTarget::LongQueries),
+        Action::TerminateIdleSessions => return open_age_prompt(state, PromptTarget::IdleSessions),
         Action::StartInstanceRefresh => focused_group(state).and_then(|group| {
             instance_refresh::propose_start(next_id(state), &group, &context(state))
         }),
@@ -145,14 +141,33 @@ fn selected_session(state: &State) -> Result<crate::model::DbSession, String> {
         .ok_or_else(|| "select a session first".to_owned())
 }
 
-fn bulk(
-    state: &mut State,
-    rule: impl Fn(&crate::config::Thresholds) -> BulkRule,
-) -> Result<Proposal, String> {
+/// The bulk rules ask how old is too old, prefilled with the runbook's limit.
+fn open_age_prompt(state: &mut State, target: PromptTarget) -> Vec<Effect> {
     if state.focus != PaneId::Postgres {
-        return Err("focus PostgreSQL (7) for session actions".to_owned());
+        state.notice = Some("focus PostgreSQL (7) for session actions".to_owned());
+        return Vec::new();
     }
-    let rule = rule(&state.thresholds);
+    let (label, seconds) = match target {
+        PromptTarget::LongQueries => (
+            "terminate active queries running longer than (e.g. 90s, 30m, 1h)",
+            state.thresholds.long_query_seconds,
+        ),
+        _ => (
+            "terminate idle sessions idle longer than (e.g. 90s, 30m, 1h)",
+            state.thresholds.idle_session_seconds,
+        ),
+    };
+    state.guarded.prompt = Some(Prompt {
+        target,
+        label: label.to_owned(),
+        input: crate::format::age_input(seconds),
+        error: None,
+    });
+    state.mode = InputMode::Prompt;
+    Vec::new()
+}
+
+fn bulk(state: &mut State, rule: BulkRule) -> Result<Proposal, String> {
     // Ages are measured when the data was read, as the operator saw them.
     let at = state.pane(PaneId::Postgres).updated_at.unwrap_or(state.now);
     let id = next_id(state);
@@ -225,16 +240,45 @@ fn submit_prompt(state: &mut State) {
     let Some(prompt) = state.guarded.prompt.clone() else {
         return;
     };
-    let value: u32 = match prompt.input.trim().parse() {
-        Ok(value) => value,
-        Err(_) => {
-            set_prompt_error(state, format!("\"{}\" is not a whole number", prompt.input));
-            return;
+    let proposal = match &prompt.target {
+        PromptTarget::LongQueries | PromptTarget::IdleSessions => {
+            match crate::format::parse_age_seconds(&prompt.input) {
+                Ok(seconds) => bulk(
+                    state,
+                    if prompt.target == PromptTarget::LongQueries {
+                        BulkRule::LongQueries {
+                            longer_than_seconds: seconds,
+                        }
+                    } else {
+                        BulkRule::IdleSessions {
+                            longer_than_seconds: seconds,
+                        }
+                    },
+                ),
+                Err(message) => Err(message),
+            }
         }
+        _ => propose_value(state, &prompt),
     };
+    match proposal {
+        Ok(proposal) => {
+            state.guarded.prompt = None;
+            open_dialog(state, Ok(proposal));
+        }
+        Err(message) => set_prompt_error(state, message),
+    }
+}
+
+/// A proposal from a number typed for a desired capacity or count.
+fn propose_value(state: &mut State, prompt: &Prompt) -> Result<Proposal, String> {
+    let value: u32 = prompt
+        .input
+        .trim()
+        .parse()
+        .map_err(|_| format!("\"{}\" is not a whole number", prompt.input))?;
     let id = next_id(state);
     let context = context(state);
-    let proposal = match &prompt.target {
+    match &prompt.target {
         PromptTarget::DesiredCapacity { group } => state
             .data
             .auto_scaling
@@ -249,13 +293,9 @@ fn submit_prompt(state: &mut State) {
             .find(|s| &s.name == service)
             .ok_or_else(|| format!("service {service} is no longer in the data"))
             .and_then(|service| ecs_desired::propose(id, service, value, &context)),
-    };
-    match proposal {
-        Ok(proposal) => {
-            state.guarded.prompt = None;
-            open_dialog(state, Ok(proposal));
+        PromptTarget::LongQueries | PromptTarget::IdleSessions => {
+            Err("not a value prompt".to_owned())
         }
-        Err(message) => set_prompt_error(state, message),
     }
 }
 
