@@ -354,3 +354,132 @@ fn read_only_refuses_actions_in_the_real_terminal() {
     tmux.send(&["q"]);
     tmux.wait_for("exit", Duration::from_secs(5), exited);
 }
+
+/// The pid in the first row of the screen whose line mentions `needle`.
+fn pid_on_row_with(screen: &str, needle: &str) -> String {
+    let line = screen
+        .lines()
+        .find(|line| line.contains(needle) && !line.contains('/'))
+        .unwrap_or_else(|| panic!("no row with {needle}:\n{screen}"));
+    line.split(['│', '┃', ' '])
+        .find(|token| token.parse::<i32>().is_ok())
+        .unwrap_or_else(|| panic!("no pid on {line}"))
+        .to_owned()
+}
+
+/// Types `text`, then Enter, into whatever has focus, waiting for each step to show.
+fn type_and_enter(tmux: &Tmux, text: &str) {
+    tmux.send(&["-l", text]);
+    std::thread::sleep(Duration::from_millis(200));
+    tmux.send(&["Enter"]);
+}
+
+fn confirm_typed(tmux: &Tmux, title: &str, name: &str, outcome: &str) {
+    tmux.wait_for(title, Duration::from_secs(5), |s| s.contains(title));
+    type_and_enter(tmux, name);
+    tmux.wait_for(outcome, Duration::from_secs(10), |s| s.contains(outcome));
+}
+
+fn terminate_row(tmux: &Tmux, application: &str) {
+    tmux.send(&["/"]);
+    tmux.wait_for("the filter prompt", Duration::from_secs(5), |s| {
+        s.contains(" filter ")
+    });
+    type_and_enter(tmux, application);
+    let screen = tmux.wait_for(application, Duration::from_secs(5), |s| {
+        s.contains(&format!("/{application}"))
+            && s.lines()
+                .any(|l| l.contains(application) && !l.contains('/'))
+    });
+    let pid = pid_on_row_with(&screen, application);
+    tmux.send(&["x"]);
+    confirm_typed(
+        tmux,
+        "Confirm: Terminate backend",
+        &pid,
+        "1 of 1 terminated",
+    );
+    tmux.send(&["Escape"]);
+    tmux.wait_for("the filter cleared", Duration::from_secs(5), |s| {
+        !s.contains(&format!("/{application}"))
+    });
+}
+
+#[test]
+fn the_demo_incident_is_resolved_from_the_keyboard() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("journal.jsonl");
+    let command = demo_command(&format!(
+        "--seed 1 --speed 20 --journal {}",
+        journal.display()
+    ));
+    let Some(tmux) = Tmux::start(&command, 140, 45) else {
+        return;
+    };
+    tmux.wait_for("the incident's alarms", Duration::from_secs(30), |s| {
+        s.lines()
+            .next()
+            .is_some_and(|header| header.contains("in ALARM"))
+    });
+
+    // Increase Application Capacity: desired 5 -> 12.
+    tmux.send(&["1", "d"]);
+    tmux.wait_for("the value prompt", Duration::from_secs(5), |s| {
+        s.contains("Propose a change")
+    });
+    type_and_enter(&tmux, "12");
+    confirm_typed(
+        &tmux,
+        "Confirm: Set desired capacity",
+        "basecoat-portal-asg",
+        "desired capacity 5 -> 12",
+    );
+
+    // ECS: manually increase the web service's desired task count.
+    tmux.send(&["6", "j", "d"]);
+    tmux.wait_for("the value prompt", Duration::from_secs(5), |s| {
+        s.contains("desired count for web")
+    });
+    type_and_enter(&tmux, "8");
+    confirm_typed(
+        &tmux,
+        "Confirm: Set ECS desired count",
+        "web",
+        "desired count 4 -> 8",
+    );
+
+    // Database: the report query and the transaction holding the lock.
+    tmux.send(&["7"]);
+    terminate_row(&tmux, "metabase");
+    terminate_row(&tmux, "admin-console");
+
+    // Kill idle connections: the leaked ones are minutes old, so ask for 1m.
+    tmux.send(&["I"]);
+    tmux.wait_for("the age prompt", Duration::from_secs(5), |s| {
+        s.contains("idle longer than (e.g.")
+    });
+    for _ in 0..3 {
+        tmux.send(&["BSpace"]);
+    }
+    type_and_enter(&tmux, "1m");
+    tmux.wait_for("the bulk dialog", Duration::from_secs(5), |s| {
+        s.contains("idle longer than 1m00s")
+    });
+    type_and_enter(&tmux, "basecoat_db");
+    tmux.wait_for("the bulk outcome", Duration::from_secs(10), |s| {
+        s.contains(" terminated")
+    });
+
+    // The alarms clear as the estate recovers.
+    let calm = tmux.wait_for("no alarm firing", Duration::from_secs(90), |s| {
+        s.lines()
+            .next()
+            .is_some_and(|header| !header.contains("in ALARM"))
+            && s.contains("✗ 0 ALARM")
+    });
+    assert!(calm.contains("✓ InService 12/12"), "{calm}");
+    // Five actions, an intent and an outcome each.
+    assert_eq!(journal_lines(&journal), 10);
+    tmux.send(&["q"]);
+    tmux.wait_for("exit", Duration::from_secs(5), exited);
+}

@@ -486,7 +486,11 @@ fn the_bulk_age_can_be_changed_and_bad_ages_are_named() {
         panic!("not a terminate");
     };
     assert!(sessions.len() > 100, "{}", sessions.len());
-    assert!(proposal.title.ends_with("idle longer than 1m00s"), "{}", proposal.title);
+    assert!(
+        proposal.title.ends_with("idle longer than 1m00s"),
+        "{}",
+        proposal.title
+    );
     key(&mut state, KeyCode::Esc);
     assert_eq!(state.mode, InputMode::Normal);
     assert!(state.guarded.history.is_empty(), "nothing ran");
