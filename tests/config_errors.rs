@@ -217,6 +217,7 @@ fn environment(read_only: Option<bool>) -> EnvironmentConfig {
         ecs_cluster: None,
         ecs_services: Vec::new(),
         postgres_url_env: None,
+        allow_superuser_termination: false,
     }
 }
 

@@ -66,6 +66,9 @@ pub struct EnvironmentConfig {
     pub ecs_services: Vec<String>,
     /// Name of the variable holding the PostgreSQL DSN; the DSN itself is never stored here.
     pub postgres_url_env: Option<String>,
+    /// Whether sessions of superuser roles may be cancelled or terminated from opsdeck.
+    #[serde(default)]
+    pub allow_superuser_termination: bool,
 }
 
 /// Where the config was read from.

@@ -8,6 +8,9 @@ pub struct DatabaseActivity {
     pub totals: DatabaseTotals,
     /// Client backends, the dashboard's own excluded.
     pub sessions: Vec<DbSession>,
+    /// The server's clock when it answered: durations are measured from here, so a skewed
+    /// laptop clock never makes a query look older or younger than it is.
+    pub observed_at: Option<Timestamp>,
 }
 
 /// Connection counts against the server's limit.
@@ -44,6 +47,8 @@ pub struct DbSession {
     /// When `state` last changed: idle time is measured from here.
     pub state_change: Option<Timestamp>,
     pub blocked_by: Vec<i32>,
+    /// The session's role is a superuser: terminating it needs the config's permission.
+    pub superuser: bool,
 }
 
 /// `pg_stat_activity.state`.

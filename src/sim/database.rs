@@ -299,7 +299,7 @@ impl SimDatabase {
     }
 
     /// What `pg_stat_activity` shows at `now`.
-    pub fn activity(&self, to_time: &impl Fn(i64) -> Timestamp) -> DatabaseActivity {
+    pub fn activity(&self, now: i64, to_time: &impl Fn(i64) -> Timestamp) -> DatabaseActivity {
         let holder = self
             .sessions
             .iter()
@@ -325,11 +325,13 @@ impl SimDatabase {
                     (Role::Blocked, Some(holder)) => vec![holder],
                     _ => Vec::new(),
                 },
+                superuser: false,
             })
             .collect();
         DatabaseActivity {
             totals: totals_of(&sessions),
             sessions,
+            observed_at: Some(to_time(now)),
         }
     }
 }

@@ -254,7 +254,7 @@ impl World {
 
     /// Database activity.
     pub fn database_activity(&self) -> DatabaseActivity {
-        self.database.activity(&|at| self.time_of(at))
+        self.database.activity(self.elapsed, &|at| self.time_of(at))
     }
 }
 

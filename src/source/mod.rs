@@ -5,6 +5,7 @@
 
 mod error;
 mod poller;
+pub mod postgres;
 
 use std::future::Future;
 use std::pin::Pin;

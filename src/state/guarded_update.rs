@@ -169,7 +169,12 @@ fn open_age_prompt(state: &mut State, target: PromptTarget) -> Vec<Effect> {
 
 fn bulk(state: &mut State, rule: BulkRule) -> Result<Proposal, String> {
     // Ages are measured when the data was read, as the operator saw them.
-    let at = state.pane(PaneId::Postgres).updated_at.unwrap_or(state.now);
+    let at = state
+        .data
+        .database
+        .observed_at
+        .or(state.pane(PaneId::Postgres).updated_at)
+        .unwrap_or(state.now);
     let id = next_id(state);
     db_sessions::propose_bulk(id, &state.data.database.sessions, rule, at, &context(state))
 }

@@ -17,6 +17,8 @@ pub struct TestPostgres {
 struct OwnedServer {
     bindir: PathBuf,
     data_dir: PathBuf,
+    log_file: PathBuf,
+    options: String,
     _dir: tempfile::TempDir,
 }
 
@@ -40,6 +42,63 @@ impl TestPostgres {
         };
         Some(start_owned(bindir))
     }
+}
+
+impl TestPostgres {
+    /// Stops the server (fast shutdown), as a restart or an outage would.
+    pub fn stop(&self) {
+        let owned = self
+            .owned
+            .as_ref()
+            .expect("only an owned server can be stopped");
+        let status = as_postgres_user(&owned.bindir.join("pg_ctl"))
+            .args(["-D", path_str(&owned.data_dir), "-m", "fast", "-w", "stop"])
+            .stdout(Stdio::null())
+            .status()
+            .expect("pg_ctl stop");
+        assert!(status.success(), "pg_ctl stop failed");
+    }
+
+    /// Starts a stopped server again on the same port.
+    pub fn start_again(&self) {
+        let owned = self
+            .owned
+            .as_ref()
+            .expect("only an owned server can be started");
+        pg_ctl_start(
+            &owned.bindir,
+            &owned.data_dir,
+            &owned.log_file,
+            &owned.options,
+        );
+    }
+
+    /// True when the tests manage this server (not `$OPSDECK_TEST_DATABASE_URL`).
+    pub fn owned(&self) -> bool {
+        self.owned.is_some()
+    }
+}
+
+fn pg_ctl_start(bindir: &Path, data_dir: &Path, log_file: &Path, options: &str) {
+    let started = as_postgres_user(&bindir.join("pg_ctl"))
+        .args([
+            "-D",
+            path_str(data_dir),
+            "-l",
+            path_str(log_file),
+            "-o",
+            options,
+            "-w",
+            "start",
+        ])
+        .output()
+        .expect("run pg_ctl start");
+    let log = std::fs::read_to_string(log_file).unwrap_or_default();
+    assert!(
+        started.status.success(),
+        "pg_ctl start failed: {}\n{log}",
+        String::from_utf8_lossy(&started.stderr)
+    );
 }
 
 impl Drop for TestPostgres {
@@ -127,6 +186,8 @@ fn start_owned(bindir: PathBuf) -> TestPostgres {
         owned: Some(OwnedServer {
             bindir,
             data_dir,
+            log_file,
+            options,
             _dir: dir,
         }),
     }

@@ -32,6 +32,8 @@ pub fn seconds_in_state(session: &DbSession, at: Timestamp) -> i64 {
 
 /// One row per session.
 pub fn rows(activity: &DatabaseActivity, thresholds: &Thresholds, at: Timestamp) -> Vec<Row> {
+    // The server's clock, when it told us, else when the answer arrived.
+    let at = activity.observed_at.unwrap_or(at);
     activity
         .sessions
         .iter()

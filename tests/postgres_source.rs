@@ -1,0 +1,589 @@
+//! The PostgreSQL source and session actions against a real server: states, durations and the
+//! blocking tree of sessions the test makes; cancel and terminate; the bulk rules; the safety
+//! rules (own backend, recycled pid, superuser, no permission); the journal; a restart.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use opsdeck::action::db_sessions::{self, BulkRule};
+use opsdeck::action::executor::ActionExecutor;
+use opsdeck::action::journal::{Actor, Journal};
+use opsdeck::action::runner::ActionRunner;
+use opsdeck::action::{ActionContext, ActionRequest, Outcome, SessionRef};
+use opsdeck::clock::Clock;
+use opsdeck::model::{DatabaseActivity, DbSession, SessionState};
+use opsdeck::source::postgres::{Dsn, PostgresSource};
+use opsdeck::source::{DatabaseSource, SourceErrorKind};
+use support::postgres::TestPostgres;
+use tokio_postgres::{Client, NoTls};
+
+/// A connection as `role`, tagged with `application`.
+async fn connect(server: &TestPostgres, role: &str, application: &str) -> Client {
+    let url = format!(
+        "{}?application_name={application}",
+        server.url.replace("postgres@", &format!("{role}@"))
+    );
+    let (client, connection) = tokio_postgres::connect(&url, NoTls).await.expect("connect");
+    tokio::spawn(connection);
+    client
+}
+
+async fn setup_roles(admin: &Client) {
+    admin
+        .batch_execute(
+            "DROP TABLE IF EXISTS accounts;
+             CREATE TABLE accounts (id int primary key, plan text);
+             INSERT INTO accounts VALUES (1, 'free');
+             DO $$ BEGIN
+               IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'app') THEN CREATE ROLE app LOGIN; END IF;
+               IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'watcher') THEN CREATE ROLE watcher LOGIN; END IF;
+             END $$;
+             GRANT ALL ON accounts TO app;",
+        )
+        .await
+        .expect("set up roles");
+}
+
+fn source(server: &TestPostgres, role: &str, allow_superuser: bool) -> PostgresSource {
+    let url = server.url.replace("postgres@", &format!("{role}@"));
+    PostgresSource::new(
+        Dsn::parse(&format!("{url}?sslmode=disable")).unwrap(),
+        allow_superuser,
+    )
+}
+
+async fn activity(source: &PostgresSource) -> DatabaseActivity {
+    source.database_activity().await.expect("activity")
+}
+
+fn by_app<'a>(activity: &'a DatabaseActivity, application: &str) -> &'a DbSession {
+    activity
+        .sessions
+        .iter()
+        .find(|s| s.application == application)
+        .unwrap_or_else(|| {
+            panic!(
+                "no session of {application}: {:?}",
+                activity
+                    .sessions
+                    .iter()
+                    .map(|s| &s.application)
+                    .collect::<Vec<_>>()
+            )
+        })
+}
+
+fn seen(session: &DbSession) -> SessionRef {
+    SessionRef {
+        pid: session.pid,
+        backend_start: session.backend_start,
+        query_start: session.query_start,
+        user: session.user.clone(),
+        application: session.application.clone(),
+        query: session.query.clone(),
+    }
+}
+
+/// Waits until `condition` holds on the activity (sessions take a moment to show a state).
+async fn wait_for(
+    source: &PostgresSource,
+    what: &str,
+    condition: impl Fn(&DatabaseActivity) -> bool,
+) -> DatabaseActivity {
+    for _ in 0..100 {
+        let now = activity(source).await;
+        if condition(&now) {
+            return now;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+#[tokio::test]
+async fn sessions_states_durations_and_the_blocking_tree() {
+    let Some(server) = TestPostgres::start() else {
+        return;
+    };
+    let admin = connect(&server, "postgres", "admin").await;
+    setup_roles(&admin).await;
+    let sleeper = connect(&server, "app", "sleeper").await;
+    // The task hands the client back so the session outlives its cancelled query.
+    let sleeping = tokio::spawn(async move {
+        let result = sleeper
+            .simple_query("SELECT pg_sleep(60)")
+            .await
+            .map(|_| ());
+        (sleeper, result)
+    });
+    let _idler = connect(&server, "app", "idler").await;
+    let in_tx = connect(&server, "app", "in-tx").await;
+    in_tx.batch_execute("BEGIN; SELECT 1").await.unwrap();
+    let holder = connect(&server, "app", "holder").await;
+    holder
+        .batch_execute("BEGIN; UPDATE accounts SET plan = 'pro' WHERE id = 1")
+        .await
+        .unwrap();
+    let waiter = connect(&server, "app", "waiter").await;
+    let waiting = tokio::spawn(async move {
+        waiter
+            .simple_query("UPDATE accounts SET plan = 'team' WHERE id = 1")
+            .await
+            .map(|_| ())
+    });
+
+    let monitor = source(&server, "postgres", false);
+    let now = wait_for(&monitor, "the waiter to block", |a| {
+        a.sessions
+            .iter()
+            .any(|s| s.application == "waiter" && !s.blocked_by.is_empty())
+    })
+    .await;
+    assert_eq!(by_app(&now, "sleeper").state, SessionState::Active);
+    assert_eq!(by_app(&now, "sleeper").query, "SELECT pg_sleep(60)");
+    assert_eq!(by_app(&now, "idler").state, SessionState::Idle);
+    assert_eq!(by_app(&now, "in-tx").state, SessionState::IdleInTransaction);
+    assert_eq!(
+        by_app(&now, "holder").state,
+        SessionState::IdleInTransaction
+    );
+    assert_eq!(
+        by_app(&now, "waiter").blocked_by,
+        vec![by_app(&now, "holder").pid]
+    );
+    assert_eq!(by_app(&now, "waiter").user, "app");
+    assert_eq!(by_app(&now, "waiter").client_addr, "127.0.0.1");
+    assert!(!by_app(&now, "idler").superuser);
+    assert!(by_app(&now, "admin").superuser);
+    assert!(
+        now.sessions.iter().all(|s| s.application != "opsdeck"),
+        "the dashboard's own session is excluded"
+    );
+    assert_eq!(now.totals.max_connections, 200);
+    assert_eq!(now.totals.total() as usize, now.sessions.len());
+    let observed = now.observed_at.expect("server clock");
+    let running = observed - by_app(&now, "sleeper").query_start.unwrap();
+    assert!(
+        running >= chrono::Duration::zero() && running < chrono::Duration::seconds(30),
+        "{running}"
+    );
+
+    // Cancel the sleeper's query: the statement fails, the session stays, idle.
+    let cancel = ActionRequest::CancelQuery {
+        session: seen(by_app(&now, "sleeper")),
+    };
+    let report = monitor.execute(cancel).await;
+    assert_eq!(
+        report.outcome,
+        Outcome::Succeeded("1 of 1 cancelled".to_owned())
+    );
+    let (_sleeper, result) = sleeping.await.unwrap();
+    let error = result.unwrap_err();
+    let message = error
+        .as_db_error()
+        .map(|db| db.message().to_owned())
+        .unwrap_or_default();
+    assert_eq!(message, "canceling statement due to user request");
+    let after = wait_for(&monitor, "the sleeper idle", |a| {
+        a.sessions
+            .iter()
+            .any(|s| s.application == "sleeper" && s.state == SessionState::Idle)
+    })
+    .await;
+    assert!(after.sessions.iter().any(|s| s.application == "sleeper"));
+
+    // Terminate the lock holder: its row disappears and the waiter goes through.
+    let terminate = ActionRequest::TerminateBackends {
+        database: "postgres".to_owned(),
+        sessions: vec![seen(by_app(&now, "holder"))],
+    };
+    assert_eq!(
+        monitor.execute(terminate).await.outcome,
+        Outcome::Succeeded("1 of 1 terminated".to_owned())
+    );
+    waiting.await.unwrap().unwrap();
+    let after = wait_for(&monitor, "the holder gone", |a| {
+        a.sessions.iter().all(|s| s.application != "holder")
+    })
+    .await;
+    assert!(after.sessions.iter().all(|s| s.blocked_by.is_empty()));
+}
+
+#[tokio::test]
+async fn the_bulk_rules_hit_exactly_the_sessions_they_should() {
+    let Some(server) = TestPostgres::start() else {
+        return;
+    };
+    let admin = connect(&server, "postgres", "admin").await;
+    setup_roles(&admin).await;
+    let _idle_a = connect(&server, "app", "idle-a").await;
+    let _idle_b = connect(&server, "app", "idle-b").await;
+    let in_tx = connect(&server, "app", "in-tx").await;
+    in_tx.batch_execute("BEGIN; SELECT 1").await.unwrap();
+    let busy = connect(&server, "app", "busy").await;
+    let busy_task =
+        tokio::spawn(async move { busy.simple_query("SELECT pg_sleep(60)").await.map(|_| ()) });
+    // Ages are whole seconds and the rules say "longer than": wait past 2 s.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let monitor = source(&server, "postgres", false);
+    let now = wait_for(&monitor, "busy active", |a| {
+        a.sessions
+            .iter()
+            .any(|s| s.application == "busy" && s.state == SessionState::Active)
+    })
+    .await;
+    let context = ActionContext {
+        environment: "test".to_owned(),
+        production: false,
+    };
+    let at = now.observed_at.unwrap();
+
+    let idle = db_sessions::propose_bulk(
+        1,
+        &now.sessions,
+        BulkRule::IdleSessions {
+            longer_than_seconds: 1,
+        },
+        at,
+        &context,
+    )
+    .unwrap();
+    let ActionRequest::TerminateBackends { sessions, .. } = &idle.request else {
+        panic!()
+    };
+    let mut apps: Vec<&str> = sessions.iter().map(|s| s.application.as_str()).collect();
+    apps.sort_unstable();
+    // The admin connection is idle too: the rule hits every idle session, not idle in transaction.
+    assert_eq!(apps, ["admin", "idle-a", "idle-b"]);
+    // Nothing is idle for an hour.
+    assert!(
+        db_sessions::propose_bulk(
+            2,
+            &now.sessions,
+            BulkRule::IdleSessions {
+                longer_than_seconds: 3600
+            },
+            at,
+            &context
+        )
+        .is_err()
+    );
+
+    let long = db_sessions::propose_bulk(
+        3,
+        &now.sessions,
+        BulkRule::LongQueries {
+            longer_than_seconds: 1,
+        },
+        at,
+        &context,
+    )
+    .unwrap();
+    let ActionRequest::TerminateBackends {
+        sessions: long_sessions,
+        ..
+    } = &long.request
+    else {
+        panic!()
+    };
+    assert_eq!(
+        long_sessions
+            .iter()
+            .map(|s| s.application.as_str())
+            .collect::<Vec<_>>(),
+        ["busy"]
+    );
+
+    // Run the idle rule without the admin (a superuser, refused unless allowed).
+    let report = monitor.execute(idle.request.clone()).await;
+    let Outcome::Succeeded(detail) = &report.outcome else {
+        panic!("{report:?}")
+    };
+    assert!(detail.starts_with("2 of 3 terminated; pid "), "{detail}");
+    assert!(
+        detail.ends_with("skipped: is a superuser session (allow_superuser_termination is off)"),
+        "{detail}"
+    );
+    let after = wait_for(&monitor, "the idle sessions gone", |a| {
+        a.sessions
+            .iter()
+            .all(|s| !s.application.starts_with("idle-"))
+    })
+    .await;
+    assert!(
+        after.sessions.iter().any(|s| s.application == "in-tx"),
+        "idle in transaction is not idle"
+    );
+    assert!(after.sessions.iter().any(|s| s.application == "admin"));
+    busy_task.abort();
+}
+
+#[tokio::test]
+async fn safety_rules_refuse_the_own_backend_a_recycled_pid_and_superusers() {
+    let Some(server) = TestPostgres::start() else {
+        return;
+    };
+    let admin = connect(&server, "postgres", "admin").await;
+    setup_roles(&admin).await;
+    let _victim = connect(&server, "app", "victim").await;
+    let monitor = source(&server, "postgres", false);
+    let now = activity(&monitor).await;
+    let victim = by_app(&now, "victim").clone();
+
+    // The dashboard's own backend, seen from another session.
+    let own = admin
+        .query_one(
+            "SELECT pid, backend_start FROM pg_stat_activity WHERE application_name = 'opsdeck'",
+            &[],
+        )
+        .await
+        .unwrap();
+    let own_ref = SessionRef {
+        pid: own.get(0),
+        backend_start: own.get(1),
+        ..seen(&victim)
+    };
+    let report = monitor
+        .execute(ActionRequest::TerminateBackends {
+            database: "postgres".to_owned(),
+            sessions: vec![own_ref.clone()],
+        })
+        .await;
+    assert_eq!(
+        report.outcome,
+        Outcome::Aborted(format!(
+            "0 of 1 terminated; pid {} skipped: is opsdeck's own connection",
+            own_ref.pid
+        ))
+    );
+
+    // A recycled pid: same pid, another backend_start.
+    let recycled = SessionRef {
+        backend_start: victim.backend_start - chrono::Duration::seconds(1),
+        ..seen(&victim)
+    };
+    let report = monitor
+        .execute(ActionRequest::TerminateBackends {
+            database: "postgres".to_owned(),
+            sessions: vec![recycled],
+        })
+        .await;
+    assert_eq!(
+        report.outcome,
+        Outcome::Aborted(format!(
+            "0 of 1 terminated; pid {} skipped: is another backend now (pid recycled)",
+            victim.pid
+        ))
+    );
+    assert!(
+        activity(&monitor)
+            .await
+            .sessions
+            .iter()
+            .any(|s| s.pid == victim.pid),
+        "still there"
+    );
+
+    // A cancel of a query that is no longer the one seen.
+    let stale = SessionRef {
+        query_start: Some(victim.backend_start - chrono::Duration::hours(1)),
+        ..seen(&victim)
+    };
+    let report = monitor
+        .execute(ActionRequest::CancelQuery { session: stale })
+        .await;
+    assert_eq!(
+        report.outcome,
+        Outcome::Aborted(format!(
+            "0 of 1 cancelled; pid {} skipped: runs another query now",
+            victim.pid
+        ))
+    );
+
+    // A superuser session is refused unless the config allows it.
+    let admin_session = by_app(&now, "admin").clone();
+    let request = ActionRequest::TerminateBackends {
+        database: "postgres".to_owned(),
+        sessions: vec![seen(&admin_session)],
+    };
+    let report = monitor.execute(request.clone()).await;
+    assert!(
+        matches!(&report.outcome, Outcome::Aborted(d) if d.ends_with("is a superuser session (allow_superuser_termination is off)")),
+        "{report:?}"
+    );
+    let permissive = source(&server, "postgres", true);
+    assert_eq!(
+        permissive.execute(request).await.outcome,
+        Outcome::Succeeded("1 of 1 terminated".to_owned())
+    );
+
+    // A pid that is gone.
+    let gone = SessionRef {
+        pid: 999_999,
+        ..seen(&victim)
+    };
+    let report = monitor
+        .execute(ActionRequest::TerminateBackends {
+            database: "postgres".to_owned(),
+            sessions: vec![gone],
+        })
+        .await;
+    assert_eq!(
+        report.outcome,
+        Outcome::Aborted("0 of 1 terminated; pid 999999 already gone".to_owned())
+    );
+}
+
+#[tokio::test]
+async fn a_role_without_pg_signal_backend_is_told_what_it_lacks() {
+    let Some(server) = TestPostgres::start() else {
+        return;
+    };
+    let admin = connect(&server, "postgres", "admin").await;
+    setup_roles(&admin).await;
+    // A monitoring role sees every session through pg_monitor, but may not signal them.
+    admin
+        .batch_execute("GRANT pg_monitor TO watcher")
+        .await
+        .unwrap();
+    let _victim = connect(&server, "app", "victim").await;
+    let watcher = source(&server, "watcher", false);
+    let now = activity(&watcher).await;
+    let victim = by_app(&now, "victim");
+    let report = watcher
+        .execute(ActionRequest::TerminateBackends {
+            database: "postgres".to_owned(),
+            sessions: vec![seen(victim)],
+        })
+        .await;
+    let Outcome::Refused(detail) = &report.outcome else {
+        panic!("{report:?}")
+    };
+    assert!(detail.contains("permission denied"), "{detail}");
+    assert!(
+        detail.ends_with("the role needs pg_signal_backend"),
+        "{detail}"
+    );
+    // Granted the role, the same request goes through.
+    admin
+        .batch_execute("GRANT pg_signal_backend TO watcher")
+        .await
+        .unwrap();
+    let report = watcher
+        .execute(ActionRequest::TerminateBackends {
+            database: "postgres".to_owned(),
+            sessions: vec![seen(victim)],
+        })
+        .await;
+    assert_eq!(
+        report.outcome,
+        Outcome::Succeeded("1 of 1 terminated".to_owned())
+    );
+}
+
+#[tokio::test]
+async fn the_journal_has_two_lines_per_database_action() {
+    let Some(server) = TestPostgres::start() else {
+        return;
+    };
+    let admin = connect(&server, "postgres", "admin").await;
+    setup_roles(&admin).await;
+    let _victim = connect(&server, "app", "victim").await;
+    let monitor = Arc::new(source(&server, "postgres", false));
+    let now = activity(&monitor).await;
+    let context = ActionContext {
+        environment: "test".to_owned(),
+        production: false,
+    };
+    let proposal = db_sessions::propose_terminate(1, by_app(&now, "victim"), &context);
+    let dir = tempfile::tempdir().unwrap();
+    let journal = Journal::new(dir.path().join("journal.jsonl"));
+    let runner = ActionRunner {
+        executor: monitor.clone(),
+        journal: journal.clone(),
+        actor: Actor {
+            environment: "test".to_owned(),
+            identity: "tester".to_owned(),
+            profile: None,
+            region: "local".to_owned(),
+        },
+        clock: Clock::wall(),
+        run_id: "pg".to_owned(),
+    };
+    runner.run(proposal).await;
+    let (entries, warnings) = journal.read().unwrap();
+    assert!(warnings.is_empty());
+    assert_eq!(entries.len(), 2);
+    assert!(
+        entries[0].call.contains("pg_terminate_backend"),
+        "{}",
+        entries[0].call
+    );
+    assert!(
+        entries[0]
+            .call
+            .contains(&format!("$1={}", by_app(&now, "victim").pid))
+    );
+    assert!(!entries[0].call.contains("postgresql://"), "never the DSN");
+    assert_eq!(entries[1].detail.as_deref(), Some("1 of 1 terminated"));
+}
+
+#[tokio::test]
+async fn a_restart_shows_as_unreachable_and_the_source_recovers() {
+    let Some(server) = TestPostgres::start() else {
+        return;
+    };
+    if !server.owned() {
+        return;
+    }
+    let monitor = source(&server, "postgres", false);
+    activity(&monitor).await;
+    server.stop();
+    let error = monitor.database_activity().await.unwrap_err();
+    assert_eq!(error.kind, SourceErrorKind::Unavailable);
+    assert!(
+        error.message.contains("unreachable") || error.message.contains("closed"),
+        "{}",
+        error.message
+    );
+    // Still down: the reconnect attempt fails with the address in words.
+    let error = monitor.database_activity().await.unwrap_err();
+    assert!(
+        error.message.starts_with(&format!(
+            "PostgreSQL postgres@127.0.0.1:{}/postgres unreachable",
+            server.port
+        )),
+        "{}",
+        error.message
+    );
+    server.start_again();
+    let back = activity(&monitor).await;
+    assert!(back.observed_at.is_some());
+}
+
+#[tokio::test]
+async fn a_bad_password_or_database_is_named() {
+    let Some(server) = TestPostgres::start() else {
+        return;
+    };
+    let missing = PostgresSource::new(
+        Dsn::parse(&format!(
+            "{}/no_such_db?sslmode=disable",
+            server.url.rsplit_once('/').unwrap().0
+        ))
+        .unwrap(),
+        false,
+    );
+    let error = missing.database_activity().await.unwrap_err();
+    assert_eq!(error.kind, SourceErrorKind::NotFound);
+    assert!(
+        error
+            .message
+            .contains("database \"no_such_db\" does not exist"),
+        "{}",
+        error.message
+    );
+}
