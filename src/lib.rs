@@ -17,3 +17,4 @@ pub mod source;
 pub mod state;
 pub mod tui;
 pub mod ui;
+pub mod wiring;

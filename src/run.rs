@@ -4,15 +4,14 @@ use std::process::ExitCode;
 
 use color_eyre::eyre::Result;
 
-use crate::action::journal::{Actor, Journal};
+use crate::action::journal::Journal;
 use crate::action::journal_view;
 use crate::action::runner::ActionRunner;
 use crate::app::{self, RunOptions};
 use crate::cli::{Cli, Command, ConfigCommand, RunArgs};
-use crate::clock::Clock;
 use crate::config::{self, ConfigError, ConfigOrigin, Overrides, Resolved};
-use crate::sim::Simulator;
-use crate::state::{EnvironmentInfo, State};
+use crate::state::State;
+use crate::wiring;
 
 /// Exit status for a bad config or bad arguments: the terminal was never entered.
 pub const EXIT_CONFIG: u8 = 2;
@@ -164,36 +163,28 @@ pub fn describe(resolved: &Resolved) -> String {
     out
 }
 
-/// The demo environment's name, in the header and the journal.
-const DEMO_ENVIRONMENT: &str = "basecoat-prod (simulated)";
-
-/// Who is at the keyboard, for the journal: the OS user.
-fn operator_name() -> String {
-    std::env::var("USER")
-        .or_else(|_| std::env::var("LOGNAME"))
-        .unwrap_or_else(|_| "unknown".to_owned())
-}
-
-/// The demo's poll interval: fast enough that the panes visibly live.
-const DEMO_REFRESH_INTERVAL_MS: u64 = 2000;
-
 fn dashboard(args: &RunArgs) -> Result<ExitCode> {
     let resolved = match config::load(&overrides_of(args)) {
         Ok(resolved) => resolved,
         Err(error) => return Ok(report_config_error(&error)),
     };
-    if !args.demo {
-        let message = if resolved.environment_name.is_empty() {
-            "no environment selected: pass --env NAME (see assets/opsdeck.example.toml) or run `opsdeck --demo`".to_owned()
-        } else {
-            format!(
-                "environment \"{}\": live AWS and PostgreSQL sources are not in this build yet; run `opsdeck --demo` to try the dashboard",
-                resolved.environment_name
-            )
-        };
-        eprintln!("error: {message}");
-        return Ok(ExitCode::from(EXIT_CONFIG));
-    }
+    let wiring = if args.demo {
+        wiring::demo(&resolved, args.seed, args.speed)
+    } else {
+        match wiring::live(&resolved) {
+            Ok(wiring) => wiring,
+            Err(message) => {
+                eprintln!("error: {message}");
+                return Ok(ExitCode::from(EXIT_CONFIG));
+            }
+        }
+    };
+    let journal = Journal::new(match &args.journal {
+        Some(path) => path.clone(),
+        None => Journal::default_path().ok_or_else(|| {
+            color_eyre::eyre::eyre!("no home directory for the audit journal; pass --journal FILE")
+        })?,
+    });
     let log_file = args
         .log_file
         .clone()
@@ -202,48 +193,21 @@ fn dashboard(args: &RunArgs) -> Result<ExitCode> {
         Some(file) => Some(crate::logging::init(file, &args.log_level)?),
         None => None,
     };
-    tracing::info!(seed = args.seed, speed = args.speed, "starting the demo");
+    tracing::info!(environment = %wiring.environment.name, demo = args.demo, "starting");
 
-    let clock = Clock::with_speed(chrono::Utc::now(), args.speed);
-    let simulator = Simulator::new(args.seed, clock.clone());
-    let environment = EnvironmentInfo {
-        name: DEMO_ENVIRONMENT.to_owned(),
-        region: "us-east-1".to_owned(),
-        read_only: resolved.read_only,
-        read_only_reason: resolved.read_only_reason.clone(),
-        // The demo copies a production estate, and drills should feel like one.
-        production: true,
-        demo: true,
-    };
-    let journal = Journal::new(match &args.journal {
-        Some(path) => path.clone(),
-        None => Journal::default_path().ok_or_else(|| {
-            color_eyre::eyre::eyre!("no home directory for the audit journal; pass --journal FILE")
-        })?,
-    });
     let runner = ActionRunner {
-        executor: simulator.clone(),
+        executor: wiring.executor,
         journal,
-        actor: Actor {
-            environment: DEMO_ENVIRONMENT.to_owned(),
-            identity: format!("{} (demo)", operator_name()),
-            profile: None,
-            region: "us-east-1".to_owned(),
-        },
-        clock: clock.clone(),
+        actor: wiring.actor,
+        clock: wiring.clock.clone(),
         run_id: chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string(),
     };
-    let interval_ms = if matches!(resolved.origin, ConfigOrigin::Defaults) {
-        DEMO_REFRESH_INTERVAL_MS
-    } else {
-        resolved.refresh_interval_ms.min(DEMO_REFRESH_INTERVAL_MS)
-    };
     let state = State::new(
-        environment,
+        wiring.environment,
         resolved.keymap,
         resolved.thresholds,
-        interval_ms,
-        clock.now(),
+        wiring.refresh_interval_ms,
+        wiring.clock.now(),
     );
     let options = RunOptions {
         exit_after_first_full_frame: args.exit_after_first_full_frame,
@@ -258,7 +222,7 @@ fn dashboard(args: &RunArgs) -> Result<ExitCode> {
     runtime.block_on(app::run(
         state,
         resolved.theme,
-        simulator.sources(),
+        wiring.sources,
         runner,
         options,
     ))?;

@@ -9,6 +9,7 @@ pub mod executor;
 pub mod instance_refresh;
 pub mod journal;
 pub mod journal_view;
+pub mod routing;
 pub mod runner;
 pub mod scale;
 

@@ -6,6 +6,7 @@
 mod error;
 mod poller;
 pub mod postgres;
+pub mod unconfigured;
 
 use std::future::Future;
 use std::pin::Pin;

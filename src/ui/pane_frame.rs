@@ -71,10 +71,8 @@ fn freshness(state: &State, theme: &Theme, pane: PaneId) -> Line<'static> {
         .updated_at
         .map(|at| format::duration(format::seconds_between(at, state.now)));
     match (&pane_state.error, age) {
-        (Some(_), age) => {
-            let age = age.map_or_else(|| "no data".to_owned(), |age| format!("{age} old"));
-            Line::styled(format!(" ⚠ stale, {age} "), theme.crit)
-        }
+        (Some(_), Some(age)) => Line::styled(format!(" ⚠ stale, {age} old "), theme.crit),
+        (Some(_), None) => Line::styled(" ⚠ no data ", theme.crit),
         (None, Some(age)) => Line::styled(format!(" {age} ago "), theme.muted),
         (None, None) => Line::styled(" waiting… ", theme.muted),
     }

@@ -42,6 +42,10 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
         Span::styled(" · ", theme.muted),
         Span::styled(format!("✓ {} OK", count(AlarmState::Ok)), theme.ok),
     ]);
-    let inner = line_then_rest(line, inner, buf);
+    let inner = if super::has_data(state, PaneId::Alarms) {
+        line_then_rest(line, inner, buf)
+    } else {
+        inner
+    };
     draw_table(state, theme, PaneId::Alarms, "no alarms", inner, buf);
 }

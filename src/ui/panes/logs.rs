@@ -32,6 +32,10 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
         format!("  ({} scanned)", format::bytes(logs.bytes_scanned)),
         theme.muted,
     ));
-    let inner = line_then_rest(Line::from(spans), inner, buf);
+    let inner = if super::has_data(state, PaneId::Logs) {
+        line_then_rest(Line::from(spans), inner, buf)
+    } else {
+        inner
+    };
     draw_table(state, theme, PaneId::Logs, "no ERROR lines", inner, buf);
 }

@@ -39,11 +39,17 @@ pub fn render(
 
 /// The text of an empty table: waiting for the first poll, or no rows.
 fn empty_text(state: &State, pane: PaneId, none: &'static str) -> &'static str {
-    if state.pane(pane).updated_at.is_none() {
-        "waiting for the first poll…"
-    } else {
-        none
+    let pane_state = state.pane(pane);
+    match (pane_state.updated_at, &pane_state.error) {
+        (None, Some(_)) => "no data",
+        (None, None) => "waiting for the first poll…",
+        (Some(_), _) => none,
     }
+}
+
+/// True once the pane has shown data at least once: summaries of nothing are noise.
+fn has_data(state: &State, pane: PaneId) -> bool {
+    state.pane(pane).updated_at.is_some()
 }
 
 /// Draws the pane's table in `area`.

@@ -15,8 +15,12 @@ use crate::ui::{pane_frame, tone};
 /// Draws the pane.
 pub fn render(state: &State, theme: &Theme, area: Rect, zoomed: bool, buf: &mut Buffer) {
     let inner = pane_frame::render(state, theme, PaneId::Postgres, area, None, buf);
-    let inner = line_then_rest(connections_line(state, theme, inner.width), inner, buf);
-    let inner = line_then_rest(states_line(state, theme), inner, buf);
+    let inner = if super::has_data(state, PaneId::Postgres) {
+        let inner = line_then_rest(connections_line(state, theme, inner.width), inner, buf);
+        line_then_rest(states_line(state, theme), inner, buf)
+    } else {
+        inner
+    };
     if !zoomed {
         draw_table(
             state,

@@ -14,7 +14,11 @@ use crate::ui::{pane_frame, tone};
 /// Draws the pane.
 pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let inner = pane_frame::render(state, theme, PaneId::Targets, area, None, buf);
-    let inner = line_then_rest(counts(state, theme), inner, buf);
+    let inner = if super::has_data(state, PaneId::Targets) {
+        line_then_rest(counts(state, theme), inner, buf)
+    } else {
+        inner
+    };
     draw_table(
         state,
         theme,

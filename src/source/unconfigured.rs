@@ -1,0 +1,72 @@
+//! A source for what an environment does not have (or this build cannot read yet): every poll
+//! says so in the pane, in words, instead of leaving it empty.
+
+use super::{
+    AlarmSource, AutoScalingSource, DatabaseSource, EcsSource, LogSource, MetricsSource,
+    SourceError, SourceErrorKind, SourceFuture, TargetHealthSource,
+};
+use crate::model::{
+    Alarm, AutoScalingGroup, DatabaseActivity, EcsService, LogErrors, MetricSeries,
+    TargetGroupHealth,
+};
+
+/// Answers every poll with the same explanation.
+pub struct Unconfigured {
+    message: String,
+}
+
+impl Unconfigured {
+    /// A source that explains itself with `message`.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+        }
+    }
+
+    fn fail<T: Send + 'static>(&self) -> SourceFuture<'_, T> {
+        let error = SourceError::new(SourceErrorKind::NotFound, self.message.clone());
+        Box::pin(async move { Err(error) })
+    }
+}
+
+impl AutoScalingSource for Unconfigured {
+    fn auto_scaling_groups(&self) -> SourceFuture<'_, Vec<AutoScalingGroup>> {
+        self.fail()
+    }
+}
+
+impl TargetHealthSource for Unconfigured {
+    fn target_health(&self) -> SourceFuture<'_, Vec<TargetGroupHealth>> {
+        self.fail()
+    }
+}
+
+impl MetricsSource for Unconfigured {
+    fn metric_series(&self) -> SourceFuture<'_, Vec<MetricSeries>> {
+        self.fail()
+    }
+}
+
+impl AlarmSource for Unconfigured {
+    fn alarms(&self) -> SourceFuture<'_, Vec<Alarm>> {
+        self.fail()
+    }
+}
+
+impl LogSource for Unconfigured {
+    fn log_errors(&self) -> SourceFuture<'_, LogErrors> {
+        self.fail()
+    }
+}
+
+impl EcsSource for Unconfigured {
+    fn ecs_services(&self) -> SourceFuture<'_, Vec<EcsService>> {
+        self.fail()
+    }
+}
+
+impl DatabaseSource for Unconfigured {
+    fn database_activity(&self) -> SourceFuture<'_, DatabaseActivity> {
+        self.fail()
+    }
+}

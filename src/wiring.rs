@@ -1,0 +1,138 @@
+//! What a run is wired to: the demo simulator, or an environment's real sources. Everything
+//! the event loop needs, built before the terminal is entered so a bad setting never leaves a
+//! half-drawn screen.
+
+use std::sync::Arc;
+
+use crate::action::executor::ActionExecutor;
+use crate::action::journal::Actor;
+use crate::action::routing::RoutingExecutor;
+use crate::clock::Clock;
+use crate::config::{ConfigOrigin, Resolved};
+use crate::sim::Simulator;
+use crate::source::postgres::{Dsn, PostgresSource};
+use crate::source::unconfigured::Unconfigured;
+use crate::source::{DatabaseSource, Sources};
+use crate::state::EnvironmentInfo;
+
+/// The demo environment's name, in the header and the journal.
+pub const DEMO_ENVIRONMENT: &str = "basecoat-prod (simulated)";
+/// The demo's poll interval: fast enough that the panes visibly live.
+const DEMO_REFRESH_INTERVAL_MS: u64 = 2000;
+/// Why the AWS panes are empty in a live environment of this build.
+const AWS_NOT_BUILT: &str =
+    "AWS sources are not in this build yet (the AWS adapters come with their own release)";
+
+/// Everything a run of the dashboard is connected to.
+pub struct Wiring {
+    pub environment: EnvironmentInfo,
+    pub sources: Sources,
+    pub executor: Arc<dyn ActionExecutor>,
+    pub actor: Actor,
+    pub clock: Clock,
+    pub refresh_interval_ms: u64,
+}
+
+/// Who is at the keyboard, for the journal: the OS user.
+fn operator_name() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| "unknown".to_owned())
+}
+
+/// The demo: every source and every action served by the simulator.
+pub fn demo(resolved: &Resolved, seed: u64, speed: f64) -> Wiring {
+    let clock = Clock::with_speed(chrono::Utc::now(), speed);
+    let simulator = Simulator::new(seed, clock.clone());
+    let refresh_interval_ms = if matches!(resolved.origin, ConfigOrigin::Defaults) {
+        DEMO_REFRESH_INTERVAL_MS
+    } else {
+        resolved.refresh_interval_ms.min(DEMO_REFRESH_INTERVAL_MS)
+    };
+    Wiring {
+        environment: EnvironmentInfo {
+            name: DEMO_ENVIRONMENT.to_owned(),
+            region: "us-east-1".to_owned(),
+            read_only: resolved.read_only,
+            read_only_reason: resolved.read_only_reason.clone(),
+            // The demo copies a production estate, and drills should feel like one.
+            production: true,
+            demo: true,
+        },
+        sources: simulator.sources(),
+        executor: simulator.clone(),
+        actor: Actor {
+            environment: DEMO_ENVIRONMENT.to_owned(),
+            identity: format!("{} (demo)", operator_name()),
+            profile: None,
+            region: "us-east-1".to_owned(),
+        },
+        clock,
+        refresh_interval_ms,
+    }
+}
+
+/// A configured environment. The error says what to fix.
+pub fn live(resolved: &Resolved) -> Result<Wiring, String> {
+    let name = &resolved.environment_name;
+    let environment = resolved.environment.as_ref().ok_or_else(|| {
+        "no environment selected: pass --env NAME (see assets/opsdeck.example.toml) or run `opsdeck --demo`"
+            .to_owned()
+    })?;
+    let database = match &environment.postgres_url_env {
+        Some(variable) => {
+            let dsn = std::env::var(variable).map_err(|_| {
+                format!(
+                    "environment \"{name}\": postgres_url_env names {variable}, which is not set"
+                )
+            })?;
+            let dsn = Dsn::parse(&dsn).map_err(|message| format!("{variable}: {message}"))?;
+            Some(Arc::new(PostgresSource::new(
+                dsn,
+                environment.allow_superuser_termination,
+            )))
+        }
+        None => None,
+    };
+    let aws = Arc::new(Unconfigured::new(AWS_NOT_BUILT));
+    let database_source: Arc<dyn DatabaseSource> = match &database {
+        Some(source) => source.clone(),
+        None => Arc::new(Unconfigured::new(format!(
+            "no PostgreSQL configured for {name}: set postgres_url_env"
+        ))),
+    };
+    let sources = Sources {
+        auto_scaling: aws.clone(),
+        targets: aws.clone(),
+        metrics: aws.clone(),
+        alarms: aws.clone(),
+        logs: aws.clone(),
+        ecs: aws,
+        database: database_source,
+    };
+    let executor = RoutingExecutor {
+        database: database.map(|source| source as Arc<dyn ActionExecutor>),
+        aws: None,
+        aws_missing: AWS_NOT_BUILT.to_owned(),
+    };
+    Ok(Wiring {
+        environment: EnvironmentInfo {
+            name: name.clone(),
+            region: environment.region.clone(),
+            read_only: resolved.read_only,
+            read_only_reason: resolved.read_only_reason.clone(),
+            production: environment.production,
+            demo: false,
+        },
+        sources,
+        executor: Arc::new(executor),
+        actor: Actor {
+            environment: name.clone(),
+            identity: operator_name(),
+            profile: environment.profile.clone(),
+            region: environment.region.clone(),
+        },
+        clock: Clock::wall(),
+        refresh_interval_ms: resolved.refresh_interval_ms,
+    })
+}

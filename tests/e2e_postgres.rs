@@ -1,0 +1,140 @@
+//! End to end against a real PostgreSQL server in a real terminal: the pane shows the server's
+//! sessions, a long query is selected, terminated and confirmed from the keyboard and is gone;
+//! a server restart shows the disconnected banner and the pane recovers.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use std::time::Duration;
+
+use support::postgres::TestPostgres;
+use support::tmux::{Tmux, binary};
+use tokio_postgres::NoTls;
+
+fn exited(screen: &str) -> bool {
+    screen.contains("EXIT=")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn terminate_a_long_query_on_a_real_server_from_the_keyboard() {
+    let Some(server) = TestPostgres::start() else {
+        return;
+    };
+    if !server.owned() {
+        return;
+    }
+    let (admin, connection) = tokio_postgres::connect(&server.url, NoTls).await.unwrap();
+    tokio::spawn(connection);
+    admin
+        .batch_execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'app') THEN CREATE ROLE app LOGIN; END IF; END $$;")
+        .await
+        .unwrap();
+    let report_url = format!(
+        "{}?application_name=long-report",
+        server.url.replace("postgres@", "app@")
+    );
+    let (report, connection) = tokio_postgres::connect(&report_url, NoTls).await.unwrap();
+    tokio::spawn(connection);
+    let running = tokio::spawn(async move {
+        let result = report
+            .simple_query("SELECT pg_sleep(3600) /* nightly revenue report */")
+            .await;
+        (report, result.map(|_| ()))
+    });
+
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "refresh_interval_ms = 1000\n[environments.local]\nregion = \"us-east-1\"\npostgres_url_env = \"OPSDECK_E2E_DB_URL\"\n",
+    )
+    .unwrap();
+    let journal = dir.path().join("journal.jsonl");
+    let command = format!(
+        "sh -c 'OPSDECK_E2E_DB_URL=\"{}?sslmode=disable\" {} --config {} --env local --journal {} --log-file {}; echo EXIT=$?; sleep 600'",
+        server.url,
+        binary(),
+        config.display(),
+        journal.display(),
+        dir.path().join("log").display()
+    );
+    let Some(tmux) = Tmux::start(&command, 140, 40) else {
+        return;
+    };
+
+    let first = tmux.wait_for("the server's sessions", Duration::from_secs(15), |s| {
+        s.contains("long-report")
+    });
+    assert!(
+        first.contains("AWS sources are not in this build yet"),
+        "{first}"
+    );
+    assert!(
+        first.lines().next().unwrap().contains("local us-east-1"),
+        "{first}"
+    );
+
+    tmux.send(&["7", "z", "/"]);
+    tmux.send(&["-l", "long-report"]);
+    tmux.send(&["Enter"]);
+    let screen = tmux.wait_for("the filtered row", Duration::from_secs(5), |s| {
+        s.contains("/long-report")
+            && s.lines()
+                .any(|l| l.contains("long-report") && l.contains("pg_sleep"))
+    });
+    let pid: i32 = screen
+        .lines()
+        .find(|l| l.contains("pg_sleep(3600)") && l.contains("long-report"))
+        .and_then(|l| l.split(['┃', ' ']).find_map(|t| t.parse().ok()))
+        .unwrap();
+
+    tmux.send(&["x"]);
+    let dialog = tmux.wait_for("the dialog", Duration::from_secs(5), |s| {
+        s.contains("Confirm: Terminate backend")
+    });
+    assert!(
+        dialog.contains(&format!("pid {pid} app long-report")),
+        "{dialog}"
+    );
+    assert!(dialog.contains("pg_terminate_backend"), "{dialog}");
+    // Not production: the buttons, focus on Cancel; y confirms.
+    tmux.send(&["y"]);
+    tmux.wait_for("the outcome", Duration::from_secs(10), |s| {
+        s.contains("1 of 1 terminated")
+    });
+    tmux.wait_for("the row gone", Duration::from_secs(10), |s| {
+        s.contains("no rows match /long-report")
+    });
+
+    let (_report, result) = running.await.unwrap();
+    let error = result.unwrap_err();
+    let message = error
+        .as_db_error()
+        .map(|db| db.message().to_owned())
+        .unwrap_or_else(|| error.to_string());
+    assert!(
+        message.contains("terminating connection due to administrator command")
+            || error.is_closed(),
+        "{message}"
+    );
+    let still = admin
+        .query_opt("SELECT 1 FROM pg_stat_activity WHERE pid = $1", &[&pid])
+        .await
+        .unwrap();
+    assert!(still.is_none(), "the backend is gone");
+    let lines = std::fs::read_to_string(&journal).unwrap().lines().count();
+    assert_eq!(lines, 2);
+
+    // The server goes away: the pane says so and keeps the last data; it comes back by itself.
+    server.stop();
+    tmux.wait_for("the disconnected banner", Duration::from_secs(15), |s| {
+        s.contains("unreachable") && s.contains("⚠ stale")
+    });
+    server.start_again();
+    tmux.wait_for("the pane recovered", Duration::from_secs(30), |s| {
+        !s.contains("unreachable") && !s.contains("⚠ stale")
+    });
+
+    tmux.send(&["q"]);
+    tmux.wait_for("exit", Duration::from_secs(5), exited);
+}
