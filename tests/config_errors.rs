@@ -251,3 +251,50 @@ fn config_is_found_by_flag_then_variable() {
     let explicit = Path::new("/tmp/explicit.toml");
     assert_eq!(config::locate(Some(explicit)), Some(explicit.to_owned()));
 }
+
+fn live_config(dir: &Path) -> PathBuf {
+    let path = dir.join("live.toml");
+    std::fs::write(
+        &path,
+        "[environments.local]\nregion = \"us-east-1\"\npostgres_url_env = \"OPSDECK_TEST_UNSET_URL\"\n",
+    )
+    .unwrap();
+    path
+}
+
+#[test]
+fn a_live_environment_names_what_is_missing_before_the_terminal_is_touched() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = live_config(dir.path());
+    let config = config.to_str().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_opsdeck"))
+        .args(["--config", config, "--env", "local"])
+        .env_remove("OPSDECK_TEST_UNSET_URL")
+        .output()
+        .unwrap();
+    assert_config_error(
+        &output,
+        "error: environment \"local\": postgres_url_env names OPSDECK_TEST_UNSET_URL, which is not set",
+    );
+    let output = Command::new(env!("CARGO_BIN_EXE_opsdeck"))
+        .args(["--config", config, "--env", "local"])
+        .env("OPSDECK_TEST_UNSET_URL", "host=db.internal user=ops sslmode=sometimes")
+        .output()
+        .unwrap();
+    assert_config_error(
+        &output,
+        "error: OPSDECK_TEST_UNSET_URL: unknown sslmode \"sometimes\"; expected disable, prefer, require, verify-ca or verify-full",
+    );
+}
+
+#[test]
+fn no_environment_and_no_demo_says_how_to_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("empty.toml");
+    std::fs::write(&path, "theme = \"default\"\n").unwrap();
+    let output = opsdeck(&["--config", path.to_str().unwrap()]);
+    assert_config_error(
+        &output,
+        "error: no environment selected: pass --env NAME (see assets/opsdeck.example.toml) or run `opsdeck --demo`",
+    );
+}
