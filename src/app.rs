@@ -98,6 +98,8 @@ pub async fn run(
             polling: &control_tx,
             runner: &runner,
             messages: &tx,
+            sources: &sources,
+            clock: &clock,
         };
         let mut quit = apply(&mut state, msg, &effects);
         // Coalesce a burst of poller messages into one frame.
@@ -118,6 +120,8 @@ struct Effects<'a> {
     polling: &'a watch::Sender<crate::source::PollControl>,
     runner: &'a ActionRunner,
     messages: &'a mpsc::Sender<Msg>,
+    sources: &'a Sources,
+    clock: &'a crate::clock::Clock,
 }
 
 /// Updates the state and carries out the effects; true when the app should quit.
@@ -128,6 +132,20 @@ fn apply(state: &mut State, msg: Msg, effects: &Effects<'_>) -> bool {
             Effect::Quit => quit = true,
             Effect::ControlPolling(polling) => {
                 effects.polling.send_replace(polling);
+            }
+            Effect::LoadTableSizes => {
+                let database = effects.sources.database.clone();
+                let messages = effects.messages.clone();
+                let clock = effects.clock.clone();
+                tokio::spawn(async move {
+                    let result = database.table_sizes().await;
+                    let _ = messages
+                        .send(Msg::TableSizes {
+                            result,
+                            at: clock.now(),
+                        })
+                        .await;
+                });
             }
             Effect::Execute(proposal) => {
                 let runner = effects.runner.clone();

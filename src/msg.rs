@@ -21,6 +21,11 @@ pub enum Msg {
         result: Result<SourceData, SourceError>,
         at: Timestamp,
     },
+    /// Table sizes, read on demand.
+    TableSizes {
+        result: Result<Vec<crate::model::TableSize>, SourceError>,
+        at: Timestamp,
+    },
     /// A confirmed action finished (or was refused before it was sent).
     ActionFinished {
         proposal_id: u64,
@@ -38,6 +43,8 @@ pub enum Effect {
     ControlPolling(PollControl),
     /// Journal the intent, run the confirmed proposal, journal the outcome.
     Execute(Box<Proposal>),
+    /// Read table sizes once (too costly for every poll).
+    LoadTableSizes,
 }
 
 /// A named thing a key can do. Keymap files use the snake_case names from [`Action::name`].
@@ -76,6 +83,7 @@ pub enum Action {
     HelpScrollUp,
     HelpScrollDown,
     EditDesired,
+    CycleView,
     CancelQuery,
     TerminateBackend,
     TerminateLongQueries,
@@ -94,7 +102,7 @@ pub enum Action {
 }
 
 /// Each action's name in keymap files and its default help text.
-const ACTION_NAMES: [(Action, &str, &str); 48] = [
+const ACTION_NAMES: [(Action, &str, &str); 49] = [
     (Action::Quit, "quit", "Quit opsdeck"),
     (Action::ToggleHelp, "toggle_help", "Show or hide this help"),
     (Action::FocusNext, "focus_next", "Focus the next pane"),
@@ -140,6 +148,11 @@ const ACTION_NAMES: [(Action, &str, &str); 48] = [
         Action::ClearFilter,
         "clear_filter",
         "Clear the focused pane's filter",
+    ),
+    (
+        Action::CycleView,
+        "cycle_view",
+        "Next view of the PostgreSQL pane",
     ),
     (Action::SelectUp, "select_up", "Select the row above"),
     (Action::SelectDown, "select_down", "Select the row below"),

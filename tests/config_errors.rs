@@ -278,7 +278,10 @@ fn a_live_environment_names_what_is_missing_before_the_terminal_is_touched() {
     );
     let output = Command::new(env!("CARGO_BIN_EXE_opsdeck"))
         .args(["--config", config, "--env", "local"])
-        .env("OPSDECK_TEST_UNSET_URL", "host=db.internal user=ops sslmode=sometimes")
+        .env(
+            "OPSDECK_TEST_UNSET_URL",
+            "host=db.internal user=ops sslmode=sometimes",
+        )
         .output()
         .unwrap();
     assert_config_error(

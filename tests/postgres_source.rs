@@ -165,6 +165,29 @@ async fn sessions_states_durations_and_the_blocking_tree() {
     assert_eq!(now.totals.max_connections, 200);
     assert_eq!(now.totals.total() as usize, now.sessions.len());
     let observed = now.observed_at.expect("server clock");
+    // The blocking tree: the holder is the root, the waiter hangs below it.
+    let tree = opsdeck::state::panes::postgres::rows(
+        opsdeck::state::panes::postgres::PgView::Blocking,
+        &now,
+        &[],
+        &opsdeck::config::Thresholds::default(),
+        observed,
+    );
+    assert_eq!(tree.len(), 2);
+    assert_eq!(tree[0].id, by_app(&now, "holder").pid.to_string());
+    assert_eq!(tree[0].cells[2].text, "blocks 1");
+    assert_eq!(
+        tree[1].cells[0].text,
+        format!("└ {}", by_app(&now, "waiter").pid)
+    );
+    // Table sizes, on demand: the runbook's query.
+    let tables = monitor.table_sizes().await.unwrap();
+    assert!(
+        tables
+            .iter()
+            .any(|t| t.schema == "public" && t.name == "accounts" && t.total_bytes > 0),
+        "{tables:?}"
+    );
     let running = observed - by_app(&now, "sleeper").query_start.unwrap();
     assert!(
         running >= chrono::Duration::zero() && running < chrono::Duration::seconds(30),

@@ -79,6 +79,7 @@ impl Section {
                 A::SortNextColumn,
                 A::SortReverse,
                 A::ClearFilter,
+                A::CycleView,
                 A::EditDesired,
                 A::CancelQuery,
                 A::TerminateBackend,

@@ -90,3 +90,12 @@ impl SessionState {
         }
     }
 }
+
+/// One table's size (the runbook's `pg_total_relation_size` query).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableSize {
+    pub schema: String,
+    pub name: String,
+    /// Table, indexes and TOAST together.
+    pub total_bytes: i64,
+}

@@ -10,7 +10,7 @@ mod targets;
 
 pub use alarms::{Alarm, AlarmState};
 pub use asg::{AutoScalingGroup, Instance, InstanceRefresh, LifecycleState, ScalingActivity};
-pub use db::{DatabaseActivity, DatabaseTotals, DbSession, SessionState};
+pub use db::{DatabaseActivity, DatabaseTotals, DbSession, SessionState, TableSize};
 pub use ecs::{EcsDeployment, EcsEvent, EcsService};
 pub use logs::{LogErrorCount, LogErrors, LogLine};
 pub use metrics::{MetricKind, MetricSeries, Statistic};

@@ -188,7 +188,7 @@ impl SimDatabase {
             user,
             database: "basecoat_db",
             application,
-            client_addr: format!("10.0.{}.{}", 10 + rng.below(4), 10 + rng.below(240)),
+            client_addr: client_of(application, rng),
             state: SessionState::Idle,
             wait_event: Some("ClientRead"),
             query: POOL_QUERIES[rng.below(POOL_QUERIES.len())].to_owned(),
@@ -333,6 +333,23 @@ impl SimDatabase {
             sessions,
             observed_at: Some(to_time(now)),
         }
+    }
+}
+
+/// The app tier runs on six hosts; the other clients each have their own.
+fn client_of(application: &str, rng: &mut Rng) -> String {
+    const APP_HOSTS: [&str; 6] = [
+        "10.0.10.11",
+        "10.0.10.23",
+        "10.0.11.37",
+        "10.0.11.42",
+        "10.0.12.58",
+        "10.0.12.61",
+    ];
+    match application {
+        "portal-web" | "portal-api" => APP_HOSTS[rng.below(APP_HOSTS.len())].to_owned(),
+        "admin-console" => "10.0.30.7".to_owned(),
+        _ => "10.0.20.5".to_owned(),
     }
 }
 

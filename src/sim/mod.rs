@@ -102,4 +102,30 @@ impl DatabaseSource for Simulator {
     fn database_activity(&self) -> SourceFuture<'_, DatabaseActivity> {
         self.read(World::database_activity)
     }
+
+    fn table_sizes(&self) -> SourceFuture<'_, Vec<crate::model::TableSize>> {
+        self.read(|_| demo_table_sizes())
+    }
+}
+
+/// The basecoat portal's tables, as the runbook's size query would list them.
+fn demo_table_sizes() -> Vec<crate::model::TableSize> {
+    [
+        ("audit_log", 48_318_382_080),
+        ("orders", 21_474_836_480),
+        ("order_lines", 17_179_869_184),
+        ("sessions", 6_442_450_944),
+        ("customers", 2_147_483_648),
+        ("products", 536_870_912),
+        ("accounts", 268_435_456),
+        ("carts", 134_217_728),
+        ("inventory", 67_108_864),
+    ]
+    .into_iter()
+    .map(|(name, total_bytes)| crate::model::TableSize {
+        schema: "public".to_owned(),
+        name: name.to_owned(),
+        total_bytes,
+    })
+    .collect()
 }

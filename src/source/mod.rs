@@ -16,7 +16,7 @@ pub use error::{SourceError, SourceErrorKind};
 pub use poller::{PollControl, spawn_pollers};
 
 use crate::model::{
-    Alarm, AutoScalingGroup, DatabaseActivity, EcsService, LogErrors, MetricSeries,
+    Alarm, AutoScalingGroup, DatabaseActivity, EcsService, LogErrors, MetricSeries, TableSize,
     TargetGroupHealth,
 };
 
@@ -63,6 +63,9 @@ pub trait EcsSource: Send + Sync {
 pub trait DatabaseSource: Send + Sync {
     /// Totals and client sessions.
     fn database_activity(&self) -> SourceFuture<'_, DatabaseActivity>;
+
+    /// Table sizes, largest first: read on demand, never every poll.
+    fn table_sizes(&self) -> SourceFuture<'_, Vec<TableSize>>;
 }
 
 /// The set of sources one environment is watched through.

@@ -69,4 +69,8 @@ impl DatabaseSource for Unconfigured {
     fn database_activity(&self) -> SourceFuture<'_, DatabaseActivity> {
         self.fail()
     }
+
+    fn table_sizes(&self) -> SourceFuture<'_, Vec<crate::model::TableSize>> {
+        self.fail()
+    }
 }

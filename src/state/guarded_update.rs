@@ -123,6 +123,12 @@ fn selected_session(state: &State) -> Result<crate::model::DbSession, String> {
     if state.focus != PaneId::Postgres {
         return Err("focus PostgreSQL (7) and select a session first".to_owned());
     }
+    if !state.pg_view.rows_are_sessions() {
+        return Err(format!(
+            "the {} view lists no sessions: press v for sessions, active, idle or blocking",
+            state.pg_view.label()
+        ));
+    }
     let selected = state
         .pane(PaneId::Postgres)
         .table

@@ -13,7 +13,7 @@ pub use update::update;
 
 use crate::config::{InputMode, Keymap, Thresholds};
 use crate::model::{
-    Alarm, AutoScalingGroup, DatabaseActivity, EcsService, LogErrors, MetricSeries,
+    Alarm, AutoScalingGroup, DatabaseActivity, EcsService, LogErrors, MetricSeries, TableSize,
     TargetGroupHealth, Timestamp,
 };
 use crate::source::{PollControl, SourceError};
@@ -32,6 +32,8 @@ pub struct Snapshot {
     pub logs: LogErrors,
     pub ecs: Vec<EcsService>,
     pub database: DatabaseActivity,
+    /// Table sizes and when they were read (on demand only).
+    pub table_sizes: Option<(Vec<TableSize>, Timestamp)>,
 }
 
 /// A pane's freshness and table.
@@ -96,6 +98,8 @@ pub struct State {
     pub notice: Option<String>,
     /// Prompt, confirm dialog, history, follow-through and undo of guarded actions.
     pub guarded: guard::Guarded,
+    /// What the PostgreSQL pane shows.
+    pub pg_view: panes::postgres::PgView,
     pub should_quit: bool,
 }
 
@@ -129,6 +133,7 @@ impl State {
             thresholds,
             notice: None,
             guarded: guard::Guarded::default(),
+            pg_view: panes::postgres::PgView::default(),
             should_quit: false,
         }
     }

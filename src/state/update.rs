@@ -26,6 +26,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             on_source_update(state, source, result, at);
             Vec::new()
         }
+        Msg::TableSizes { result, at } => {
+            on_table_sizes(state, result, at);
+            Vec::new()
+        }
         Msg::ActionFinished {
             proposal_id,
             report,
@@ -47,7 +51,7 @@ fn on_source_update(
     match result {
         Ok(data) => {
             store(&mut state.data, data);
-            let rows = panes::rows(pane, &state.data, &state.thresholds, at);
+            let rows = panes::rows(pane, state.pg_view, &state.data, &state.thresholds, at);
             let pane_state = state.pane_mut(pane);
             pane_state.updated_at = Some(at);
             pane_state.error = None;
@@ -60,6 +64,51 @@ fn on_source_update(
             pane_state.error_at = Some(at);
         }
     }
+}
+
+fn on_table_sizes(
+    state: &mut State,
+    result: Result<Vec<crate::model::TableSize>, SourceError>,
+    at: Timestamp,
+) {
+    match result {
+        Ok(tables) => {
+            state.data.table_sizes = Some((tables, at));
+            refresh_postgres_rows(state, at);
+        }
+        Err(error) => state.notice = Some(format!("table sizes: {}", error.message)),
+    }
+}
+
+/// Rebuilds the PostgreSQL pane's rows for its current view.
+fn refresh_postgres_rows(state: &mut State, at: Timestamp) {
+    let rows = panes::rows(
+        PaneId::Postgres,
+        state.pg_view,
+        &state.data,
+        &state.thresholds,
+        at,
+    );
+    state.pane_mut(PaneId::Postgres).table.set_rows(rows);
+}
+
+/// Shows the PostgreSQL pane's next view; table sizes are read when first shown.
+fn cycle_postgres_view(state: &mut State) -> Vec<Effect> {
+    if state.focus != PaneId::Postgres {
+        state.notice = Some("views cycle in the PostgreSQL pane (7)".to_owned());
+        return Vec::new();
+    }
+    state.pg_view = state.pg_view.next();
+    let filter = state.pane(PaneId::Postgres).table.filter.clone();
+    let mut table = super::table::TableView::new(state.pg_view.default_sort());
+    table.set_filter(&filter);
+    state.pane_mut(PaneId::Postgres).table = table;
+    let at = state.pane(PaneId::Postgres).updated_at.unwrap_or(state.now);
+    refresh_postgres_rows(state, at);
+    if state.pg_view == panes::postgres::PgView::Tables {
+        return vec![Effect::LoadTableSizes];
+    }
+    Vec::new()
 }
 
 fn store(snapshot: &mut super::Snapshot, data: SourceData) {
@@ -173,10 +222,11 @@ fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         Action::SelectFirst => state.pane_mut(focus).table.select_first(),
         Action::SelectLast => state.pane_mut(focus).table.select_last(),
         Action::SortNextColumn => {
-            let columns = panes::columns(focus).len();
+            let columns = panes::columns(focus, state.pg_view).len();
             state.pane_mut(focus).table.sort_next_column(columns);
         }
         Action::SortReverse => state.pane_mut(focus).table.reverse_sort(),
+        Action::CycleView => return cycle_postgres_view(state),
         Action::EditDesired
         | Action::CancelQuery
         | Action::TerminateBackend

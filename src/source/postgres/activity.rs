@@ -110,3 +110,27 @@ fn count(counts: &mut Vec<(String, u32)>, key: &str) {
         None => counts.push((key.to_owned(), 1)),
     }
 }
+
+/// The runbook's table size query, largest first.
+const TABLE_SIZES_SQL: &str = "
+SELECT schemaname::text, tablename::text,
+       pg_total_relation_size(format('%I.%I', schemaname, tablename)) AS total_bytes
+FROM pg_tables
+WHERE schemaname NOT IN ('pg_catalog', 'information_schema')
+ORDER BY 3 DESC
+LIMIT 200";
+
+/// Table sizes, largest first.
+pub async fn table_sizes(client: &Client) -> Result<Vec<crate::model::TableSize>, SourceError> {
+    let decode = |error: tokio_postgres::Error| to_source_error(&error);
+    let rows = client.query(TABLE_SIZES_SQL, &[]).await.map_err(decode)?;
+    rows.iter()
+        .map(|row| {
+            Ok(crate::model::TableSize {
+                schema: row.try_get(0).map_err(decode)?,
+                name: row.try_get(1).map_err(decode)?,
+                total_bytes: row.try_get(2).map_err(decode)?,
+            })
+        })
+        .collect()
+}

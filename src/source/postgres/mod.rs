@@ -133,4 +133,15 @@ impl DatabaseSource for PostgresSource {
             result
         })
     }
+
+    fn table_sizes(&self) -> SourceFuture<'_, Vec<crate::model::TableSize>> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            let result = activity::table_sizes(&client).await;
+            if result.is_err() {
+                self.forget_if_closed().await;
+            }
+            result
+        })
+    }
 }

@@ -22,8 +22,8 @@ pub fn tone_of(level: Level) -> Tone {
     }
 }
 
-/// The columns of a pane's table.
-pub fn columns(pane: PaneId) -> &'static [Column] {
+/// The columns of a pane's table (the PostgreSQL pane's depend on its view).
+pub fn columns(pane: PaneId, pg_view: postgres::PgView) -> &'static [Column] {
     match pane {
         PaneId::AutoScaling => auto_scaling::COLUMNS,
         PaneId::Targets => targets::COLUMNS,
@@ -31,7 +31,7 @@ pub fn columns(pane: PaneId) -> &'static [Column] {
         PaneId::Alarms => alarms::COLUMNS,
         PaneId::Logs => logs::COLUMNS,
         PaneId::Ecs => ecs::COLUMNS,
-        PaneId::Postgres => postgres::COLUMNS,
+        PaneId::Postgres => pg_view.columns(),
     }
 }
 
@@ -51,6 +51,7 @@ pub fn default_sort(pane: PaneId) -> Sort {
 /// The rows of a pane's table from the latest data, observed at `at`.
 pub fn rows(
     pane: PaneId,
+    pg_view: postgres::PgView,
     data: &Snapshot,
     thresholds: &Thresholds,
     at: Timestamp,
@@ -62,6 +63,14 @@ pub fn rows(
         PaneId::Alarms => alarms::rows(&data.alarms, at),
         PaneId::Logs => logs::rows(&data.logs),
         PaneId::Ecs => ecs::rows(&data.ecs),
-        PaneId::Postgres => postgres::rows(&data.database, thresholds, at),
+        PaneId::Postgres => postgres::rows(
+            pg_view,
+            &data.database,
+            data.table_sizes
+                .as_ref()
+                .map_or(&[], |(tables, _)| tables.as_slice()),
+            thresholds,
+            at,
+        ),
     }
 }

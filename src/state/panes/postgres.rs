@@ -2,8 +2,117 @@
 
 use crate::config::Thresholds;
 use crate::format;
-use crate::model::{DatabaseActivity, DbSession, SessionState, Timestamp};
+use crate::model::{DatabaseActivity, DbSession, SessionState, TableSize, Timestamp};
 use crate::state::table::{Cell, Column, Row, Sort, Tone};
+
+/// The PostgreSQL pane's views, cycled with one key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum PgView {
+    /// Every client session, longest in its state first.
+    #[default]
+    Sessions,
+    /// Active queries, longest-running first.
+    Active,
+    /// Idle and idle-in-transaction sessions, longest idle first.
+    Idle,
+    /// Connections grouped by application and client address.
+    Hogs,
+    /// Blocking chains (`pg_blocking_pids`) as a tree.
+    Blocking,
+    /// Table sizes, read on demand.
+    Tables,
+}
+
+impl PgView {
+    /// Every view, in cycle order.
+    pub const ALL: [PgView; 6] = [
+        Self::Sessions,
+        Self::Active,
+        Self::Idle,
+        Self::Hogs,
+        Self::Blocking,
+        Self::Tables,
+    ];
+
+    /// The view after this one.
+    pub fn next(self) -> Self {
+        let index = Self::ALL.iter().position(|view| *view == self).unwrap_or(0);
+        Self::ALL[(index + 1) % Self::ALL.len()]
+    }
+
+    /// Name in the pane title.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Sessions => "sessions",
+            Self::Active => "active queries",
+            Self::Idle => "idle",
+            Self::Hogs => "connection hogs",
+            Self::Blocking => "blocking",
+            Self::Tables => "table sizes",
+        }
+    }
+
+    /// True where each row is one backend (so session actions apply).
+    pub fn rows_are_sessions(self) -> bool {
+        matches!(
+            self,
+            Self::Sessions | Self::Active | Self::Idle | Self::Blocking
+        )
+    }
+
+    /// The view's columns.
+    pub fn columns(self) -> &'static [Column] {
+        match self {
+            Self::Sessions | Self::Active | Self::Idle => COLUMNS,
+            Self::Hogs => HOG_COLUMNS,
+            Self::Blocking => BLOCKING_COLUMNS,
+            Self::Tables => TABLE_COLUMNS,
+        }
+    }
+
+    /// The order the view starts in.
+    pub fn default_sort(self) -> Sort {
+        match self {
+            Self::Sessions | Self::Active | Self::Idle => DEFAULT_SORT,
+            Self::Hogs => Sort {
+                column: 2,
+                descending: true,
+            },
+            // The tree keeps its own order (a hidden position column).
+            Self::Blocking => Sort {
+                column: 5,
+                descending: false,
+            },
+            Self::Tables => Sort {
+                column: 1,
+                descending: true,
+            },
+        }
+    }
+}
+
+/// Connection-hog columns.
+pub const HOG_COLUMNS: &[Column] = &[
+    Column::new("App", 18, 0),
+    Column::new("Client", 15, 1),
+    Column::new("Conns", 6, 0),
+    Column::new("Active", 6, 2),
+    Column::new("Idle", 6, 2),
+    Column::new("Idle tx", 7, 2),
+    Column::new("Oldest idle", 11, 1),
+];
+
+/// Blocking-tree columns; a hidden sixth cell keeps the tree's order.
+pub const BLOCKING_COLUMNS: &[Column] = &[
+    Column::new("PID", 12, 0),
+    Column::new("App", 14, 2),
+    Column::new("State", 13, 1),
+    Column::new("For", 7, 0),
+    Column::new("Query", 16, 0),
+];
+
+/// Table-size columns.
+pub const TABLE_COLUMNS: &[Column] = &[Column::new("Table", 30, 0), Column::new("Size", 10, 0)];
 
 /// Session columns.
 pub const COLUMNS: &[Column] = &[
@@ -30,13 +139,51 @@ pub fn seconds_in_state(session: &DbSession, at: Timestamp) -> i64 {
     since.map_or(0, |since| format::seconds_between(since, at))
 }
 
-/// One row per session.
-pub fn rows(activity: &DatabaseActivity, thresholds: &Thresholds, at: Timestamp) -> Vec<Row> {
+/// The rows of `view`.
+pub fn rows(
+    view: PgView,
+    activity: &DatabaseActivity,
+    tables: &[TableSize],
+    thresholds: &Thresholds,
+    at: Timestamp,
+) -> Vec<Row> {
     // The server's clock, when it told us, else when the answer arrived.
     let at = activity.observed_at.unwrap_or(at);
-    activity
-        .sessions
-        .iter()
+    match view {
+        PgView::Sessions => session_rows(activity.sessions.iter(), thresholds, at),
+        PgView::Active => session_rows(
+            activity
+                .sessions
+                .iter()
+                .filter(|s| s.state == SessionState::Active),
+            thresholds,
+            at,
+        ),
+        PgView::Idle => session_rows(
+            activity.sessions.iter().filter(|s| {
+                matches!(
+                    s.state,
+                    SessionState::Idle
+                        | SessionState::IdleInTransaction
+                        | SessionState::IdleInTransactionAborted
+                )
+            }),
+            thresholds,
+            at,
+        ),
+        PgView::Hogs => hog_rows(&activity.sessions, at),
+        PgView::Blocking => blocking_rows(&activity.sessions, thresholds, at),
+        PgView::Tables => table_rows(tables),
+    }
+}
+
+/// One row per session.
+fn session_rows<'a>(
+    sessions: impl Iterator<Item = &'a DbSession>,
+    thresholds: &Thresholds,
+    at: Timestamp,
+) -> Vec<Row> {
+    sessions
         .map(|session| {
             let seconds = seconds_in_state(session, at);
             let (state_tone, duration_tone) = tones(session, seconds, thresholds);
@@ -82,4 +229,138 @@ fn join_pids(pids: &[i32]) -> String {
         .map(i32::to_string)
         .collect::<Vec<_>>()
         .join(",")
+}
+
+/// Connections grouped by application and client address, most connections first.
+fn hog_rows(sessions: &[DbSession], at: Timestamp) -> Vec<Row> {
+    let mut groups: Vec<((&str, &str), [u32; 4], i64)> = Vec::new();
+    for session in sessions {
+        let key = (session.application.as_str(), session.client_addr.as_str());
+        let index = match groups.iter().position(|(k, _, _)| *k == key) {
+            Some(index) => index,
+            None => {
+                groups.push((key, [0; 4], 0));
+                groups.len() - 1
+            }
+        };
+        let (_, counts, oldest_idle) = &mut groups[index];
+        counts[0] += 1;
+        match session.state {
+            SessionState::Active => counts[1] += 1,
+            SessionState::Idle => {
+                counts[2] += 1;
+                *oldest_idle = (*oldest_idle).max(seconds_in_state(session, at));
+            }
+            SessionState::IdleInTransaction | SessionState::IdleInTransactionAborted => {
+                counts[3] += 1
+            }
+            _ => {}
+        }
+    }
+    groups
+        .into_iter()
+        .map(|((application, client), counts, oldest_idle)| {
+            let number = |n: u32| Cell::number(n.to_string(), f64::from(n));
+            Row {
+                id: format!("{application}|{client}"),
+                cells: vec![
+                    Cell::text(if application.is_empty() {
+                        "(none)"
+                    } else {
+                        application
+                    }),
+                    Cell::text(client).tone(Tone::Muted),
+                    number(counts[0]),
+                    number(counts[1]),
+                    number(counts[2]),
+                    number(counts[3]).tone(if counts[3] > 0 {
+                        Tone::Warn
+                    } else {
+                        Tone::Plain
+                    }),
+                    Cell::number(format::duration(oldest_idle), oldest_idle as f64),
+                ],
+            }
+        })
+        .collect()
+}
+
+/// Blocking chains as a tree: each session that blocks others but waits on nobody is a root,
+/// its waiters indented below it.
+fn blocking_rows(sessions: &[DbSession], thresholds: &Thresholds, at: Timestamp) -> Vec<Row> {
+    let blocks = |pid: i32| -> Vec<&DbSession> {
+        sessions
+            .iter()
+            .filter(|s| s.blocked_by.contains(&pid))
+            .collect()
+    };
+    let roots: Vec<&DbSession> = sessions
+        .iter()
+        .filter(|s| s.blocked_by.is_empty() && !blocks(s.pid).is_empty())
+        .collect();
+    let mut rows = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for root in roots {
+        push_tree(root, 0, &blocks, thresholds, at, &mut rows, &mut seen);
+    }
+    rows
+}
+
+fn push_tree<'a>(
+    session: &'a DbSession,
+    depth: usize,
+    blocks: &dyn Fn(i32) -> Vec<&'a DbSession>,
+    thresholds: &Thresholds,
+    at: Timestamp,
+    rows: &mut Vec<Row>,
+    seen: &mut std::collections::HashSet<i32>,
+) {
+    // A waiter blocked by two roots is shown once; a lock cycle cannot loop forever.
+    if !seen.insert(session.pid) {
+        return;
+    }
+    let seconds = seconds_in_state(session, at);
+    let (state_tone, duration_tone) = tones(session, seconds, thresholds);
+    let waiters = blocks(session.pid);
+    let prefix = if depth == 0 {
+        String::new()
+    } else {
+        format!("{}└ ", "  ".repeat(depth - 1))
+    };
+    let state = if depth == 0 {
+        format!("blocks {}", waiters.len())
+    } else {
+        "waiting".to_owned()
+    };
+    rows.push(Row {
+        id: session.pid.to_string(),
+        cells: vec![
+            Cell::text(format!("{prefix}{}", session.pid)),
+            Cell::text(&session.application),
+            Cell::text(state).tone(if depth == 0 { Tone::Crit } else { state_tone }),
+            Cell::number(format::duration(seconds), seconds as f64).tone(duration_tone),
+            Cell::text(format::one_line(&session.query)),
+            Cell::number("", rows.len() as f64),
+        ],
+    });
+    for waiter in waiters {
+        push_tree(waiter, depth + 1, blocks, thresholds, at, rows, seen);
+    }
+}
+
+/// One row per table, largest first.
+fn table_rows(tables: &[TableSize]) -> Vec<Row> {
+    tables
+        .iter()
+        .map(|table| {
+            let bytes = u64::try_from(table.total_bytes).unwrap_or(0);
+            Row {
+                id: format!("{}.{}", table.schema, table.name),
+                cells: vec![
+                    Cell::text(format!("{}.{}", table.schema, table.name)),
+                    Cell::number(format::bytes(bytes), bytes as f64),
+                ],
+            }
+        })
+        .collect()
 }

@@ -63,7 +63,7 @@ fn draw_table(
 ) {
     table::render(
         &state.pane(pane).table,
-        panes::columns(pane),
+        panes::columns(pane, state.pg_view),
         theme,
         state.focus == pane,
         empty_text(state, pane, none),

@@ -8,13 +8,21 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::{draw_table, line_then_rest};
 use crate::config::Theme;
+use crate::format;
+use crate::state::panes::postgres::PgView;
 use crate::state::panes::tone_of;
 use crate::state::{PaneId, State};
 use crate::ui::{pane_frame, tone};
 
 /// Draws the pane.
 pub fn render(state: &State, theme: &Theme, area: Rect, zoomed: bool, buf: &mut Buffer) {
-    let inner = pane_frame::render(state, theme, PaneId::Postgres, area, None, buf);
+    let view = match (state.pg_view, &state.data.table_sizes) {
+        (PgView::Tables, Some((_, at))) => format!("· table sizes read {} ", format::clock(*at)),
+        (PgView::Tables, None) => "· table sizes (reading…) ".to_owned(),
+        (view, _) => format!("· {} ", view.label()),
+    };
+    let title = Span::styled(view, theme.muted);
+    let inner = pane_frame::render(state, theme, PaneId::Postgres, area, Some(title), buf);
     let inner = if super::has_data(state, PaneId::Postgres) {
         let inner = line_then_rest(connections_line(state, theme, inner.width), inner, buf);
         line_then_rest(states_line(state, theme), inner, buf)

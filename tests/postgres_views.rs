@@ -1,0 +1,182 @@
+//! The PostgreSQL pane's views: active, idle, connection hogs, the blocking tree, table sizes.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use insta::assert_snapshot;
+use opsdeck::msg::{Effect, Msg};
+use opsdeck::sim::INCIDENT_START_SECONDS;
+use opsdeck::state::panes::postgres::PgView;
+use opsdeck::state::{PaneId, State, update};
+use support::screen::{demo_state, render_text};
+
+const INCIDENT: i64 = INCIDENT_START_SECONDS + 240;
+
+fn press(state: &mut State, c: char) -> Vec<Effect> {
+    update(
+        state,
+        Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+    )
+}
+
+fn cells(state: &State, column: usize) -> Vec<String> {
+    state
+        .pane(PaneId::Postgres)
+        .table
+        .rows()
+        .iter()
+        .map(|row| row.cells[column].text.clone())
+        .collect()
+}
+
+#[test]
+fn v_cycles_the_views_and_each_shows_what_it_says() {
+    let mut state = demo_state(INCIDENT);
+    press(&mut state, '7');
+    press(&mut state, 'v');
+    assert_eq!(state.pg_view, PgView::Active);
+    assert!(
+        cells(&state, 2)
+            .iter()
+            .all(|s| s == "active" || s.starts_with("⛔ blocked by")),
+        "{:?}",
+        cells(&state, 2)
+    );
+
+    press(&mut state, 'v');
+    assert_eq!(state.pg_view, PgView::Idle);
+    assert!(cells(&state, 2).iter().all(|s| s.starts_with("idle")));
+
+    press(&mut state, 'v');
+    assert_eq!(state.pg_view, PgView::Hogs);
+    let top = &state.pane(PaneId::Postgres).table.rows()[0];
+    assert_eq!(
+        top.cells[0].text, "portal-api",
+        "the leaking app has the most connections"
+    );
+    let conns: u32 = top.cells[2].text.parse().unwrap();
+    assert!(conns > 100, "{conns}");
+
+    press(&mut state, 'v');
+    assert_eq!(state.pg_view, PgView::Blocking);
+    let pids = cells(&state, 0);
+    let states = cells(&state, 2);
+    assert_eq!(
+        cells(&state, 1)[0],
+        "admin-console",
+        "the lock holder is the root"
+    );
+    assert!(states[0].starts_with("blocks "), "{states:?}");
+    assert!(
+        pids[1..].iter().all(|pid| pid.starts_with("└ ")),
+        "{pids:?}"
+    );
+    assert_eq!(states[0], format!("blocks {}", pids.len() - 1));
+
+    let effects = press(&mut state, 'v');
+    assert_eq!(state.pg_view, PgView::Tables);
+    assert_eq!(
+        effects,
+        vec![Effect::LoadTableSizes],
+        "table sizes are read on demand"
+    );
+    let at = state.now;
+    let tables = vec![
+        opsdeck::model::TableSize {
+            schema: "public".into(),
+            name: "small".into(),
+            total_bytes: 8192,
+        },
+        opsdeck::model::TableSize {
+            schema: "public".into(),
+            name: "big".into(),
+            total_bytes: 9_000_000_000,
+        },
+    ];
+    update(
+        &mut state,
+        Msg::TableSizes {
+            result: Ok(tables),
+            at,
+        },
+    );
+    assert_eq!(cells(&state, 0), ["public.big", "public.small"]);
+    assert_eq!(cells(&state, 1), ["9.0 GB", "8.2 KB"]);
+
+    press(&mut state, 'v');
+    assert_eq!(state.pg_view, PgView::Sessions);
+}
+
+#[test]
+fn session_actions_explain_themselves_in_views_without_sessions() {
+    let mut state = demo_state(INCIDENT);
+    state.environment.production = false;
+    press(&mut state, '7');
+    for _ in 0..3 {
+        press(&mut state, 'v');
+    }
+    assert_eq!(state.pg_view, PgView::Hogs);
+    press(&mut state, 'x');
+    assert_eq!(
+        state.notice.as_deref(),
+        Some(
+            "the connection hogs view lists no sessions: press v for sessions, active, idle or blocking"
+        )
+    );
+    assert!(state.guarded.dialog.is_none());
+    // In the blocking view the root is a session: terminating it is one key away.
+    press(&mut state, 'v');
+    press(&mut state, 'x');
+    let proposal = state.guarded.dialog.clone().expect("a dialog").proposal;
+    assert_eq!(proposal.title, "Terminate backend");
+    assert!(
+        proposal.affected[0].contains("admin-console"),
+        "{:?}",
+        proposal.affected
+    );
+}
+
+#[test]
+fn the_filter_survives_a_view_change() {
+    let mut state = demo_state(INCIDENT);
+    press(&mut state, '7');
+    press(&mut state, '/');
+    for c in "portal".chars() {
+        press(&mut state, c);
+    }
+    update(
+        &mut state,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+    press(&mut state, 'v');
+    assert_eq!(state.pane(PaneId::Postgres).table.filter, "portal");
+}
+
+#[test]
+fn views_outside_the_postgres_pane_say_where_they_work() {
+    let mut state = demo_state(0);
+    press(&mut state, 'v');
+    assert_eq!(
+        state.notice.as_deref(),
+        Some("views cycle in the PostgreSQL pane (7)")
+    );
+}
+
+#[test]
+fn snapshot_blocking_tree_zoomed() {
+    let mut state = demo_state(INCIDENT);
+    for c in "7zvvvv".chars() {
+        press(&mut state, c);
+    }
+    assert_snapshot!(render_text(&state, 120, 40));
+}
+
+#[test]
+fn snapshot_connection_hogs_zoomed() {
+    let mut state = demo_state(INCIDENT);
+    for c in "7zvvv".chars() {
+        press(&mut state, c);
+    }
+    assert_snapshot!(render_text(&state, 120, 40));
+}
