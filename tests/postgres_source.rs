@@ -610,3 +610,66 @@ async fn a_bad_password_or_database_is_named() {
         error.message
     );
 }
+
+#[tokio::test]
+async fn tls_require_and_verify_full_against_a_tls_server() {
+    let Some((server, certificate)) = TestPostgres::start_with_tls() else {
+        return;
+    };
+    let admin = connect(&server, "postgres", "admin").await;
+    let ssl_in_use = || async {
+        admin
+            .query_one(
+                "SELECT coalesce(bool_and(l.ssl), false) FROM pg_stat_ssl l JOIN pg_stat_activity a USING (pid) WHERE a.application_name = 'opsdeck'",
+                &[],
+            )
+            .await
+            .unwrap()
+            .get::<_, bool>(0)
+    };
+
+    // require: encrypted, the self-signed certificate accepted unverified, as libpq does.
+    let require = PostgresSource::new(
+        Dsn::parse(&format!("{}?sslmode=require", server.url)).unwrap(),
+        false,
+    );
+    activity(&require).await;
+    assert!(ssl_in_use().await, "the monitoring connection is encrypted");
+    drop(require);
+
+    // verify-full against the test CA: verified, host name checked.
+    let url = format!(
+        "{}?sslmode=verify-full&sslrootcert={}",
+        server.url,
+        certificate.display()
+    );
+    let verified = PostgresSource::new(Dsn::parse(&url).unwrap(), false);
+    activity(&verified).await;
+
+    // verify-full against the public roots: the test CA is unknown, refused in words.
+    let public = PostgresSource::new(
+        Dsn::parse(&format!("{}?sslmode=verify-full", server.url)).unwrap(),
+        false,
+    );
+    let error = public.database_activity().await.unwrap_err();
+    assert_eq!(error.kind, SourceErrorKind::Unavailable);
+    assert!(error.message.contains("certificate"), "{}", error.message);
+
+    // A missing CA bundle file is named.
+    let missing = PostgresSource::new(
+        Dsn::parse(&format!(
+            "{}?sslmode=verify-full&sslrootcert=/no/such/rds-ca.pem",
+            server.url
+        ))
+        .unwrap(),
+        false,
+    );
+    let error = missing.database_activity().await.unwrap_err();
+    assert!(
+        error
+            .message
+            .starts_with("cannot read sslrootcert /no/such/rds-ca.pem"),
+        "{}",
+        error.message
+    );
+}

@@ -23,6 +23,29 @@ struct OwnedServer {
 }
 
 impl TestPostgres {
+    /// Starts a server that also speaks TLS with a fresh certificate for 127.0.0.1 and
+    /// localhost from a throwaway CA; returns it with the CA's PEM path. None when
+    /// PostgreSQL or openssl is missing (outside CI).
+    pub fn start_with_tls() -> Option<(Self, PathBuf)> {
+        let Some(bindir) = find_bindir() else {
+            assert!(!in_ci(), "PostgreSQL server binaries not found");
+            return None;
+        };
+        if Command::new("openssl").arg("version").output().is_err() {
+            assert!(!in_ci(), "openssl not found: apt-get install openssl");
+            eprintln!("skipping: openssl not found");
+            return None;
+        }
+        Some(start_owned_with(bindir, true)).map(|server| {
+            let cert = server
+                .owned
+                .as_ref()
+                .map(|o| o.data_dir.join("ca.crt"))
+                .expect("owned");
+            (server, cert)
+        })
+    }
+
     /// Starts a server, or returns None (outside CI) when PostgreSQL is not installed.
     /// In CI a missing server is a failure, never a silent skip.
     pub fn start() -> Option<Self> {
@@ -121,6 +144,84 @@ impl Drop for TestPostgres {
 }
 
 fn start_owned(bindir: PathBuf) -> TestPostgres {
+    start_owned_with(bindir, false)
+}
+
+/// A throwaway CA (`ca.crt`) and a server certificate for 127.0.0.1 and localhost signed by
+/// it, in `data_dir`, owned by postgres.
+fn make_certificate(data_dir: &Path) {
+    let file = |name: &str| path_str(&data_dir.join(name)).to_owned();
+    let openssl = |args: &[&str]| {
+        let status = Command::new("openssl")
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("run openssl");
+        assert!(status.success(), "openssl {args:?} failed");
+    };
+    openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=opsdeck test CA",
+        "-keyout",
+        &file("ca.key"),
+        "-out",
+        &file("ca.crt"),
+    ]);
+    openssl(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=localhost",
+        "-keyout",
+        &file("server.key"),
+        "-out",
+        &file("server.csr"),
+    ]);
+    std::fs::write(
+        data_dir.join("server.ext"),
+        "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n",
+    )
+    .expect("write extensions");
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        &file("server.csr"),
+        "-CA",
+        &file("ca.crt"),
+        "-CAkey",
+        &file("ca.key"),
+        "-CAcreateserial",
+        "-days",
+        "1",
+        "-extfile",
+        &file("server.ext"),
+        "-out",
+        &file("server.crt"),
+    ]);
+    let key = data_dir.join("server.key");
+    std::fs::set_permissions(&key, std::os::unix::fs::PermissionsExt::from_mode(0o600))
+        .expect("chmod key");
+    if running_as_root() {
+        let status = Command::new("chown")
+            .args(["postgres:postgres", path_str(&key), &file("server.crt")])
+            .status()
+            .expect("chown");
+        assert!(status.success());
+    }
+}
+
+fn start_owned_with(bindir: PathBuf, tls: bool) -> TestPostgres {
     let dir = tempfile::Builder::new()
         .prefix("opsdeck-pg-")
         .tempdir()
@@ -157,10 +258,14 @@ fn start_owned(bindir: PathBuf) -> TestPostgres {
         String::from_utf8_lossy(&initdb.stderr)
     );
     let port = free_port();
-    let options = format!(
+    let mut options = format!(
         "-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={} -c fsync=off -c max_connections=200",
         path_str(dir.path())
     );
+    if tls {
+        make_certificate(&data_dir);
+        options.push_str(" -c ssl=on -c ssl_cert_file=server.crt -c ssl_key_file=server.key");
+    }
     let started = as_postgres_user(&bindir.join("pg_ctl"))
         .args([
             "-D",
