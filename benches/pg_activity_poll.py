@@ -5,11 +5,18 @@ import os
 import statistics
 import time
 
+from urllib.parse import urlparse
+
 from pgactivity.data import Data
 
 url = os.environ["OPSDECK_BENCH_DATABASE_URL"]
 polls = int(os.environ.get("OPSDECK_BENCH_POLLS", "30"))
-data = Data.pg_connect(dsn=url)
+# pg_activity lays its own host/port defaults over a DSN, so give them explicitly.
+parts = urlparse(url)
+data = Data.pg_connect(
+    host=parts.hostname, port=parts.port or 5432, user=parts.username or "postgres",
+    database=parts.path.lstrip("/") or "postgres",
+)
 data.pg_get_activities()
 times = []
 count = 0
