@@ -33,7 +33,7 @@ fn fed_state(world: &World) -> State {
     let keymap = Keymap::builtin_default().unwrap_or_else(|error| panic!("{error}"));
     let mut state = State::new(environment, keymap, Thresholds::default(), 2000, origin());
     let at = world.time_of(world.elapsed());
-    for (source, data) in sources(world) {
+    for (source, data) in world.answers() {
         update(
             &mut state,
             Msg::SourceUpdate {
@@ -44,30 +44,6 @@ fn fed_state(world: &World) -> State {
         );
     }
     state
-}
-
-fn sources(world: &World) -> Vec<(SourceKind, SourceData)> {
-    vec![
-        (
-            SourceKind::AutoScaling,
-            SourceData::AutoScaling(world.auto_scaling_groups()),
-        ),
-        (
-            SourceKind::Targets,
-            SourceData::Targets(world.target_health()),
-        ),
-        (
-            SourceKind::Metrics,
-            SourceData::Metrics(world.metric_series()),
-        ),
-        (SourceKind::Alarms, SourceData::Alarms(world.alarms())),
-        (SourceKind::Logs, SourceData::Logs(world.log_errors())),
-        (SourceKind::Ecs, SourceData::Ecs(world.ecs_services())),
-        (
-            SourceKind::Database,
-            SourceData::Database(world.database_activity()),
-        ),
-    ]
 }
 
 fn benches(c: &mut Criterion) {

@@ -77,14 +77,7 @@ fn by_app<'a>(activity: &'a DatabaseActivity, application: &str) -> &'a DbSessio
 }
 
 fn seen(session: &DbSession) -> SessionRef {
-    SessionRef {
-        pid: session.pid,
-        backend_start: session.backend_start,
-        query_start: session.query_start,
-        user: session.user.clone(),
-        application: session.application.clone(),
-        query: session.query.clone(),
-    }
+    db_sessions::session_ref(session)
 }
 
 /// Waits until `condition` holds on the activity (sessions take a moment to show a state).

@@ -226,14 +226,7 @@ fn the_incident_is_resolved_by_the_runbook_actions() {
             .iter()
             .any(|alarm| alarm.state == AlarmState::Alarm)
     );
-    let as_seen = |session: &opsdeck::model::DbSession| SessionRef {
-        pid: session.pid,
-        backend_start: session.backend_start,
-        query_start: session.query_start,
-        user: session.user.clone(),
-        application: session.application.clone(),
-        query: session.query.clone(),
-    };
+    let as_seen = opsdeck::action::db_sessions::session_ref;
 
     // Scale up, as "Increase Application Capacity" says.
     let scale = ActionRequest::SetDesiredCapacity {
@@ -312,12 +305,8 @@ fn preflight_refuses_a_recycled_pid_and_reports_a_gone_one() {
     let mut world = World::new(1, origin());
     let session = world.database_activity().sessions.remove(0);
     let seen = SessionRef {
-        pid: session.pid,
         backend_start: session.backend_start - chrono::Duration::seconds(5),
-        query_start: session.query_start,
-        user: session.user.clone(),
-        application: session.application.clone(),
-        query: session.query.clone(),
+        ..opsdeck::action::db_sessions::session_ref(&session)
     };
     let gone = SessionRef {
         pid: 999_999,

@@ -12,7 +12,8 @@ pub const TERMINATE_SQL: &str = "SELECT pid, pg_terminate_backend(pid) FROM pg_s
 /// The SQL a cancel runs; the query must still be the one seen.
 pub const CANCEL_SQL: &str = "SELECT pid, pg_cancel_backend(pid) FROM pg_stat_activity WHERE pid = $1 AND backend_start = $2 AND query_start = $3 AND backend_type = 'client backend' AND pid <> pg_backend_pid()";
 
-fn session_ref(session: &DbSession) -> SessionRef {
+/// The session as the operator sees it now: what the preflight will compare against.
+pub fn session_ref(session: &DbSession) -> SessionRef {
     SessionRef {
         pid: session.pid,
         backend_start: session.backend_start,

@@ -209,6 +209,32 @@ impl World {
             .set_desired(service, desired, self.elapsed, &mut self.rng)
     }
 
+    /// Every source's answer at this moment, as the pollers would deliver them.
+    pub fn answers(&self) -> Vec<(crate::source::SourceKind, crate::source::SourceData)> {
+        use crate::source::{SourceData, SourceKind};
+        vec![
+            (
+                SourceKind::AutoScaling,
+                SourceData::AutoScaling(self.auto_scaling_groups()),
+            ),
+            (
+                SourceKind::Targets,
+                SourceData::Targets(self.target_health()),
+            ),
+            (
+                SourceKind::Metrics,
+                SourceData::Metrics(self.metric_series()),
+            ),
+            (SourceKind::Alarms, SourceData::Alarms(self.alarms())),
+            (SourceKind::Logs, SourceData::Logs(self.log_errors())),
+            (SourceKind::Ecs, SourceData::Ecs(self.ecs_services())),
+            (
+                SourceKind::Database,
+                SourceData::Database(self.database_activity()),
+            ),
+        ]
+    }
+
     /// The Auto Scaling group.
     pub fn auto_scaling_groups(&self) -> Vec<AutoScalingGroup> {
         vec![self.fleet.snapshot(self.elapsed, |at| self.time_of(at))]

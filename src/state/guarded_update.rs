@@ -101,6 +101,26 @@ fn focused_group(state: &State) -> Result<AutoScalingGroup, String> {
         .ok_or_else(|| "no Auto Scaling group has been read yet".to_owned())
 }
 
+/// The group named `name` in the latest data.
+fn group_named<'a>(state: &'a State, name: &str) -> Result<&'a AutoScalingGroup, String> {
+    state
+        .data
+        .auto_scaling
+        .iter()
+        .find(|group| group.name == name)
+        .ok_or_else(|| format!("group {name} is no longer in the data"))
+}
+
+/// The ECS service named `name` in the latest data.
+fn service_named<'a>(state: &'a State, name: &str) -> Result<&'a EcsService, String> {
+    state
+        .data
+        .ecs
+        .iter()
+        .find(|service| service.name == name)
+        .ok_or_else(|| format!("service {name} is no longer in the data"))
+}
+
 fn focused_service(state: &State) -> Result<EcsService, String> {
     let selected = state
         .pane(PaneId::Ecs)
@@ -290,19 +310,10 @@ fn propose_value(state: &mut State, prompt: &Prompt) -> Result<Proposal, String>
     let id = next_id(state);
     let context = context(state);
     match &prompt.target {
-        PromptTarget::DesiredCapacity { group } => state
-            .data
-            .auto_scaling
-            .iter()
-            .find(|g| &g.name == group)
-            .ok_or_else(|| format!("group {group} is no longer in the data"))
-            .and_then(|group| scale::propose(id, group, value, &context)),
-        PromptTarget::EcsDesiredCount { service, .. } => state
-            .data
-            .ecs
-            .iter()
-            .find(|s| &s.name == service)
-            .ok_or_else(|| format!("service {service} is no longer in the data"))
+        PromptTarget::DesiredCapacity { group } => {
+            group_named(state, &group).and_then(|group| scale::propose(id, group, value, &context))
+        }
+        PromptTarget::EcsDesiredCount { service, .. } => service_named(state, &service)
             .and_then(|service| ecs_desired::propose(id, service, value, &context)),
         PromptTarget::LongQueries | PromptTarget::IdleSessions => {
             Err("not a value prompt".to_owned())
@@ -539,26 +550,11 @@ fn propose_undo(state: &mut State) -> Result<Proposal, String> {
     let id = next_id(state);
     let context = context(state);
     match undo {
-        Undo::RestoreDesiredCapacity { group, desired } => state
-            .data
-            .auto_scaling
-            .iter()
-            .find(|g| g.name == group)
-            .ok_or_else(|| format!("group {group} is no longer in the data"))
+        Undo::RestoreDesiredCapacity { group, desired } => group_named(state, &group)
             .and_then(|group| scale::propose(id, group, desired, &context)),
-        Undo::RestoreEcsDesiredCount { service, desired } => state
-            .data
-            .ecs
-            .iter()
-            .find(|s| s.name == service)
-            .ok_or_else(|| format!("service {service} is no longer in the data"))
+        Undo::RestoreEcsDesiredCount { service, desired } => service_named(state, &service)
             .and_then(|service| ecs_desired::propose(id, service, desired, &context)),
-        Undo::CancelInstanceRefresh { group } => state
-            .data
-            .auto_scaling
-            .iter()
-            .find(|g| g.name == group)
-            .ok_or_else(|| format!("group {group} is no longer in the data"))
+        Undo::CancelInstanceRefresh { group } => group_named(state, &group)
             .and_then(|group| instance_refresh::propose_cancel(id, group, &context)),
     }
 }

@@ -5,7 +5,6 @@ use opsdeck::config::{Keymap, Theme, Thresholds};
 use opsdeck::model::Timestamp;
 use opsdeck::msg::Msg;
 use opsdeck::sim::World;
-use opsdeck::source::{SourceData, SourceKind};
 use opsdeck::state::{EnvironmentInfo, State, update};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -35,28 +34,7 @@ pub fn empty_state() -> State {
 /// Every source's data from `world`, delivered as the pollers would.
 pub fn feed(state: &mut State, world: &World) {
     let at = world.time_of(world.elapsed());
-    let answers = [
-        (
-            SourceKind::AutoScaling,
-            SourceData::AutoScaling(world.auto_scaling_groups()),
-        ),
-        (
-            SourceKind::Targets,
-            SourceData::Targets(world.target_health()),
-        ),
-        (
-            SourceKind::Metrics,
-            SourceData::Metrics(world.metric_series()),
-        ),
-        (SourceKind::Alarms, SourceData::Alarms(world.alarms())),
-        (SourceKind::Logs, SourceData::Logs(world.log_errors())),
-        (SourceKind::Ecs, SourceData::Ecs(world.ecs_services())),
-        (
-            SourceKind::Database,
-            SourceData::Database(world.database_activity()),
-        ),
-    ];
-    for (source, data) in answers {
+    for (source, data) in world.answers() {
         update(
             state,
             Msg::SourceUpdate {
