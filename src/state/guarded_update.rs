@@ -311,9 +311,9 @@ fn propose_value(state: &mut State, prompt: &Prompt) -> Result<Proposal, String>
     let context = context(state);
     match &prompt.target {
         PromptTarget::DesiredCapacity { group } => {
-            group_named(state, &group).and_then(|group| scale::propose(id, group, value, &context))
+            group_named(state, group).and_then(|group| scale::propose(id, group, value, &context))
         }
-        PromptTarget::EcsDesiredCount { service, .. } => service_named(state, &service)
+        PromptTarget::EcsDesiredCount { service, .. } => service_named(state, service)
             .and_then(|service| ecs_desired::propose(id, service, value, &context)),
         PromptTarget::LongQueries | PromptTarget::IdleSessions => {
             Err("not a value prompt".to_owned())
