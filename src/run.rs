@@ -168,10 +168,14 @@ fn dashboard(args: &RunArgs) -> Result<ExitCode> {
         Ok(resolved) => resolved,
         Err(error) => return Ok(report_config_error(&error)),
     };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
     let wiring = if args.demo {
         wiring::demo(&resolved, args.seed, args.speed)
     } else {
-        match wiring::live(&resolved) {
+        match runtime.block_on(wiring::live(&resolved)) {
             Ok(wiring) => wiring,
             Err(message) => {
                 eprintln!("error: {message}");
@@ -215,10 +219,6 @@ fn dashboard(args: &RunArgs) -> Result<ExitCode> {
             .debug_panic_after_ms
             .map(std::time::Duration::from_millis),
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
     runtime.block_on(app::run(
         state,
         resolved.theme,

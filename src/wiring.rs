@@ -10,6 +10,7 @@ use crate::action::routing::RoutingExecutor;
 use crate::clock::Clock;
 use crate::config::{ConfigOrigin, Resolved};
 use crate::sim::Simulator;
+use crate::source::aws::{AwsClients, AwsScope, AwsSettings, AwsSource, default_metric_queries};
 use crate::source::postgres::{Dsn, PostgresSource};
 use crate::source::unconfigured::Unconfigured;
 use crate::source::{DatabaseSource, Sources};
@@ -19,9 +20,10 @@ use crate::state::EnvironmentInfo;
 pub const DEMO_ENVIRONMENT: &str = "basecoat-prod (simulated)";
 /// The demo's poll interval: fast enough that the panes visibly live.
 const DEMO_REFRESH_INTERVAL_MS: u64 = 2000;
-/// Why the AWS panes are empty in a live environment of this build.
-const AWS_NOT_BUILT: &str =
-    "AWS sources are not in this build yet (the AWS adapters come with their own release)";
+/// Why the Logs and ECS panes are empty in a live environment of this build.
+const AWS_NOT_BUILT: &str = "this pane's AWS source is not in this build yet";
+/// How far back the metric charts reach.
+const METRIC_WINDOW_SECONDS: i64 = 3 * 3600;
 
 /// Everything a run of the dashboard is connected to.
 pub struct Wiring {
@@ -73,7 +75,7 @@ pub fn demo(resolved: &Resolved, seed: u64, speed: f64) -> Wiring {
 }
 
 /// A configured environment. The error says what to fix.
-pub fn live(resolved: &Resolved) -> Result<Wiring, String> {
+pub async fn live(resolved: &Resolved) -> Result<Wiring, String> {
     let name = &resolved.environment_name;
     let environment = resolved.environment.as_ref().ok_or_else(|| {
         "no environment selected: pass --env NAME (see assets/opsdeck.example.toml) or run `opsdeck --demo`"
@@ -94,7 +96,27 @@ pub fn live(resolved: &Resolved) -> Result<Wiring, String> {
         }
         None => None,
     };
-    let aws = Arc::new(Unconfigured::new(AWS_NOT_BUILT));
+    let clients = AwsClients::new(AwsSettings {
+        region: environment.region.clone(),
+        profile: environment.profile.clone(),
+        endpoint_url: environment.endpoint_url.clone(),
+        static_credentials: None,
+        max_attempts: 3,
+    })
+    .await;
+    let aws = AwsSource::new(
+        clients,
+        AwsScope {
+            auto_scaling_groups: environment.auto_scaling_groups.clone(),
+            target_groups: environment.target_groups.clone(),
+            metrics: default_metric_queries(
+                environment.load_balancers.first().map(String::as_str),
+                &environment.auto_scaling_groups,
+            ),
+            metric_window_seconds: METRIC_WINDOW_SECONDS,
+        },
+    );
+    let not_built = Arc::new(Unconfigured::new(AWS_NOT_BUILT));
     let database_source: Arc<dyn DatabaseSource> = match &database {
         Some(source) => source.clone(),
         None => Arc::new(Unconfigured::new(format!(
@@ -105,15 +127,15 @@ pub fn live(resolved: &Resolved) -> Result<Wiring, String> {
         auto_scaling: aws.clone(),
         targets: aws.clone(),
         metrics: aws.clone(),
-        alarms: aws.clone(),
-        logs: aws.clone(),
-        ecs: aws,
+        alarms: aws,
+        logs: not_built.clone(),
+        ecs: not_built,
         database: database_source,
     };
     let executor = RoutingExecutor {
         database: database.map(|source| source as Arc<dyn ActionExecutor>),
         aws: None,
-        aws_missing: AWS_NOT_BUILT.to_owned(),
+        aws_missing: "AWS actions are not in this build yet".to_owned(),
     };
     Ok(Wiring {
         environment: EnvironmentInfo {

@@ -3,6 +3,7 @@
 //! The demo simulator implements every trait now; the AWS and PostgreSQL adapters implement
 //! the same traits, so the panes never know where their data came from.
 
+pub mod aws;
 mod error;
 mod poller;
 pub mod postgres;

@@ -1,0 +1,144 @@
+//! Auto Scaling groups: DescribeAutoScalingGroups (100 names a call, paginated), the recent
+//! scaling activities and the newest instance refresh of each group.
+
+use aws_sdk_autoscaling::Client;
+
+use super::errors::classify;
+use super::time::to_utc;
+use crate::model::{AutoScalingGroup, Instance, InstanceRefresh, LifecycleState, ScalingActivity};
+use crate::source::{SourceError, SourceErrorKind};
+
+/// AWS takes at most this many names in one DescribeAutoScalingGroups call.
+const NAMES_PER_CALL: usize = 100;
+const ACTIVITIES_SHOWN: i32 = 10;
+
+/// Every configured group, in configuration order. A name AWS does not know is an error that
+/// names it.
+pub async fn groups(
+    client: &Client,
+    names: &[String],
+) -> Result<Vec<AutoScalingGroup>, SourceError> {
+    let mut found = Vec::with_capacity(names.len());
+    for chunk in names.chunks(NAMES_PER_CALL) {
+        let mut pages = client
+            .describe_auto_scaling_groups()
+            .set_auto_scaling_group_names(Some(chunk.to_vec()))
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            let page =
+                page.map_err(|e| classify(&e, "autoscaling:DescribeAutoScalingGroups", None))?;
+            for group in page.auto_scaling_groups() {
+                found.push(to_group(group));
+            }
+        }
+    }
+    if let Some(missing) = names
+        .iter()
+        .find(|name| !found.iter().any(|g: &AutoScalingGroup| &&g.name == name))
+    {
+        return Err(SourceError::new(
+            SourceErrorKind::NotFound,
+            format!("ASG {missing} not found"),
+        ));
+    }
+    for group in &mut found {
+        group.activities = activities(client, &group.name).await?;
+        group.instance_refresh = newest_refresh(client, &group.name).await;
+    }
+    found.sort_by_key(|group| names.iter().position(|name| *name == group.name));
+    Ok(found)
+}
+
+fn to_group(group: &aws_sdk_autoscaling::types::AutoScalingGroup) -> AutoScalingGroup {
+    let count = |value: Option<i32>| u32::try_from(value.unwrap_or(0)).unwrap_or(0);
+    AutoScalingGroup {
+        name: group
+            .auto_scaling_group_name()
+            .unwrap_or_default()
+            .to_owned(),
+        min_size: count(group.min_size()),
+        desired_capacity: count(group.desired_capacity()),
+        max_size: count(group.max_size()),
+        instances: group.instances().iter().map(to_instance).collect(),
+        activities: Vec::new(),
+        instance_refresh: None,
+    }
+}
+
+fn to_instance(instance: &aws_sdk_autoscaling::types::Instance) -> Instance {
+    let (template, version) = match instance.launch_template() {
+        Some(template) => (
+            template
+                .launch_template_name()
+                .unwrap_or_default()
+                .to_owned(),
+            template.version().unwrap_or_default().to_owned(),
+        ),
+        None => (
+            instance
+                .launch_configuration_name()
+                .unwrap_or_default()
+                .to_owned(),
+            String::new(),
+        ),
+    };
+    Instance {
+        id: instance.instance_id().unwrap_or_default().to_owned(),
+        availability_zone: instance.availability_zone().unwrap_or_default().to_owned(),
+        lifecycle: LifecycleState::from_aws(instance.lifecycle_state().map_or("", |s| s.as_str())),
+        healthy: instance
+            .health_status()
+            .is_none_or(|status| status.eq_ignore_ascii_case("healthy")),
+        launch_template: template,
+        launch_template_version: version,
+    }
+}
+
+async fn activities(client: &Client, group: &str) -> Result<Vec<ScalingActivity>, SourceError> {
+    let answer = client
+        .describe_scaling_activities()
+        .auto_scaling_group_name(group)
+        .max_records(ACTIVITIES_SHOWN)
+        .send()
+        .await
+        .map_err(|e| classify(&e, "autoscaling:DescribeScalingActivities", None))?;
+    Ok(answer
+        .activities()
+        .iter()
+        .map(|activity| ScalingActivity {
+            id: activity.activity_id().unwrap_or_default().to_owned(),
+            description: activity.description().unwrap_or_default().to_owned(),
+            status: activity
+                .status_code()
+                .map_or_else(String::new, |s| s.as_str().to_owned()),
+            start_time: activity.start_time().map(to_utc).unwrap_or_default(),
+        })
+        .collect())
+}
+
+/// The newest instance refresh. Not every endpoint serves this call (moto does not): its
+/// absence only means no refresh is shown, never a failed pane.
+async fn newest_refresh(client: &Client, group: &str) -> Option<InstanceRefresh> {
+    let answer = client
+        .describe_instance_refreshes()
+        .auto_scaling_group_name(group)
+        .max_records(1)
+        .send()
+        .await
+        .map_err(|error| {
+            tracing::debug!(error = %aws_smithy_types::error::display::DisplayErrorContext(&error), "DescribeInstanceRefreshes failed");
+        })
+        .ok()?;
+    let refresh = answer.instance_refreshes().first()?;
+    Some(InstanceRefresh {
+        id: refresh.instance_refresh_id().unwrap_or_default().to_owned(),
+        status: refresh
+            .status()
+            .map_or_else(String::new, |s| s.as_str().to_owned()),
+        percentage_complete: u32::try_from(refresh.percentage_complete().unwrap_or(0)).unwrap_or(0),
+        instances_to_update: u32::try_from(refresh.instances_to_update().unwrap_or(0)).unwrap_or(0),
+        status_reason: refresh.status_reason().map(str::to_owned),
+        start_time: refresh.start_time().map(to_utc).unwrap_or_default(),
+    })
+}

@@ -1,0 +1,356 @@
+//! CloudWatch metrics: every configured query in one GetMetricData call per refresh (up to
+//! 500 queries a call, paginated), never one call per metric. Error rates are derived from
+//! the counts, as the runbooks compute them.
+
+use aws_sdk_cloudwatch::Client;
+use aws_sdk_cloudwatch::types::{Dimension, Metric, MetricDataQuery, MetricStat, ScanBy};
+
+use super::errors::classify;
+use super::time::{from_utc, to_utc};
+use crate::model::{MetricKind, MetricSeries, Statistic, Timestamp};
+use crate::source::SourceError;
+
+/// GetMetricData takes at most this many queries in one call.
+const QUERIES_PER_CALL: usize = 500;
+
+/// Where a series comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MetricSource {
+    /// A CloudWatch statistic, its values multiplied by `scale` (seconds to ms, ...).
+    Stat {
+        namespace: String,
+        name: String,
+        dimensions: Vec<(String, String)>,
+        scale: f64,
+    },
+    /// 100 x numerator / denominator, point by point, from two other queries' results.
+    Percentage {
+        numerator: String,
+        denominator: String,
+    },
+}
+
+/// One configured metric.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricQuery {
+    pub id: String,
+    pub label: String,
+    pub kind: MetricKind,
+    pub statistic: Statistic,
+    pub unit: String,
+    pub period_seconds: u32,
+    pub source: MetricSource,
+    /// Fetched only to derive others (a rate's counts).
+    pub hidden: bool,
+}
+
+/// A CloudWatch statistic as a source.
+fn cloudwatch(
+    (namespace, name): (&str, &str),
+    dimensions: Vec<(String, String)>,
+    scale: f64,
+) -> MetricSource {
+    MetricSource::Stat {
+        namespace: namespace.to_owned(),
+        name: name.to_owned(),
+        dimensions,
+        scale,
+    }
+}
+
+fn stat(
+    id: &str,
+    label: &str,
+    kind: MetricKind,
+    statistic: Statistic,
+    unit: &str,
+    source: MetricSource,
+) -> MetricQuery {
+    MetricQuery {
+        id: id.to_owned(),
+        label: label.to_owned(),
+        kind,
+        statistic,
+        unit: unit.to_owned(),
+        period_seconds: 60,
+        source,
+        hidden: false,
+    }
+}
+
+/// The runbooks' metric set for a load balancer and Auto Scaling groups.
+pub fn default_metric_queries(load_balancer: Option<&str>, groups: &[String]) -> Vec<MetricQuery> {
+    use MetricKind as K;
+    use Statistic as S;
+    let mut queries = Vec::new();
+    if let Some(balancer) = load_balancer {
+        let lb = || vec![("LoadBalancer".to_owned(), balancer.to_owned())];
+        let alb = |name| ("AWS/ApplicationELB", name);
+        queries.push(stat(
+            "alb_p99",
+            "ALB response p99",
+            K::ResponseTimeP99,
+            S::Percentile(99.0),
+            "ms",
+            cloudwatch(alb("TargetResponseTime"), lb(), 1000.0),
+        ));
+        queries.push(stat(
+            "alb_avg",
+            "ALB response avg",
+            K::ResponseTimeAvg,
+            S::Average,
+            "ms",
+            cloudwatch(alb("TargetResponseTime"), lb(), 1000.0),
+        ));
+        queries.push(stat(
+            "alb_max",
+            "ALB response max",
+            K::ResponseTimeMax,
+            S::Maximum,
+            "ms",
+            cloudwatch(alb("TargetResponseTime"), lb(), 1000.0),
+        ));
+        let mut count_5xx = stat(
+            "alb_5xx",
+            "ALB 5XX",
+            K::Custom,
+            S::Sum,
+            "count",
+            cloudwatch(alb("HTTPCode_Target_5XX_Count"), lb(), 1.0),
+        );
+        count_5xx.hidden = true;
+        let mut count_4xx = stat(
+            "alb_4xx",
+            "ALB 4XX",
+            K::Custom,
+            S::Sum,
+            "count",
+            cloudwatch(alb("HTTPCode_Target_4XX_Count"), lb(), 1.0),
+        );
+        count_4xx.hidden = true;
+        queries.push(count_5xx);
+        queries.push(count_4xx);
+        queries.push(stat(
+            "alb_requests",
+            "ALB requests",
+            K::RequestCount,
+            S::Sum,
+            "req",
+            cloudwatch(alb("RequestCount"), lb(), 1.0),
+        ));
+        for (id, label, kind, numerator) in [
+            ("alb_5xx_rate", "ALB 5XX rate", K::ErrorRate5xx, "alb_5xx"),
+            ("alb_4xx_rate", "ALB 4XX rate", K::ErrorRate4xx, "alb_4xx"),
+        ] {
+            queries.push(MetricQuery {
+                id: id.to_owned(),
+                label: label.to_owned(),
+                kind,
+                statistic: S::Sum,
+                unit: "%".to_owned(),
+                period_seconds: 60,
+                source: MetricSource::Percentage {
+                    numerator: numerator.to_owned(),
+                    denominator: "alb_requests".to_owned(),
+                },
+                hidden: false,
+            });
+        }
+    }
+    for (index, group) in groups.iter().enumerate() {
+        let dimensions = vec![("AutoScalingGroupName".to_owned(), group.clone())];
+        let label = if groups.len() == 1 {
+            "EC2 CPU (ASG)".to_owned()
+        } else {
+            format!("EC2 CPU {group}")
+        };
+        let mut query = stat(
+            &format!("asg_cpu_{index}"),
+            &label,
+            K::Cpu,
+            S::Average,
+            "%",
+            cloudwatch(("AWS/EC2", "CPUUtilization"), dimensions, 1.0),
+        );
+        query.label = label;
+        queries.push(query);
+    }
+    queries
+}
+
+fn stat_name(statistic: &Statistic) -> String {
+    statistic.label()
+}
+
+/// Every visible series over the last `window_seconds`, in one GetMetricData call per 500
+/// queries.
+pub async fn series(
+    client: &Client,
+    queries: &[MetricQuery],
+    window_seconds: i64,
+) -> Result<Vec<MetricSeries>, SourceError> {
+    let end = chrono::Utc::now();
+    let start = end - chrono::Duration::seconds(window_seconds.max(60));
+    let fetched = fetch(client, queries, start, end).await?;
+    Ok(queries
+        .iter()
+        .filter(|query| !query.hidden)
+        .map(|query| {
+            let (timestamps, values) = match &query.source {
+                MetricSource::Stat { .. } => fetched_points(&fetched, &query.id),
+                MetricSource::Percentage {
+                    numerator,
+                    denominator,
+                } => percentage(
+                    &fetched_points(&fetched, numerator),
+                    &fetched_points(&fetched, denominator),
+                ),
+            };
+            MetricSeries {
+                id: query.id.clone(),
+                label: query.label.clone(),
+                kind: query.kind,
+                statistic: query.statistic.clone(),
+                unit: query.unit.clone(),
+                period_seconds: query.period_seconds,
+                timestamps,
+                values,
+            }
+        })
+        .collect())
+}
+
+type Points = (Vec<Timestamp>, Vec<f64>);
+
+fn fetched_points(fetched: &[(String, Points)], id: &str) -> Points {
+    fetched
+        .iter()
+        .find(|(query, _)| query == id)
+        .map(|(_, points)| points.clone())
+        .unwrap_or_default()
+}
+
+/// 100 x numerator / denominator where both have a point and the denominator is not zero.
+fn percentage(numerator: &Points, denominator: &Points) -> Points {
+    let mut out: Points = (Vec::new(), Vec::new());
+    for (at, total) in denominator.0.iter().zip(&denominator.1) {
+        let part = numerator
+            .0
+            .iter()
+            .position(|t| t == at)
+            .map_or(0.0, |index| numerator.1[index]);
+        if *total > 0.0 {
+            out.0.push(*at);
+            out.1.push(100.0 * part / total);
+        }
+    }
+    out
+}
+
+async fn fetch(
+    client: &Client,
+    queries: &[MetricQuery],
+    start: Timestamp,
+    end: Timestamp,
+) -> Result<Vec<(String, Points)>, SourceError> {
+    let stats: Vec<&MetricQuery> = queries
+        .iter()
+        .filter(|q| matches!(q.source, MetricSource::Stat { .. }))
+        .collect();
+    let mut out: Vec<(String, Points)> = Vec::with_capacity(stats.len());
+    for chunk in stats.chunks(QUERIES_PER_CALL) {
+        let data_queries: Vec<MetricDataQuery> = chunk
+            .iter()
+            .enumerate()
+            .map(|(index, query)| to_data_query(index, query))
+            .collect();
+        let mut pages = client
+            .get_metric_data()
+            .set_metric_data_queries(Some(data_queries))
+            .start_time(from_utc(start))
+            .end_time(from_utc(end))
+            .scan_by(ScanBy::TimestampAscending)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| classify(&e, "cloudwatch:GetMetricData", None))?;
+            for result in page.metric_data_results() {
+                let Some(index) = result
+                    .id()
+                    .and_then(|id| id.strip_prefix('m'))
+                    .and_then(|n| n.parse::<usize>().ok())
+                else {
+                    continue;
+                };
+                let Some(query) = chunk.get(index) else {
+                    continue;
+                };
+                let scale = match &query.source {
+                    MetricSource::Stat { scale, .. } => *scale,
+                    MetricSource::Percentage { .. } => 1.0,
+                };
+                let position = match out.iter().position(|(id, _)| *id == query.id) {
+                    Some(position) => position,
+                    None => {
+                        out.push((query.id.clone(), (Vec::new(), Vec::new())));
+                        out.len() - 1
+                    }
+                };
+                let entry = &mut out[position].1;
+                entry.0.extend(result.timestamps().iter().map(to_utc));
+                entry
+                    .1
+                    .extend(result.values().iter().map(|value| value * scale));
+            }
+        }
+    }
+    for (_, points) in &mut out {
+        sort_points(points);
+    }
+    Ok(out)
+}
+
+/// Ascending by time (pages may interleave).
+fn sort_points(points: &mut Points) {
+    let mut pairs: Vec<(Timestamp, f64)> = points
+        .0
+        .iter()
+        .copied()
+        .zip(points.1.iter().copied())
+        .collect();
+    pairs.sort_by_key(|(at, _)| *at);
+    *points = pairs.into_iter().unzip();
+}
+
+fn to_data_query(index: usize, query: &MetricQuery) -> MetricDataQuery {
+    let MetricSource::Stat {
+        namespace,
+        name,
+        dimensions,
+        ..
+    } = &query.source
+    else {
+        return MetricDataQuery::builder().id(format!("m{index}")).build();
+    };
+    let metric = Metric::builder()
+        .namespace(namespace)
+        .metric_name(name)
+        .set_dimensions(Some(
+            dimensions
+                .iter()
+                .map(|(name, value)| Dimension::builder().name(name).value(value).build())
+                .collect(),
+        ))
+        .build();
+    MetricDataQuery::builder()
+        .id(format!("m{index}"))
+        .metric_stat(
+            MetricStat::builder()
+                .metric(metric)
+                .period(i32::try_from(query.period_seconds).unwrap_or(60))
+                .stat(stat_name(&query.statistic))
+                .build(),
+        )
+        .return_data(true)
+        .build()
+}

@@ -1,0 +1,74 @@
+//! The AWS sources through the AWS SDK for Rust: one module per service, plain domain values
+//! out, SDK errors classified into words a user can act on.
+
+mod alarms;
+mod auto_scaling;
+mod clients;
+mod errors;
+mod metrics;
+mod targets;
+mod time;
+
+pub use clients::{AwsClients, AwsSettings};
+pub use errors::classify;
+pub use metrics::{MetricQuery, default_metric_queries};
+
+use std::sync::Arc;
+
+use super::{AlarmSource, AutoScalingSource, MetricsSource, SourceFuture, TargetHealthSource};
+use crate::model::{Alarm, AutoScalingGroup, MetricSeries, TargetGroupHealth};
+
+/// What one environment watches in AWS.
+#[derive(Debug, Clone, Default)]
+pub struct AwsScope {
+    pub auto_scaling_groups: Vec<String>,
+    /// Names or ARNs; empty means those attached to the groups.
+    pub target_groups: Vec<String>,
+    pub metrics: Vec<MetricQuery>,
+    /// How far back metric charts reach, in seconds.
+    pub metric_window_seconds: i64,
+}
+
+/// The AWS panes' sources.
+pub struct AwsSource {
+    clients: AwsClients,
+    scope: AwsScope,
+}
+
+impl AwsSource {
+    /// Sources over `clients` for `scope`.
+    pub fn new(clients: AwsClients, scope: AwsScope) -> Arc<Self> {
+        Arc::new(Self { clients, scope })
+    }
+}
+
+impl AutoScalingSource for AwsSource {
+    fn auto_scaling_groups(&self) -> SourceFuture<'_, Vec<AutoScalingGroup>> {
+        Box::pin(auto_scaling::groups(
+            &self.clients.auto_scaling,
+            &self.scope.auto_scaling_groups,
+        ))
+    }
+}
+
+impl TargetHealthSource for AwsSource {
+    fn target_health(&self) -> SourceFuture<'_, Vec<TargetGroupHealth>> {
+        Box::pin(targets::target_health(&self.clients, &self.scope))
+    }
+}
+
+impl MetricsSource for AwsSource {
+    fn metric_series(&self) -> SourceFuture<'_, Vec<MetricSeries>> {
+        Box::pin(metrics::series(
+            &self.clients.cloudwatch,
+            &self.scope.metrics,
+            self.scope.metric_window_seconds,
+        ))
+    }
+}
+
+impl AlarmSource for AwsSource {
+    fn alarms(&self) -> SourceFuture<'_, Vec<Alarm>> {
+        Box::pin(alarms::alarms(&self.clients.cloudwatch))
+    }
+}
