@@ -1,8 +1,10 @@
 //! Shared test support: a demo screen at a fixed time, and real peers (PostgreSQL, moto).
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod aws;
 pub mod moto;
 pub mod postgres;
+pub mod proxy;
 pub mod screen;
 pub mod tmux;
 

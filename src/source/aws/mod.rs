@@ -15,7 +15,10 @@ pub use metrics::{MetricQuery, default_metric_queries};
 
 use std::sync::Arc;
 
-use super::{AlarmSource, AutoScalingSource, MetricsSource, SourceFuture, TargetHealthSource};
+use super::{
+    AlarmSource, AutoScalingSource, MetricsSource, SourceError, SourceErrorKind, SourceFuture,
+    TargetHealthSource,
+};
 use crate::model::{Alarm, AutoScalingGroup, MetricSeries, TargetGroupHealth};
 
 /// What one environment watches in AWS.
@@ -42,33 +45,56 @@ impl AwsSource {
     }
 }
 
+impl AwsSource {
+    /// Credential errors name the environment's profile in the command that fixes them.
+    fn for_profile<T>(&self, result: Result<T, SourceError>) -> Result<T, SourceError> {
+        result.map_err(|mut error| {
+            if error.kind == SourceErrorKind::Credentials
+                && let Some(profile) = &self.clients.settings.profile
+            {
+                error.message = error.message.replace(
+                    "set AWS credentials (aws configure, or aws sso login --profile NAME)",
+                    &format!("run: aws sso login --profile {profile}"),
+                );
+            }
+            error
+        })
+    }
+}
+
 impl AutoScalingSource for AwsSource {
     fn auto_scaling_groups(&self) -> SourceFuture<'_, Vec<AutoScalingGroup>> {
-        Box::pin(auto_scaling::groups(
-            &self.clients.auto_scaling,
-            &self.scope.auto_scaling_groups,
-        ))
+        Box::pin(async move {
+            let groups =
+                auto_scaling::groups(&self.clients.auto_scaling, &self.scope.auto_scaling_groups);
+            self.for_profile(groups.await)
+        })
     }
 }
 
 impl TargetHealthSource for AwsSource {
     fn target_health(&self) -> SourceFuture<'_, Vec<TargetGroupHealth>> {
-        Box::pin(targets::target_health(&self.clients, &self.scope))
+        Box::pin(async move {
+            self.for_profile(targets::target_health(&self.clients, &self.scope).await)
+        })
     }
 }
 
 impl MetricsSource for AwsSource {
     fn metric_series(&self) -> SourceFuture<'_, Vec<MetricSeries>> {
-        Box::pin(metrics::series(
-            &self.clients.cloudwatch,
-            &self.scope.metrics,
-            self.scope.metric_window_seconds,
-        ))
+        Box::pin(async move {
+            let series = metrics::series(
+                &self.clients.cloudwatch,
+                &self.scope.metrics,
+                self.scope.metric_window_seconds,
+            );
+            self.for_profile(series.await)
+        })
     }
 }
 
 impl AlarmSource for AwsSource {
     fn alarms(&self) -> SourceFuture<'_, Vec<Alarm>> {
-        Box::pin(alarms::alarms(&self.clients.cloudwatch))
+        Box::pin(async move { self.for_profile(alarms::alarms(&self.clients.cloudwatch).await) })
     }
 }

@@ -1,0 +1,150 @@
+//! API calls per refresh and failure isolation, through a loopback proxy in front of moto that
+//! counts calls and injects faults: the real SDK still parses real wire formats.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use opsdeck::source::aws::{AwsScope, AwsSource, default_metric_queries};
+use opsdeck::source::{AlarmSource, AutoScalingSource, MetricsSource, SourceErrorKind};
+use support::aws::{clients, clients_for, scope, seed};
+use support::moto::MotoServer;
+use support::proxy::{CountingProxy, Fault};
+
+#[tokio::test]
+async fn all_metrics_come_in_one_get_metric_data_call_per_refresh() {
+    let Some(moto) = MotoServer::start() else {
+        return;
+    };
+    let proxy = CountingProxy::start(moto.port).await;
+    let groups: Vec<String> = (0..5).map(|i| format!("group-{i}")).collect();
+    let queries = default_metric_queries(Some("app/basecoat-portal/50dc6c495c0c9188"), &groups);
+    assert!(queries.len() >= 10, "{}", queries.len());
+    let source = AwsSource::new(
+        clients_for(&proxy.endpoint).await,
+        AwsScope {
+            metrics: queries,
+            metric_window_seconds: 3600,
+            ..AwsScope::default()
+        },
+    );
+    let series = source.metric_series().await.unwrap();
+    assert_eq!(
+        series.len(),
+        11,
+        "every visible series, hidden counts left out"
+    );
+    assert_eq!(proxy.calls("GetMetricData"), 1);
+    source.metric_series().await.unwrap();
+    assert_eq!(proxy.calls("GetMetricData"), 2, "one more per refresh");
+}
+
+#[tokio::test]
+async fn a_hundred_groups_take_one_describe_call() {
+    let Some(moto) = MotoServer::start() else {
+        return;
+    };
+    let seeding = clients(&moto).await;
+    seed(&moto, &seeding).await;
+    let proxy = CountingProxy::start(moto.port).await;
+    let mut names = vec!["basecoat-portal-asg".to_owned()];
+    names.extend((1..100).map(|i| format!("missing-{i:02}")));
+    let source = AwsSource::new(
+        clients_for(&proxy.endpoint).await,
+        AwsScope {
+            auto_scaling_groups: names,
+            ..scope()
+        },
+    );
+    let error = source.auto_scaling_groups().await.unwrap_err();
+    assert_eq!(error.message, "ASG missing-01 not found");
+    assert_eq!(proxy.calls("DescribeAutoScalingGroups"), 1);
+}
+
+#[tokio::test]
+async fn faults_are_named_in_their_pane_and_the_source_recovers() {
+    let Some(moto) = MotoServer::start() else {
+        return;
+    };
+    let seeding = clients(&moto).await;
+    seed(&moto, &seeding).await;
+    let proxy = CountingProxy::start(moto.port).await;
+    let source = AwsSource::new(clients_for(&proxy.endpoint).await, scope());
+
+    let cases = [
+        (
+            Fault::Error {
+                status: 403,
+                code: "AccessDenied".into(),
+                message: "User is not authorized".into(),
+            },
+            SourceErrorKind::Permission,
+            "no permission: cloudwatch:DescribeAlarms",
+        ),
+        (
+            Fault::Error {
+                status: 400,
+                code: "Throttling".into(),
+                message: "Rate exceeded".into(),
+            },
+            SourceErrorKind::Throttled,
+            "cloudwatch:DescribeAlarms: throttled by AWS; backing off",
+        ),
+        (
+            Fault::Error {
+                status: 500,
+                code: "InternalFailure".into(),
+                message: "We encountered an internal error".into(),
+            },
+            SourceErrorKind::Other,
+            "cloudwatch:DescribeAlarms: InternalFailure: We encountered an internal error",
+        ),
+        (
+            Fault::Error {
+                status: 403,
+                code: "ExpiredToken".into(),
+                message: "The security token included in the request is expired".into(),
+            },
+            SourceErrorKind::Credentials,
+            "AWS credentials missing or expired; set AWS credentials (aws configure, or aws sso login --profile NAME) (The security token included in the request is expired)",
+        ),
+    ];
+    for (fault, kind, message) in cases {
+        proxy.fail("DescribeAlarms", fault);
+        let error = source.alarms().await.unwrap_err();
+        assert_eq!((error.kind, error.message.as_str()), (kind, message));
+        // Only the failing pane is affected.
+        source.auto_scaling_groups().await.unwrap();
+    }
+    proxy.fail("DescribeAlarms", Fault::Reset);
+    let error = source.alarms().await.unwrap_err();
+    assert_eq!(error.kind, SourceErrorKind::Unavailable, "{error:?}");
+    proxy.heal("DescribeAlarms");
+    assert!(
+        !source.alarms().await.unwrap().is_empty(),
+        "recovers by itself"
+    );
+}
+
+#[tokio::test]
+async fn expired_credentials_name_the_profile_to_log_in_with() {
+    let Some(moto) = MotoServer::start() else {
+        return;
+    };
+    let proxy = CountingProxy::start(moto.port).await;
+    let mut clients = clients_for(&proxy.endpoint).await;
+    clients.settings.profile = Some("prod".to_owned());
+    let source = AwsSource::new(clients, scope());
+    proxy.fail(
+        "DescribeAlarms",
+        Fault::Error {
+            status: 403,
+            code: "ExpiredToken".into(),
+            message: "The security token included in the request is expired".into(),
+        },
+    );
+    let error = source.alarms().await.unwrap_err();
+    assert_eq!(
+        error.message,
+        "AWS credentials missing or expired; run: aws sso login --profile prod (The security token included in the request is expired)"
+    );
+}

@@ -1,0 +1,143 @@
+//! Seeding moto like the basecoat portal, through the SDK.
+
+use aws_sdk_cloudwatch::types::{Dimension, MetricDatum, StateValue};
+use opsdeck::source::aws::{AwsClients, AwsScope, AwsSettings, default_metric_queries};
+
+use super::moto::MotoServer;
+
+/// Clients for `endpoint` with dummy credentials and retries off.
+pub async fn clients_for(endpoint: &str) -> AwsClients {
+    AwsClients::new(AwsSettings {
+        region: "us-east-1".to_owned(),
+        profile: None,
+        endpoint_url: Some(endpoint.to_owned()),
+        static_credentials: Some(("testing".to_owned(), "testing".to_owned())),
+        max_attempts: 1,
+    })
+    .await
+}
+
+/// Clients for moto.
+pub async fn clients(moto: &MotoServer) -> AwsClients {
+    clients_for(&moto.endpoint).await
+}
+
+pub async fn ec2(moto: &MotoServer) -> aws_sdk_ec2::Client {
+    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("us-east-1"))
+        .endpoint_url(&moto.endpoint)
+        .credentials_provider(aws_credential_types::Credentials::new(
+            "testing", "testing", None, None, "test",
+        ))
+        .load()
+        .await;
+    aws_sdk_ec2::Client::new(&config)
+}
+
+/// The basecoat portal: a 3/5/20 group behind a target group, an alarm in ALARM, CPU data.
+pub async fn seed(moto: &MotoServer, clients: &AwsClients) -> String {
+    let ec2 = ec2(moto).await;
+    let vpcs = ec2.describe_vpcs().send().await.unwrap();
+    let vpc = vpcs.vpcs()[0].vpc_id().unwrap().to_owned();
+    let subnets = ec2.describe_subnets().send().await.unwrap();
+    let subnet_ids: Vec<String> = subnets
+        .subnets()
+        .iter()
+        .filter_map(|s| s.subnet_id().map(str::to_owned))
+        .collect();
+    let target_group = clients
+        .elb
+        .create_target_group()
+        .name("basecoat-portal")
+        .protocol(aws_sdk_elasticloadbalancingv2::types::ProtocolEnum::Http)
+        .port(80)
+        .vpc_id(&vpc)
+        .send()
+        .await
+        .unwrap();
+    let target_group_arn = target_group.target_groups()[0]
+        .target_group_arn()
+        .unwrap()
+        .to_owned();
+    clients
+        .auto_scaling
+        .create_launch_configuration()
+        .launch_configuration_name("basecoat-lc")
+        .image_id("ami-12c6146b")
+        .instance_type("t3.medium")
+        .send()
+        .await
+        .unwrap();
+    clients
+        .auto_scaling
+        .create_auto_scaling_group()
+        .auto_scaling_group_name("basecoat-portal-asg")
+        .launch_configuration_name("basecoat-lc")
+        .min_size(3)
+        .max_size(20)
+        .desired_capacity(5)
+        .vpc_zone_identifier(subnet_ids.join(","))
+        .target_group_arns(&target_group_arn)
+        .send()
+        .await
+        .unwrap();
+    clients
+        .cloudwatch
+        .put_metric_alarm()
+        .alarm_name("basecoat-portal-cpu-high")
+        .namespace("AWS/EC2")
+        .metric_name("CPUUtilization")
+        .statistic(aws_sdk_cloudwatch::types::Statistic::Average)
+        .period(60)
+        .evaluation_periods(3)
+        .threshold(85.0)
+        .comparison_operator(aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanThreshold)
+        .send()
+        .await
+        .unwrap();
+    clients
+        .cloudwatch
+        .set_alarm_state()
+        .alarm_name("basecoat-portal-cpu-high")
+        .state_value(StateValue::Alarm)
+        .state_reason("Threshold Crossed: 3 datapoints were greater than the threshold (85.0).")
+        .send()
+        .await
+        .unwrap();
+    let now = chrono::Utc::now();
+    let data: Vec<MetricDatum> = (1..=5)
+        .map(|minutes_ago| {
+            MetricDatum::builder()
+                .metric_name("CPUUtilization")
+                .dimensions(
+                    Dimension::builder()
+                        .name("AutoScalingGroupName")
+                        .value("basecoat-portal-asg")
+                        .build(),
+                )
+                .timestamp(aws_smithy_types::DateTime::from_secs(
+                    (now - chrono::Duration::minutes(minutes_ago)).timestamp(),
+                ))
+                .value(40.0 + minutes_ago as f64)
+                .build()
+        })
+        .collect();
+    clients
+        .cloudwatch
+        .put_metric_data()
+        .namespace("AWS/EC2")
+        .set_metric_data(Some(data))
+        .send()
+        .await
+        .unwrap();
+    target_group_arn
+}
+
+pub fn scope() -> AwsScope {
+    AwsScope {
+        auto_scaling_groups: vec!["basecoat-portal-asg".to_owned()],
+        target_groups: Vec::new(),
+        metrics: default_metric_queries(None, &["basecoat-portal-asg".to_owned()]),
+        metric_window_seconds: 3600,
+    }
+}

@@ -1,0 +1,189 @@
+//! A loopback HTTP proxy in front of moto that counts the API calls by operation and injects
+//! faults (an AWS error answer, a dropped connection) for chosen operations.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// What to do instead of forwarding an operation.
+#[derive(Debug, Clone)]
+pub enum Fault {
+    /// Answer with this HTTP status and AWS query-protocol error code.
+    Error {
+        status: u16,
+        code: String,
+        message: String,
+    },
+    /// Close the connection without answering.
+    Reset,
+}
+
+#[derive(Default)]
+struct Shared {
+    calls: HashMap<String, usize>,
+    faults: HashMap<String, Fault>,
+}
+
+/// The proxy; stops with the test's runtime.
+#[derive(Clone)]
+pub struct CountingProxy {
+    pub endpoint: String,
+    shared: Arc<Mutex<Shared>>,
+}
+
+impl CountingProxy {
+    /// Starts forwarding to `upstream_port` on loopback.
+    pub async fn start(upstream_port: u16) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind proxy");
+        let port = listener.local_addr().expect("proxy address").port();
+        let shared = Arc::new(Mutex::new(Shared::default()));
+        let accepting = shared.clone();
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                tokio::spawn(serve(stream, upstream_port, accepting.clone()));
+            }
+        });
+        Self {
+            endpoint: format!("http://127.0.0.1:{port}"),
+            shared,
+        }
+    }
+
+    /// How many times `operation` (e.g. `GetMetricData`) was called.
+    pub fn calls(&self, operation: &str) -> usize {
+        self.shared
+            .lock()
+            .expect("lock")
+            .calls
+            .get(operation)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Forgets the counts.
+    pub fn reset_counts(&self) {
+        self.shared.lock().expect("lock").calls.clear();
+    }
+
+    /// Makes every call of `operation` fail with `fault` from now on.
+    pub fn fail(&self, operation: &str, fault: Fault) {
+        self.shared
+            .lock()
+            .expect("lock")
+            .faults
+            .insert(operation.to_owned(), fault);
+    }
+
+    /// Lets `operation` through again.
+    pub fn heal(&self, operation: &str) {
+        self.shared.lock().expect("lock").faults.remove(operation);
+    }
+}
+
+/// Reads one HTTP request: head and body (by Content-Length).
+async fn read_request(stream: &mut TcpStream) -> Option<(String, Vec<u8>)> {
+    let mut buffer = Vec::new();
+    let mut chunk = [0u8; 8192];
+    let head_end = loop {
+        let read = stream.read(&mut chunk).await.ok()?;
+        if read == 0 {
+            return None;
+        }
+        buffer.extend_from_slice(&chunk[..read]);
+        if let Some(position) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+            break position + 4;
+        }
+    };
+    let head = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
+    let length: usize = head
+        .lines()
+        .find_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            name.eq_ignore_ascii_case("content-length")
+                .then(|| value.trim().parse().ok())?
+        })
+        .unwrap_or(0);
+    let mut body = buffer[head_end..].to_vec();
+    while body.len() < length {
+        let read = stream.read(&mut chunk).await.ok()?;
+        if read == 0 {
+            break;
+        }
+        body.extend_from_slice(&chunk[..read]);
+    }
+    Some((head, body))
+}
+
+/// The operation: `Action=` of a query-protocol body, else the `X-Amz-Target` header.
+fn operation(head: &str, body: &[u8]) -> String {
+    let body = String::from_utf8_lossy(body);
+    if let Some(action) = body
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("Action="))
+    {
+        return action.to_owned();
+    }
+    head.lines()
+        .find_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            name.eq_ignore_ascii_case("x-amz-target")
+                .then(|| value.trim().rsplit('.').next().unwrap_or("").to_owned())
+        })
+        .unwrap_or_default()
+}
+
+async fn serve(mut client: TcpStream, upstream_port: u16, shared: Arc<Mutex<Shared>>) {
+    while let Some((head, body)) = read_request(&mut client).await {
+        let name = operation(&head, &body);
+        let fault = {
+            let mut shared = shared.lock().expect("lock");
+            *shared.calls.entry(name.clone()).or_default() += 1;
+            shared.faults.get(&name).cloned()
+        };
+        match fault {
+            Some(Fault::Reset) => return,
+            Some(Fault::Error {
+                status,
+                code,
+                message,
+            }) => {
+                let xml = format!(
+                    "<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error><RequestId>proxy-0000</RequestId></ErrorResponse>"
+                );
+                let answer = format!(
+                    "HTTP/1.1 {status} Error\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nx-amzn-RequestId: proxy-0000\r\n\r\n{xml}",
+                    xml.len()
+                );
+                if client.write_all(answer.as_bytes()).await.is_err() {
+                    return;
+                }
+            }
+            None => {
+                let Some(answer) = forward(upstream_port, &head, &body).await else {
+                    return;
+                };
+                if client.write_all(&answer).await.is_err() {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// Sends the request to moto on a fresh connection it closes, and returns its whole answer.
+async fn forward(port: u16, head: &str, body: &[u8]) -> Option<Vec<u8>> {
+    let mut upstream = TcpStream::connect(("127.0.0.1", port)).await.ok()?;
+    let head: String = head
+        .split("\r\n")
+        .filter(|line| !line.to_ascii_lowercase().starts_with("connection:"))
+        .collect::<Vec<_>>()
+        .join("\r\n");
+    let head = head.trim_end_matches("\r\n").to_owned() + "\r\nConnection: close\r\n\r\n";
+    upstream.write_all(head.as_bytes()).await.ok()?;
+    upstream.write_all(body).await.ok()?;
+    let mut answer = Vec::new();
+    upstream.read_to_end(&mut answer).await.ok()?;
+    Some(answer)
+}
