@@ -29,6 +29,8 @@ fn fed_state(world: &World) -> State {
         read_only_reason: None,
         production: true,
         demo: true,
+        identity: None,
+        metrics_requested_per_refresh: None,
     };
     let keymap = Keymap::builtin_default().unwrap_or_else(|error| panic!("{error}"));
     let mut state = State::new(environment, keymap, Thresholds::default(), 2000, origin());

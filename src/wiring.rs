@@ -10,7 +10,9 @@ use crate::action::routing::RoutingExecutor;
 use crate::clock::Clock;
 use crate::config::{ConfigOrigin, Resolved};
 use crate::sim::Simulator;
-use crate::source::aws::{AwsClients, AwsScope, AwsSettings, AwsSource, default_metric_queries};
+use crate::source::aws::{
+    AwsClients, AwsScope, AwsSettings, AwsSource, METRIC_PERIOD, default_metric_queries,
+};
 use crate::source::postgres::{Dsn, PostgresSource};
 use crate::source::unconfigured::Unconfigured;
 use crate::source::{DatabaseSource, Sources};
@@ -60,6 +62,8 @@ pub fn demo(resolved: &Resolved, seed: u64, speed: f64) -> Wiring {
             // The demo copies a production estate, and drills should feel like one.
             production: true,
             demo: true,
+            identity: None,
+            metrics_requested_per_refresh: None,
         },
         sources: simulator.sources(),
         executor: simulator.clone(),
@@ -104,6 +108,7 @@ pub async fn live(resolved: &Resolved) -> Result<Wiring, String> {
         max_attempts: 3,
     })
     .await;
+    let identity = caller_identity(&clients).await;
     let aws = AwsSource::new(
         clients,
         AwsScope {
@@ -114,8 +119,10 @@ pub async fn live(resolved: &Resolved) -> Result<Wiring, String> {
                 &environment.auto_scaling_groups,
             ),
             metric_window_seconds: METRIC_WINDOW_SECONDS,
+            metric_min_refresh: METRIC_PERIOD,
         },
     );
+    let metrics_requested = aws.metrics_requested_per_refresh();
     let not_built = Arc::new(Unconfigured::new(AWS_NOT_BUILT));
     let database_source: Arc<dyn DatabaseSource> = match &database {
         Some(source) => source.clone(),
@@ -145,16 +152,35 @@ pub async fn live(resolved: &Resolved) -> Result<Wiring, String> {
             read_only_reason: resolved.read_only_reason.clone(),
             production: environment.production,
             demo: false,
+            identity: identity.as_ref().map(|(short, _)| short.clone()),
+            metrics_requested_per_refresh: Some(metrics_requested),
         },
         sources,
         executor: Arc::new(executor),
         actor: Actor {
             environment: name.clone(),
-            identity: operator_name(),
+            // The ARN AWS knows the caller by, else the OS user.
+            identity: identity.map_or_else(operator_name, |(_, arn)| arn),
             profile: environment.profile.clone(),
             region: environment.region.clone(),
         },
         clock: Clock::wall(),
         refresh_interval_ms: resolved.refresh_interval_ms,
     })
+}
+
+/// The caller's account and role, short for the header, and the ARN for the journal. None when
+/// STS cannot say (the panes then show the credential error in words).
+pub async fn caller_identity(clients: &AwsClients) -> Option<(String, String)> {
+    let call = clients.sts.get_caller_identity().send();
+    let answer = tokio::time::timeout(std::time::Duration::from_secs(5), call)
+        .await
+        .ok()?
+        .ok()?;
+    let arn = answer.arn()?.to_owned();
+    let account = answer.account().unwrap_or("?");
+    // arn:aws:sts::123456789012:assumed-role/OnCall/jane -> OnCall
+    let principal = arn.rsplit(':').next().unwrap_or(&arn);
+    let role = principal.split('/').nth(1).unwrap_or(principal);
+    Some((format!("{account} {role}"), arn))
 }

@@ -114,3 +114,22 @@ async fn an_unknown_group_is_named_and_an_unreachable_endpoint_says_so() {
         error.message
     );
 }
+
+#[tokio::test]
+async fn the_header_identity_comes_from_sts() {
+    let Some(moto) = MotoServer::start() else {
+        return;
+    };
+    let clients = clients(&moto).await;
+    let (short, arn) = opsdeck::wiring::caller_identity(&clients)
+        .await
+        .expect("an identity");
+    assert!(arn.starts_with("arn:aws:"), "{arn}");
+    let account = arn.split(':').nth(4).unwrap();
+    assert!(short.starts_with(account), "{short} / {arn}");
+    assert_eq!(
+        short.split_whitespace().count(),
+        2,
+        "account and role: {short}"
+    );
+}

@@ -74,6 +74,10 @@ pub struct EnvironmentInfo {
     /// Production: every change asks for the resource name to be typed.
     pub production: bool,
     pub demo: bool,
+    /// Who the AWS calls run as (account and role), when known.
+    pub identity: Option<String>,
+    /// Metrics each GetMetricData refresh requests (None where CloudWatch is not billed).
+    pub metrics_requested_per_refresh: Option<usize>,
 }
 
 /// The whole screen state.

@@ -20,6 +20,9 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
         Span::styled(format!("{} ", environment.name), theme.header),
         Span::styled(format!("{} ", environment.region), theme.header),
     ];
+    if let Some(identity) = &environment.identity {
+        spans.push(Span::styled(format!("│ {identity} "), theme.header));
+    }
     if environment.demo {
         spans.push(Span::styled(" DEMO ", theme.badge));
         spans.push(Span::raw(" "));

@@ -139,5 +139,6 @@ pub fn scope() -> AwsScope {
         target_groups: Vec::new(),
         metrics: default_metric_queries(None, &["basecoat-portal-asg".to_owned()]),
         metric_window_seconds: 3600,
+        metric_min_refresh: std::time::Duration::ZERO,
     }
 }

@@ -26,6 +26,8 @@ pub fn empty_state() -> State {
         read_only_reason: None,
         production: true,
         demo: true,
+        identity: None,
+        metrics_requested_per_refresh: None,
     };
     let keymap = Keymap::builtin_default().expect("default keymap");
     State::new(environment, keymap, Thresholds::default(), 2000, origin())

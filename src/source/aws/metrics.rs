@@ -178,6 +178,14 @@ pub fn default_metric_queries(load_balancer: Option<&str>, groups: &[String]) ->
     queries
 }
 
+/// How many metrics one refresh requests: the statistics, not the derived rates.
+pub fn requested(queries: &[MetricQuery]) -> usize {
+    queries
+        .iter()
+        .filter(|query| matches!(query.source, MetricSource::Stat { .. }))
+        .count()
+}
+
 fn stat_name(statistic: &Statistic) -> String {
     statistic.label()
 }

@@ -30,18 +30,30 @@ pub struct AwsScope {
     pub metrics: Vec<MetricQuery>,
     /// How far back metric charts reach, in seconds.
     pub metric_window_seconds: i64,
+    /// Metrics are not fetched again sooner than this (their period): a faster poll would pay
+    /// for the same datapoints twice.
+    pub metric_min_refresh: std::time::Duration,
 }
+
+/// CloudWatch's default metric period, and so the default minimum between metric fetches.
+pub const METRIC_PERIOD: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// The AWS panes' sources.
 pub struct AwsSource {
     clients: AwsClients,
     scope: AwsScope,
+    /// The last metric answer and when it was fetched.
+    metrics_cache: std::sync::Mutex<Option<(std::time::Instant, Vec<MetricSeries>)>>,
 }
 
 impl AwsSource {
     /// Sources over `clients` for `scope`.
     pub fn new(clients: AwsClients, scope: AwsScope) -> Arc<Self> {
-        Arc::new(Self { clients, scope })
+        Arc::new(Self {
+            clients,
+            scope,
+            metrics_cache: std::sync::Mutex::new(None),
+        })
     }
 }
 
@@ -59,6 +71,20 @@ impl AwsSource {
             }
             error
         })
+    }
+}
+
+impl AwsSource {
+    /// The last answer while it is younger than the metrics' period.
+    fn cached_metrics(&self) -> Option<Vec<MetricSeries>> {
+        let cache = self.metrics_cache.lock().ok()?;
+        let (fetched, series) = cache.as_ref()?;
+        (fetched.elapsed() < self.scope.metric_min_refresh).then(|| series.clone())
+    }
+
+    /// Metrics one GetMetricData refresh requests (what CloudWatch bills).
+    pub fn metrics_requested_per_refresh(&self) -> usize {
+        metrics::requested(&self.scope.metrics)
     }
 }
 
@@ -83,12 +109,19 @@ impl TargetHealthSource for AwsSource {
 impl MetricsSource for AwsSource {
     fn metric_series(&self) -> SourceFuture<'_, Vec<MetricSeries>> {
         Box::pin(async move {
+            if let Some(fresh) = self.cached_metrics() {
+                return Ok(fresh);
+            }
             let series = metrics::series(
                 &self.clients.cloudwatch,
                 &self.scope.metrics,
                 self.scope.metric_window_seconds,
             );
-            self.for_profile(series.await)
+            let series = self.for_profile(series.await)?;
+            if let Ok(mut cache) = self.metrics_cache.lock() {
+                *cache = Some((std::time::Instant::now(), series.clone()));
+            }
+            Ok(series)
         })
     }
 }

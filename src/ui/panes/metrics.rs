@@ -17,7 +17,16 @@ use crate::ui::{pane_frame, sparkline, tone};
 
 /// Draws the pane.
 pub fn render(state: &State, theme: &Theme, area: Rect, zoomed: bool, buf: &mut Buffer) {
-    let inner = pane_frame::render(state, theme, PaneId::Metrics, area, None, buf);
+    let cost = state
+        .environment
+        .metrics_requested_per_refresh
+        .map(|requested| {
+            Span::styled(
+                format!("· {} ", cost_per_hour(requested, state.polling.interval_ms)),
+                theme.muted,
+            )
+        });
+    let inner = pane_frame::render(state, theme, PaneId::Metrics, area, cost, buf);
     if zoomed {
         let [list, chart] =
             Layout::vertical([Constraint::Fill(1), Constraint::Fill(1)]).areas(inner);
@@ -26,6 +35,17 @@ pub fn render(state: &State, theme: &Theme, area: Rect, zoomed: bool, buf: &mut 
     } else {
         series_lines(state, theme, inner, buf);
     }
+}
+
+/// GetMetricData's price: $0.01 per 1,000 metrics requested.
+const DOLLARS_PER_METRIC: f64 = 0.01 / 1000.0;
+
+/// `≈ $0.04/h`: what the current settings cost, metrics being fetched at most once a minute.
+pub fn cost_per_hour(requested: usize, interval_ms: u64) -> String {
+    let seconds_between = (interval_ms / 1000).max(60);
+    let refreshes_per_hour = 3600 / seconds_between;
+    let dollars = requested as f64 * refreshes_per_hour as f64 * DOLLARS_PER_METRIC;
+    format!("≈ ${dollars:.3}/h")
 }
 
 fn series_of<'a>(state: &'a State, id: &str) -> Option<&'a MetricSeries> {
@@ -177,4 +197,18 @@ fn threshold_dataset<'a>(
         .graph_type(GraphType::Line)
         .style(style)
         .data(points)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cost_per_hour;
+
+    #[test]
+    fn cost_counts_each_requested_metric_at_most_once_a_minute() {
+        // 10 metrics, polled every 5 s but fetched once a minute: 600 metrics an hour.
+        assert_eq!(cost_per_hour(10, 5000), "≈ $0.006/h");
+        // Polled every 5 minutes: 12 refreshes an hour.
+        assert_eq!(cost_per_hour(10, 300_000), "≈ $0.001/h");
+        assert_eq!(cost_per_hour(500, 60_000), "≈ $0.300/h");
+    }
 }
