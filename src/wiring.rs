@@ -120,6 +120,8 @@ pub async fn live(resolved: &Resolved) -> Result<Wiring, String> {
             ),
             metric_window_seconds: METRIC_WINDOW_SECONDS,
             metric_min_refresh: METRIC_PERIOD,
+            ecs_cluster: environment.ecs_cluster.clone(),
+            ecs_services: environment.ecs_services.clone(),
         },
     );
     let metrics_requested = aws.metrics_requested_per_refresh();
@@ -134,9 +136,9 @@ pub async fn live(resolved: &Resolved) -> Result<Wiring, String> {
         auto_scaling: aws.clone(),
         targets: aws.clone(),
         metrics: aws.clone(),
-        alarms: aws,
-        logs: not_built.clone(),
-        ecs: not_built,
+        alarms: aws.clone(),
+        logs: not_built,
+        ecs: aws,
         database: database_source,
     };
     let executor = RoutingExecutor {

@@ -7,7 +7,7 @@ mod support;
 use opsdeck::model::{AlarmState, LifecycleState, MetricKind, TargetState};
 use opsdeck::source::aws::{AwsClients, AwsScope, AwsSettings, AwsSource};
 use opsdeck::source::{
-    AlarmSource, AutoScalingSource, MetricsSource, SourceErrorKind, TargetHealthSource,
+    AlarmSource, AutoScalingSource, EcsSource, MetricsSource, SourceErrorKind, TargetHealthSource,
 };
 use support::aws::{clients, scope, seed};
 use support::moto::MotoServer;
@@ -68,6 +68,23 @@ async fn every_adapter_returns_what_was_seeded() {
         .unwrap();
     assert_eq!(alarm.state, AlarmState::Alarm);
     assert!(alarm.reason.starts_with("Threshold Crossed"));
+
+    let services = source.ecs_services().await.unwrap();
+    let summary: Vec<(&str, u32)> = services
+        .iter()
+        .map(|s| (s.name.as_str(), s.desired_count))
+        .collect();
+    assert_eq!(summary, [("web", 4), ("worker", 2)]);
+    assert!(services.iter().all(|s| s.cluster == "prod"));
+    let primary = services[0]
+        .deployments
+        .iter()
+        .find(|d| d.status == "PRIMARY")
+        .expect("a primary deployment");
+    assert!(
+        primary.task_definition.starts_with("basecoat-web:"),
+        "{primary:?}"
+    );
 
     let series = source.metric_series().await.unwrap();
     let cpu = series.iter().find(|s| s.kind == MetricKind::Cpu).unwrap();
@@ -131,5 +148,27 @@ async fn the_header_identity_comes_from_sts() {
         short.split_whitespace().count(),
         2,
         "account and role: {short}"
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_ecs_service_is_named() {
+    let Some(moto) = MotoServer::start() else {
+        return;
+    };
+    let clients = clients(&moto).await;
+    support::aws::seed_ecs(&clients).await;
+    let source = AwsSource::new(
+        clients,
+        AwsScope {
+            ecs_services: vec!["web".to_owned(), "billing".to_owned()],
+            ..scope()
+        },
+    );
+    let error = source.ecs_services().await.unwrap_err();
+    assert_eq!(error.kind, SourceErrorKind::NotFound);
+    assert_eq!(
+        error.message,
+        "ECS service billing in cluster prod: missing"
     );
 }

@@ -130,6 +130,7 @@ pub async fn seed(moto: &MotoServer, clients: &AwsClients) -> String {
         .send()
         .await
         .unwrap();
+    seed_ecs(clients).await;
     target_group_arn
 }
 
@@ -140,5 +141,44 @@ pub fn scope() -> AwsScope {
         metrics: default_metric_queries(None, &["basecoat-portal-asg".to_owned()]),
         metric_window_seconds: 3600,
         metric_min_refresh: std::time::Duration::ZERO,
+        ecs_cluster: Some("prod".to_owned()),
+        ecs_services: vec!["web".to_owned(), "worker".to_owned()],
+    }
+}
+
+/// The prod cluster of the second runbook: web (4 tasks) and worker (2).
+pub async fn seed_ecs(clients: &AwsClients) {
+    clients
+        .ecs
+        .create_cluster()
+        .cluster_name("prod")
+        .send()
+        .await
+        .unwrap();
+    for (family, desired) in [("web", 4), ("worker", 2)] {
+        clients
+            .ecs
+            .register_task_definition()
+            .family(format!("basecoat-{family}"))
+            .container_definitions(
+                aws_sdk_ecs::types::ContainerDefinition::builder()
+                    .name(family)
+                    .image(format!("registry.example/basecoat-{family}:42"))
+                    .memory(512)
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        clients
+            .ecs
+            .create_service()
+            .cluster("prod")
+            .service_name(family)
+            .task_definition(format!("basecoat-{family}"))
+            .desired_count(desired)
+            .send()
+            .await
+            .unwrap();
     }
 }

@@ -28,6 +28,7 @@ pub struct AwsClients {
     pub elb: aws_sdk_elasticloadbalancingv2::Client,
     pub cloudwatch: aws_sdk_cloudwatch::Client,
     pub sts: aws_sdk_sts::Client,
+    pub ecs: aws_sdk_ecs::Client,
     pub settings: AwsSettings,
 }
 
@@ -72,6 +73,7 @@ impl AwsClients {
             elb: aws_sdk_elasticloadbalancingv2::Client::new(&config),
             cloudwatch: aws_sdk_cloudwatch::Client::new(&config),
             sts: aws_sdk_sts::Client::new(&config),
+            ecs: aws_sdk_ecs::Client::new(&config),
             settings,
         }
     }

@@ -4,6 +4,7 @@
 mod alarms;
 mod auto_scaling;
 mod clients;
+mod ecs;
 mod errors;
 mod metrics;
 mod targets;
@@ -16,10 +17,10 @@ pub use metrics::{MetricQuery, default_metric_queries};
 use std::sync::Arc;
 
 use super::{
-    AlarmSource, AutoScalingSource, MetricsSource, SourceError, SourceErrorKind, SourceFuture,
-    TargetHealthSource,
+    AlarmSource, AutoScalingSource, EcsSource, MetricsSource, SourceError, SourceErrorKind,
+    SourceFuture, TargetHealthSource,
 };
-use crate::model::{Alarm, AutoScalingGroup, MetricSeries, TargetGroupHealth};
+use crate::model::{Alarm, AutoScalingGroup, EcsService, MetricSeries, TargetGroupHealth};
 
 /// What one environment watches in AWS.
 #[derive(Debug, Clone, Default)]
@@ -30,6 +31,9 @@ pub struct AwsScope {
     pub metrics: Vec<MetricQuery>,
     /// How far back metric charts reach, in seconds.
     pub metric_window_seconds: i64,
+    /// The ECS cluster and the services watched in it.
+    pub ecs_cluster: Option<String>,
+    pub ecs_services: Vec<String>,
     /// Metrics are not fetched again sooner than this (their period): a faster poll would pay
     /// for the same datapoints twice.
     pub metric_min_refresh: std::time::Duration,
@@ -129,5 +133,18 @@ impl MetricsSource for AwsSource {
 impl AlarmSource for AwsSource {
     fn alarms(&self) -> SourceFuture<'_, Vec<Alarm>> {
         Box::pin(async move { self.for_profile(alarms::alarms(&self.clients.cloudwatch).await) })
+    }
+}
+
+impl EcsSource for AwsSource {
+    fn ecs_services(&self) -> SourceFuture<'_, Vec<EcsService>> {
+        Box::pin(async move {
+            let Some(cluster) = &self.scope.ecs_cluster else {
+                return Ok(Vec::new());
+            };
+            self.for_profile(
+                ecs::services(&self.clients.ecs, cluster, &self.scope.ecs_services).await,
+            )
+        })
     }
 }
