@@ -22,16 +22,7 @@ fn origin() -> Timestamp {
 }
 
 fn fed_state(world: &World) -> State {
-    let environment = EnvironmentInfo {
-        name: "basecoat-prod (simulated)".to_owned(),
-        region: "us-east-1".to_owned(),
-        read_only: false,
-        read_only_reason: None,
-        production: true,
-        demo: true,
-        identity: None,
-        metrics_requested_per_refresh: None,
-    };
+    let environment = EnvironmentInfo::demo("basecoat-prod (simulated)");
     let keymap = Keymap::builtin_default().unwrap_or_else(|error| panic!("{error}"));
     let mut state = State::new(environment, keymap, Thresholds::default(), 2000, origin());
     let at = world.time_of(world.elapsed());

@@ -55,15 +55,9 @@ pub fn demo(resolved: &Resolved, seed: u64, speed: f64) -> Wiring {
     };
     Wiring {
         environment: EnvironmentInfo {
-            name: DEMO_ENVIRONMENT.to_owned(),
-            region: "us-east-1".to_owned(),
             read_only: resolved.read_only,
             read_only_reason: resolved.read_only_reason.clone(),
-            // The demo copies a production estate, and drills should feel like one.
-            production: true,
-            demo: true,
-            identity: None,
-            metrics_requested_per_refresh: None,
+            ..EnvironmentInfo::demo(DEMO_ENVIRONMENT)
         },
         sources: simulator.sources(),
         executor: simulator.clone(),

@@ -1,6 +1,8 @@
 //! Set an ECS service's desired count (the runbook's "manually increase desired task count").
 
-use super::{ActionContext, ActionRequest, Change, Proposal, Risk, apply_environment_risk};
+use super::{
+    ActionContext, ActionRequest, Change, Proposal, Risk, apply_environment_risk, halving_risk,
+};
 use crate::model::EcsService;
 
 /// Upper bound on one change, against a typo such as 400 for 40.
@@ -25,14 +27,13 @@ pub fn propose(
             "{desired} is above {MAX_DESIRED_COUNT} tasks; that looks like a typo"
         ));
     }
-    let mut risk = Risk::Medium;
-    let mut risk_reasons = Vec::new();
-    if desired == 0 || desired * 2 < current {
-        risk = Risk::High;
-        risk_reasons.push(format!(
-            "scale-in by more than half ({current} -> {desired})"
-        ));
-    }
+    let halving = halving_risk(current, desired);
+    let risk = if halving.is_some() {
+        Risk::High
+    } else {
+        Risk::Medium
+    };
+    let risk_reasons: Vec<String> = halving.into_iter().collect();
     let proposal = Proposal {
         id,
         title: "Set ECS desired count".to_owned(),

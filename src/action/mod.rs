@@ -194,6 +194,12 @@ pub struct ActionContext {
     pub production: bool,
 }
 
+/// Scaling in by more than half, or to zero, is high risk: the reason, if it applies.
+pub fn halving_risk(current: u32, desired: u32) -> Option<String> {
+    (desired == 0 || desired * 2 < current)
+        .then(|| format!("scale-in by more than half ({current} -> {desired})"))
+}
+
 /// Production makes every proposal high risk: add that reason and the typed confirmation.
 pub fn apply_environment_risk(
     mut proposal: Proposal,

@@ -1,6 +1,8 @@
 //! Set desired capacity (the runbook's "Increase Application Capacity" and "Scale Down").
 
-use super::{ActionContext, ActionRequest, Change, Proposal, Risk, apply_environment_risk};
+use super::{
+    ActionContext, ActionRequest, Change, Proposal, Risk, apply_environment_risk, halving_risk,
+};
 use crate::model::AutoScalingGroup;
 
 /// Proposes setting `group`'s desired capacity to `desired`, validated against min and max.
@@ -29,14 +31,13 @@ pub fn propose(
             group.min_size
         ));
     }
-    let mut risk = Risk::Medium;
-    let mut risk_reasons = Vec::new();
-    if desired == 0 || desired * 2 < current {
-        risk = Risk::High;
-        risk_reasons.push(format!(
-            "scale-in by more than half ({current} -> {desired})"
-        ));
-    }
+    let halving = halving_risk(current, desired);
+    let risk = if halving.is_some() {
+        Risk::High
+    } else {
+        Risk::Medium
+    };
+    let mut risk_reasons: Vec<String> = halving.into_iter().collect();
     if desired < current {
         risk_reasons.push(format!(
             "{} instance(s) will drain and terminate",

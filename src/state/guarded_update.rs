@@ -84,11 +84,7 @@ fn focused_group(state: &State) -> Result<AutoScalingGroup, String> {
     if state.focus != PaneId::AutoScaling {
         return Err("focus Auto Scaling (1) for instance refresh actions".to_owned());
     }
-    let selected = state
-        .pane(PaneId::AutoScaling)
-        .table
-        .selected()
-        .map(|row| row.id.clone());
+    let selected = selected_id(state, PaneId::AutoScaling);
     let groups = &state.data.auto_scaling;
     selected
         .and_then(|id| {
@@ -99,6 +95,11 @@ fn focused_group(state: &State) -> Result<AutoScalingGroup, String> {
         .or_else(|| groups.first())
         .cloned()
         .ok_or_else(|| "no Auto Scaling group has been read yet".to_owned())
+}
+
+/// The id of the selected row of `pane`.
+fn selected_id(state: &State, pane: PaneId) -> Option<String> {
+    state.pane(pane).table.selected().map(|row| row.id.clone())
 }
 
 /// The group named `name` in the latest data.
@@ -122,11 +123,7 @@ fn service_named<'a>(state: &'a State, name: &str) -> Result<&'a EcsService, Str
 }
 
 fn focused_service(state: &State) -> Result<EcsService, String> {
-    let selected = state
-        .pane(PaneId::Ecs)
-        .table
-        .selected()
-        .map(|row| row.id.clone());
+    let selected = selected_id(state, PaneId::Ecs);
     selected
         .and_then(|id| {
             state
@@ -149,11 +146,7 @@ fn selected_session(state: &State) -> Result<crate::model::DbSession, String> {
             state.pg_view.label()
         ));
     }
-    let selected = state
-        .pane(PaneId::Postgres)
-        .table
-        .selected()
-        .map(|row| row.id.clone());
+    let selected = selected_id(state, PaneId::Postgres);
     selected
         .and_then(|id| {
             state

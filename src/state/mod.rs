@@ -80,6 +80,23 @@ pub struct EnvironmentInfo {
     pub metrics_requested_per_refresh: Option<usize>,
 }
 
+impl EnvironmentInfo {
+    /// The demo's simulated production estate, writable.
+    pub fn demo(name: &str) -> Self {
+        Self {
+            name: name.to_owned(),
+            region: "us-east-1".to_owned(),
+            read_only: false,
+            read_only_reason: None,
+            // The demo copies a production estate, and drills should feel like one.
+            production: true,
+            demo: true,
+            identity: None,
+            metrics_requested_per_refresh: None,
+        }
+    }
+}
+
 /// The whole screen state.
 #[derive(Debug, Clone)]
 pub struct State {

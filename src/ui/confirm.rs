@@ -1,11 +1,12 @@
 //! The confirm dialog: everything a proposal will do, and the way to confirm it.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget, Wrap};
+use ratatui::widgets::{Block, BorderType, Paragraph, Widget, Wrap};
 
+use super::popup;
 use crate::action::Risk;
 use crate::config::Theme;
 use crate::msg::Action;
@@ -18,14 +19,9 @@ const MAX_AFFECTED_SHOWN: usize = 12;
 /// Draws the dialog centred over `area`.
 pub fn render(state: &State, dialog: &ConfirmDialog, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let lines = lines(state, dialog, theme);
-    let [popup] = Layout::horizontal([Constraint::Max(100)])
-        .flex(Flex::Center)
-        .areas(area);
-    let height = (wrapped_height(&lines, popup.width.saturating_sub(2)) + 2).min(area.height);
-    let [popup] = Layout::vertical([Constraint::Length(height)])
-        .flex(Flex::Center)
-        .areas(popup);
-    Clear.render(popup, buf);
+    let width = popup::width_in(area, Constraint::Max(100));
+    let height = (wrapped_height(&lines, width.saturating_sub(2)) + 2).min(area.height);
+    let popup = popup::centred(area, Constraint::Max(100), Constraint::Length(height), buf);
     let risk_style = risk_style(dialog.proposal.risk, theme);
     let block = Block::bordered()
         .border_type(BorderType::Double)

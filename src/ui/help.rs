@@ -1,22 +1,17 @@
 //! The help overlay, generated from the keymap so it never disagrees with the keys.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget};
+use ratatui::widgets::{Block, BorderType, Paragraph, Widget};
 
+use super::popup;
 use crate::config::{Section, Theme};
 use crate::state::State;
 
 /// Draws the help centred over `area`.
 pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
-    let [popup] = Layout::horizontal([Constraint::Max(72)])
-        .flex(Flex::Center)
-        .areas(area);
-    let [popup] = Layout::vertical([Constraint::Percentage(90)])
-        .flex(Flex::Center)
-        .areas(popup);
-    Clear.render(popup, buf);
+    let popup = popup::centred(area, Constraint::Max(72), Constraint::Percentage(90), buf);
     let block = Block::bordered()
         .border_type(BorderType::Double)
         .border_style(theme.focus)

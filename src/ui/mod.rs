@@ -8,6 +8,7 @@ mod help;
 mod layout;
 mod pane_frame;
 mod panes;
+mod popup;
 mod prompt;
 mod sparkline;
 mod table;

@@ -1,22 +1,17 @@
 //! The value prompt (a desired capacity or count), drawn over the body.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget};
+use ratatui::widgets::{Block, BorderType, Paragraph, Widget};
 
+use super::popup;
 use crate::config::Theme;
 use crate::state::guard::Prompt;
 
 /// Draws the prompt centred over `area`.
 pub fn render(prompt: &Prompt, theme: &Theme, area: Rect, buf: &mut Buffer) {
-    let [popup] = Layout::horizontal([Constraint::Max(72)])
-        .flex(Flex::Center)
-        .areas(area);
-    let [popup] = Layout::vertical([Constraint::Length(5)])
-        .flex(Flex::Center)
-        .areas(popup);
-    Clear.render(popup, buf);
+    let popup = popup::centred(area, Constraint::Max(72), Constraint::Length(5), buf);
     let block = Block::bordered()
         .border_type(BorderType::Double)
         .border_style(theme.focus)

@@ -19,16 +19,7 @@ pub fn origin() -> Timestamp {
 
 /// A fresh state with the default keymap, as the demo starts it.
 pub fn empty_state() -> State {
-    let environment = EnvironmentInfo {
-        name: "basecoat-prod (simulated)".to_owned(),
-        region: "us-east-1".to_owned(),
-        read_only: false,
-        read_only_reason: None,
-        production: true,
-        demo: true,
-        identity: None,
-        metrics_requested_per_refresh: None,
-    };
+    let environment = EnvironmentInfo::demo("basecoat-prod (simulated)");
     let keymap = Keymap::builtin_default().expect("default keymap");
     State::new(environment, keymap, Thresholds::default(), 2000, origin())
 }
