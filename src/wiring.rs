@@ -8,22 +8,22 @@ use crate::action::executor::ActionExecutor;
 use crate::action::journal::Actor;
 use crate::action::routing::RoutingExecutor;
 use crate::clock::Clock;
+use crate::config::EnvironmentConfig;
 use crate::config::{ConfigOrigin, Resolved};
 use crate::sim::Simulator;
 use crate::source::aws::{
-    AwsClients, AwsScope, AwsSettings, AwsSource, METRIC_PERIOD, default_metric_queries,
+    AwsClients, AwsScope, AwsSettings, AwsSource, LogScope, METRIC_PERIOD, MetricQuery,
+    MetricTargets, custom_metric_query, default_metric_queries,
 };
 use crate::source::postgres::{Dsn, PostgresSource};
 use crate::source::unconfigured::Unconfigured;
-use crate::source::{DatabaseSource, Sources};
+use crate::source::{DatabaseSource, LogSource, Sources};
 use crate::state::EnvironmentInfo;
 
 /// The demo environment's name, in the header and the journal.
 pub const DEMO_ENVIRONMENT: &str = "basecoat-prod (simulated)";
 /// The demo's poll interval: fast enough that the panes visibly live.
 const DEMO_REFRESH_INTERVAL_MS: u64 = 2000;
-/// Why the Logs and ECS panes are empty in a live environment of this build.
-const AWS_NOT_BUILT: &str = "this pane's AWS source is not in this build yet";
 /// How far back the metric charts reach.
 const METRIC_WINDOW_SECONDS: i64 = 3 * 3600;
 
@@ -108,18 +108,22 @@ pub async fn live(resolved: &Resolved) -> Result<Wiring, String> {
         AwsScope {
             auto_scaling_groups: environment.auto_scaling_groups.clone(),
             target_groups: environment.target_groups.clone(),
-            metrics: default_metric_queries(
-                environment.load_balancers.first().map(String::as_str),
-                &environment.auto_scaling_groups,
-            ),
+            metrics: metric_queries(environment),
             metric_window_seconds: METRIC_WINDOW_SECONDS,
             metric_min_refresh: METRIC_PERIOD,
             ecs_cluster: environment.ecs_cluster.clone(),
             ecs_services: environment.ecs_services.clone(),
+            logs: log_scope(environment),
         },
     );
     let metrics_requested = aws.metrics_requested_per_refresh();
-    let not_built = Arc::new(Unconfigured::new(AWS_NOT_BUILT));
+    let logs: Arc<dyn LogSource> = if environment.log_groups.is_empty() {
+        Arc::new(Unconfigured::new(format!(
+            "no log groups configured for {name}: set log_groups"
+        )))
+    } else {
+        aws.clone()
+    };
     let database_source: Arc<dyn DatabaseSource> = match &database {
         Some(source) => source.clone(),
         None => Arc::new(Unconfigured::new(format!(
@@ -131,7 +135,7 @@ pub async fn live(resolved: &Resolved) -> Result<Wiring, String> {
         targets: aws.clone(),
         metrics: aws.clone(),
         alarms: aws.clone(),
-        logs: not_built,
+        logs,
         ecs: aws,
         database: database_source,
     };
@@ -163,6 +167,56 @@ pub async fn live(resolved: &Resolved) -> Result<Wiring, String> {
         clock: Clock::wall(),
         refresh_interval_ms: resolved.refresh_interval_ms,
     })
+}
+
+/// The runbooks' metrics for what the environment names, then its extra metrics.
+fn metric_queries(environment: &EnvironmentConfig) -> Vec<MetricQuery> {
+    let mut queries = default_metric_queries(&MetricTargets {
+        load_balancer: environment.load_balancers.first().map(String::as_str),
+        auto_scaling_groups: &environment.auto_scaling_groups,
+        ecs_cluster: environment.ecs_cluster.as_deref(),
+        ecs_services: &environment.ecs_services,
+        rds_instances: &environment.rds_instances,
+        cache_clusters: &environment.cache_clusters,
+    });
+    queries.extend(
+        environment
+            .metrics
+            .iter()
+            .enumerate()
+            .map(|(index, extra)| {
+                custom_metric_query(
+                    index,
+                    extra.label.as_deref().unwrap_or(&extra.name),
+                    (&extra.namespace, &extra.name),
+                    extra.dimensions.clone().into_iter().collect(),
+                    extra.stat.0.clone(),
+                    extra.period.0,
+                    &extra.unit,
+                )
+            }),
+    );
+    queries
+}
+
+/// The Logs pane's groups and queries, the runbook's where the environment is silent.
+fn log_scope(environment: &EnvironmentConfig) -> LogScope {
+    let defaults = LogScope::default();
+    LogScope {
+        log_groups: environment.log_groups.clone(),
+        error_query: environment
+            .log_error_query
+            .clone()
+            .unwrap_or(defaults.error_query),
+        tail_filter: environment
+            .log_tail_filter
+            .clone()
+            .unwrap_or(defaults.tail_filter),
+        window_minutes: environment
+            .log_window_minutes
+            .map_or(defaults.window_minutes, |minutes| minutes.0),
+        ..defaults
+    }
 }
 
 /// The caller's account and role, short for the header, and the ARN for the journal. None when

@@ -4,7 +4,10 @@
 
 mod support;
 
-use opsdeck::source::aws::{AwsScope, AwsSource, default_metric_queries};
+use opsdeck::model::{MetricKind, Statistic};
+use opsdeck::source::aws::{
+    AwsScope, AwsSource, MetricTargets, custom_metric_query, default_metric_queries,
+};
 use opsdeck::source::{AlarmSource, AutoScalingSource, MetricsSource, SourceErrorKind};
 use support::aws::{clients, clients_for, scope, seed};
 use support::moto::MotoServer;
@@ -17,7 +20,11 @@ async fn all_metrics_come_in_one_get_metric_data_call_per_refresh() {
     };
     let proxy = CountingProxy::start(moto.port).await;
     let groups: Vec<String> = (0..5).map(|i| format!("group-{i}")).collect();
-    let queries = default_metric_queries(Some("app/basecoat-portal/50dc6c495c0c9188"), &groups);
+    let queries = default_metric_queries(&MetricTargets {
+        load_balancer: Some("app/basecoat-portal/50dc6c495c0c9188"),
+        auto_scaling_groups: &groups,
+        ..MetricTargets::default()
+    });
     assert!(queries.len() >= 10, "{}", queries.len());
     let source = AwsSource::new(
         clients_for(&proxy.endpoint).await,
@@ -36,6 +43,63 @@ async fn all_metrics_come_in_one_get_metric_data_call_per_refresh() {
     assert_eq!(proxy.calls("GetMetricData"), 1);
     source.metric_series().await.unwrap();
     assert_eq!(proxy.calls("GetMetricData"), 2, "one more per refresh");
+}
+
+#[tokio::test]
+async fn the_whole_runbook_set_and_extra_metrics_are_still_one_call() {
+    let Some(moto) = MotoServer::start() else {
+        return;
+    };
+    let proxy = CountingProxy::start(moto.port).await;
+    let groups = vec![
+        "basecoat-portal-asg".to_owned(),
+        "basecoat-admin-asg".to_owned(),
+    ];
+    let services = vec!["web".to_owned(), "worker".to_owned()];
+    let mut queries = default_metric_queries(&MetricTargets {
+        load_balancer: Some("app/basecoat-portal/50dc6c495c0c9188"),
+        auto_scaling_groups: &groups,
+        ecs_cluster: Some("prod"),
+        ecs_services: &services,
+        rds_instances: &["basecoat-db".to_owned()],
+        cache_clusters: &["basecoat-redis-001".to_owned()],
+    });
+    queries.push(custom_metric_query(
+        0,
+        "RDS free storage",
+        ("AWS/RDS", "FreeStorageSpace"),
+        vec![("DBInstanceIdentifier".to_owned(), "basecoat-db".to_owned())],
+        Statistic::Minimum,
+        300,
+        "bytes",
+    ));
+    let source = AwsSource::new(
+        clients_for(&proxy.endpoint).await,
+        AwsScope {
+            metrics: queries,
+            metric_window_seconds: 3600,
+            ..AwsScope::default()
+        },
+    );
+    // ALB 6 statistics, EC2 CPU x2, ECS CPU+memory x2, RDS 4, evictions 1, 1 extra.
+    assert_eq!(
+        source.metrics_requested_per_refresh(),
+        6 + 2 + 4 + 4 + 1 + 1
+    );
+    let series = source.metric_series().await.unwrap();
+    let kinds: std::collections::BTreeSet<MetricKind> = series.iter().map(|s| s.kind).collect();
+    for kind in [
+        MetricKind::Memory,
+        MetricKind::DbConnections,
+        MetricKind::DbReadLatency,
+        MetricKind::DbWriteLatency,
+        MetricKind::DbCpu,
+        MetricKind::CacheEvictions,
+        MetricKind::Custom,
+    ] {
+        assert!(kinds.contains(&kind), "{kind:?} missing from {kinds:?}");
+    }
+    assert_eq!(proxy.calls("GetMetricData"), 1);
 }
 
 #[tokio::test]

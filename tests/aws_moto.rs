@@ -7,7 +7,8 @@ mod support;
 use opsdeck::model::{AlarmState, LifecycleState, MetricKind, TargetState};
 use opsdeck::source::aws::{AwsClients, AwsScope, AwsSettings, AwsSource};
 use opsdeck::source::{
-    AlarmSource, AutoScalingSource, EcsSource, MetricsSource, SourceErrorKind, TargetHealthSource,
+    AlarmSource, AutoScalingSource, EcsSource, LogSource, MetricsSource, SourceErrorKind,
+    TargetHealthSource,
 };
 use support::aws::{clients, scope, seed};
 use support::moto::MotoServer;
@@ -170,5 +171,57 @@ async fn an_unknown_ecs_service_is_named() {
     assert_eq!(
         error.message,
         "ECS service billing in cluster prod: missing"
+    );
+}
+
+#[tokio::test]
+async fn the_error_tail_reads_the_seeded_error_lines_newest_first() {
+    let Some(moto) = MotoServer::start() else {
+        return;
+    };
+    let clients = clients(&moto).await;
+    support::aws::seed_logs(&clients).await;
+    let source = AwsSource::new(clients, scope());
+    let logs = source.log_errors().await.unwrap();
+    let tail: Vec<(&str, &str)> = logs
+        .recent
+        .iter()
+        .map(|line| (line.service.as_str(), line.message.as_str()))
+        .collect();
+    assert_eq!(
+        tail,
+        [
+            ("portal-api", "statement timeout after 30000 ms"),
+            ("worker", "job send_invoice_email failed: connection reset"),
+            (
+                "portal-api",
+                "pool exhausted: remaining connection slots are reserved"
+            ),
+        ]
+    );
+    assert_eq!(logs.window_minutes, 15);
+    // moto runs the Insights query but not `stats`, so no row carries a count; the counts
+    // are checked against AWS-shaped answers in aws_shaped.rs.
+    assert!(logs.counts.is_empty(), "{:?}", logs.counts);
+
+    let again = source.log_errors().await.unwrap();
+    assert_eq!(
+        again.recent, logs.recent,
+        "a second poll adds nothing twice"
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_log_group_is_named() {
+    let Some(moto) = MotoServer::start() else {
+        return;
+    };
+    let clients = clients(&moto).await;
+    let source = AwsSource::new(clients, scope());
+    let error = source.log_errors().await.unwrap_err();
+    assert_eq!(error.kind, SourceErrorKind::NotFound, "{error:?}");
+    assert_eq!(
+        error.message,
+        "log group /aws/basecoat-portal/application not found"
     );
 }

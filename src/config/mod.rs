@@ -4,6 +4,7 @@
 mod error;
 mod keymap;
 mod keys;
+mod metric;
 mod named_file;
 mod theme;
 mod thresholds;
@@ -17,6 +18,7 @@ use toml::Spanned;
 pub use error::{ConfigError, line_and_column};
 pub use keymap::{Binding, InputMode, Keymap, Section};
 pub use keys::KeyChord;
+pub use metric::{ExtraMetric, PeriodSetting, StatSetting, WindowMinutes};
 pub use named_file::{BUILTIN_KEYMAPS, BUILTIN_THEMES, NamedFile};
 pub use theme::{STYLE_NAMES, Theme};
 pub use thresholds::{Level, Limit, Thresholds};
@@ -61,9 +63,24 @@ pub struct EnvironmentConfig {
     pub load_balancers: Vec<String>,
     #[serde(default)]
     pub log_groups: Vec<String>,
+    /// Logs Insights query for the error counts; the runbook's when absent.
+    pub log_error_query: Option<String>,
+    /// FilterLogEvents pattern for the error tail; `ERROR` when absent.
+    pub log_tail_filter: Option<String>,
+    /// How far back the error counts reach; the runbook's 15 minutes when absent.
+    pub log_window_minutes: Option<WindowMinutes>,
     pub ecs_cluster: Option<String>,
     #[serde(default)]
     pub ecs_services: Vec<String>,
+    /// RDS instances whose connections, latency and CPU are charted.
+    #[serde(default)]
+    pub rds_instances: Vec<String>,
+    /// ElastiCache clusters whose evictions are charted.
+    #[serde(default)]
+    pub cache_clusters: Vec<String>,
+    /// Metrics beyond the runbooks' set.
+    #[serde(default)]
+    pub metrics: Vec<ExtraMetric>,
     /// Name of the variable holding the PostgreSQL DSN; the DSN itself is never stored here.
     pub postgres_url_env: Option<String>,
     /// Whether sessions of superuser roles may be cancelled or terminated from opsdeck.

@@ -7,7 +7,9 @@ use super::Timestamp;
 pub enum Statistic {
     Average,
     Maximum,
+    Minimum,
     Sum,
+    SampleCount,
     /// A percentile such as p99 (the number is the percentile).
     Percentile(f64),
 }
@@ -18,9 +20,32 @@ impl Statistic {
         match self {
             Self::Average => "Average".to_owned(),
             Self::Maximum => "Maximum".to_owned(),
+            Self::Minimum => "Minimum".to_owned(),
             Self::Sum => "Sum".to_owned(),
+            Self::SampleCount => "SampleCount".to_owned(),
             Self::Percentile(p) => format!("p{p}"),
         }
+    }
+
+    /// Parses CloudWatch's spelling (`Average`, `p99`, `p99.9`); the error lists what is valid.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let parsed = match text {
+            "Average" => Some(Self::Average),
+            "Maximum" => Some(Self::Maximum),
+            "Minimum" => Some(Self::Minimum),
+            "Sum" => Some(Self::Sum),
+            "SampleCount" => Some(Self::SampleCount),
+            _ => text
+                .strip_prefix('p')
+                .and_then(|p| p.parse::<f64>().ok())
+                .filter(|p| *p > 0.0 && *p < 100.0)
+                .map(Self::Percentile),
+        };
+        parsed.ok_or_else(|| {
+            format!(
+                "unknown statistic \"{text}\"; expected Average, Maximum, Minimum, Sum, SampleCount or a percentile such as p99"
+            )
+        })
     }
 }
 

@@ -1,7 +1,9 @@
 //! Seeding moto like the basecoat portal, through the SDK.
 
 use aws_sdk_cloudwatch::types::{Dimension, MetricDatum, StateValue};
-use opsdeck::source::aws::{AwsClients, AwsScope, AwsSettings, default_metric_queries};
+use opsdeck::source::aws::{
+    AwsClients, AwsScope, AwsSettings, LogScope, MetricTargets, default_metric_queries,
+};
 
 use super::moto::MotoServer;
 
@@ -131,18 +133,94 @@ pub async fn seed(moto: &MotoServer, clients: &AwsClients) -> String {
         .await
         .unwrap();
     seed_ecs(clients).await;
+    seed_logs(clients).await;
     target_group_arn
+}
+
+/// The portal's application log group.
+pub const LOG_GROUP: &str = "/aws/basecoat-portal/application";
+
+/// Structured lines in the portal's log group: three ERRORs (two portal-api, one worker)
+/// among INFO lines, written over the last few minutes.
+pub async fn seed_logs(clients: &AwsClients) {
+    clients
+        .logs
+        .create_log_group()
+        .log_group_name(LOG_GROUP)
+        .send()
+        .await
+        .unwrap();
+    clients
+        .logs
+        .create_log_stream()
+        .log_group_name(LOG_GROUP)
+        .log_stream_name("i-0abc")
+        .send()
+        .await
+        .unwrap();
+    let now = chrono::Utc::now().timestamp_millis();
+    let lines = [
+        (240, "INFO", "portal-web", "GET /health 200"),
+        (
+            180,
+            "ERROR",
+            "portal-api",
+            "pool exhausted: remaining connection slots are reserved",
+        ),
+        (120, "INFO", "portal-api", "POST /orders 201"),
+        (
+            90,
+            "ERROR",
+            "worker",
+            "job send_invoice_email failed: connection reset",
+        ),
+        (
+            30,
+            "ERROR",
+            "portal-api",
+            "statement timeout after 30000 ms",
+        ),
+    ];
+    let events: Vec<aws_sdk_cloudwatchlogs::types::InputLogEvent> = lines
+        .iter()
+        .map(|(seconds_ago, level, service, message)| {
+            aws_sdk_cloudwatchlogs::types::InputLogEvent::builder()
+                .timestamp(now - seconds_ago * 1000)
+                .message(format!(
+                    r#"{{"level":"{level}","service":"{service}","message":"{message}"}}"#
+                ))
+                .build()
+                .unwrap()
+        })
+        .collect();
+    clients
+        .logs
+        .put_log_events()
+        .log_group_name(LOG_GROUP)
+        .log_stream_name("i-0abc")
+        .set_log_events(Some(events))
+        .send()
+        .await
+        .unwrap();
 }
 
 pub fn scope() -> AwsScope {
     AwsScope {
         auto_scaling_groups: vec!["basecoat-portal-asg".to_owned()],
         target_groups: Vec::new(),
-        metrics: default_metric_queries(None, &["basecoat-portal-asg".to_owned()]),
+        metrics: default_metric_queries(&MetricTargets {
+            auto_scaling_groups: &["basecoat-portal-asg".to_owned()],
+            ..MetricTargets::default()
+        }),
         metric_window_seconds: 3600,
         metric_min_refresh: std::time::Duration::ZERO,
         ecs_cluster: Some("prod".to_owned()),
         ecs_services: vec!["web".to_owned(), "worker".to_owned()],
+        logs: LogScope {
+            log_groups: vec![LOG_GROUP.to_owned()],
+            min_query_refresh: std::time::Duration::ZERO,
+            ..LogScope::default()
+        },
     }
 }
 

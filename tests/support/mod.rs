@@ -2,6 +2,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod aws;
+pub mod aws_shaped;
 pub mod moto;
 pub mod postgres;
 pub mod proxy;

@@ -18,6 +18,8 @@ pub enum Fault {
     },
     /// Close the connection without answering.
     Reset,
+    /// Forward, but only after this long (a slow API).
+    Delay(std::time::Duration),
 }
 
 #[derive(Default)]
@@ -83,7 +85,7 @@ impl CountingProxy {
 }
 
 /// Reads one HTTP request: head and body (by Content-Length).
-async fn read_request(stream: &mut TcpStream) -> Option<(String, Vec<u8>)> {
+pub async fn read_request(stream: &mut TcpStream) -> Option<(String, Vec<u8>)> {
     let mut buffer = Vec::new();
     let mut chunk = [0u8; 8192];
     let head_end = loop {
@@ -117,7 +119,7 @@ async fn read_request(stream: &mut TcpStream) -> Option<(String, Vec<u8>)> {
 }
 
 /// The operation: `Action=` of a query-protocol body, else the `X-Amz-Target` header.
-fn operation(head: &str, body: &[u8]) -> String {
+pub fn operation(head: &str, body: &[u8]) -> String {
     let body = String::from_utf8_lossy(body);
     if let Some(action) = body
         .split('&')
@@ -157,6 +159,15 @@ async fn serve(mut client: TcpStream, upstream_port: u16, shared: Arc<Mutex<Shar
                     xml.len()
                 );
                 if client.write_all(answer.as_bytes()).await.is_err() {
+                    return;
+                }
+            }
+            Some(Fault::Delay(delay)) => {
+                tokio::time::sleep(delay).await;
+                let Some(answer) = forward(upstream_port, &head, &body).await else {
+                    return;
+                };
+                if client.write_all(&answer).await.is_err() {
                     return;
                 }
             }

@@ -29,6 +29,8 @@ pub struct AwsClients {
     pub cloudwatch: aws_sdk_cloudwatch::Client,
     pub sts: aws_sdk_sts::Client,
     pub ecs: aws_sdk_ecs::Client,
+    pub logs: aws_sdk_cloudwatchlogs::Client,
+    pub ec2: aws_sdk_ec2::Client,
     pub settings: AwsSettings,
 }
 
@@ -74,6 +76,8 @@ impl AwsClients {
             cloudwatch: aws_sdk_cloudwatch::Client::new(&config),
             sts: aws_sdk_sts::Client::new(&config),
             ecs: aws_sdk_ecs::Client::new(&config),
+            logs: aws_sdk_cloudwatchlogs::Client::new(&config),
+            ec2: aws_sdk_ec2::Client::new(&config),
             settings,
         }
     }

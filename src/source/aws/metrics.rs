@@ -78,8 +78,197 @@ fn stat(
     }
 }
 
-/// The runbooks' metric set for a load balancer and Auto Scaling groups.
-pub fn default_metric_queries(load_balancer: Option<&str>, groups: &[String]) -> Vec<MetricQuery> {
+/// What the default metric set watches; empty parts add no metrics.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MetricTargets<'a> {
+    pub load_balancer: Option<&'a str>,
+    pub auto_scaling_groups: &'a [String],
+    pub ecs_cluster: Option<&'a str>,
+    pub ecs_services: &'a [String],
+    pub rds_instances: &'a [String],
+    pub cache_clusters: &'a [String],
+}
+
+/// The runbooks' metric set: ALB latency and error rates, EC2 CPU per group, ECS CPU and
+/// memory per service, RDS connections, latency and CPU, ElastiCache evictions.
+pub fn default_metric_queries(targets: &MetricTargets) -> Vec<MetricQuery> {
+    let mut queries = alb_queries(targets.load_balancer);
+    queries.extend(asg_queries(targets.auto_scaling_groups));
+    if let Some(cluster) = targets.ecs_cluster {
+        queries.extend(ecs_queries(cluster, targets.ecs_services));
+    }
+    queries.extend(rds_queries(targets.rds_instances));
+    queries.extend(cache_queries(targets.cache_clusters));
+    queries
+}
+
+/// A label naming the resource only when there are several of its kind.
+fn labelled(base: &str, resource: &str, several: bool) -> String {
+    if several {
+        format!("{base} {resource}")
+    } else {
+        base.to_owned()
+    }
+}
+
+fn dimension(name: &str, value: &str) -> (String, String) {
+    (name.to_owned(), value.to_owned())
+}
+
+fn asg_queries(groups: &[String]) -> Vec<MetricQuery> {
+    groups
+        .iter()
+        .enumerate()
+        .map(|(index, group)| {
+            stat(
+                &format!("asg_cpu_{index}"),
+                &labelled("EC2 CPU (ASG)", group, groups.len() > 1),
+                MetricKind::Cpu,
+                Statistic::Average,
+                "%",
+                cloudwatch(
+                    ("AWS/EC2", "CPUUtilization"),
+                    vec![dimension("AutoScalingGroupName", group)],
+                    1.0,
+                ),
+            )
+        })
+        .collect()
+}
+
+fn ecs_queries(cluster: &str, services: &[String]) -> Vec<MetricQuery> {
+    let mut queries = Vec::new();
+    for (index, service) in services.iter().enumerate() {
+        let dimensions = vec![
+            dimension("ClusterName", cluster),
+            dimension("ServiceName", service),
+        ];
+        for (id, label, name, kind) in [
+            ("ecs_cpu", "ECS CPU", "CPUUtilization", MetricKind::Cpu),
+            (
+                "ecs_mem",
+                "ECS memory",
+                "MemoryUtilization",
+                MetricKind::Memory,
+            ),
+        ] {
+            queries.push(stat(
+                &format!("{id}_{index}"),
+                &format!("{label} {service}"),
+                kind,
+                Statistic::Average,
+                "%",
+                cloudwatch(("AWS/ECS", name), dimensions.clone(), 1.0),
+            ));
+        }
+    }
+    queries
+}
+
+fn rds_queries(instances: &[String]) -> Vec<MetricQuery> {
+    let mut queries = Vec::new();
+    let several = instances.len() > 1;
+    for (index, instance) in instances.iter().enumerate() {
+        let dimensions = vec![dimension("DBInstanceIdentifier", instance)];
+        // RDS reports latency in seconds; the runbook's thresholds are in milliseconds.
+        for (id, label, name, kind, statistic, unit, scale) in [
+            (
+                "rds_conn",
+                "RDS connections",
+                "DatabaseConnections",
+                MetricKind::DbConnections,
+                Statistic::Maximum,
+                "conn",
+                1.0,
+            ),
+            (
+                "rds_read",
+                "RDS read latency",
+                "ReadLatency",
+                MetricKind::DbReadLatency,
+                Statistic::Average,
+                "ms",
+                1000.0,
+            ),
+            (
+                "rds_write",
+                "RDS write latency",
+                "WriteLatency",
+                MetricKind::DbWriteLatency,
+                Statistic::Average,
+                "ms",
+                1000.0,
+            ),
+            (
+                "rds_cpu",
+                "RDS CPU",
+                "CPUUtilization",
+                MetricKind::DbCpu,
+                Statistic::Average,
+                "%",
+                1.0,
+            ),
+        ] {
+            queries.push(stat(
+                &format!("{id}_{index}"),
+                &labelled(label, instance, several),
+                kind,
+                statistic,
+                unit,
+                cloudwatch(("AWS/RDS", name), dimensions.clone(), scale),
+            ));
+        }
+    }
+    queries
+}
+
+fn cache_queries(clusters: &[String]) -> Vec<MetricQuery> {
+    clusters
+        .iter()
+        .enumerate()
+        .map(|(index, cluster)| {
+            stat(
+                &format!("cache_evictions_{index}"),
+                &labelled("Cache evictions", cluster, clusters.len() > 1),
+                MetricKind::CacheEvictions,
+                Statistic::Sum,
+                "count",
+                cloudwatch(
+                    ("AWS/ElastiCache", "Evictions"),
+                    vec![dimension("CacheClusterId", cluster)],
+                    1.0,
+                ),
+            )
+        })
+        .collect()
+}
+
+/// A metric the user configured: no runbook threshold, shown as it comes.
+pub fn custom_metric_query(
+    index: usize,
+    label: &str,
+    (namespace, name): (&str, &str),
+    dimensions: Vec<(String, String)>,
+    statistic: Statistic,
+    period_seconds: u32,
+    unit: &str,
+) -> MetricQuery {
+    MetricQuery {
+        period_seconds,
+        ..stat(
+            &format!("custom_{index}"),
+            label,
+            MetricKind::Custom,
+            statistic,
+            unit,
+            cloudwatch((namespace, name), dimensions, 1.0),
+        )
+    }
+}
+
+/// ALB response time (avg, max, p99), request count, and the 5XX/4XX rates derived from the
+/// counts as the runbooks compute them.
+fn alb_queries(load_balancer: Option<&str>) -> Vec<MetricQuery> {
     use MetricKind as K;
     use Statistic as S;
     let mut queries = Vec::new();
@@ -156,24 +345,6 @@ pub fn default_metric_queries(load_balancer: Option<&str>, groups: &[String]) ->
                 hidden: false,
             });
         }
-    }
-    for (index, group) in groups.iter().enumerate() {
-        let dimensions = vec![("AutoScalingGroupName".to_owned(), group.clone())];
-        let label = if groups.len() == 1 {
-            "EC2 CPU (ASG)".to_owned()
-        } else {
-            format!("EC2 CPU {group}")
-        };
-        let mut query = stat(
-            &format!("asg_cpu_{index}"),
-            &label,
-            K::Cpu,
-            S::Average,
-            "%",
-            cloudwatch(("AWS/EC2", "CPUUtilization"), dimensions, 1.0),
-        );
-        query.label = label;
-        queries.push(query);
     }
     queries
 }

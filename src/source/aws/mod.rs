@@ -6,21 +6,25 @@ mod auto_scaling;
 mod clients;
 mod ecs;
 mod errors;
+mod logs;
 mod metrics;
 mod targets;
 mod time;
 
 pub use clients::{AwsClients, AwsSettings};
 pub use errors::classify;
-pub use metrics::{MetricQuery, default_metric_queries};
+pub use logs::{LogScope, counts_from_rows, service_and_text};
+pub use metrics::{MetricQuery, MetricTargets, custom_metric_query, default_metric_queries};
 
 use std::sync::Arc;
 
 use super::{
-    AlarmSource, AutoScalingSource, EcsSource, MetricsSource, SourceError, SourceErrorKind,
-    SourceFuture, TargetHealthSource,
+    AlarmSource, AutoScalingSource, EcsSource, LogSource, MetricsSource, SourceError,
+    SourceErrorKind, SourceFuture, TargetHealthSource,
 };
-use crate::model::{Alarm, AutoScalingGroup, EcsService, MetricSeries, TargetGroupHealth};
+use crate::model::{
+    Alarm, AutoScalingGroup, EcsService, LogErrors, MetricSeries, TargetGroupHealth,
+};
 
 /// What one environment watches in AWS.
 #[derive(Debug, Clone, Default)]
@@ -37,6 +41,8 @@ pub struct AwsScope {
     /// Metrics are not fetched again sooner than this (their period): a faster poll would pay
     /// for the same datapoints twice.
     pub metric_min_refresh: std::time::Duration,
+    /// The Logs pane's log groups and queries.
+    pub logs: LogScope,
 }
 
 /// CloudWatch's default metric period, and so the default minimum between metric fetches.
@@ -48,6 +54,7 @@ pub struct AwsSource {
     scope: AwsScope,
     /// The last metric answer and when it was fetched.
     metrics_cache: std::sync::Mutex<Option<(std::time::Instant, Vec<MetricSeries>)>>,
+    logs: logs::LogState,
 }
 
 impl AwsSource {
@@ -57,6 +64,7 @@ impl AwsSource {
             clients,
             scope,
             metrics_cache: std::sync::Mutex::new(None),
+            logs: logs::LogState::default(),
         })
     }
 }
@@ -145,6 +153,15 @@ impl EcsSource for AwsSource {
             self.for_profile(
                 ecs::services(&self.clients.ecs, cluster, &self.scope.ecs_services).await,
             )
+        })
+    }
+}
+
+impl LogSource for AwsSource {
+    fn log_errors(&self) -> SourceFuture<'_, LogErrors> {
+        Box::pin(async move {
+            let errors = logs::log_errors(&self.clients.logs, &self.scope.logs, &self.logs);
+            self.for_profile(errors.await)
         })
     }
 }

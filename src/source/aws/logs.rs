@@ -1,0 +1,457 @@
+//! CloudWatch Logs: the runbook's Logs Insights error query (StartQuery, GetQueryResults;
+//! StopQuery when it runs too long or its poll is dropped) and a tail of ERROR lines
+//! (FilterLogEvents, continued from the newest line seen).
+//!
+//! Logs Insights is billed per byte scanned, so the error counts are refreshed no faster than
+//! `min_query_refresh` and at most `MAX_QUERIES_IN_FLIGHT` queries run at once; the tail is
+//! incremental, so each poll reads only what was written since the last one.
+
+use std::collections::{HashSet, VecDeque};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use aws_sdk_cloudwatchlogs::Client;
+use aws_sdk_cloudwatchlogs::types::QueryStatus;
+use tokio::sync::Semaphore;
+
+use super::errors::classify;
+use crate::model::{LogErrorCount, LogErrors, LogLine, Timestamp};
+use crate::source::{SourceError, SourceErrorKind};
+
+/// The runbook's error analysis query, with the count named so it can be sorted on.
+pub const DEFAULT_ERROR_QUERY: &str = "fields @timestamp, @message, @requestId, @service \
+| filter @level = \"ERROR\" | stats count() as errors by @service | sort errors desc";
+/// FilterLogEvents pattern for the tail.
+pub const DEFAULT_TAIL_FILTER: &str = "ERROR";
+/// The runbook's window for the error query.
+pub const DEFAULT_WINDOW_MINUTES: u32 = 15;
+/// A query still running after this is stopped (it is billed while it scans).
+pub const DEFAULT_QUERY_TIMEOUT: Duration = Duration::from_secs(20);
+/// Logs Insights queries this source runs at once, whatever asks.
+const MAX_QUERIES_IN_FLIGHT: usize = 2;
+/// Newest tail lines kept.
+const TAIL_LINES_KEPT: usize = 200;
+/// FilterLogEvents pages read per log group and poll; past this the tail skips ahead.
+const TAIL_PAGES_PER_POLL: usize = 10;
+const TAIL_PAGE_SIZE: i32 = 100;
+
+/// What the Logs pane reads.
+#[derive(Debug, Clone)]
+pub struct LogScope {
+    pub log_groups: Vec<String>,
+    pub error_query: String,
+    pub tail_filter: String,
+    pub window_minutes: u32,
+    pub query_timeout: Duration,
+    /// The error query is not run again sooner than this.
+    pub min_query_refresh: Duration,
+}
+
+impl Default for LogScope {
+    fn default() -> Self {
+        Self {
+            log_groups: Vec::new(),
+            error_query: DEFAULT_ERROR_QUERY.to_owned(),
+            tail_filter: DEFAULT_TAIL_FILTER.to_owned(),
+            window_minutes: DEFAULT_WINDOW_MINUTES,
+            query_timeout: DEFAULT_QUERY_TIMEOUT,
+            min_query_refresh: super::METRIC_PERIOD,
+        }
+    }
+}
+
+/// The answer of one error query.
+#[derive(Debug, Clone, Default)]
+struct ErrorCounts {
+    counts: Vec<LogErrorCount>,
+    bytes_scanned: u64,
+}
+
+/// What the Logs source remembers between polls.
+pub struct LogState {
+    queries: Semaphore,
+    last_counts: Mutex<Option<(Instant, ErrorCounts)>>,
+    tail: Mutex<Tail>,
+}
+
+impl Default for LogState {
+    fn default() -> Self {
+        Self {
+            queries: Semaphore::new(MAX_QUERIES_IN_FLIGHT),
+            last_counts: Mutex::new(None),
+            tail: Mutex::new(Tail::default()),
+        }
+    }
+}
+
+/// The newest lines, and where the next poll continues from.
+#[derive(Debug, Default)]
+struct Tail {
+    lines: VecDeque<LogLine>,
+    /// Milliseconds since the epoch of the newest line read (or of the skip-ahead point).
+    continue_from_ms: Option<i64>,
+}
+
+/// Error counts (cached for `min_query_refresh`) and the tail, read concurrently.
+pub async fn log_errors(
+    client: &Client,
+    scope: &LogScope,
+    state: &LogState,
+) -> Result<LogErrors, SourceError> {
+    let (counts, tail) = tokio::join!(
+        counts_within_period(client, scope, state),
+        tail(client, scope, state)
+    );
+    // The tail reads one group a call, so its not-found error names the group.
+    tail?;
+    let counts = counts?;
+    let recent = state
+        .tail
+        .lock()
+        .map(|tail| tail.lines.iter().cloned().collect())
+        .unwrap_or_default();
+    Ok(LogErrors {
+        window_minutes: scope.window_minutes,
+        counts: counts.counts,
+        recent,
+        bytes_scanned: counts.bytes_scanned,
+    })
+}
+
+async fn counts_within_period(
+    client: &Client,
+    scope: &LogScope,
+    state: &LogState,
+) -> Result<ErrorCounts, SourceError> {
+    let cached = state.last_counts.lock().ok().and_then(|last| {
+        let (at, counts) = last.as_ref()?;
+        (at.elapsed() < scope.min_query_refresh).then(|| counts.clone())
+    });
+    if let Some(counts) = cached {
+        return Ok(counts);
+    }
+    let _permit = state.queries.acquire().await.map_err(|_| {
+        SourceError::new(SourceErrorKind::Other, "logs: the query limiter has closed")
+    })?;
+    let counts = run_error_query(client, scope).await?;
+    if let Ok(mut last) = state.last_counts.lock() {
+        *last = Some((Instant::now(), counts.clone()));
+    }
+    Ok(counts)
+}
+
+/// Stops a started query if its poll is dropped before it finished (the app quit, or the
+/// poll was superseded), so AWS stops scanning for nobody.
+struct StopWhenDropped {
+    client: Client,
+    query_id: Option<String>,
+}
+
+impl StopWhenDropped {
+    fn finished(&mut self) {
+        self.query_id = None;
+    }
+}
+
+impl Drop for StopWhenDropped {
+    fn drop(&mut self) {
+        let Some(query_id) = self.query_id.take() else {
+            return;
+        };
+        let client = self.client.clone();
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                let _ = client.stop_query().query_id(query_id).send().await;
+            });
+        }
+    }
+}
+
+async fn run_error_query(client: &Client, scope: &LogScope) -> Result<ErrorCounts, SourceError> {
+    let end = chrono::Utc::now().timestamp();
+    let start = end - i64::from(scope.window_minutes) * 60;
+    let started = client
+        .start_query()
+        .set_log_group_names(Some(scope.log_groups.clone()))
+        .start_time(start)
+        .end_time(end)
+        .query_string(&scope.error_query)
+        .send()
+        .await
+        .map_err(|e| classify(&e, "logs:StartQuery", None))?;
+    let query_id = started.query_id().unwrap_or_default().to_owned();
+    let mut guard = StopWhenDropped {
+        client: client.clone(),
+        query_id: Some(query_id.clone()),
+    };
+    let deadline = Instant::now() + scope.query_timeout;
+    let mut delay = Duration::from_millis(200);
+    loop {
+        let answer = client
+            .get_query_results()
+            .query_id(&query_id)
+            .send()
+            .await
+            .map_err(|e| classify(&e, "logs:GetQueryResults", None))?;
+        match answer.status() {
+            Some(QueryStatus::Complete) => {
+                guard.finished();
+                let rows: Vec<Vec<(String, String)>> = answer
+                    .results()
+                    .iter()
+                    .map(|row| {
+                        row.iter()
+                            .map(|field| {
+                                (
+                                    field.field().unwrap_or_default().to_owned(),
+                                    field.value().unwrap_or_default().to_owned(),
+                                )
+                            })
+                            .collect()
+                    })
+                    .collect();
+                let bytes = answer.statistics().map_or(0.0, |s| s.bytes_scanned());
+                return Ok(ErrorCounts {
+                    counts: counts_from_rows(&rows),
+                    bytes_scanned: bytes.max(0.0) as u64,
+                });
+            }
+            Some(QueryStatus::Running | QueryStatus::Scheduled) | None => {}
+            Some(other) => {
+                guard.finished();
+                return Err(SourceError::new(
+                    SourceErrorKind::Other,
+                    format!("Logs Insights query ended {}", other.as_str()),
+                ));
+            }
+        }
+        if Instant::now() + delay > deadline {
+            guard.finished();
+            let _ = client.stop_query().query_id(&query_id).send().await;
+            return Err(SourceError::new(
+                SourceErrorKind::Timeout,
+                format!(
+                    "Logs Insights query still running after {} s; stopped it",
+                    scope.query_timeout.as_secs_f64()
+                ),
+            ));
+        }
+        tokio::time::sleep(delay).await;
+        delay = (delay * 2).min(Duration::from_secs(1));
+    }
+}
+
+/// Service and count of each result row, highest count first. The count is the first numeric
+/// field that is not an `@` field (stats columns are `count()` or an alias, never `@...`); the
+/// service is `@service`, else the first other field, so a configured query may group by
+/// what it likes (`by @sourceIP`). Rows with no count (a query without `stats`) are skipped.
+pub fn counts_from_rows(rows: &[Vec<(String, String)>]) -> Vec<LogErrorCount> {
+    let mut counts: Vec<LogErrorCount> = rows
+        .iter()
+        .filter_map(|row| {
+            let (count_name, count) = row.iter().find_map(|(name, value)| {
+                let number = value
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|_| !name.starts_with('@'))?;
+                Some((name, number))
+            })?;
+            let service = row
+                .iter()
+                .find(|(name, _)| name == "@service")
+                .or_else(|| {
+                    row.iter()
+                        .find(|(name, _)| name != count_name && name != "@ptr")
+                })
+                .map_or_else(|| "(none)".to_owned(), |(_, value)| value.clone());
+            Some(LogErrorCount {
+                service,
+                count: count.max(0.0) as u64,
+            })
+        })
+        .collect();
+    counts.sort_by(|a, b| b.count.cmp(&a.count).then(a.service.cmp(&b.service)));
+    counts
+}
+
+/// Reads the lines written since the last poll into the kept tail.
+async fn tail(client: &Client, scope: &LogScope, state: &LogState) -> Result<(), SourceError> {
+    let now_ms = chrono::Utc::now().timestamp_millis();
+    let window_start = now_ms - i64::from(scope.window_minutes) * 60_000;
+    let since = state
+        .tail
+        .lock()
+        .ok()
+        .and_then(|tail| tail.continue_from_ms)
+        .map_or(window_start, |from| from.max(window_start));
+    let mut fresh = Vec::new();
+    let mut capped = false;
+    for group in &scope.log_groups {
+        let (lines, hit_cap) = tail_group(client, group, &scope.tail_filter, since).await?;
+        fresh.extend(lines);
+        capped |= hit_cap;
+    }
+    if let Ok(mut tail) = state.tail.lock() {
+        tail.absorb(fresh);
+        // Past the page cap the unread lines are older than what a tail is for: skip ahead.
+        if capped {
+            tail.continue_from_ms = Some(now_ms);
+        }
+    }
+    Ok(())
+}
+
+impl Tail {
+    /// Adds lines not seen yet, keeps the newest, newest first.
+    fn absorb(&mut self, fresh: Vec<LogLine>) {
+        let known: HashSet<String> = self.lines.iter().map(|line| line.id.clone()).collect();
+        for line in fresh {
+            if known.contains(&line.id) {
+                continue;
+            }
+            let at = line.timestamp.timestamp_millis();
+            self.continue_from_ms = Some(self.continue_from_ms.map_or(at, |from| from.max(at)));
+            self.lines.push_back(line);
+        }
+        let mut lines: Vec<LogLine> = self.lines.drain(..).collect();
+        lines.sort_by(|a, b| b.timestamp.cmp(&a.timestamp).then(b.id.cmp(&a.id)));
+        lines.truncate(TAIL_LINES_KEPT);
+        self.lines = lines.into();
+    }
+}
+
+/// One group's matching lines since `since_ms`; true when the page cap cut it short.
+async fn tail_group(
+    client: &Client,
+    group: &str,
+    filter: &str,
+    since_ms: i64,
+) -> Result<(Vec<LogLine>, bool), SourceError> {
+    let mut pages = client
+        .filter_log_events()
+        .log_group_name(group)
+        .filter_pattern(filter)
+        .start_time(since_ms)
+        .limit(TAIL_PAGE_SIZE)
+        .into_paginator()
+        .send();
+    let mut lines = Vec::new();
+    let mut read = 0;
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| {
+            let error = classify(&e, "logs:FilterLogEvents", None);
+            if error.kind == SourceErrorKind::NotFound {
+                SourceError::new(error.kind, format!("log group {group} not found"))
+            } else {
+                error
+            }
+        })?;
+        for event in page.events() {
+            let message = event.message().unwrap_or_default();
+            let (service, text) = service_and_text(message, group);
+            lines.push(LogLine {
+                id: event.event_id().unwrap_or_default().to_owned(),
+                timestamp: timestamp_ms(event.timestamp().unwrap_or_default()),
+                service,
+                message: text,
+            });
+        }
+        read += 1;
+        if read >= TAIL_PAGES_PER_POLL {
+            return Ok((lines, true));
+        }
+    }
+    Ok((lines, false))
+}
+
+fn timestamp_ms(ms: i64) -> Timestamp {
+    chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+/// The service and readable text of a log line: structured (JSON) lines name their service
+/// and message; plain lines are attributed to the log group's last path segment.
+pub fn service_and_text(message: &str, group: &str) -> (String, String) {
+    let group_service = group.rsplit('/').find(|s| !s.is_empty()).unwrap_or(group);
+    let trimmed = message.trim();
+    if let Ok(serde_json::Value::Object(fields)) = serde_json::from_str(trimmed) {
+        let text_of = |keys: &[&str]| {
+            keys.iter()
+                .find_map(|key| fields.get(*key).and_then(|v| v.as_str()))
+                .map(str::to_owned)
+        };
+        let service = text_of(&["service", "@service"]).unwrap_or_else(|| group_service.to_owned());
+        let text = text_of(&["message", "msg", "error"]).unwrap_or_else(|| trimmed.to_owned());
+        return (service, text);
+    }
+    let first_line = trimmed.lines().next().unwrap_or_default().to_owned();
+    (group_service.to_owned(), first_line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(fields: &[(&str, &str)]) -> Vec<(String, String)> {
+        fields
+            .iter()
+            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn counts_read_any_column_names_and_sort_highest_first() {
+        let rows = vec![
+            row(&[("@service", "worker"), ("errors", "3")]),
+            row(&[("count()", "41"), ("@service", "portal-api")]),
+            row(&[("@sourceIP", "10.0.0.7"), ("count()", "12")]),
+        ];
+        let counts = counts_from_rows(&rows);
+        let pairs: Vec<(&str, u64)> = counts
+            .iter()
+            .map(|c| (c.service.as_str(), c.count))
+            .collect();
+        assert_eq!(
+            pairs,
+            vec![("portal-api", 41), ("10.0.0.7", 12), ("worker", 3)]
+        );
+    }
+
+    #[test]
+    fn rows_without_a_stats_column_are_not_counts() {
+        let rows = vec![row(&[
+            ("@ptr", "abc"),
+            ("@timestamp", "1700000000000"),
+            ("@message", "boom"),
+        ])];
+        assert!(counts_from_rows(&rows).is_empty());
+    }
+
+    #[test]
+    fn structured_lines_name_their_service_and_plain_lines_their_group() {
+        let json = r#"{"level":"ERROR","service":"portal-api","message":"pool exhausted"}"#;
+        assert_eq!(
+            service_and_text(json, "/aws/basecoat-portal/application"),
+            ("portal-api".to_owned(), "pool exhausted".to_owned())
+        );
+        assert_eq!(
+            service_and_text("ERROR upstream timed out\n  at line 2", "/ecs/web"),
+            ("web".to_owned(), "ERROR upstream timed out".to_owned())
+        );
+    }
+
+    #[test]
+    fn the_tail_keeps_each_line_once_newest_first() {
+        let line = |id: &str, ms: i64| LogLine {
+            id: id.to_owned(),
+            timestamp: timestamp_ms(ms),
+            service: "web".to_owned(),
+            message: id.to_owned(),
+        };
+        let mut tail = Tail::default();
+        tail.absorb(vec![line("a", 1_000), line("b", 2_000)]);
+        tail.absorb(vec![line("b", 2_000), line("c", 3_000)]);
+        let ids: Vec<&str> = tail.lines.iter().map(|l| l.id.as_str()).collect();
+        assert_eq!(ids, vec!["c", "b", "a"]);
+        assert_eq!(tail.continue_from_ms, Some(3_000));
+    }
+}

@@ -1,0 +1,538 @@
+//! The AWS adapters against AWS-shaped answers served on loopback, for what moto does not
+//! serve (Logs Insights `stats`, StopQuery, instance refreshes, percentiles, target states
+//! other than healthy, ECS events). Bodies follow the AWS API reference; the real SDK sends
+//! the requests and parses the answers.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use std::time::Duration;
+
+use opsdeck::model::{LifecycleState, MetricKind, TargetState};
+use opsdeck::source::aws::{AwsScope, AwsSource, LogScope, MetricTargets, default_metric_queries};
+use opsdeck::source::{
+    AutoScalingSource, EcsSource, LogSource, MetricsSource, SourceErrorKind, TargetHealthSource,
+};
+use support::aws::clients_for;
+use support::aws_shaped::{Answer, AwsShaped, json, xml};
+
+const GROUP: &str = "/aws/basecoat-portal/application";
+
+fn log_scope(query_timeout: Duration, min_query_refresh: Duration) -> AwsScope {
+    AwsScope {
+        logs: LogScope {
+            log_groups: vec![GROUP.to_owned()],
+            query_timeout,
+            min_query_refresh,
+            ..LogScope::default()
+        },
+        ..AwsScope::default()
+    }
+}
+
+const RUNNING: &str = r#"{"results":[],"statistics":{"recordsMatched":0.0,"recordsScanned":1200.0,"bytesScanned":204800.0},"status":"Running"}"#;
+
+const COMPLETE: &str = r#"{"results":[
+  [{"field":"@service","value":"portal-api"},{"field":"errors","value":"41"}],
+  [{"field":"@service","value":"worker"},{"field":"errors","value":"3"}],
+  [{"field":"@service","value":"portal-web"},{"field":"errors","value":"17"}]
+ ],
+ "statistics":{"recordsMatched":61.0,"recordsScanned":240000.0,"bytesScanned":52428800.0},
+ "status":"Complete"}"#;
+
+fn tail_events(now_ms: i64) -> String {
+    format!(
+        r#"{{"events":[
+  {{"logStreamName":"i-0abc","timestamp":{},"message":"{{\"level\":\"ERROR\",\"service\":\"portal-api\",\"message\":\"pool exhausted\"}}","ingestionTime":{},"eventId":"e-1"}},
+  {{"logStreamName":"i-0abc","timestamp":{},"message":"ERROR upstream timed out","ingestionTime":{},"eventId":"e-2"}}
+ ],"searchedLogStreams":[]}}"#,
+        now_ms - 60_000,
+        now_ms - 59_000,
+        now_ms - 10_000,
+        now_ms - 9_000
+    )
+}
+
+async fn server_with_tail() -> AwsShaped {
+    let server = AwsShaped::start().await;
+    let now = chrono::Utc::now().timestamp_millis();
+    server.answer("FilterLogEvents", vec![json(&tail_events(now))]);
+    server.answer("StartQuery", vec![json(r#"{"queryId":"q-1"}"#)]);
+    server.answer("StopQuery", vec![json(r#"{"success":true}"#)]);
+    server
+}
+
+#[tokio::test]
+async fn error_counts_come_from_the_insights_stats_with_bytes_scanned() {
+    let server = server_with_tail().await;
+    server.answer("GetQueryResults", vec![json(RUNNING), json(COMPLETE)]);
+    let source = AwsSource::new(
+        clients_for(&server.endpoint).await,
+        log_scope(Duration::from_secs(10), Duration::from_secs(60)),
+    );
+    let logs = source.log_errors().await.unwrap();
+    let counts: Vec<(&str, u64)> = logs
+        .counts
+        .iter()
+        .map(|c| (c.service.as_str(), c.count))
+        .collect();
+    assert_eq!(
+        counts,
+        [("portal-api", 41), ("portal-web", 17), ("worker", 3)]
+    );
+    assert_eq!(logs.bytes_scanned, 52_428_800);
+    assert_eq!(
+        server.requests("GetQueryResults").len(),
+        2,
+        "polled while Running"
+    );
+    let start = &server.requests("StartQuery")[0];
+    assert!(start.contains(GROUP), "{start}");
+    assert!(start.contains(r#"filter @level = \"ERROR\""#), "{start}");
+    let tail: Vec<(&str, &str)> = logs
+        .recent
+        .iter()
+        .map(|l| (l.service.as_str(), l.message.as_str()))
+        .collect();
+    assert_eq!(
+        tail,
+        [
+            ("application", "ERROR upstream timed out"),
+            ("portal-api", "pool exhausted")
+        ]
+    );
+    assert!(
+        server.requests("StopQuery").is_empty(),
+        "a finished query is not stopped"
+    );
+
+    // Within the period the counts are not asked again (Insights bills per byte scanned);
+    // the tail is.
+    source.log_errors().await.unwrap();
+    assert_eq!(server.requests("StartQuery").len(), 1);
+    assert_eq!(server.requests("FilterLogEvents").len(), 2);
+}
+
+#[tokio::test]
+async fn a_query_running_past_its_timeout_is_stopped_and_named() {
+    let server = server_with_tail().await;
+    server.answer("GetQueryResults", vec![json(RUNNING)]);
+    let source = AwsSource::new(
+        clients_for(&server.endpoint).await,
+        log_scope(Duration::from_millis(800), Duration::ZERO),
+    );
+    let error = source.log_errors().await.unwrap_err();
+    assert_eq!(error.kind, SourceErrorKind::Timeout);
+    assert_eq!(
+        error.message,
+        "Logs Insights query still running after 0.8 s; stopped it"
+    );
+    let stops = server.requests("StopQuery");
+    assert_eq!(stops, [r#"{"queryId":"q-1"}"#]);
+}
+
+#[tokio::test]
+async fn at_most_two_queries_run_at_once_and_a_dropped_poll_stops_its_query() {
+    let server = server_with_tail().await;
+    server.answer("GetQueryResults", vec![json(RUNNING)]);
+    let source = AwsSource::new(
+        clients_for(&server.endpoint).await,
+        log_scope(Duration::from_secs(30), Duration::ZERO),
+    );
+    let polls: Vec<_> = (0..3)
+        .map(|_| {
+            let source = source.clone();
+            tokio::spawn(async move { source.log_errors().await })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(server.requests("StartQuery").len(), 2, "the third waits");
+    for poll in &polls {
+        poll.abort();
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        server.requests("StopQuery").len(),
+        2,
+        "both running queries are stopped when their polls are dropped"
+    );
+    assert_eq!(server.requests("StartQuery").len(), 2);
+}
+
+#[tokio::test]
+async fn a_failed_query_and_a_missing_permission_are_named() {
+    let server = server_with_tail().await;
+    server.answer(
+        "GetQueryResults",
+        vec![json(r#"{"results":[],"status":"Failed"}"#)],
+    );
+    let source = AwsSource::new(
+        clients_for(&server.endpoint).await,
+        log_scope(Duration::from_secs(5), Duration::ZERO),
+    );
+    let error = source.log_errors().await.unwrap_err();
+    assert_eq!(error.message, "Logs Insights query ended Failed");
+
+    server.answer(
+        "StartQuery",
+        vec![Answer {
+            status: 400,
+            ..json(r#"{"__type":"AccessDeniedException","message":"User is not authorized to perform: logs:StartQuery"}"#)
+        }],
+    );
+    let error = source.log_errors().await.unwrap_err();
+    assert_eq!(error.kind, SourceErrorKind::Permission);
+    assert_eq!(error.message, "no permission: logs:StartQuery");
+}
+
+const TARGET_GROUP_ARN: &str = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/basecoat-portal/73e2d6bc24d8a067";
+
+const DESCRIBE_TARGET_GROUPS: &str = r#"<DescribeTargetGroupsResponse xmlns="http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/">
+  <DescribeTargetGroupsResult>
+    <TargetGroups>
+      <member>
+        <TargetGroupArn>arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/basecoat-portal/73e2d6bc24d8a067</TargetGroupArn>
+        <TargetGroupName>basecoat-portal</TargetGroupName>
+        <Protocol>HTTP</Protocol>
+        <Port>80</Port>
+        <VpcId>vpc-3ac0fb5f</VpcId>
+        <TargetType>instance</TargetType>
+      </member>
+    </TargetGroups>
+  </DescribeTargetGroupsResult>
+  <ResponseMetadata><RequestId>70092c0e-f3a9-11e5-ae48-cff02092876b</RequestId></ResponseMetadata>
+</DescribeTargetGroupsResponse>"#;
+
+fn target(id: &str, zone: &str, state: &str, reason: &str, description: &str) -> String {
+    let reason = if reason.is_empty() {
+        String::new()
+    } else {
+        format!("<Reason>{reason}</Reason><Description>{description}</Description>")
+    };
+    format!(
+        "<member><HealthCheckPort>80</HealthCheckPort><TargetHealth><State>{state}</State>{reason}</TargetHealth><Target><Port>80</Port><Id>{id}</Id><AvailabilityZone>{zone}</AvailabilityZone></Target></member>"
+    )
+}
+
+#[tokio::test]
+async fn every_target_state_and_reason_is_read() {
+    let server = AwsShaped::start().await;
+    server.answer("DescribeTargetGroups", vec![xml(DESCRIBE_TARGET_GROUPS)]);
+    let members = [
+        target("i-0aaa", "us-east-1a", "healthy", "", ""),
+        target(
+            "i-0bbb",
+            "us-east-1b",
+            "unhealthy",
+            "Target.ResponseCodeMismatch",
+            "Health checks failed with these codes: [502]",
+        ),
+        target(
+            "i-0ccc",
+            "us-east-1c",
+            "draining",
+            "Target.DeregistrationInProgress",
+            "Target deregistration is in progress",
+        ),
+        target(
+            "i-0ddd",
+            "us-east-1a",
+            "initial",
+            "Elb.RegistrationInProgress",
+            "Target registration is in progress",
+        ),
+        target(
+            "i-0eee",
+            "us-east-1b",
+            "unavailable",
+            "Target.HealthCheckDisabled",
+            "Health checks are disabled",
+        ),
+    ]
+    .concat();
+    server.answer(
+        "DescribeTargetHealth",
+        vec![xml(&format!(
+            r#"<DescribeTargetHealthResponse xmlns="http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/"><DescribeTargetHealthResult><TargetHealthDescriptions>{members}</TargetHealthDescriptions></DescribeTargetHealthResult><ResponseMetadata><RequestId>c534f810-f389-11e5-9192-3fff33344cfa</RequestId></ResponseMetadata></DescribeTargetHealthResponse>"#
+        ))],
+    );
+    let source = AwsSource::new(
+        clients_for(&server.endpoint).await,
+        AwsScope {
+            target_groups: vec![TARGET_GROUP_ARN.to_owned()],
+            ..AwsScope::default()
+        },
+    );
+    let groups = source.target_health().await.unwrap();
+    assert_eq!(groups[0].target_group_name, "basecoat-portal");
+    let read: Vec<(&str, TargetState, Option<&str>)> = groups[0]
+        .targets
+        .iter()
+        .map(|t| (t.id.as_str(), t.state.clone(), t.reason.as_deref()))
+        .collect();
+    assert_eq!(
+        read,
+        [
+            ("i-0aaa", TargetState::Healthy, None),
+            (
+                "i-0bbb",
+                TargetState::Unhealthy,
+                Some("Target.ResponseCodeMismatch")
+            ),
+            (
+                "i-0ccc",
+                TargetState::Draining,
+                Some("Target.DeregistrationInProgress")
+            ),
+            (
+                "i-0ddd",
+                TargetState::Initial,
+                Some("Elb.RegistrationInProgress")
+            ),
+            (
+                "i-0eee",
+                TargetState::Unavailable,
+                Some("Target.HealthCheckDisabled")
+            ),
+        ]
+    );
+    assert_eq!(
+        groups[0].targets[1].description.as_deref(),
+        Some("Health checks failed with these codes: [502]")
+    );
+    assert_eq!(groups[0].targets[2].availability_zone, "us-east-1c");
+}
+
+const DESCRIBE_GROUPS: &str = r#"<DescribeAutoScalingGroupsResponse xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/">
+  <DescribeAutoScalingGroupsResult>
+    <AutoScalingGroups>
+      <member>
+        <AutoScalingGroupName>basecoat-portal-asg</AutoScalingGroupName>
+        <AutoScalingGroupARN>arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:a1b2:autoScalingGroupName/basecoat-portal-asg</AutoScalingGroupARN>
+        <MinSize>3</MinSize>
+        <MaxSize>20</MaxSize>
+        <DesiredCapacity>5</DesiredCapacity>
+        <DefaultCooldown>300</DefaultCooldown>
+        <AvailabilityZones><member>us-east-1a</member><member>us-east-1b</member></AvailabilityZones>
+        <HealthCheckType>ELB</HealthCheckType>
+        <CreatedTime>2026-01-12T09:00:00.000Z</CreatedTime>
+        <Instances>
+          <member>
+            <InstanceId>i-0new1</InstanceId>
+            <AvailabilityZone>us-east-1a</AvailabilityZone>
+            <LifecycleState>Pending</LifecycleState>
+            <HealthStatus>Healthy</HealthStatus>
+            <LaunchTemplate><LaunchTemplateId>lt-0abc</LaunchTemplateId><LaunchTemplateName>basecoat-portal</LaunchTemplateName><Version>8</Version></LaunchTemplate>
+            <ProtectedFromScaleIn>false</ProtectedFromScaleIn>
+          </member>
+          <member>
+            <InstanceId>i-0old1</InstanceId>
+            <AvailabilityZone>us-east-1b</AvailabilityZone>
+            <LifecycleState>Terminating</LifecycleState>
+            <HealthStatus>Unhealthy</HealthStatus>
+            <LaunchTemplate><LaunchTemplateId>lt-0abc</LaunchTemplateId><LaunchTemplateName>basecoat-portal</LaunchTemplateName><Version>7</Version></LaunchTemplate>
+            <ProtectedFromScaleIn>false</ProtectedFromScaleIn>
+          </member>
+        </Instances>
+        <TargetGroupARNs/>
+      </member>
+    </AutoScalingGroups>
+  </DescribeAutoScalingGroupsResult>
+  <ResponseMetadata><RequestId>8f3a1c2e-0000-4000-8000-000000000001</RequestId></ResponseMetadata>
+</DescribeAutoScalingGroupsResponse>"#;
+
+const DESCRIBE_ACTIVITIES: &str = r#"<DescribeScalingActivitiesResponse xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/">
+  <DescribeScalingActivitiesResult>
+    <Activities>
+      <member>
+        <ActivityId>f9f2d65b-f1f2-43e7-b46d-d86756459699</ActivityId>
+        <AutoScalingGroupName>basecoat-portal-asg</AutoScalingGroupName>
+        <Description>Launching a new EC2 instance: i-0new1</Description>
+        <Cause>At 2026-11-23T01:50:00Z an instance was launched to aid an instance refresh.</Cause>
+        <StartTime>2026-11-23T01:50:00.000Z</StartTime>
+        <StatusCode>InProgress</StatusCode>
+        <Progress>30</Progress>
+      </member>
+    </Activities>
+  </DescribeScalingActivitiesResult>
+  <ResponseMetadata><RequestId>8f3a1c2e-0000-4000-8000-000000000002</RequestId></ResponseMetadata>
+</DescribeScalingActivitiesResponse>"#;
+
+const DESCRIBE_REFRESHES: &str = r#"<DescribeInstanceRefreshesResponse xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/">
+  <DescribeInstanceRefreshesResult>
+    <InstanceRefreshes>
+      <member>
+        <InstanceRefreshId>08b91cf7-8fa6-48af-b6a6-d227f40f1b9b</InstanceRefreshId>
+        <AutoScalingGroupName>basecoat-portal-asg</AutoScalingGroupName>
+        <Status>InProgress</Status>
+        <StatusReason>Waiting for instances to warm up before continuing. For example: i-0new1 has insufficient data to evaluate its health with Elastic Load Balancing.</StatusReason>
+        <StartTime>2026-11-23T01:49:00.000Z</StartTime>
+        <PercentageComplete>40</PercentageComplete>
+        <InstancesToUpdate>3</InstancesToUpdate>
+      </member>
+    </InstanceRefreshes>
+  </DescribeInstanceRefreshesResult>
+  <ResponseMetadata><RequestId>8f3a1c2e-0000-4000-8000-000000000003</RequestId></ResponseMetadata>
+</DescribeInstanceRefreshesResponse>"#;
+
+#[tokio::test]
+async fn an_instance_refresh_in_progress_is_read_with_its_percentage() {
+    let server = AwsShaped::start().await;
+    server.answer("DescribeAutoScalingGroups", vec![xml(DESCRIBE_GROUPS)]);
+    server.answer("DescribeScalingActivities", vec![xml(DESCRIBE_ACTIVITIES)]);
+    server.answer("DescribeInstanceRefreshes", vec![xml(DESCRIBE_REFRESHES)]);
+    let source = AwsSource::new(
+        clients_for(&server.endpoint).await,
+        AwsScope {
+            auto_scaling_groups: vec!["basecoat-portal-asg".to_owned()],
+            ..AwsScope::default()
+        },
+    );
+    let groups = source.auto_scaling_groups().await.unwrap();
+    let group = &groups[0];
+    let refresh = group.instance_refresh.as_ref().expect("a refresh");
+    assert_eq!(
+        (
+            refresh.status.as_str(),
+            refresh.percentage_complete,
+            refresh.instances_to_update
+        ),
+        ("InProgress", 40, 3)
+    );
+    assert!(
+        refresh
+            .status_reason
+            .as_deref()
+            .unwrap()
+            .starts_with("Waiting for instances to warm up")
+    );
+    let instances: Vec<(&str, LifecycleState, bool, &str)> = group
+        .instances
+        .iter()
+        .map(|i| {
+            (
+                i.id.as_str(),
+                i.lifecycle.clone(),
+                i.healthy,
+                i.launch_template_version.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        instances,
+        [
+            ("i-0new1", LifecycleState::Pending, true, "8"),
+            ("i-0old1", LifecycleState::Terminating, false, "7"),
+        ]
+    );
+    assert_eq!(group.activities[0].status, "InProgress");
+    assert_eq!(
+        group.activities[0].description,
+        "Launching a new EC2 instance: i-0new1"
+    );
+}
+
+#[tokio::test]
+async fn ecs_events_and_a_rollout_in_progress_are_read() {
+    let server = AwsShaped::start().await;
+    server.answer(
+        "DescribeServices",
+        vec![json(
+            r#"{"services":[{"serviceArn":"arn:aws:ecs:us-east-1:123456789012:service/prod/web","serviceName":"web","clusterArn":"arn:aws:ecs:us-east-1:123456789012:cluster/prod","status":"ACTIVE","desiredCount":8,"runningCount":5,"pendingCount":3,"launchType":"FARGATE",
+  "deployments":[
+   {"id":"ecs-svc/9876543210","status":"PRIMARY","taskDefinition":"arn:aws:ecs:us-east-1:123456789012:task-definition/basecoat-web:42","desiredCount":8,"pendingCount":3,"runningCount":5,"failedTasks":1,"createdAt":1795395000.0,"updatedAt":1795395600.0,"rolloutState":"IN_PROGRESS","rolloutStateReason":"ECS deployment ecs-svc/9876543210 in progress."},
+   {"id":"ecs-svc/1234567890","status":"ACTIVE","taskDefinition":"arn:aws:ecs:us-east-1:123456789012:task-definition/basecoat-web:41","desiredCount":0,"pendingCount":0,"runningCount":2,"createdAt":1795300000.0,"updatedAt":1795395600.0,"rolloutState":"COMPLETED"}
+  ],
+  "events":[
+   {"id":"0d2f1c4a-1111-4c1b-9f00-000000000002","createdAt":1795395660.0,"message":"(service web) was unable to place a task because no container instance met all of its requirements. The closest matching container-instance has insufficient memory available."},
+   {"id":"0d2f1c4a-1111-4c1b-9f00-000000000001","createdAt":1795395600.0,"message":"(service web) has started 3 tasks: (task 1a2b) (task 3c4d) (task 5e6f)."}
+  ]}],"failures":[]}"#,
+        )],
+    );
+    let source = AwsSource::new(
+        clients_for(&server.endpoint).await,
+        AwsScope {
+            ecs_cluster: Some("prod".to_owned()),
+            ecs_services: vec!["web".to_owned()],
+            ..AwsScope::default()
+        },
+    );
+    let services = source.ecs_services().await.unwrap();
+    let web = &services[0];
+    assert_eq!(
+        (web.desired_count, web.running_count, web.pending_count),
+        (8, 5, 3)
+    );
+    let rollouts: Vec<(&str, &str, &str)> = web
+        .deployments
+        .iter()
+        .map(|d| {
+            (
+                d.status.as_str(),
+                d.task_definition.as_str(),
+                d.rollout_state.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rollouts,
+        [
+            ("PRIMARY", "basecoat-web:42", "IN_PROGRESS"),
+            ("ACTIVE", "basecoat-web:41", "COMPLETED")
+        ]
+    );
+    assert!(
+        web.events[0].message.contains("unable to place a task"),
+        "{:?}",
+        web.events
+    );
+    assert_eq!(web.events[0].created_at.timestamp(), 1_795_395_660);
+}
+
+#[tokio::test]
+async fn the_p99_series_is_read_in_milliseconds() {
+    let server = AwsShaped::start().await;
+    server.answer(
+        "GetMetricData",
+        vec![xml(
+            r#"<GetMetricDataResponse xmlns="http://monitoring.amazonaws.com/doc/2010-08-01/">
+  <GetMetricDataResult>
+    <MetricDataResults>
+      <member>
+        <Id>m0</Id>
+        <Label>TargetResponseTime</Label>
+        <Timestamps><member>2026-11-23T02:00:00Z</member><member>2026-11-23T02:01:00Z</member></Timestamps>
+        <Values><member>0.412</member><member>1.25</member></Values>
+        <StatusCode>Complete</StatusCode>
+      </member>
+    </MetricDataResults>
+    <Messages/>
+  </GetMetricDataResult>
+  <ResponseMetadata><RequestId>5a1b2c3d-0000-4000-8000-000000000004</RequestId></ResponseMetadata>
+</GetMetricDataResponse>"#,
+        )],
+    );
+    let queries: Vec<_> = default_metric_queries(&MetricTargets {
+        load_balancer: Some("app/basecoat-portal/50dc6c495c0c9188"),
+        ..MetricTargets::default()
+    })
+    .into_iter()
+    .filter(|q| q.id == "alb_p99")
+    .collect();
+    let source = AwsSource::new(
+        clients_for(&server.endpoint).await,
+        AwsScope {
+            metrics: queries,
+            metric_window_seconds: 3600,
+            ..AwsScope::default()
+        },
+    );
+    let series = source.metric_series().await.unwrap();
+    assert_eq!(series[0].kind, MetricKind::ResponseTimeP99);
+    assert_eq!(series[0].values, [412.0, 1250.0]);
+    let request = &server.requests("GetMetricData")[0];
+    assert!(
+        request.contains("ExtendedStatistic") || request.contains("Stat=p99"),
+        "{request}"
+    );
+}
