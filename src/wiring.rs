@@ -74,6 +74,15 @@ pub fn demo(resolved: &Resolved, seed: u64, speed: f64) -> Wiring {
 
 /// A configured environment. The error says what to fix.
 pub async fn live(resolved: &Resolved) -> Result<Wiring, String> {
+    live_with_credentials(resolved, None).await
+}
+
+/// A configured environment with fixed AWS credentials instead of the default chain (None):
+/// for tests against moto.
+pub async fn live_with_credentials(
+    resolved: &Resolved,
+    static_credentials: Option<(String, String)>,
+) -> Result<Wiring, String> {
     let name = &resolved.environment_name;
     let environment = resolved.environment.as_ref().ok_or_else(|| {
         "no environment selected: pass --env NAME (see assets/opsdeck.example.toml) or run `opsdeck --demo`"
@@ -98,8 +107,9 @@ pub async fn live(resolved: &Resolved) -> Result<Wiring, String> {
         region: environment.region.clone(),
         profile: environment.profile.clone(),
         endpoint_url: environment.endpoint_url.clone(),
-        static_credentials: None,
+        static_credentials,
         max_attempts: 3,
+        attempt_timeout: None,
     })
     .await;
     let identity = caller_identity(&clients).await;
@@ -178,6 +188,7 @@ fn metric_queries(environment: &EnvironmentConfig) -> Vec<MetricQuery> {
         ecs_services: &environment.ecs_services,
         rds_instances: &environment.rds_instances,
         cache_clusters: &environment.cache_clusters,
+        without_percentiles: environment.percentile_metrics == Some(false),
     });
     queries.extend(
         environment

@@ -63,6 +63,7 @@ async fn the_whole_runbook_set_and_extra_metrics_are_still_one_call() {
         ecs_services: &services,
         rds_instances: &["basecoat-db".to_owned()],
         cache_clusters: &["basecoat-redis-001".to_owned()],
+        without_percentiles: false,
     });
     queries.push(custom_metric_query(
         0,
@@ -211,4 +212,35 @@ async fn expired_credentials_name_the_profile_to_log_in_with() {
         error.message,
         "AWS credentials missing or expired; run: aws sso login --profile prod (The security token included in the request is expired)"
     );
+}
+
+#[tokio::test]
+async fn a_slow_api_times_out_in_its_pane_only_and_recovers() {
+    let Some(moto) = MotoServer::start() else {
+        return;
+    };
+    let seeding = clients(&moto).await;
+    seed(&moto, &seeding).await;
+    let proxy = CountingProxy::start(moto.port).await;
+    let clients = opsdeck::source::aws::AwsClients::new(opsdeck::source::aws::AwsSettings {
+        attempt_timeout: Some(std::time::Duration::from_millis(700)),
+        ..clients_for(&proxy.endpoint).await.settings
+    })
+    .await;
+    let source = AwsSource::new(clients, scope());
+    proxy.fail(
+        "DescribeAlarms",
+        Fault::Delay(std::time::Duration::from_secs(3)),
+    );
+    let error = source.alarms().await.unwrap_err();
+    assert_eq!(
+        (error.kind, error.message.as_str()),
+        (
+            SourceErrorKind::Timeout,
+            "cloudwatch:DescribeAlarms: no answer in time"
+        )
+    );
+    source.auto_scaling_groups().await.unwrap();
+    proxy.heal("DescribeAlarms");
+    assert!(!source.alarms().await.unwrap().is_empty(), "recovers");
 }

@@ -120,6 +120,7 @@ async fn an_unknown_group_is_named_and_an_unreachable_endpoint_says_so() {
         endpoint_url: Some(format!("http://127.0.0.1:{port}")),
         static_credentials: Some(("testing".to_owned(), "testing".to_owned())),
         max_attempts: 1,
+        attempt_timeout: None,
     })
     .await;
     let error = AwsSource::new(down, scope()).alarms().await.unwrap_err();
@@ -224,4 +225,68 @@ async fn an_unknown_log_group_is_named() {
         error.message,
         "log group /aws/basecoat-portal/application not found"
     );
+}
+
+#[tokio::test]
+async fn the_seeding_script_fills_every_pane_of_the_example_environment() {
+    let Some(moto) = MotoServer::start() else {
+        return;
+    };
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let seeded = std::process::Command::new("python3")
+        .arg(root.join("assets/seed-moto.py"))
+        .args(["--endpoint", &moto.endpoint])
+        .output()
+        .unwrap();
+    assert!(
+        seeded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
+    let example = std::fs::read_to_string(root.join("assets/opsdeck.example.toml")).unwrap();
+    let text = example.replace("http://127.0.0.1:5000", &moto.endpoint);
+    let path = root.join("assets/opsdeck.example.toml");
+    let overrides = opsdeck::config::Overrides {
+        environment: Some("local-moto".to_owned()),
+        ..opsdeck::config::Overrides::default()
+    };
+    let resolved = opsdeck::config::resolve(&path, &text, &overrides, None).unwrap();
+    let credentials = Some(("testing".to_owned(), "testing".to_owned()));
+    let wiring = opsdeck::wiring::live_with_credentials(&resolved, credentials)
+        .await
+        .unwrap();
+    let sources = &wiring.sources;
+    assert!(wiring.environment.identity.is_some(), "identity from STS");
+
+    let groups = sources.auto_scaling.auto_scaling_groups().await.unwrap();
+    assert_eq!(
+        (groups[0].desired_capacity, groups[0].in_service_count()),
+        (5, 5)
+    );
+    assert_eq!(groups[0].instances[0].launch_template, "basecoat-portal");
+    let targets = sources.targets.target_health().await.unwrap();
+    assert_eq!(targets[0].count_in(&TargetState::Healthy), 5);
+    let series = sources.metrics.metric_series().await.unwrap();
+    let with_data: Vec<&str> = series
+        .iter()
+        .filter(|s| !s.values.is_empty())
+        .map(|s| s.id.as_str())
+        .collect();
+    assert_eq!(
+        with_data,
+        [
+            "alb_avg",
+            "alb_max",
+            "alb_requests",
+            "alb_5xx_rate",
+            "alb_4xx_rate",
+            "asg_cpu_0"
+        ]
+    );
+    let alarms = sources.alarms.alarms().await.unwrap();
+    assert_eq!(alarms[0].state, AlarmState::Alarm);
+    let logs = sources.logs.log_errors().await.unwrap();
+    assert_eq!(logs.recent.len(), 3, "{:?}", logs.recent);
+    let services = sources.ecs.ecs_services().await.unwrap();
+    assert_eq!(services.len(), 2);
 }

@@ -536,3 +536,24 @@ async fn the_p99_series_is_read_in_milliseconds() {
         "{request}"
     );
 }
+
+#[tokio::test]
+async fn an_error_page_that_is_not_an_aws_error_names_the_http_status() {
+    let server = AwsShaped::start().await;
+    server.answer(
+        "DescribeAlarms",
+        vec![Answer {
+            status: 500,
+            content_type: "text/html",
+            ..xml("<!doctype html><title>500 Internal Server Error</title>")
+        }],
+    );
+    let source = AwsSource::new(clients_for(&server.endpoint).await, AwsScope::default());
+    let error = opsdeck::source::AlarmSource::alarms(source.as_ref())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.message,
+        "cloudwatch:DescribeAlarms: the endpoint answered HTTP 500 without an AWS error"
+    );
+}

@@ -105,6 +105,37 @@ fn waiting_for_the_first_poll() {
 }
 
 #[test]
+fn expired_credentials_put_the_fix_in_the_header() {
+    let mut state = demo_state(0);
+    let at = state.now + chrono::Duration::seconds(5);
+    for source in [SourceKind::AutoScaling, SourceKind::Alarms] {
+        update(
+            &mut state,
+            Msg::SourceUpdate {
+                source,
+                result: Err(SourceError::new(
+                    SourceErrorKind::Credentials,
+                    "AWS credentials missing or expired; run: aws sso login --profile prod (the SSO session has expired)",
+                )),
+                at,
+            },
+        );
+    }
+    update(&mut state, Msg::Tick(at));
+    let text = render_text(&state, 120, 40);
+    let header = text.lines().next().unwrap();
+    assert!(
+        header.contains("⚠ AWS credentials: run: aws sso login --profile prod"),
+        "{header}"
+    );
+    assert!(
+        !header.contains("SSO session"),
+        "the SDK detail stays in the pane: {header}"
+    );
+    assert_snapshot!(text);
+}
+
+#[test]
 fn a_failed_poll_shows_a_stale_badge_and_keeps_the_data() {
     let mut state = demo_state(0);
     let at = state.now + chrono::Duration::seconds(40);

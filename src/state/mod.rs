@@ -167,4 +167,21 @@ impl State {
     fn pane_mut(&mut self, pane: PaneId) -> &mut PaneState {
         &mut self.panes[pane.index()]
     }
+
+    /// What to do about missing or expired AWS credentials, when a pane's last poll failed
+    /// for that reason: every AWS pane is then stale, so it is said once, in the header.
+    pub fn credentials_problem(&self) -> Option<&str> {
+        let error = self
+            .panes
+            .iter()
+            .filter_map(|pane| pane.error.as_ref())
+            .find(|error| error.kind == crate::source::SourceErrorKind::Credentials)?;
+        // "AWS credentials missing or expired; run: ... (SDK detail)": the fix alone, which
+        // fits a header line.
+        let advice = error
+            .message
+            .split_once(" (")
+            .map_or(error.message.as_str(), |(advice, _)| advice);
+        Some(advice.split_once("; ").map_or(advice, |(_, fix)| fix))
+    }
 }

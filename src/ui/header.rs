@@ -41,6 +41,15 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
         spans.push(Span::styled(format!(" ✗ {alarms} in ALARM "), theme.danger));
         spans.push(Span::raw(" "));
     }
+    // Credentials block every AWS pane; the fix takes the place of the clock.
+    if let Some(problem) = state.credentials_problem() {
+        spans.push(Span::styled(
+            format!(" ⚠ AWS credentials: {problem} "),
+            theme.danger,
+        ));
+        Line::from(spans).render(area, buf);
+        return;
+    }
     Line::from(spans).render(area, buf);
 
     let polling = if state.polling.paused {

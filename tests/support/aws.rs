@@ -15,6 +15,7 @@ pub async fn clients_for(endpoint: &str) -> AwsClients {
         endpoint_url: Some(endpoint.to_owned()),
         static_credentials: Some(("testing".to_owned(), "testing".to_owned())),
         max_attempts: 1,
+        attempt_timeout: None,
     })
     .await
 }

@@ -19,6 +19,8 @@ pub struct AwsSettings {
     pub static_credentials: Option<(String, String)>,
     /// Attempts per call, the first included; 1 turns retries off (tests).
     pub max_attempts: u32,
+    /// Longest wait for one attempt of one call; `ATTEMPT_TIMEOUT` when None.
+    pub attempt_timeout: Option<Duration>,
 }
 
 /// One client per service, sharing one configuration.
@@ -50,7 +52,7 @@ impl AwsClients {
             .timeout_config(
                 TimeoutConfig::builder()
                     .connect_timeout(CONNECT_TIMEOUT)
-                    .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+                    .operation_attempt_timeout(settings.attempt_timeout.unwrap_or(ATTEMPT_TIMEOUT))
                     .operation_timeout(OPERATION_TIMEOUT)
                     .build(),
             );

@@ -2,6 +2,7 @@
 //! does not exist, throttling (the poller backs off), timeouts, and credentials with the
 //! command that fixes them.
 
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
@@ -9,10 +10,13 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use crate::source::{SourceError, SourceErrorKind};
 
 /// Classifies an SDK error of the call `action` (e.g. `autoscaling:DescribeAutoScalingGroups`).
-pub fn classify<E, R>(error: &SdkError<E, R>, action: &str, profile: Option<&str>) -> SourceError
+pub fn classify<E>(
+    error: &SdkError<E, HttpResponse>,
+    action: &str,
+    profile: Option<&str>,
+) -> SourceError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
 {
     let detail = DisplayErrorContext(error).to_string();
     match error {
@@ -23,6 +27,15 @@ where
         SdkError::ServiceError(service) => {
             let code = service.err().code().unwrap_or("");
             let message = service.err().message().unwrap_or("");
+            if code.is_empty() && message.is_empty() {
+                // Not an AWS error document (a proxy's or an emulator's error page): the
+                // HTTP status is all there is to say.
+                let status = service.raw().status().as_u16();
+                return SourceError::new(
+                    SourceErrorKind::Other,
+                    format!("{action}: the endpoint answered HTTP {status} without an AWS error"),
+                );
+            }
             from_code(code, message, action, profile)
         }
         _ if looks_like_credentials(&detail) => credentials(profile, &detail),

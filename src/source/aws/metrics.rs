@@ -87,12 +87,17 @@ pub struct MetricTargets<'a> {
     pub ecs_services: &'a [String],
     pub rds_instances: &'a [String],
     pub cache_clusters: &'a [String],
+    /// Leave out percentile statistics (p99), for endpoints that do not serve them (moto).
+    pub without_percentiles: bool,
 }
 
 /// The runbooks' metric set: ALB latency and error rates, EC2 CPU per group, ECS CPU and
 /// memory per service, RDS connections, latency and CPU, ElastiCache evictions.
 pub fn default_metric_queries(targets: &MetricTargets) -> Vec<MetricQuery> {
     let mut queries = alb_queries(targets.load_balancer);
+    if targets.without_percentiles {
+        queries.retain(|query| !matches!(query.statistic, Statistic::Percentile(_)));
+    }
     queries.extend(asg_queries(targets.auto_scaling_groups));
     if let Some(cluster) = targets.ecs_cluster {
         queries.extend(ecs_queries(cluster, targets.ecs_services));

@@ -1,0 +1,149 @@
+//! Each AWS pane filled from moto through the real SDK, rendered with ratatui's TestBackend.
+//! moto makes up instance ids and ARNs and stamps events with the wall clock, so those are
+//! masked (same width, so the layout is what a user sees) before the snapshot.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use insta::assert_snapshot;
+use opsdeck::config::{Keymap, Thresholds};
+use opsdeck::msg::Msg;
+use opsdeck::source::aws::AwsSource;
+use opsdeck::source::{
+    AlarmSource, AutoScalingSource, EcsSource, LogSource, MetricsSource, SourceData, SourceKind,
+    TargetHealthSource,
+};
+use opsdeck::state::{EnvironmentInfo, PaneId, State, update};
+use support::aws::{clients, scope, seed};
+use support::moto::MotoServer;
+use support::screen::render_text;
+
+fn press(state: &mut State, c: char) {
+    update(
+        state,
+        Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+    );
+}
+
+/// Replaces what moto makes up on each run with same-width placeholders: hex runs of 8 or
+/// more (instance ids, ARN suffixes, UUIDs), clock times, and counts of seconds/minutes in ages.
+fn mask(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut index = 0;
+    while index < chars.len() {
+        let run = chars[index..]
+            .iter()
+            .take_while(|c| c.is_ascii_hexdigit())
+            .count();
+        let starts_word = index == 0 || !chars[index - 1].is_ascii_alphanumeric();
+        if run >= 8 && starts_word && chars[index..index + run].iter().any(char::is_ascii_digit) {
+            out.extend(std::iter::repeat_n('x', run));
+            index += run;
+            continue;
+        }
+        let is_clock = chars.len() >= index + 8
+            && chars[index..index + 8].iter().enumerate().all(|(i, c)| {
+                if i == 2 || i == 5 {
+                    *c == ':'
+                } else {
+                    c.is_ascii_digit()
+                }
+            });
+        if is_clock {
+            out.push_str("hh:mm:ss");
+            index += 8;
+            continue;
+        }
+        out.push(chars[index]);
+        index += 1;
+    }
+    out
+}
+
+#[tokio::test]
+async fn each_aws_pane_filled_from_moto() {
+    let Some(moto) = MotoServer::start() else {
+        return;
+    };
+    let clients = clients(&moto).await;
+    seed(&moto, &clients).await;
+    let source = AwsSource::new(clients, scope());
+    let answers = vec![
+        (
+            SourceKind::AutoScaling,
+            SourceData::AutoScaling(source.auto_scaling_groups().await.unwrap()),
+        ),
+        (
+            SourceKind::Targets,
+            SourceData::Targets(source.target_health().await.unwrap()),
+        ),
+        (
+            SourceKind::Metrics,
+            SourceData::Metrics(source.metric_series().await.unwrap()),
+        ),
+        (
+            SourceKind::Alarms,
+            SourceData::Alarms(source.alarms().await.unwrap()),
+        ),
+        (
+            SourceKind::Logs,
+            SourceData::Logs(source.log_errors().await.unwrap()),
+        ),
+        (
+            SourceKind::Ecs,
+            SourceData::Ecs(source.ecs_services().await.unwrap()),
+        ),
+    ];
+    // The screen's clock is the alarm's last change, so its age reads the same each run.
+    let now = answers
+        .iter()
+        .find_map(|(_, data)| match data {
+            SourceData::Alarms(alarms) => alarms.first().map(|alarm| alarm.state_updated_at),
+            _ => None,
+        })
+        .unwrap();
+    let environment = EnvironmentInfo {
+        name: "local-moto".to_owned(),
+        region: "us-east-1".to_owned(),
+        identity: Some("123456789012 moto".to_owned()),
+        metrics_requested_per_refresh: Some(1),
+        ..EnvironmentInfo::demo("local-moto")
+    };
+    let mut state = State::new(
+        EnvironmentInfo {
+            demo: false,
+            ..environment
+        },
+        Keymap::builtin_default().unwrap(),
+        Thresholds::default(),
+        5000,
+        now,
+    );
+    for (source, data) in answers {
+        update(
+            &mut state,
+            Msg::SourceUpdate {
+                source,
+                result: Ok(data),
+                at: now,
+            },
+        );
+    }
+    update(&mut state, Msg::Tick(now));
+    for pane in [
+        PaneId::AutoScaling,
+        PaneId::Targets,
+        PaneId::Metrics,
+        PaneId::Alarms,
+        PaneId::Logs,
+        PaneId::Ecs,
+    ] {
+        let mut zoomed = state.clone();
+        press(&mut zoomed, char::from(b'0' + pane.number() as u8));
+        press(&mut zoomed, 'z');
+        let name = format!("moto_{}", pane.title().to_lowercase().replace(' ', "_"));
+        assert_snapshot!(name, mask(&render_text(&zoomed, 120, 30)));
+    }
+}
