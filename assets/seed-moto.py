@@ -7,7 +7,7 @@
     opsdeck --config assets/opsdeck.example.toml --env local-moto
 
 What it makes: a launch template and a 3/5/20 Auto Scaling group behind an ALB target group
-and listener, 30 minutes of ALB and EC2 metrics, an alarm in ALARM, the application log group
+and listener, 30 minutes of ALB, EC2 and ECS metrics, an alarm in ALARM, the application log group
 with ERROR and INFO lines, and the ECS cluster prod with services web (4) and worker (2).
 """
 
@@ -85,6 +85,16 @@ def seed_metrics_and_alarm(endpoint):
                  "Value": 300},
             ],
         )
+        for service, cpu, memory in (("web", 55 + 30 * wave, 70 + 22 * wave), ("worker", 35, 48)):
+            ecs = [{"Name": "ClusterName", "Value": "prod"}, {"Name": "ServiceName", "Value": service}]
+            cloudwatch.put_metric_data(
+                Namespace="AWS/ECS",
+                MetricData=[
+                    {"MetricName": "CPUUtilization", "Dimensions": ecs, "Timestamp": at, "Value": cpu},
+                    {"MetricName": "MemoryUtilization", "Dimensions": ecs, "Timestamp": at,
+                     "Value": memory},
+                ],
+            )
         cloudwatch.put_metric_data(
             Namespace="AWS/EC2",
             MetricData=[{"MetricName": "CPUUtilization", "Dimensions": asg, "Timestamp": at,

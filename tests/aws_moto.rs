@@ -280,7 +280,11 @@ async fn the_seeding_script_fills_every_pane_of_the_example_environment() {
             "alb_requests",
             "alb_5xx_rate",
             "alb_4xx_rate",
-            "asg_cpu_0"
+            "asg_cpu_0",
+            "ecs_cpu_0",
+            "ecs_mem_0",
+            "ecs_cpu_1",
+            "ecs_mem_1"
         ]
     );
     let alarms = sources.alarms.alarms().await.unwrap();

@@ -18,8 +18,12 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
         format!("ERROR last {} min: ", logs.window_minutes),
         theme.title,
     )];
-    if logs.counts.is_empty() {
+    // No counts beside error lines means the query grouped nothing (a custom query, or an
+    // endpoint without `stats`), not that there were no errors.
+    if logs.counts.is_empty() && logs.recent.is_empty() {
         spans.push(Span::styled("✓ none", theme.ok));
+    } else if logs.counts.is_empty() {
+        spans.push(Span::styled("no counts from the query", theme.muted));
     }
     for (index, count) in logs.counts.iter().enumerate() {
         if index > 0 {
