@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use crate::action::aws::AwsExecutor;
 use crate::action::executor::ActionExecutor;
 use crate::action::journal::Actor;
 use crate::action::routing::RoutingExecutor;
@@ -103,15 +104,16 @@ pub async fn live_with_credentials(
         }
         None => None,
     };
-    let clients = AwsClients::new(AwsSettings {
+    let settings = AwsSettings {
         region: environment.region.clone(),
         profile: environment.profile.clone(),
         endpoint_url: environment.endpoint_url.clone(),
         static_credentials,
         max_attempts: 3,
         attempt_timeout: None,
-    })
-    .await;
+    };
+    let aws_executor = AwsExecutor::new(settings.clone()).await;
+    let clients = AwsClients::new(settings).await;
     let identity = caller_identity(&clients).await;
     let aws = AwsSource::new(
         clients,
@@ -151,8 +153,8 @@ pub async fn live_with_credentials(
     };
     let executor = RoutingExecutor {
         database: database.map(|source| source as Arc<dyn ActionExecutor>),
-        aws: None,
-        aws_missing: "AWS actions are not in this build yet".to_owned(),
+        aws: Some(Arc::new(aws_executor)),
+        aws_missing: String::new(),
     };
     Ok(Wiring {
         environment: EnvironmentInfo {

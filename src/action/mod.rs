@@ -3,6 +3,7 @@
 //! only a confirmed proposal becomes an effect, which re-reads the state (preflight) before it
 //! changes anything, and writes an intent and an outcome line to the audit journal.
 
+pub mod aws;
 pub mod db_sessions;
 pub mod ecs_desired;
 pub mod executor;

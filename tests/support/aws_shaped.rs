@@ -122,8 +122,14 @@ async fn serve(mut client: TcpStream, shared: Arc<Mutex<Shared>>) {
             delay: Duration::ZERO,
         });
         tokio::time::sleep(answer.delay).await;
+        // AWS sends the request id in a header too; the SDK reads it from there.
+        let request_id = answer
+            .body
+            .split_once("<RequestId>")
+            .and_then(|(_, rest)| rest.split_once("</RequestId>"))
+            .map_or("shaped-0001", |(id, _)| id);
         let reply = format!(
-            "HTTP/1.1 {} OK\r\nContent-Type: {}\r\nContent-Length: {}\r\nx-amzn-RequestId: shaped-0001\r\n\r\n{}",
+            "HTTP/1.1 {} OK\r\nContent-Type: {}\r\nContent-Length: {}\r\nx-amzn-RequestId: {request_id}\r\n\r\n{}",
             answer.status,
             answer.content_type,
             answer.body.len(),

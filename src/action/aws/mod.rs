@@ -1,0 +1,96 @@
+//! Guarded actions carried out in AWS through the SDK: each reads the state again first
+//! (preflight), aborts if it is not what the operator saw, then makes one call. The clients
+//! here never retry: a change is sent at most once, and an unanswered one is reported as
+//! unknown for the next poll to settle.
+
+mod ecs_desired;
+mod errors;
+mod instance_refresh;
+mod scale;
+
+use super::executor::{ActionExecutor, ReportFuture};
+use super::{ActionRequest, Outcome, Report};
+use crate::source::aws::{AwsClients, AwsSettings};
+
+/// Carries out AWS requests for one environment.
+pub struct AwsExecutor {
+    clients: AwsClients,
+}
+
+impl AwsExecutor {
+    /// An executor with its own clients: same endpoint and credentials as the panes', one
+    /// attempt per call.
+    pub async fn new(settings: AwsSettings) -> Self {
+        Self {
+            clients: AwsClients::new(AwsSettings {
+                max_attempts: 1,
+                ..settings
+            })
+            .await,
+        }
+    }
+}
+
+impl ActionExecutor for AwsExecutor {
+    fn execute(&self, request: ActionRequest) -> ReportFuture<'_> {
+        Box::pin(async move {
+            match request {
+                ActionRequest::SetDesiredCapacity {
+                    group,
+                    expected_desired,
+                    desired,
+                    honor_cooldown,
+                } => {
+                    scale::set_desired_capacity(
+                        &self.clients.auto_scaling,
+                        &group,
+                        expected_desired,
+                        desired,
+                        honor_cooldown,
+                    )
+                    .await
+                }
+                ActionRequest::StartInstanceRefresh {
+                    group,
+                    min_healthy_percentage,
+                    instance_warmup_seconds,
+                } => {
+                    instance_refresh::start(
+                        &self.clients.auto_scaling,
+                        &group,
+                        min_healthy_percentage,
+                        instance_warmup_seconds,
+                    )
+                    .await
+                }
+                ActionRequest::CancelInstanceRefresh { group } => {
+                    instance_refresh::cancel(&self.clients.auto_scaling, &group).await
+                }
+                ActionRequest::SetEcsDesiredCount {
+                    cluster,
+                    service,
+                    expected_desired,
+                    desired,
+                } => {
+                    ecs_desired::set_desired_count(
+                        &self.clients.ecs,
+                        &cluster,
+                        &service,
+                        expected_desired,
+                        desired,
+                    )
+                    .await
+                }
+                ActionRequest::CancelQuery { .. } | ActionRequest::TerminateBackends { .. } => {
+                    Report {
+                        outcome: Outcome::Refused(
+                            "session actions go to PostgreSQL, not AWS; nothing was sent"
+                                .to_owned(),
+                        ),
+                        request_id: None,
+                    }
+                }
+            }
+        })
+    }
+}

@@ -1,0 +1,71 @@
+//! SetDesiredCapacity, after checking the group still has the desired capacity the operator
+//! saw and the new value is within its min and max.
+
+use aws_sdk_autoscaling::Client;
+use aws_sdk_autoscaling::operation::RequestId;
+
+use super::errors::report;
+use crate::action::{Outcome, Report};
+
+const ACTION: &str = "autoscaling:SetDesiredCapacity";
+
+/// Sets `group`'s desired capacity to `desired` if it is still `expected`.
+pub async fn set_desired_capacity(
+    client: &Client,
+    group: &str,
+    expected: u32,
+    desired: u32,
+    honor_cooldown: bool,
+) -> Report {
+    let seen = match client
+        .describe_auto_scaling_groups()
+        .auto_scaling_group_names(group)
+        .send()
+        .await
+    {
+        Ok(answer) => answer,
+        Err(error) => return report(&error, "autoscaling:DescribeAutoScalingGroups", group),
+    };
+    let Some(current) = seen.auto_scaling_groups().first() else {
+        return refused(format!("ASG {group} not found; nothing was sent"));
+    };
+    let now = u32::try_from(current.desired_capacity().unwrap_or(0)).unwrap_or(0);
+    let (min, max) = (
+        u32::try_from(current.min_size().unwrap_or(0)).unwrap_or(0),
+        u32::try_from(current.max_size().unwrap_or(0)).unwrap_or(0),
+    );
+    if now != expected {
+        return Report {
+            outcome: Outcome::Aborted(format!(
+                "desired capacity of {group} is now {now}, not the {expected} you saw; nothing was changed"
+            )),
+            request_id: None,
+        };
+    }
+    if desired < min || desired > max {
+        return refused(format!(
+            "{desired} is outside {group}'s min {min} and max {max}; nothing was sent"
+        ));
+    }
+    let call = client
+        .set_desired_capacity()
+        .auto_scaling_group_name(group)
+        .desired_capacity(i32::try_from(desired).unwrap_or(i32::MAX))
+        .honor_cooldown(honor_cooldown)
+        .send()
+        .await;
+    match call {
+        Ok(answer) => Report {
+            outcome: Outcome::Succeeded(format!("desired capacity {now} -> {desired}")),
+            request_id: answer.request_id().map(str::to_owned),
+        },
+        Err(error) => report(&error, ACTION, group),
+    }
+}
+
+fn refused(message: String) -> Report {
+    Report {
+        outcome: Outcome::Refused(message),
+        request_id: None,
+    }
+}

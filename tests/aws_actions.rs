@@ -1,0 +1,318 @@
+//! Guarded AWS actions through the real SDK: against moto where it serves the call
+//! (SetDesiredCapacity, UpdateService), against AWS-shaped answers on loopback where it does
+//! not (instance refreshes, AWS refusals). Every change goes through the action runner, so the
+//! journal's intent and outcome lines are checked too.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use std::sync::Arc;
+
+use opsdeck::action::aws::AwsExecutor;
+use opsdeck::action::executor::ActionExecutor;
+use opsdeck::action::journal::{Actor, Journal};
+use opsdeck::action::runner::ActionRunner;
+use opsdeck::action::{ActionContext, ActionRequest, Outcome, ecs_desired, scale};
+use opsdeck::clock::Clock;
+use opsdeck::msg::Msg;
+use opsdeck::source::aws::AwsSource;
+use opsdeck::source::{AutoScalingSource, EcsSource};
+use support::aws::{clients, clients_for, scope, seed};
+use support::aws_shaped::{AwsShaped, xml};
+use support::moto::MotoServer;
+use support::proxy::CountingProxy;
+
+const GROUP: &str = "basecoat-portal-asg";
+
+fn context() -> ActionContext {
+    ActionContext {
+        environment: "local-moto".to_owned(),
+        production: false,
+    }
+}
+
+async fn executor(endpoint: &str) -> Arc<dyn ActionExecutor> {
+    Arc::new(AwsExecutor::new(clients_for(endpoint).await.settings).await)
+}
+
+fn runner(executor: Arc<dyn ActionExecutor>, journal: &std::path::Path) -> ActionRunner {
+    ActionRunner {
+        executor,
+        journal: Journal::new(journal),
+        actor: Actor {
+            environment: "local-moto".to_owned(),
+            identity: "arn:aws:sts::123456789012:assumed-role/OnCall/jane".to_owned(),
+            profile: None,
+            region: "us-east-1".to_owned(),
+        },
+        clock: Clock::wall(),
+        run_id: "test".to_owned(),
+    }
+}
+
+fn outcome_of(message: Msg) -> (Outcome, Option<String>) {
+    match message {
+        Msg::ActionFinished { report, .. } => (report.outcome, report.request_id),
+        other => panic!("not a finished action: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn scaling_changes_desired_capacity_and_instances_and_is_journaled_with_the_request_id() {
+    let Some(moto) = MotoServer::start() else {
+        return;
+    };
+    let seeding = clients(&moto).await;
+    seed(&moto, &seeding).await;
+    let source = AwsSource::new(seeding, scope());
+    let group = source.auto_scaling_groups().await.unwrap().remove(0);
+    let proposal = scale::propose(1, &group, 8, &context()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("journal.jsonl");
+    let runner = runner(executor(&moto.endpoint).await, &journal);
+
+    let (outcome, request_id) = outcome_of(runner.run(proposal).await);
+    assert_eq!(
+        outcome,
+        Outcome::Succeeded("desired capacity 5 -> 8".to_owned())
+    );
+    assert!(request_id.as_deref().is_some_and(|id| !id.is_empty()));
+
+    let group = source.auto_scaling_groups().await.unwrap().remove(0);
+    assert_eq!((group.desired_capacity, group.instances.len()), (8, 8));
+    let (entries, torn) = Journal::new(&journal).read().unwrap();
+    assert!(torn.is_empty());
+    let lines: Vec<(&str, Option<&str>, Option<&str>)> = entries
+        .iter()
+        .map(|e| {
+            (
+                e.action.as_str(),
+                e.result.as_deref(),
+                e.request_id.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            ("set_desired_capacity", None, None),
+            (
+                "set_desired_capacity",
+                Some("succeeded"),
+                request_id.as_deref()
+            )
+        ]
+    );
+    assert_eq!(
+        entries[0].actor.identity,
+        "arn:aws:sts::123456789012:assumed-role/OnCall/jane"
+    );
+}
+
+#[tokio::test]
+async fn a_changed_group_or_a_value_outside_min_max_sends_nothing() {
+    let Some(moto) = MotoServer::start() else {
+        return;
+    };
+    let seeding = clients(&moto).await;
+    seed(&moto, &seeding).await;
+    let proxy = CountingProxy::start(moto.port).await;
+    let executor = executor(&proxy.endpoint).await;
+
+    let report = executor
+        .execute(ActionRequest::SetDesiredCapacity {
+            group: GROUP.to_owned(),
+            expected_desired: 4,
+            desired: 8,
+            honor_cooldown: false,
+        })
+        .await;
+    assert_eq!(
+        report.outcome,
+        Outcome::Aborted(
+            "desired capacity of basecoat-portal-asg is now 5, not the 4 you saw; nothing was changed"
+                .to_owned()
+        )
+    );
+    let report = executor
+        .execute(ActionRequest::SetDesiredCapacity {
+            group: GROUP.to_owned(),
+            expected_desired: 5,
+            desired: 25,
+            honor_cooldown: false,
+        })
+        .await;
+    assert_eq!(
+        report.outcome,
+        Outcome::Refused(
+            "25 is outside basecoat-portal-asg's min 3 and max 20; nothing was sent".to_owned()
+        )
+    );
+    let report = executor
+        .execute(ActionRequest::SetDesiredCapacity {
+            group: "nope-asg".to_owned(),
+            expected_desired: 5,
+            desired: 6,
+            honor_cooldown: false,
+        })
+        .await;
+    assert_eq!(
+        report.outcome,
+        Outcome::Refused("ASG nope-asg not found; nothing was sent".to_owned())
+    );
+    assert_eq!(proxy.calls("SetDesiredCapacity"), 0);
+    let source = AwsSource::new(clients(&moto).await, scope());
+    assert_eq!(
+        source.auto_scaling_groups().await.unwrap()[0].desired_capacity,
+        5
+    );
+}
+
+#[tokio::test]
+async fn the_ecs_desired_count_changes_after_its_preflight() {
+    let Some(moto) = MotoServer::start() else {
+        return;
+    };
+    let seeding = clients(&moto).await;
+    support::aws::seed_ecs(&seeding).await;
+    let source = AwsSource::new(seeding, scope());
+    let web = source.ecs_services().await.unwrap().remove(0);
+    let proposal = ecs_desired::propose(1, &web, 8, &context()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let runner = runner(executor(&moto.endpoint).await, &dir.path().join("j.jsonl"));
+    let (outcome, request_id) = outcome_of(runner.run(proposal.clone()).await);
+    assert_eq!(
+        outcome,
+        Outcome::Succeeded("desired count 4 -> 8".to_owned())
+    );
+    assert!(request_id.is_some());
+    assert_eq!(source.ecs_services().await.unwrap()[0].desired_count, 8);
+
+    // The same proposal again: the service no longer wants what the operator saw.
+    let (outcome, _) = outcome_of(runner.run(proposal).await);
+    assert_eq!(
+        outcome,
+        Outcome::Aborted(
+            "desired count of web is now 8, not the 4 you saw; nothing was changed".to_owned()
+        )
+    );
+}
+
+const NO_REFRESHES: &str = r#"<DescribeInstanceRefreshesResponse xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/"><DescribeInstanceRefreshesResult><InstanceRefreshes/></DescribeInstanceRefreshesResult><ResponseMetadata><RequestId>11111111-0000-4000-8000-000000000001</RequestId></ResponseMetadata></DescribeInstanceRefreshesResponse>"#;
+
+const REFRESH_RUNNING: &str = r#"<DescribeInstanceRefreshesResponse xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/"><DescribeInstanceRefreshesResult><InstanceRefreshes><member><InstanceRefreshId>08b91cf7-8fa6-48af-b6a6-d227f40f1b9b</InstanceRefreshId><AutoScalingGroupName>basecoat-portal-asg</AutoScalingGroupName><Status>InProgress</Status><PercentageComplete>20</PercentageComplete><InstancesToUpdate>4</InstancesToUpdate></member></InstanceRefreshes></DescribeInstanceRefreshesResult><ResponseMetadata><RequestId>11111111-0000-4000-8000-000000000002</RequestId></ResponseMetadata></DescribeInstanceRefreshesResponse>"#;
+
+const STARTED: &str = r#"<StartInstanceRefreshResponse xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/"><StartInstanceRefreshResult><InstanceRefreshId>ccfba0c3-4c8b-4a6a-b1d4-8c7f1a2e3d4f</InstanceRefreshId></StartInstanceRefreshResult><ResponseMetadata><RequestId>7a1c2e3f-0000-4000-8000-00000000beef</RequestId></ResponseMetadata></StartInstanceRefreshResponse>"#;
+
+const CANCELLED: &str = r#"<CancelInstanceRefreshResponse xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/"><CancelInstanceRefreshResult><InstanceRefreshId>08b91cf7-8fa6-48af-b6a6-d227f40f1b9b</InstanceRefreshId></CancelInstanceRefreshResult><ResponseMetadata><RequestId>7a1c2e3f-0000-4000-8000-00000000cafe</RequestId></ResponseMetadata></CancelInstanceRefreshResponse>"#;
+
+fn refresh_request() -> ActionRequest {
+    ActionRequest::StartInstanceRefresh {
+        group: GROUP.to_owned(),
+        min_healthy_percentage: 50,
+        instance_warmup_seconds: 300,
+    }
+}
+
+#[tokio::test]
+async fn an_instance_refresh_starts_with_the_runbooks_preferences_and_cancels() {
+    let server = AwsShaped::start().await;
+    server.answer("DescribeInstanceRefreshes", vec![xml(NO_REFRESHES)]);
+    server.answer("StartInstanceRefresh", vec![xml(STARTED)]);
+    server.answer("CancelInstanceRefresh", vec![xml(CANCELLED)]);
+    let executor = executor(&server.endpoint).await;
+
+    let report = executor.execute(refresh_request()).await;
+    assert_eq!(
+        report.outcome,
+        Outcome::Succeeded(
+            "instance refresh ccfba0c3-4c8b-4a6a-b1d4-8c7f1a2e3d4f started".to_owned()
+        )
+    );
+    assert_eq!(
+        report.request_id.as_deref(),
+        Some("7a1c2e3f-0000-4000-8000-00000000beef")
+    );
+    let sent = &server.requests("StartInstanceRefresh")[0];
+    for part in [
+        "AutoScalingGroupName=basecoat-portal-asg",
+        "Preferences.MinHealthyPercentage=50",
+        "Preferences.InstanceWarmup=300",
+    ] {
+        assert!(sent.contains(part), "{part} missing from {sent}");
+    }
+
+    let report = executor
+        .execute(ActionRequest::CancelInstanceRefresh {
+            group: GROUP.to_owned(),
+        })
+        .await;
+    assert_eq!(
+        report.outcome,
+        Outcome::Succeeded(
+            "instance refresh 08b91cf7-8fa6-48af-b6a6-d227f40f1b9b cancelling".to_owned()
+        )
+    );
+}
+
+#[tokio::test]
+async fn a_refresh_already_running_is_not_started_twice() {
+    let server = AwsShaped::start().await;
+    server.answer("DescribeInstanceRefreshes", vec![xml(REFRESH_RUNNING)]);
+    server.answer("StartInstanceRefresh", vec![xml(STARTED)]);
+    let report = executor(&server.endpoint)
+        .await
+        .execute(refresh_request())
+        .await;
+    assert_eq!(
+        report.outcome,
+        Outcome::Aborted(
+            "instance refresh 08b91cf7-8fa6-48af-b6a6-d227f40f1b9b is already running on basecoat-portal-asg; nothing was started"
+                .to_owned()
+        )
+    );
+    assert!(server.requests("StartInstanceRefresh").is_empty());
+}
+
+#[tokio::test]
+async fn aws_refusals_are_explained_and_never_retried() {
+    let server = AwsShaped::start().await;
+    server.answer(
+        "DescribeAutoScalingGroups",
+        vec![xml(
+            r#"<DescribeAutoScalingGroupsResponse xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/"><DescribeAutoScalingGroupsResult><AutoScalingGroups><member><AutoScalingGroupName>basecoat-portal-asg</AutoScalingGroupName><MinSize>3</MinSize><MaxSize>20</MaxSize><DesiredCapacity>5</DesiredCapacity></member></AutoScalingGroups></DescribeAutoScalingGroupsResult><ResponseMetadata><RequestId>22222222-0000-4000-8000-000000000001</RequestId></ResponseMetadata></DescribeAutoScalingGroupsResponse>"#,
+        )],
+    );
+    server.answer(
+        "SetDesiredCapacity",
+        vec![support::aws_shaped::Answer {
+            status: 400,
+            ..xml(
+                r#"<ErrorResponse xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/"><Error><Type>Sender</Type><Code>ScalingActivityInProgress</Code><Message>Scaling activity 5e3c... is in progress and blocks this action.</Message></Error><RequestId>33333333-0000-4000-8000-0000000000aa</RequestId></ErrorResponse>"#,
+            )
+        }],
+    );
+    let report = executor(&server.endpoint)
+        .await
+        .execute(ActionRequest::SetDesiredCapacity {
+            group: GROUP.to_owned(),
+            expected_desired: 5,
+            desired: 12,
+            honor_cooldown: true,
+        })
+        .await;
+    assert_eq!(
+        report.outcome,
+        Outcome::Refused(
+            "a scaling activity is still in progress on basecoat-portal-asg; wait for it to finish, then try again; nothing was changed"
+                .to_owned()
+        )
+    );
+    assert_eq!(
+        report.request_id.as_deref(),
+        Some("33333333-0000-4000-8000-0000000000aa")
+    );
+    let sent = server.requests("SetDesiredCapacity");
+    assert_eq!(sent.len(), 1, "sent once, never retried");
+    assert!(sent[0].contains("HonorCooldown=true"), "{}", sent[0]);
+}
