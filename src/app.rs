@@ -147,6 +147,16 @@ fn apply(state: &mut State, msg: Msg, effects: &Effects<'_>) -> bool {
                         .await;
                 });
             }
+            Effect::LoadLaunchTemplateVersions { group } => {
+                let auto_scaling = effects.sources.auto_scaling.clone();
+                let messages = effects.messages.clone();
+                tokio::spawn(async move {
+                    let result = auto_scaling.launch_template_versions(&group).await;
+                    let _ = messages
+                        .send(Msg::LaunchTemplateVersions { group, result })
+                        .await;
+                });
+            }
             Effect::Execute(proposal) => {
                 let runner = effects.runner.clone();
                 let messages = effects.messages.clone();

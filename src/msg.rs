@@ -26,6 +26,11 @@ pub enum Msg {
         result: Result<Vec<crate::model::TableSize>, SourceError>,
         at: Timestamp,
     },
+    /// Launch template versions, read on demand for a rollback.
+    LaunchTemplateVersions {
+        group: String,
+        result: Result<Vec<crate::model::LaunchTemplateVersion>, SourceError>,
+    },
     /// A confirmed action finished (or was refused before it was sent).
     ActionFinished {
         proposal_id: u64,
@@ -45,6 +50,8 @@ pub enum Effect {
     Execute(Box<Proposal>),
     /// Read table sizes once (too costly for every poll).
     LoadTableSizes,
+    /// Read the launch template versions `group` can roll back to.
+    LoadLaunchTemplateVersions { group: String },
 }
 
 /// A named thing a key can do. Keymap files use the snake_case names from [`Action::name`].
@@ -90,6 +97,7 @@ pub enum Action {
     TerminateIdleSessions,
     StartInstanceRefresh,
     CancelInstanceRefresh,
+    RollBack,
     UndoLastAction,
     DialogConfirm,
     DialogCancel,
@@ -102,7 +110,7 @@ pub enum Action {
 }
 
 /// Each action's name in keymap files and its default help text.
-const ACTION_NAMES: [(Action, &str, &str); 49] = [
+const ACTION_NAMES: [(Action, &str, &str); 50] = [
     (Action::Quit, "quit", "Quit opsdeck"),
     (Action::ToggleHelp, "toggle_help", "Show or hide this help"),
     (Action::FocusNext, "focus_next", "Focus the next pane"),
@@ -230,6 +238,11 @@ const ACTION_NAMES: [(Action, &str, &str); 49] = [
         Action::CancelInstanceRefresh,
         "cancel_instance_refresh",
         "Cancel the instance refresh",
+    ),
+    (
+        Action::RollBack,
+        "roll_back",
+        "Roll back to an earlier launch template version",
     ),
     (
         Action::UndoLastAction,

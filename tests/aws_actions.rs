@@ -316,3 +316,182 @@ async fn aws_refusals_are_explained_and_never_retried() {
     assert_eq!(sent.len(), 1, "sent once, never retried");
     assert!(sent[0].contains("HonorCooldown=true"), "{}", sent[0]);
 }
+
+/// A group launching from version 2 of a two-version launch template.
+async fn seed_template_group(moto: &MotoServer) -> opsdeck::source::aws::AwsClients {
+    let clients = clients(moto).await;
+    let ec2 = support::aws::ec2(moto).await;
+    let template = ec2
+        .create_launch_template()
+        .launch_template_name("basecoat-portal")
+        .version_description("portal 2.13.2")
+        .launch_template_data(
+            aws_sdk_ec2::types::RequestLaunchTemplateData::builder()
+                .image_id("ami-12c6146b")
+                .instance_type(aws_sdk_ec2::types::InstanceType::T3Medium)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let template_id = template
+        .launch_template()
+        .unwrap()
+        .launch_template_id()
+        .unwrap()
+        .to_owned();
+    ec2.create_launch_template_version()
+        .launch_template_id(&template_id)
+        .version_description("portal 2.14.0")
+        .launch_template_data(
+            aws_sdk_ec2::types::RequestLaunchTemplateData::builder()
+                .image_id("ami-1234abcd")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let subnets = ec2.describe_subnets().send().await.unwrap();
+    clients
+        .auto_scaling
+        .create_auto_scaling_group()
+        .auto_scaling_group_name("portal-lt-asg")
+        .launch_template(
+            aws_sdk_autoscaling::types::LaunchTemplateSpecification::builder()
+                .launch_template_id(&template_id)
+                .version("2")
+                .build(),
+        )
+        .min_size(1)
+        .max_size(4)
+        .desired_capacity(2)
+        .vpc_zone_identifier(subnets.subnets()[0].subnet_id().unwrap())
+        .send()
+        .await
+        .unwrap();
+    clients
+}
+
+#[tokio::test]
+async fn launch_template_versions_are_listed_newest_first_with_the_one_in_use() {
+    let Some(moto) = MotoServer::start() else {
+        return;
+    };
+    let clients = seed_template_group(&moto).await;
+    let source = AwsSource::new(clients, scope());
+    let versions = source
+        .launch_template_versions("portal-lt-asg")
+        .await
+        .unwrap();
+    let listed: Vec<(u32, bool, Option<&str>)> = versions
+        .iter()
+        .map(|v| (v.version, v.in_use, v.description.as_deref()))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            (2, true, Some("portal 2.14.0")),
+            (1, false, Some("portal 2.13.2"))
+        ]
+    );
+    let error = source
+        .launch_template_versions("nope-asg")
+        .await
+        .unwrap_err();
+    assert_eq!(error.message, "ASG nope-asg not found");
+}
+
+#[tokio::test]
+async fn a_rollback_whose_refresh_cannot_start_says_which_half_was_done() {
+    // moto serves UpdateAutoScalingGroup but not StartInstanceRefresh: the half-done case.
+    let Some(moto) = MotoServer::start() else {
+        return;
+    };
+    let clients = seed_template_group(&moto).await;
+    let source = AwsSource::new(clients, scope());
+    let template_id = source
+        .launch_template_versions("portal-lt-asg")
+        .await
+        .unwrap()[0]
+        .template_id
+        .clone();
+    let executor = executor(&moto.endpoint).await;
+    let request = |from| ActionRequest::RollBack {
+        group: "portal-lt-asg".to_owned(),
+        template_id: template_id.clone(),
+        from_version: from,
+        to_version: 1,
+        min_healthy_percentage: 50,
+        instance_warmup_seconds: 300,
+    };
+    let report = executor.execute(request(3)).await;
+    assert_eq!(
+        report.outcome,
+        Outcome::Aborted(
+            "portal-lt-asg now launches version 2, not the 3 you saw; nothing was changed"
+                .to_owned()
+        )
+    );
+    let report = executor.execute(request(2)).await;
+    let Outcome::Failed(detail) = &report.outcome else {
+        panic!("{report:?}");
+    };
+    assert!(
+        detail.starts_with(
+            "portal-lt-asg now launches version 1 but the instance refresh did not start ("
+        ),
+        "{detail}"
+    );
+    assert!(detail.ends_with("); start it with R"), "{detail}");
+    let versions = source
+        .launch_template_versions("portal-lt-asg")
+        .await
+        .unwrap();
+    assert!(
+        versions.iter().any(|v| v.version == 1 && v.in_use),
+        "{versions:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_rollback_points_the_group_at_the_version_and_starts_the_refresh() {
+    let server = AwsShaped::start().await;
+    server.answer(
+        "DescribeAutoScalingGroups",
+        vec![xml(
+            r#"<DescribeAutoScalingGroupsResponse xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/"><DescribeAutoScalingGroupsResult><AutoScalingGroups><member><AutoScalingGroupName>basecoat-portal-asg</AutoScalingGroupName><MinSize>3</MinSize><MaxSize>20</MaxSize><DesiredCapacity>5</DesiredCapacity><LaunchTemplate><LaunchTemplateId>lt-0abc</LaunchTemplateId><LaunchTemplateName>basecoat-portal</LaunchTemplateName><Version>8</Version></LaunchTemplate></member></AutoScalingGroups></DescribeAutoScalingGroupsResult><ResponseMetadata><RequestId>44444444-0000-4000-8000-000000000001</RequestId></ResponseMetadata></DescribeAutoScalingGroupsResponse>"#,
+        )],
+    );
+    server.answer(
+        "UpdateAutoScalingGroup",
+        vec![xml(
+            r#"<UpdateAutoScalingGroupResponse xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/"><ResponseMetadata><RequestId>44444444-0000-4000-8000-000000000002</RequestId></ResponseMetadata></UpdateAutoScalingGroupResponse>"#,
+        )],
+    );
+    server.answer("StartInstanceRefresh", vec![xml(STARTED)]);
+    let report = executor(&server.endpoint)
+        .await
+        .execute(ActionRequest::RollBack {
+            group: GROUP.to_owned(),
+            template_id: "lt-0abc".to_owned(),
+            from_version: 8,
+            to_version: 7,
+            min_healthy_percentage: 50,
+            instance_warmup_seconds: 300,
+        })
+        .await;
+    assert_eq!(
+        report.outcome,
+        Outcome::Succeeded(
+            "basecoat-portal-asg launches version 7 (was 8); instance refresh ccfba0c3-4c8b-4a6a-b1d4-8c7f1a2e3d4f started"
+                .to_owned()
+        )
+    );
+    let update = &server.requests("UpdateAutoScalingGroup")[0];
+    assert!(
+        update.contains("LaunchTemplate.LaunchTemplateId=lt-0abc")
+            && update.contains("LaunchTemplate.Version=7"),
+        "{update}"
+    );
+    assert_eq!(server.requests("StartInstanceRefresh").len(), 1);
+}

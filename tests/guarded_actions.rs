@@ -52,7 +52,7 @@ fn read_only_blocks_every_action_key_and_says_why() {
     let mut state = demo_state(120);
     state.environment.read_only = true;
     state.environment.read_only_reason = Some("--read-only was given".to_owned());
-    for (pane, keys) in [('1', "dRCu"), ('6', "d"), ('7', "cxLI")] {
+    for (pane, keys) in [('1', "dRCBu"), ('6', "d"), ('7', "cxLI")] {
         typed(&mut state, &pane.to_string());
         for action_key in keys.chars() {
             let effects = typed(&mut state, &action_key.to_string());
@@ -494,4 +494,103 @@ fn the_bulk_age_can_be_changed_and_bad_ages_are_named() {
     key(&mut state, KeyCode::Esc);
     assert_eq!(state.mode, InputMode::Normal);
     assert!(state.guarded.history.is_empty(), "nothing ran");
+}
+
+#[test]
+fn a_rollback_lists_the_versions_and_runs_update_and_refresh_as_one_guarded_change() {
+    let mut world = opsdeck::sim::World::new(1, support::screen::origin());
+    world.advance_to_elapsed(120);
+    let mut state = demo_state(120);
+    let effects = typed(&mut state, "1B");
+    assert_eq!(
+        effects,
+        [Effect::LoadLaunchTemplateVersions {
+            group: "basecoat-portal-asg".to_owned()
+        }]
+    );
+    let versions = world.launch_template_versions("basecoat-portal-asg");
+    update(
+        &mut state,
+        Msg::LaunchTemplateVersions {
+            group: "basecoat-portal-asg".to_owned(),
+            result: Ok(versions.unwrap()),
+        },
+    );
+    assert_eq!(state.mode, InputMode::Prompt);
+    let prompt = state.guarded.prompt.as_ref().unwrap();
+    assert_eq!(
+        prompt.input, "6",
+        "the newest version older than the one in use"
+    );
+    assert!(
+        prompt.choices[0].contains("← in use"),
+        "{:?}",
+        prompt.choices
+    );
+    assert!(prompt.choices[0].trim_start().starts_with('7'));
+
+    // The version in use, and one that does not exist, are named.
+    key(&mut state, KeyCode::Backspace);
+    typed(&mut state, "7");
+    key(&mut state, KeyCode::Enter);
+    assert_eq!(
+        state.guarded.prompt.as_ref().unwrap().error.as_deref(),
+        Some("basecoat-portal-asg already launches version 7; nothing to roll back")
+    );
+    key(&mut state, KeyCode::Backspace);
+    typed(&mut state, "9");
+    key(&mut state, KeyCode::Enter);
+    assert_eq!(
+        state.guarded.prompt.as_ref().unwrap().error.as_deref(),
+        Some("launch template basecoat-lt has no version 9 among those listed")
+    );
+    key(&mut state, KeyCode::Backspace);
+    typed(&mut state, "6");
+    key(&mut state, KeyCode::Enter);
+    assert!(dialog_open(&state));
+    let proposal = &state.guarded.dialog.as_ref().unwrap().proposal;
+    assert_eq!(proposal.risk, Risk::High);
+    assert_eq!(
+        (
+            proposal.changes[0].before.as_str(),
+            proposal.changes[0].after.as_str()
+        ),
+        ("version 7", "version 6")
+    );
+    typed(&mut state, "basecoat-portal-asg");
+    let effects = key(&mut state, KeyCode::Enter);
+    let request = executed_request(&effects).unwrap().clone();
+    assert_eq!(
+        request,
+        ActionRequest::RollBack {
+            group: "basecoat-portal-asg".to_owned(),
+            template_id: "lt-0b5e6f1c2d3a4b5c6".to_owned(),
+            from_version: 7,
+            to_version: 6,
+            min_healthy_percentage: 50,
+            instance_warmup_seconds: 300,
+        }
+    );
+
+    // The simulator carries it out: new instances launch from version 6.
+    let report = opsdeck::sim::execute_in(&mut world, &request);
+    assert!(
+        matches!(&report.outcome, Outcome::Succeeded(text) if text.starts_with("basecoat-portal-asg launches version 6 (was 7); instance refresh ")),
+        "{report:?}"
+    );
+    let again = opsdeck::sim::execute_in(&mut world, &request);
+    assert!(
+        matches!(again.outcome, Outcome::Refused(_) | Outcome::Aborted(_)),
+        "{again:?}"
+    );
+    world.advance_to_elapsed(1500);
+    let group = world.auto_scaling_groups().remove(0);
+    assert!(
+        group
+            .instances
+            .iter()
+            .all(|i| i.launch_template_version == "6"),
+        "{:?}",
+        group.instances
+    );
 }

@@ -314,3 +314,21 @@ fn follow_through_while_scaling_up_120x40() {
     press(&mut state, 'z');
     assert_snapshot!(render_text(&state, 120, 40));
 }
+
+#[test]
+fn rollback_version_picker_120x40() {
+    let mut world = opsdeck::sim::World::new(1, support::screen::origin());
+    world.advance_to_elapsed(INCIDENT);
+    let mut state = demo_state(INCIDENT);
+    keys(&mut state, "1B");
+    update(
+        &mut state,
+        Msg::LaunchTemplateVersions {
+            group: "basecoat-portal-asg".to_owned(),
+            result: Ok(world
+                .launch_template_versions("basecoat-portal-asg")
+                .unwrap()),
+        },
+    );
+    assert_snapshot!(render_text(&state, 120, 40));
+}

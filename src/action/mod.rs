@@ -10,6 +10,7 @@ pub mod executor;
 pub mod instance_refresh;
 pub mod journal;
 pub mod journal_view;
+pub mod rollback;
 pub mod routing;
 pub mod runner;
 pub mod scale;
@@ -87,6 +88,15 @@ pub enum ActionRequest {
     CancelInstanceRefresh {
         group: String,
     },
+    /// Point the group at an earlier launch template version, then replace every instance.
+    RollBack {
+        group: String,
+        template_id: String,
+        from_version: u32,
+        to_version: u32,
+        min_healthy_percentage: u32,
+        instance_warmup_seconds: u32,
+    },
     CancelQuery {
         session: SessionRef,
     },
@@ -109,6 +119,7 @@ impl ActionRequest {
             Self::SetDesiredCapacity { .. } => "set_desired_capacity",
             Self::StartInstanceRefresh { .. } => "start_instance_refresh",
             Self::CancelInstanceRefresh { .. } => "cancel_instance_refresh",
+            Self::RollBack { .. } => "roll_back",
             Self::CancelQuery { .. } => "cancel_query",
             Self::TerminateBackends { .. } => "terminate_backends",
             Self::SetEcsDesiredCount { .. } => "set_ecs_desired_count",

@@ -87,6 +87,7 @@ impl Section {
                 A::TerminateIdleSessions,
                 A::StartInstanceRefresh,
                 A::CancelInstanceRefresh,
+                A::RollBack,
                 A::UndoLastAction,
             ],
             Self::Filter => &[A::FilterApply, A::FilterCancel, A::FilterDeleteChar],

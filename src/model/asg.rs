@@ -93,3 +93,15 @@ pub struct InstanceRefresh {
     pub status_reason: Option<String>,
     pub start_time: Timestamp,
 }
+
+/// One version of the launch template a group launches from (for a rollback).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LaunchTemplateVersion {
+    pub template_id: String,
+    pub template_name: String,
+    pub version: u32,
+    pub created_at: Timestamp,
+    pub description: Option<String>,
+    /// The version the group launches new instances from now.
+    pub in_use: bool,
+}

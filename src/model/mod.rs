@@ -9,7 +9,10 @@ mod metrics;
 mod targets;
 
 pub use alarms::{Alarm, AlarmState};
-pub use asg::{AutoScalingGroup, Instance, InstanceRefresh, LifecycleState, ScalingActivity};
+pub use asg::{
+    AutoScalingGroup, Instance, InstanceRefresh, LaunchTemplateVersion, LifecycleState,
+    ScalingActivity,
+};
 pub use db::{DatabaseActivity, DatabaseTotals, DbSession, SessionState, TableSize};
 pub use ecs::{EcsDeployment, EcsEvent, EcsService};
 pub use logs::{LogErrorCount, LogErrors, LogLine};

@@ -39,6 +39,27 @@ pub fn execute_in(world: &mut World, request: &ActionRequest) -> Report {
             Ok(id) => Outcome::Succeeded(format!("instance refresh {id} cancelled")),
             Err(error) => Outcome::Refused(error),
         },
+        ActionRequest::RollBack {
+            from_version,
+            to_version,
+            min_healthy_percentage,
+            instance_warmup_seconds,
+            group,
+            ..
+        } => match world.roll_back(
+            *from_version,
+            *to_version,
+            *min_healthy_percentage,
+            *instance_warmup_seconds,
+        ) {
+            Ok(id) => Outcome::Succeeded(format!(
+                "{group} launches version {to_version} (was {from_version}); instance refresh {id} started"
+            )),
+            Err(error) if error.contains("not the") => {
+                Outcome::Aborted(format!("{error}; nothing was changed"))
+            }
+            Err(error) => Outcome::Refused(format!("{error}; nothing was changed")),
+        },
         ActionRequest::CancelQuery { session } => cancel_query(world, session),
         ActionRequest::TerminateBackends { sessions, .. } => terminate(world, sessions),
         ActionRequest::SetEcsDesiredCount {

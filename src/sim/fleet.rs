@@ -3,8 +3,8 @@
 
 use super::rng::Rng;
 use crate::model::{
-    AutoScalingGroup, Instance, InstanceRefresh, LifecycleState, ScalingActivity,
-    TargetGroupHealth, TargetHealth, TargetState,
+    AutoScalingGroup, Instance, InstanceRefresh, LaunchTemplateVersion, LifecycleState,
+    ScalingActivity, TargetGroupHealth, TargetHealth, TargetState,
 };
 
 /// Seconds from launch to InService.
@@ -48,6 +48,9 @@ struct SimRefresh {
     status: &'static str,
 }
 
+/// Versions of the demo's launch template; the group starts on the newest.
+const NEWEST_TEMPLATE_VERSION: u32 = 7;
+
 /// The basecoat portal group: 3/5/20 behind one target group.
 #[derive(Debug, Clone)]
 pub struct Fleet {
@@ -73,7 +76,7 @@ impl Fleet {
             min_size: 3,
             desired_capacity: 5,
             max_size: 20,
-            template_version: 7,
+            template_version: NEWEST_TEMPLATE_VERSION,
             launch_template: "basecoat-lt".to_owned(),
             target_group_name: "basecoat-portal".to_owned(),
             target_group_arn:
@@ -150,6 +153,56 @@ impl Fleet {
             status: "InProgress",
         });
         Ok(id)
+    }
+
+    /// Points the group at launch template `version` if it still launches `expected`; the
+    /// version before, or the error AWS would give.
+    pub fn set_template_version(&mut self, expected: u32, version: u32) -> Result<u32, String> {
+        if self.template_version != expected {
+            return Err(format!(
+                "{} now launches version {}, not the {expected} you saw",
+                self.name, self.template_version
+            ));
+        }
+        if !(1..=NEWEST_TEMPLATE_VERSION).contains(&version) {
+            return Err(format!(
+                "ValidationError: launch template {} has no version {version}",
+                self.launch_template
+            ));
+        }
+        let before = self.template_version;
+        self.template_version = version;
+        Ok(before)
+    }
+
+    /// The launch template's versions, newest first, as DescribeLaunchTemplateVersions
+    /// would list them: one release every three days, the newest two hours ago.
+    pub fn launch_template_versions(
+        &self,
+        now: i64,
+        to_time: impl Fn(i64) -> crate::model::Timestamp,
+    ) -> Vec<LaunchTemplateVersion> {
+        (1..=NEWEST_TEMPLATE_VERSION)
+            .rev()
+            .map(|version| {
+                let age = 2 * 3600 + i64::from(NEWEST_TEMPLATE_VERSION - version) * 3 * 86_400;
+                LaunchTemplateVersion {
+                    template_id: "lt-0b5e6f1c2d3a4b5c6".to_owned(),
+                    template_name: self.launch_template.clone(),
+                    version,
+                    created_at: to_time(now - age),
+                    description: Some(format!("portal 2.{}.0", 7 + version)),
+                    in_use: version == self.template_version,
+                }
+            })
+            .collect()
+    }
+
+    /// True while an instance refresh is replacing instances.
+    pub fn instance_refresh_running(&self) -> bool {
+        self.refresh
+            .as_ref()
+            .is_some_and(|refresh| refresh.status == "InProgress")
     }
 
     /// Cancels the refresh in progress; instances already replaced stay.

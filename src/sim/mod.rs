@@ -19,12 +19,12 @@ pub use world::World;
 
 use crate::clock::Clock;
 use crate::model::{
-    Alarm, AutoScalingGroup, DatabaseActivity, EcsService, LogErrors, MetricSeries,
-    TargetGroupHealth,
+    Alarm, AutoScalingGroup, DatabaseActivity, EcsService, LaunchTemplateVersion, LogErrors,
+    MetricSeries, TargetGroupHealth,
 };
 use crate::source::{
     AlarmSource, AutoScalingSource, DatabaseSource, EcsSource, LogSource, MetricsSource,
-    SourceFuture, Sources, TargetHealthSource,
+    SourceError, SourceErrorKind, SourceFuture, Sources, TargetHealthSource,
 };
 
 /// The simulator: one world, advanced to the clock's time whenever a source is read.
@@ -65,6 +65,19 @@ impl Simulator {
 impl AutoScalingSource for Simulator {
     fn auto_scaling_groups(&self) -> SourceFuture<'_, Vec<AutoScalingGroup>> {
         self.read(World::auto_scaling_groups)
+    }
+
+    fn launch_template_versions<'a>(
+        &'a self,
+        group: &'a str,
+    ) -> SourceFuture<'a, Vec<LaunchTemplateVersion>> {
+        let versions = self
+            .world_now()
+            .launch_template_versions(group)
+            .ok_or_else(|| {
+                SourceError::new(SourceErrorKind::NotFound, format!("ASG {group} not found"))
+            });
+        Box::pin(async move { versions })
     }
 }
 

@@ -8,8 +8,8 @@ use super::load::{self, Load};
 use super::logs::SimLogs;
 use super::rng::Rng;
 use crate::model::{
-    Alarm, AutoScalingGroup, DatabaseActivity, EcsService, LogErrors, MetricKind, MetricSeries,
-    Statistic, TargetGroupHealth, Timestamp,
+    Alarm, AutoScalingGroup, DatabaseActivity, EcsService, LaunchTemplateVersion, LogErrors,
+    MetricKind, MetricSeries, Statistic, TargetGroupHealth, Timestamp,
 };
 
 /// Seconds of history simulated before the demo opens, so charts start full.
@@ -174,6 +174,33 @@ impl World {
             min_healthy_percentage,
             warmup_seconds,
         )
+    }
+
+    /// The launch template versions of `group`, or None for an unknown group.
+    pub fn launch_template_versions(&self, group: &str) -> Option<Vec<LaunchTemplateVersion>> {
+        (group == self.fleet.name).then(|| {
+            self.fleet
+                .launch_template_versions(self.elapsed, |at| self.time_of(at))
+        })
+    }
+
+    /// Rolls back as opsdeck's rollback does in AWS: points the group at `version`
+    /// (UpdateAutoScalingGroup) and starts an instance refresh that replaces every instance.
+    pub fn roll_back(
+        &mut self,
+        expected_version: u32,
+        version: u32,
+        min_healthy_percentage: u32,
+        warmup_seconds: u32,
+    ) -> Result<String, String> {
+        if self.fleet.instance_refresh_running() {
+            return Err(format!(
+                "an instance refresh is already running on {}",
+                self.fleet.name
+            ));
+        }
+        self.fleet.set_template_version(expected_version, version)?;
+        self.start_instance_refresh(min_healthy_percentage, warmup_seconds)
     }
 
     /// Cancels the instance refresh in progress, as CancelInstanceRefresh would.

@@ -17,8 +17,8 @@ pub use error::{SourceError, SourceErrorKind};
 pub use poller::{PollControl, spawn_pollers};
 
 use crate::model::{
-    Alarm, AutoScalingGroup, DatabaseActivity, EcsService, LogErrors, MetricSeries, TableSize,
-    TargetGroupHealth,
+    Alarm, AutoScalingGroup, DatabaseActivity, EcsService, LaunchTemplateVersion, LogErrors,
+    MetricSeries, TableSize, TargetGroupHealth,
 };
 
 /// What every source call returns: a boxed future so the traits stay object-safe.
@@ -28,6 +28,13 @@ pub type SourceFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, SourceError
 pub trait AutoScalingSource: Send + Sync {
     /// All configured groups with their instances, activities and refreshes.
     fn auto_scaling_groups(&self) -> SourceFuture<'_, Vec<AutoScalingGroup>>;
+
+    /// The versions of the launch template `group` launches from, newest first, the one in
+    /// use marked: read on demand, for a rollback.
+    fn launch_template_versions<'a>(
+        &'a self,
+        group: &'a str,
+    ) -> SourceFuture<'a, Vec<LaunchTemplateVersion>>;
 }
 
 /// Target health (the runbook's `describe-target-health`).

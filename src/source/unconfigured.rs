@@ -33,6 +33,13 @@ impl AutoScalingSource for Unconfigured {
     fn auto_scaling_groups(&self) -> SourceFuture<'_, Vec<AutoScalingGroup>> {
         self.fail()
     }
+
+    fn launch_template_versions<'a>(
+        &'a self,
+        _group: &'a str,
+    ) -> SourceFuture<'a, Vec<crate::model::LaunchTemplateVersion>> {
+        self.fail()
+    }
 }
 
 impl TargetHealthSource for Unconfigured {

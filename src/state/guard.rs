@@ -49,6 +49,11 @@ pub enum PromptTarget {
     LongQueries,
     /// Terminate idle sessions idle longer than the age typed.
     IdleSessions,
+    /// Roll back to the launch template version typed.
+    RollBack {
+        group: String,
+        versions: Vec<crate::model::LaunchTemplateVersion>,
+    },
 }
 
 /// A one-line value prompt.
@@ -58,6 +63,8 @@ pub struct Prompt {
     pub label: String,
     pub input: String,
     pub error: Option<String>,
+    /// Lines listed above the input (the versions to pick from).
+    pub choices: Vec<String>,
 }
 
 /// The life of one confirmed action in this run.

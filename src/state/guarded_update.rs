@@ -11,7 +11,8 @@ use super::guard::{
 use super::{PaneId, State};
 use crate::action::db_sessions::{self, BulkRule};
 use crate::action::{
-    ActionContext, ActionRequest, Outcome, Proposal, Report, ecs_desired, instance_refresh, scale,
+    ActionContext, ActionRequest, Outcome, Proposal, Report, ecs_desired, instance_refresh,
+    rollback, scale,
 };
 use crate::config::InputMode;
 use crate::model::{AutoScalingGroup, EcsService, Timestamp};
@@ -51,10 +52,64 @@ pub fn on_action_key(state: &mut State, action: Action) -> Vec<Effect> {
             instance_refresh::propose_cancel(next_id(state), &group, &context(state))
         }),
         Action::UndoLastAction => propose_undo(state),
+        Action::RollBack => return load_versions(state),
         _ => return Vec::new(),
     };
     open_dialog(state, proposal);
     Vec::new()
+}
+
+/// A rollback starts by reading the versions to pick from.
+fn load_versions(state: &mut State) -> Vec<Effect> {
+    match focused_group(state) {
+        Ok(group) => {
+            state.notice = Some(format!(
+                "reading the launch template versions of {}…",
+                group.name
+            ));
+            vec![Effect::LoadLaunchTemplateVersions { group: group.name }]
+        }
+        Err(message) => {
+            state.notice = Some(message);
+            Vec::new()
+        }
+    }
+}
+
+/// The versions arrived: the picker is a prompt listing them, prefilled with the newest
+/// version older than the one in use.
+pub fn on_launch_template_versions(
+    state: &mut State,
+    group: String,
+    result: Result<Vec<crate::model::LaunchTemplateVersion>, crate::source::SourceError>,
+) {
+    let versions = match result {
+        Ok(versions) if versions.is_empty() => {
+            state.notice = Some(format!("{group}: its launch template lists no versions"));
+            return;
+        }
+        Ok(versions) => versions,
+        Err(error) => {
+            state.notice = Some(format!(
+                "cannot list launch template versions of {group}: {}",
+                error.message
+            ));
+            return;
+        }
+    };
+    if state.mode != InputMode::Normal {
+        return;
+    }
+    state.notice = None;
+    let suggested = rollback::suggested_version(&versions);
+    state.guarded.prompt = Some(Prompt {
+        label: format!("roll {group} back to launch template version:"),
+        input: suggested.map(|v| v.to_string()).unwrap_or_default(),
+        error: None,
+        choices: rollback::version_lines(&versions, state.now),
+        target: PromptTarget::RollBack { group, versions },
+    });
+    state.mode = InputMode::Prompt;
 }
 
 fn context(state: &State) -> ActionContext {
@@ -181,6 +236,7 @@ fn open_age_prompt(state: &mut State, target: PromptTarget) -> Vec<Effect> {
         label: label.to_owned(),
         input: crate::format::age_input(seconds),
         error: None,
+        choices: Vec::new(),
     });
     state.mode = InputMode::Prompt;
     Vec::new()
@@ -208,6 +264,7 @@ fn open_prompt(state: &mut State) -> Vec<Effect> {
             target: PromptTarget::DesiredCapacity { group: group.name },
             input: String::new(),
             error: None,
+            choices: Vec::new(),
         }),
         PaneId::Ecs => focused_service(state).map(|service| Prompt {
             label: format!(
@@ -220,6 +277,7 @@ fn open_prompt(state: &mut State) -> Vec<Effect> {
             },
             input: String::new(),
             error: None,
+            choices: Vec::new(),
         }),
         _ => Err("desired capacity is set from Auto Scaling (1) or ECS (6)".to_owned()),
     };
@@ -308,6 +366,8 @@ fn propose_value(state: &mut State, prompt: &Prompt) -> Result<Proposal, String>
         }
         PromptTarget::EcsDesiredCount { service, .. } => service_named(state, service)
             .and_then(|service| ecs_desired::propose(id, service, value, &context)),
+        PromptTarget::RollBack { group, versions } => group_named(state, group)
+            .and_then(|group| rollback::propose(id, group, versions, value, &context)),
         PromptTarget::LongQueries | PromptTarget::IdleSessions => {
             Err("not a value prompt".to_owned())
         }
@@ -495,7 +555,8 @@ fn follow_and_offer_undo(state: &mut State, request: &ActionRequest, at: Timesta
                 desired: *expected_desired,
             }),
         ),
-        ActionRequest::StartInstanceRefresh { group, .. } => (
+        ActionRequest::StartInstanceRefresh { group, .. }
+        | ActionRequest::RollBack { group, .. } => (
             None,
             Some(Undo::CancelInstanceRefresh {
                 group: group.clone(),

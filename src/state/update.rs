@@ -30,6 +30,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             on_table_sizes(state, result, at);
             Vec::new()
         }
+        Msg::LaunchTemplateVersions { group, result } => {
+            guarded_update::on_launch_template_versions(state, group, result);
+            Vec::new()
+        }
         Msg::ActionFinished {
             proposal_id,
             report,
@@ -234,6 +238,7 @@ fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::TerminateIdleSessions
         | Action::StartInstanceRefresh
         | Action::CancelInstanceRefresh
+        | Action::RollBack
         | Action::UndoLastAction => return guarded_update::on_action_key(state, action),
         // Dialog and prompt keys are handled before actions reach here.
         Action::DialogConfirm

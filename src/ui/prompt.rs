@@ -11,19 +11,31 @@ use crate::state::guard::Prompt;
 
 /// Draws the prompt centred over `area`.
 pub fn render(prompt: &Prompt, theme: &Theme, area: Rect, buf: &mut Buffer) {
-    let popup = popup::centred(area, Constraint::Max(72), Constraint::Length(5), buf);
+    // The choices (versions to pick from) are listed above the input, as many as fit.
+    let shown = prompt
+        .choices
+        .len()
+        .min(usize::from(area.height.saturating_sub(8)));
+    let height = 5 + u16::try_from(shown).unwrap_or(0);
+    let popup = popup::centred(area, Constraint::Max(72), Constraint::Length(height), buf);
     let block = Block::bordered()
         .border_type(BorderType::Double)
         .border_style(theme.focus)
         .title(Line::styled(" Propose a change ", theme.focus));
-    let mut lines = vec![
+    let mut lines: Vec<Line> = prompt
+        .choices
+        .iter()
+        .take(shown)
+        .map(|choice| Line::styled(choice.clone(), theme.muted))
+        .collect();
+    lines.extend([
         Line::styled(prompt.label.clone(), theme.text),
         Line::from(vec![
             Span::styled("> ", theme.focus),
             Span::styled(prompt.input.clone(), theme.title),
             Span::styled("▏", theme.focus),
         ]),
-    ];
+    ]);
     if let Some(error) = &prompt.error {
         lines.push(Line::styled(error.clone(), theme.crit));
     }

@@ -6,6 +6,7 @@
 mod ecs_desired;
 mod errors;
 mod instance_refresh;
+mod rollback;
 mod scale;
 
 use super::executor::{ActionExecutor, ReportFuture};
@@ -62,6 +63,24 @@ impl ActionExecutor for AwsExecutor {
                         instance_warmup_seconds,
                     )
                     .await
+                }
+                ActionRequest::RollBack {
+                    group,
+                    template_id,
+                    from_version,
+                    to_version,
+                    min_healthy_percentage,
+                    instance_warmup_seconds,
+                } => {
+                    let plan = rollback::RollBack {
+                        group: &group,
+                        template_id: &template_id,
+                        from_version,
+                        to_version,
+                        min_healthy_percentage,
+                        instance_warmup_seconds,
+                    };
+                    rollback::roll_back(&self.clients, plan).await
                 }
                 ActionRequest::CancelInstanceRefresh { group } => {
                     instance_refresh::cancel(&self.clients.auto_scaling, &group).await

@@ -6,6 +6,7 @@ mod auto_scaling;
 mod clients;
 mod ecs;
 mod errors;
+mod launch_templates;
 mod logs;
 mod metrics;
 mod targets;
@@ -13,6 +14,7 @@ mod time;
 
 pub use clients::{AwsClients, AwsSettings};
 pub use errors::classify;
+pub use launch_templates::{group_template, resolve_version};
 pub use logs::{LogScope, counts_from_rows, service_and_text};
 pub use metrics::{MetricQuery, MetricTargets, custom_metric_query, default_metric_queries};
 
@@ -23,7 +25,8 @@ use super::{
     SourceErrorKind, SourceFuture, TargetHealthSource,
 };
 use crate::model::{
-    Alarm, AutoScalingGroup, EcsService, LogErrors, MetricSeries, TargetGroupHealth,
+    Alarm, AutoScalingGroup, EcsService, LaunchTemplateVersion, LogErrors, MetricSeries,
+    TargetGroupHealth,
 };
 
 /// What one environment watches in AWS.
@@ -107,6 +110,15 @@ impl AutoScalingSource for AwsSource {
                 auto_scaling::groups(&self.clients.auto_scaling, &self.scope.auto_scaling_groups);
             self.for_profile(groups.await)
         })
+    }
+
+    fn launch_template_versions<'a>(
+        &'a self,
+        group: &'a str,
+    ) -> SourceFuture<'a, Vec<LaunchTemplateVersion>> {
+        Box::pin(
+            async move { self.for_profile(launch_templates::versions(&self.clients, group).await) },
+        )
     }
 }
 
