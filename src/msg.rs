@@ -107,10 +107,11 @@ pub enum Action {
     PromptSubmit,
     PromptCancel,
     PromptDeleteChar,
+    PromptToggle,
 }
 
 /// Each action's name in keymap files and its default help text.
-const ACTION_NAMES: [(Action, &str, &str); 50] = [
+const ACTION_NAMES: [(Action, &str, &str); 51] = [
     (Action::Quit, "quit", "Quit opsdeck"),
     (Action::ToggleHelp, "toggle_help", "Show or hide this help"),
     (Action::FocusNext, "focus_next", "Focus the next pane"),
@@ -284,6 +285,11 @@ const ACTION_NAMES: [(Action, &str, &str); 50] = [
         Action::PromptDeleteChar,
         "prompt_delete_char",
         "Delete a character",
+    ),
+    (
+        Action::PromptToggle,
+        "prompt_toggle",
+        "Switch the option shown (honor cooldown)",
     ),
 ];
 

@@ -594,3 +594,34 @@ fn a_rollback_lists_the_versions_and_runs_update_and_refresh_as_one_guarded_chan
         group.instances
     );
 }
+
+#[test]
+fn tab_in_the_scale_prompt_switches_honor_cooldown() {
+    let mut state = staging_state(120);
+    typed(&mut state, "1d");
+    key(&mut state, KeyCode::Tab);
+    typed(&mut state, "8");
+    key(&mut state, KeyCode::Enter);
+    let proposal = &state.guarded.dialog.as_ref().unwrap().proposal;
+    assert!(
+        proposal.call.ends_with("HonorCooldown=true"),
+        "{}",
+        proposal.call
+    );
+    assert!(matches!(
+        proposal.request,
+        ActionRequest::SetDesiredCapacity {
+            honor_cooldown: true,
+            ..
+        }
+    ));
+    key(&mut state, KeyCode::Esc);
+
+    propose_desired(&mut state, "8");
+    let proposal = &state.guarded.dialog.as_ref().unwrap().proposal;
+    assert!(
+        proposal.call.ends_with("HonorCooldown=false"),
+        "off unless switched: {}",
+        proposal.call
+    );
+}

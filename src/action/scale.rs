@@ -5,11 +5,24 @@ use super::{
 };
 use crate::model::AutoScalingGroup;
 
-/// Proposes setting `group`'s desired capacity to `desired`, validated against min and max.
+/// Proposes setting `group`'s desired capacity to `desired`, validated against min and max,
+/// without waiting for the group's cooldown (the runbook's emergency scale-up).
 pub fn propose(
     id: u64,
     group: &AutoScalingGroup,
     desired: u32,
+    context: &ActionContext,
+) -> Result<Proposal, String> {
+    propose_with_cooldown(id, group, desired, false, context)
+}
+
+/// As [`propose`], with HonorCooldown as chosen: true waits out the group's cooldown and
+/// AWS refuses the change while it runs.
+pub fn propose_with_cooldown(
+    id: u64,
+    group: &AutoScalingGroup,
+    desired: u32,
+    honor_cooldown: bool,
     context: &ActionContext,
 ) -> Result<Proposal, String> {
     let current = group.desired_capacity;
@@ -57,7 +70,7 @@ pub fn propose(
         risk_reasons,
         permission: "autoscaling:SetDesiredCapacity".to_owned(),
         call: format!(
-            "SetDesiredCapacity AutoScalingGroupName={} DesiredCapacity={desired} HonorCooldown=false",
+            "SetDesiredCapacity AutoScalingGroupName={} DesiredCapacity={desired} HonorCooldown={honor_cooldown}",
             group.name
         ),
         typed_confirmation: None,
@@ -65,7 +78,7 @@ pub fn propose(
             group: group.name.clone(),
             expected_desired: current,
             desired,
-            honor_cooldown: false,
+            honor_cooldown,
         },
     };
     Ok(apply_environment_risk(proposal, context, &group.name))

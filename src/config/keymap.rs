@@ -99,7 +99,12 @@ impl Section {
                 A::DialogPress,
                 A::DialogDeleteChar,
             ],
-            Self::Prompt => &[A::PromptSubmit, A::PromptCancel, A::PromptDeleteChar],
+            Self::Prompt => &[
+                A::PromptSubmit,
+                A::PromptCancel,
+                A::PromptDeleteChar,
+                A::PromptToggle,
+            ],
         }
     }
 

@@ -65,6 +65,15 @@ pub struct Prompt {
     pub error: Option<String>,
     /// Lines listed above the input (the versions to pick from).
     pub choices: Vec<String>,
+    /// An on/off option the toggle key switches (HonorCooldown for a scale).
+    pub option: Option<PromptOption>,
+}
+
+/// A named on/off option of a prompt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PromptOption {
+    pub label: String,
+    pub on: bool,
 }
 
 /// The life of one confirmed action in this run.

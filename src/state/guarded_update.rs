@@ -6,7 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::guard::{
     ActionRecord, ActionStatus, Button, ConfirmDialog, FollowTarget, FollowUp, Prompt,
-    PromptTarget, Undo,
+    PromptOption, PromptTarget, Undo,
 };
 use super::{PaneId, State};
 use crate::action::db_sessions::{self, BulkRule};
@@ -107,6 +107,7 @@ pub fn on_launch_template_versions(
         input: suggested.map(|v| v.to_string()).unwrap_or_default(),
         error: None,
         choices: rollback::version_lines(&versions, state.now),
+        option: None,
         target: PromptTarget::RollBack { group, versions },
     });
     state.mode = InputMode::Prompt;
@@ -237,6 +238,7 @@ fn open_age_prompt(state: &mut State, target: PromptTarget) -> Vec<Effect> {
         input: crate::format::age_input(seconds),
         error: None,
         choices: Vec::new(),
+        option: None,
     });
     state.mode = InputMode::Prompt;
     Vec::new()
@@ -265,6 +267,10 @@ fn open_prompt(state: &mut State) -> Vec<Effect> {
             input: String::new(),
             error: None,
             choices: Vec::new(),
+            option: Some(PromptOption {
+                label: "honor cooldown".to_owned(),
+                on: false,
+            }),
         }),
         PaneId::Ecs => focused_service(state).map(|service| Prompt {
             label: format!(
@@ -278,6 +284,7 @@ fn open_prompt(state: &mut State) -> Vec<Effect> {
             input: String::new(),
             error: None,
             choices: Vec::new(),
+            option: None,
         }),
         _ => Err("desired capacity is set from Auto Scaling (1) or ECS (6)".to_owned()),
     };
@@ -308,6 +315,11 @@ pub fn on_prompt_key(state: &mut State, key: &KeyEvent, action: Option<Action>) 
             prompt.error = None;
         }
         Some(Action::PromptSubmit) => submit_prompt(state),
+        Some(Action::PromptToggle) => {
+            if let Some(option) = prompt.option.as_mut() {
+                option.on = !option.on;
+            }
+        }
         _ => {
             if let Some(c) = printable(key) {
                 prompt.input.push(c);
@@ -362,7 +374,10 @@ fn propose_value(state: &mut State, prompt: &Prompt) -> Result<Proposal, String>
     let context = context(state);
     match &prompt.target {
         PromptTarget::DesiredCapacity { group } => {
-            group_named(state, group).and_then(|group| scale::propose(id, group, value, &context))
+            let honor_cooldown = prompt.option.as_ref().is_some_and(|option| option.on);
+            group_named(state, group).and_then(|group| {
+                scale::propose_with_cooldown(id, group, value, honor_cooldown, &context)
+            })
         }
         PromptTarget::EcsDesiredCount { service, .. } => service_named(state, service)
             .and_then(|service| ecs_desired::propose(id, service, value, &context)),

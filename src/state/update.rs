@@ -248,7 +248,8 @@ fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::DialogDeleteChar
         | Action::PromptSubmit
         | Action::PromptCancel
-        | Action::PromptDeleteChar => {}
+        | Action::PromptDeleteChar
+        | Action::PromptToggle => {}
     }
     Vec::new()
 }

@@ -16,7 +16,7 @@ pub fn render(prompt: &Prompt, theme: &Theme, area: Rect, buf: &mut Buffer) {
         .choices
         .len()
         .min(usize::from(area.height.saturating_sub(8)));
-    let height = 5 + u16::try_from(shown).unwrap_or(0);
+    let height = 5 + u16::try_from(shown).unwrap_or(0) + u16::from(prompt.option.is_some());
     let popup = popup::centred(area, Constraint::Max(72), Constraint::Length(height), buf);
     let block = Block::bordered()
         .border_type(BorderType::Double)
@@ -36,6 +36,13 @@ pub fn render(prompt: &Prompt, theme: &Theme, area: Rect, buf: &mut Buffer) {
             Span::styled("▏", theme.focus),
         ]),
     ]);
+    if let Some(option) = &prompt.option {
+        let mark = if option.on { "[x]" } else { "[ ]" };
+        lines.push(Line::styled(
+            format!("{mark} {} (Tab switches)", option.label),
+            theme.muted,
+        ));
+    }
     if let Some(error) = &prompt.error {
         lines.push(Line::styled(error.clone(), theme.crit));
     }
