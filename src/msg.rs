@@ -98,6 +98,7 @@ pub enum Action {
     StartInstanceRefresh,
     CancelInstanceRefresh,
     RollBack,
+    EditMax,
     UndoLastAction,
     DialogConfirm,
     DialogCancel,
@@ -111,7 +112,7 @@ pub enum Action {
 }
 
 /// Each action's name in keymap files and its default help text.
-const ACTION_NAMES: [(Action, &str, &str); 51] = [
+const ACTION_NAMES: [(Action, &str, &str); 52] = [
     (Action::Quit, "quit", "Quit opsdeck"),
     (Action::ToggleHelp, "toggle_help", "Show or hide this help"),
     (Action::FocusNext, "focus_next", "Focus the next pane"),
@@ -244,6 +245,11 @@ const ACTION_NAMES: [(Action, &str, &str); 51] = [
         Action::RollBack,
         "roll_back",
         "Roll back to an earlier launch template version",
+    ),
+    (
+        Action::EditMax,
+        "edit_max",
+        "Set the group's max size (raising max is its own change)",
     ),
     (
         Action::UndoLastAction,

@@ -495,3 +495,41 @@ async fn a_rollback_points_the_group_at_the_version_and_starts_the_refresh() {
     );
     assert_eq!(server.requests("StartInstanceRefresh").len(), 1);
 }
+
+#[tokio::test]
+async fn raising_max_updates_the_group_after_its_preflight() {
+    let Some(moto) = MotoServer::start() else {
+        return;
+    };
+    let seeding = clients(&moto).await;
+    seed(&moto, &seeding).await;
+    let source = AwsSource::new(seeding, scope());
+    let executor = executor(&moto.endpoint).await;
+    let request = |expected_max, max| ActionRequest::SetMaxSize {
+        group: GROUP.to_owned(),
+        expected_max,
+        max,
+    };
+    let report = executor.execute(request(20, 30)).await;
+    assert_eq!(
+        report.outcome,
+        Outcome::Succeeded("max size 20 -> 30".to_owned())
+    );
+    assert!(report.request_id.is_some());
+    assert_eq!(source.auto_scaling_groups().await.unwrap()[0].max_size, 30);
+    let report = executor.execute(request(20, 40)).await;
+    assert_eq!(
+        report.outcome,
+        Outcome::Aborted(
+            "max size of basecoat-portal-asg is now 30, not the 20 you saw; nothing was changed"
+                .to_owned()
+        )
+    );
+    let report = executor.execute(request(30, 4)).await;
+    assert_eq!(
+        report.outcome,
+        Outcome::Refused(
+            "4 is below basecoat-portal-asg's desired capacity 5; nothing was sent".to_owned()
+        )
+    );
+}

@@ -52,7 +52,7 @@ fn read_only_blocks_every_action_key_and_says_why() {
     let mut state = demo_state(120);
     state.environment.read_only = true;
     state.environment.read_only_reason = Some("--read-only was given".to_owned());
-    for (pane, keys) in [('1', "dRCBu"), ('6', "d"), ('7', "cxLI")] {
+    for (pane, keys) in [('1', "dRCBMu"), ('6', "d"), ('7', "cxLI")] {
         typed(&mut state, &pane.to_string());
         for action_key in keys.chars() {
             let effects = typed(&mut state, &action_key.to_string());
@@ -237,7 +237,7 @@ fn the_prompt_names_every_bad_value() {
         ("-3", "\"-3\" is not a whole number"),
         (
             "21",
-            "21 is above the group's max size 20: raising max is a separate change",
+            "21 is above the group's max size 20: raising max is a separate change (M)",
         ),
         (
             "2",
@@ -624,4 +624,52 @@ fn tab_in_the_scale_prompt_switches_honor_cooldown() {
         "off unless switched: {}",
         proposal.call
     );
+}
+
+#[test]
+fn raising_max_is_its_own_proposal_and_then_the_scale_fits() {
+    let mut state = staging_state(120);
+    propose_desired(&mut state, "25");
+    assert!(
+        state
+            .guarded
+            .prompt
+            .as_ref()
+            .unwrap()
+            .error
+            .as_deref()
+            .unwrap()
+            .ends_with("raising max is a separate change (M)")
+    );
+    key(&mut state, KeyCode::Esc);
+    typed(&mut state, "M");
+    typed(&mut state, "4");
+    key(&mut state, KeyCode::Enter);
+    assert_eq!(
+        state.guarded.prompt.as_ref().unwrap().error.as_deref(),
+        Some("4 is below the desired capacity 5: scale in first")
+    );
+    key(&mut state, KeyCode::Backspace);
+    typed(&mut state, "30");
+    key(&mut state, KeyCode::Enter);
+    assert!(dialog_open(&state));
+    let effects = typed(&mut state, "y");
+    let request = executed_request(&effects).unwrap().clone();
+    assert_eq!(
+        request,
+        ActionRequest::SetMaxSize {
+            group: "basecoat-portal-asg".to_owned(),
+            expected_max: 20,
+            max: 30
+        }
+    );
+    let mut world = opsdeck::sim::World::new(1, support::screen::origin());
+    world.advance_to_elapsed(120);
+    let report = opsdeck::sim::execute_in(&mut world, &request);
+    assert_eq!(
+        report.outcome,
+        Outcome::Succeeded("max size 20 -> 30".to_owned())
+    );
+    assert_eq!(world.auto_scaling_groups()[0].max_size, 30);
+    assert!(world.set_desired_capacity(25).is_ok(), "25 now fits");
 }

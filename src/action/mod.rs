@@ -10,6 +10,7 @@ pub mod executor;
 pub mod instance_refresh;
 pub mod journal;
 pub mod journal_view;
+pub mod max_size;
 pub mod rollback;
 pub mod routing;
 pub mod runner;
@@ -80,6 +81,11 @@ pub enum ActionRequest {
         desired: u32,
         honor_cooldown: bool,
     },
+    SetMaxSize {
+        group: String,
+        expected_max: u32,
+        max: u32,
+    },
     StartInstanceRefresh {
         group: String,
         min_healthy_percentage: u32,
@@ -117,6 +123,7 @@ impl ActionRequest {
     pub fn name(&self) -> &'static str {
         match self {
             Self::SetDesiredCapacity { .. } => "set_desired_capacity",
+            Self::SetMaxSize { .. } => "set_max_size",
             Self::StartInstanceRefresh { .. } => "start_instance_refresh",
             Self::CancelInstanceRefresh { .. } => "cancel_instance_refresh",
             Self::RollBack { .. } => "roll_back",

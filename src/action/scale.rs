@@ -34,7 +34,7 @@ pub fn propose_with_cooldown(
     }
     if desired > group.max_size {
         return Err(format!(
-            "{desired} is above the group's max size {}: raising max is a separate change",
+            "{desired} is above the group's max size {}: raising max is a separate change (M)",
             group.max_size
         ));
     }

@@ -88,6 +88,7 @@ impl Section {
                 A::StartInstanceRefresh,
                 A::CancelInstanceRefresh,
                 A::RollBack,
+                A::EditMax,
                 A::UndoLastAction,
             ],
             Self::Filter => &[A::FilterApply, A::FilterCancel, A::FilterDeleteChar],

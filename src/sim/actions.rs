@@ -60,6 +60,15 @@ pub fn execute_in(world: &mut World, request: &ActionRequest) -> Report {
             }
             Err(error) => Outcome::Refused(format!("{error}; nothing was changed")),
         },
+        ActionRequest::SetMaxSize {
+            expected_max, max, ..
+        } => match world.set_max_size(*expected_max, *max) {
+            Ok(before) => Outcome::Succeeded(format!("max size {before} -> {max}")),
+            Err(error) if error.contains("not the") => {
+                Outcome::Aborted(format!("{error}; nothing was changed"))
+            }
+            Err(error) => Outcome::Refused(format!("{error}; nothing was changed")),
+        },
         ActionRequest::CancelQuery { session } => cancel_query(world, session),
         ActionRequest::TerminateBackends { sessions, .. } => terminate(world, sessions),
         ActionRequest::SetEcsDesiredCount {

@@ -162,6 +162,27 @@ impl World {
         Ok(before)
     }
 
+    /// Sets the group's max size if it is still `expected`, as UpdateAutoScalingGroup would;
+    /// the max before.
+    pub fn set_max_size(&mut self, expected: u32, max: u32) -> Result<u32, String> {
+        let fleet = &mut self.fleet;
+        if fleet.max_size != expected {
+            return Err(format!(
+                "max size of {} is now {}, not the {expected} you saw",
+                fleet.name, fleet.max_size
+            ));
+        }
+        if max < fleet.desired_capacity || max < fleet.min_size {
+            return Err(format!(
+                "ValidationError: max size {max} is below the desired capacity {} or min size {}",
+                fleet.desired_capacity, fleet.min_size
+            ));
+        }
+        let before = fleet.max_size;
+        fleet.max_size = max;
+        Ok(before)
+    }
+
     /// Starts an instance refresh, as StartInstanceRefresh would; its id, or the AWS error.
     pub fn start_instance_refresh(
         &mut self,

@@ -49,6 +49,10 @@ pub enum PromptTarget {
     LongQueries,
     /// Terminate idle sessions idle longer than the age typed.
     IdleSessions,
+    /// Set the group's max size to the value typed.
+    MaxSize {
+        group: String,
+    },
     /// Roll back to the launch template version typed.
     RollBack {
         group: String,

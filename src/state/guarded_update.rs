@@ -12,7 +12,7 @@ use super::{PaneId, State};
 use crate::action::db_sessions::{self, BulkRule};
 use crate::action::{
     ActionContext, ActionRequest, Outcome, Proposal, Report, ecs_desired, instance_refresh,
-    rollback, scale,
+    max_size, rollback, scale,
 };
 use crate::config::InputMode;
 use crate::model::{AutoScalingGroup, EcsService, Timestamp};
@@ -53,9 +53,32 @@ pub fn on_action_key(state: &mut State, action: Action) -> Vec<Effect> {
         }),
         Action::UndoLastAction => propose_undo(state),
         Action::RollBack => return load_versions(state),
+        Action::EditMax => return open_max_prompt(state),
         _ => return Vec::new(),
     };
     open_dialog(state, proposal);
+    Vec::new()
+}
+
+/// The max size prompt of the focused group.
+fn open_max_prompt(state: &mut State) -> Vec<Effect> {
+    match focused_group(state) {
+        Ok(group) => {
+            state.guarded.prompt = Some(Prompt {
+                label: format!(
+                    "max size for {} (now {}, desired {}, min {})",
+                    group.name, group.max_size, group.desired_capacity, group.min_size
+                ),
+                target: PromptTarget::MaxSize { group: group.name },
+                input: String::new(),
+                error: None,
+                choices: Vec::new(),
+                option: None,
+            });
+            state.mode = InputMode::Prompt;
+        }
+        Err(message) => state.notice = Some(message),
+    }
     Vec::new()
 }
 
@@ -381,6 +404,8 @@ fn propose_value(state: &mut State, prompt: &Prompt) -> Result<Proposal, String>
         }
         PromptTarget::EcsDesiredCount { service, .. } => service_named(state, service)
             .and_then(|service| ecs_desired::propose(id, service, value, &context)),
+        PromptTarget::MaxSize { group } => group_named(state, group)
+            .and_then(|group| max_size::propose(id, group, value, &context)),
         PromptTarget::RollBack { group, versions } => group_named(state, group)
             .and_then(|group| rollback::propose(id, group, versions, value, &context)),
         PromptTarget::LongQueries | PromptTarget::IdleSessions => {

@@ -239,6 +239,7 @@ fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::StartInstanceRefresh
         | Action::CancelInstanceRefresh
         | Action::RollBack
+        | Action::EditMax
         | Action::UndoLastAction => return guarded_update::on_action_key(state, action),
         // Dialog and prompt keys are handled before actions reach here.
         Action::DialogConfirm

@@ -6,6 +6,7 @@
 mod ecs_desired;
 mod errors;
 mod instance_refresh;
+mod max_size;
 mod rollback;
 mod scale;
 
@@ -50,6 +51,14 @@ impl ActionExecutor for AwsExecutor {
                         honor_cooldown,
                     )
                     .await
+                }
+                ActionRequest::SetMaxSize {
+                    group,
+                    expected_max,
+                    max,
+                } => {
+                    max_size::set_max_size(&self.clients.auto_scaling, &group, expected_max, max)
+                        .await
                 }
                 ActionRequest::StartInstanceRefresh {
                     group,
