@@ -99,6 +99,7 @@ pub enum Action {
     CancelInstanceRefresh,
     RollBack,
     EditMax,
+    ForceDeployment,
     UndoLastAction,
     DialogConfirm,
     DialogCancel,
@@ -112,7 +113,7 @@ pub enum Action {
 }
 
 /// Each action's name in keymap files and its default help text.
-const ACTION_NAMES: [(Action, &str, &str); 52] = [
+const ACTION_NAMES: [(Action, &str, &str); 53] = [
     (Action::Quit, "quit", "Quit opsdeck"),
     (Action::ToggleHelp, "toggle_help", "Show or hide this help"),
     (Action::FocusNext, "focus_next", "Focus the next pane"),
@@ -250,6 +251,11 @@ const ACTION_NAMES: [(Action, &str, &str); 52] = [
         Action::EditMax,
         "edit_max",
         "Set the group's max size (raising max is its own change)",
+    ),
+    (
+        Action::ForceDeployment,
+        "force_deployment",
+        "Force a new deployment of the ECS service",
     ),
     (
         Action::UndoLastAction,

@@ -533,3 +533,37 @@ async fn raising_max_updates_the_group_after_its_preflight() {
         )
     );
 }
+
+#[tokio::test]
+async fn a_forced_deployment_is_sent_as_update_service() {
+    let Some(moto) = MotoServer::start() else {
+        return;
+    };
+    let seeding = clients(&moto).await;
+    support::aws::seed_ecs(&seeding).await;
+    let proxy = CountingProxy::start(moto.port).await;
+    let report = executor(&proxy.endpoint)
+        .await
+        .execute(ActionRequest::ForceNewDeployment {
+            cluster: "prod".to_owned(),
+            service: "web".to_owned(),
+        })
+        .await;
+    assert_eq!(
+        report.outcome,
+        Outcome::Succeeded("new deployment of web started".to_owned())
+    );
+    assert!(report.request_id.is_some());
+    assert_eq!(proxy.calls("UpdateService"), 1);
+    let report = executor(&moto.endpoint)
+        .await
+        .execute(ActionRequest::ForceNewDeployment {
+            cluster: "prod".to_owned(),
+            service: "billing".to_owned(),
+        })
+        .await;
+    assert!(
+        matches!(&report.outcome, Outcome::Refused(text) if text.ends_with("nothing was changed")),
+        "{report:?}"
+    );
+}

@@ -52,7 +52,7 @@ fn read_only_blocks_every_action_key_and_says_why() {
     let mut state = demo_state(120);
     state.environment.read_only = true;
     state.environment.read_only_reason = Some("--read-only was given".to_owned());
-    for (pane, keys) in [('1', "dRCBMu"), ('6', "d"), ('7', "cxLI")] {
+    for (pane, keys) in [('1', "dRCBMu"), ('6', "dF"), ('7', "cxLI")] {
         typed(&mut state, &pane.to_string());
         for action_key in keys.chars() {
             let effects = typed(&mut state, &action_key.to_string());
@@ -672,4 +672,52 @@ fn raising_max_is_its_own_proposal_and_then_the_scale_fits() {
     );
     assert_eq!(world.auto_scaling_groups()[0].max_size, 30);
     assert!(world.set_desired_capacity(25).is_ok(), "25 now fits");
+}
+
+#[test]
+fn forcing_a_deployment_replaces_every_task_one_at_a_time() {
+    let mut state = staging_state(0);
+    typed(&mut state, "6jF");
+    assert!(dialog_open(&state));
+    let effects = typed(&mut state, "y");
+    let request = executed_request(&effects).unwrap().clone();
+    assert_eq!(
+        request,
+        ActionRequest::ForceNewDeployment {
+            cluster: "prod".to_owned(),
+            service: "web".to_owned()
+        }
+    );
+    let mut world = opsdeck::sim::World::new(1, support::screen::origin());
+    let web = |world: &opsdeck::sim::World| {
+        world
+            .ecs_services()
+            .into_iter()
+            .find(|s| s.name == "web")
+            .unwrap()
+    };
+    let before = web(&world).deployments[0].id.clone();
+    let report = opsdeck::sim::execute_in(&mut world, &request);
+    assert_eq!(
+        report.outcome,
+        Outcome::Succeeded("new deployment of web started".to_owned())
+    );
+    world.advance_to_elapsed(10);
+    let rolling = web(&world);
+    assert_eq!(rolling.deployments[0].rollout_state, "IN_PROGRESS");
+    assert_ne!(rolling.deployments[0].id, before, "a new deployment");
+    assert!(rolling.running_count >= 3, "never more than one task down");
+    // The scripted incident (from 60 s) also kills web tasks, so the end state is checked as
+    // tasks accounted for, not as a settled rollout.
+    world.advance_to_elapsed(200);
+    let later = web(&world);
+    assert_eq!(later.running_count + later.pending_count, 4, "{later:?}");
+    assert!(
+        rolling
+            .events
+            .iter()
+            .any(|e| e.message == "(service web) has started a new deployment of basecoat-web:42."),
+        "{:?}",
+        rolling.events
+    );
 }

@@ -58,3 +58,54 @@ pub fn propose(
     };
     Ok(apply_environment_risk(proposal, context, &service.name))
 }
+
+/// Proposes a new deployment of `service`'s current task definition: every task is replaced
+/// (the ECS runbook's restart of unhealthy tasks).
+pub fn propose_force_deployment(
+    id: u64,
+    service: &EcsService,
+    context: &ActionContext,
+) -> Result<Proposal, String> {
+    if service
+        .deployments
+        .iter()
+        .any(|d| d.status == "PRIMARY" && d.rollout_state == "IN_PROGRESS")
+    {
+        return Err(format!(
+            "{} is still rolling out a deployment; wait for it to finish",
+            service.name
+        ));
+    }
+    let task_definition = service
+        .deployments
+        .iter()
+        .find(|d| d.status == "PRIMARY")
+        .map_or("-", |d| d.task_definition.as_str());
+    let proposal = Proposal {
+        id,
+        title: "Force new deployment".to_owned(),
+        environment: context.environment.clone(),
+        target: service.name.clone(),
+        changes: vec![
+            Change::new("tasks replaced", 0, service.running_count),
+            Change::new("task definition", task_definition, task_definition),
+        ],
+        affected: Vec::new(),
+        risk: Risk::Medium,
+        risk_reasons: vec![format!(
+            "all {} running tasks are replaced by the deployment's rolling rules",
+            service.running_count
+        )],
+        permission: "ecs:UpdateService".to_owned(),
+        call: format!(
+            "UpdateService cluster={} service={} forceNewDeployment=true",
+            service.cluster, service.name
+        ),
+        typed_confirmation: None,
+        request: ActionRequest::ForceNewDeployment {
+            cluster: service.cluster.clone(),
+            service: service.name.clone(),
+        },
+    };
+    Ok(apply_environment_risk(proposal, context, &service.name))
+}

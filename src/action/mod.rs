@@ -110,6 +110,10 @@ pub enum ActionRequest {
         database: String,
         sessions: Vec<SessionRef>,
     },
+    ForceNewDeployment {
+        cluster: String,
+        service: String,
+    },
     SetEcsDesiredCount {
         cluster: String,
         service: String,
@@ -130,6 +134,7 @@ impl ActionRequest {
             Self::CancelQuery { .. } => "cancel_query",
             Self::TerminateBackends { .. } => "terminate_backends",
             Self::SetEcsDesiredCount { .. } => "set_ecs_desired_count",
+            Self::ForceNewDeployment { .. } => "force_new_deployment",
         }
     }
 }

@@ -89,6 +89,7 @@ impl Section {
                 A::CancelInstanceRefresh,
                 A::RollBack,
                 A::EditMax,
+                A::ForceDeployment,
                 A::UndoLastAction,
             ],
             Self::Filter => &[A::FilterApply, A::FilterCancel, A::FilterDeleteChar],

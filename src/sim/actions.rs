@@ -69,6 +69,15 @@ pub fn execute_in(world: &mut World, request: &ActionRequest) -> Report {
             }
             Err(error) => Outcome::Refused(format!("{error}; nothing was changed")),
         },
+        ActionRequest::ForceNewDeployment { service, .. } => {
+            if world.force_new_deployment(service) {
+                Outcome::Succeeded(format!("new deployment of {service} started"))
+            } else {
+                Outcome::Refused(format!(
+                    "ServiceNotFoundException: service {service} not found; nothing was changed"
+                ))
+            }
+        }
         ActionRequest::CancelQuery { session } => cancel_query(world, session),
         ActionRequest::TerminateBackends { sessions, .. } => terminate(world, sessions),
         ActionRequest::SetEcsDesiredCount {

@@ -23,6 +23,10 @@ struct SimService {
     serves_traffic: bool,
     events: Vec<(i64, String, String)>,
     last_failure: i64,
+    /// Deployments so far; a forced one replaces every task, one at a time.
+    deployments: u32,
+    /// Tasks of the previous deployment still to be replaced.
+    to_replace: u32,
 }
 
 /// The `prod` cluster.
@@ -58,6 +62,8 @@ impl SimCluster {
                 format!("(service {name}) has reached a steady state."),
             )],
             last_failure: i64::MIN / 2,
+            deployments: 1,
+            to_replace: 0,
         })
         .collect();
         Self {
@@ -83,6 +89,7 @@ impl SimCluster {
     pub fn step(&mut self, rng: &mut Rng, now: i64, load: &Load) {
         for service in &mut self.services {
             settle_pending(service, now, rng);
+            replace_one_old_task(service);
             start_missing_tasks(service, now, rng);
             stop_surplus_tasks(service);
         }
@@ -118,17 +125,31 @@ impl SimCluster {
         push_event(web, now, rng, message);
     }
 
+    /// Starts a new deployment of the same task definition that replaces every task, as
+    /// UpdateService forceNewDeployment does; false if there is no such service.
+    pub fn force_new_deployment(&mut self, name: &str, now: i64, rng: &mut Rng) -> bool {
+        let Some(service) = self.services.iter_mut().find(|s| s.name == name) else {
+            return false;
+        };
+        service.deployments += 1;
+        service.to_replace = service.running;
+        let message = format!(
+            "(service {name}) has started a new deployment of {}.",
+            service.task_definition
+        );
+        push_event(service, now, rng, message);
+        true
+    }
+
     /// The services as `DescribeServices` reports them.
     pub fn snapshot(&self, to_time: &impl Fn(i64) -> Timestamp) -> Vec<EcsService> {
         self.services
             .iter()
             .map(|service| {
                 let pending = service.pending_until.len() as u32;
-                let rollout_state = if service.running == service.desired && pending == 0 {
-                    "COMPLETED"
-                } else {
-                    "IN_PROGRESS"
-                };
+                let settled =
+                    service.running == service.desired && pending == 0 && service.to_replace == 0;
+                let rollout_state = if settled { "COMPLETED" } else { "IN_PROGRESS" };
                 EcsService {
                     cluster: self.name.to_owned(),
                     name: service.name.to_owned(),
@@ -136,7 +157,10 @@ impl SimCluster {
                     running_count: service.running,
                     pending_count: pending,
                     deployments: vec![EcsDeployment {
-                        id: format!("ecs-svc/{}", 1_000_000 + service.task_definition.len()),
+                        id: format!(
+                            "ecs-svc/{}",
+                            1_000_000 * service.deployments + service.task_definition.len() as u32
+                        ),
                         status: "PRIMARY".to_owned(),
                         task_definition: service.task_definition.clone(),
                         desired_count: service.desired,
@@ -202,5 +226,14 @@ fn stop_surplus_tasks(service: &mut SimService) {
         if service.pending_until.pop().is_none() {
             service.running -= 1;
         }
+    }
+}
+
+/// A forced deployment stops one old task at a time, once no replacement is pending, so
+/// the service never drops more than one task below desired.
+fn replace_one_old_task(service: &mut SimService) {
+    if service.to_replace > 0 && service.pending_until.is_empty() && service.running > 0 {
+        service.running -= 1;
+        service.to_replace -= 1;
     }
 }

@@ -162,6 +162,12 @@ impl World {
         Ok(before)
     }
 
+    /// Forces a new deployment of an ECS service; false if there is no such service.
+    pub fn force_new_deployment(&mut self, service: &str) -> bool {
+        self.cluster
+            .force_new_deployment(service, self.elapsed, &mut self.rng)
+    }
+
     /// Sets the group's max size if it is still `expected`, as UpdateAutoScalingGroup would;
     /// the max before.
     pub fn set_max_size(&mut self, expected: u32, max: u32) -> Result<u32, String> {

@@ -54,6 +54,9 @@ pub fn on_action_key(state: &mut State, action: Action) -> Vec<Effect> {
         Action::UndoLastAction => propose_undo(state),
         Action::RollBack => return load_versions(state),
         Action::EditMax => return open_max_prompt(state),
+        Action::ForceDeployment => focused_service(state).and_then(|service| {
+            ecs_desired::propose_force_deployment(next_id(state), &service, &context(state))
+        }),
         _ => return Vec::new(),
     };
     open_dialog(state, proposal);

@@ -240,6 +240,7 @@ fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::CancelInstanceRefresh
         | Action::RollBack
         | Action::EditMax
+        | Action::ForceDeployment
         | Action::UndoLastAction => return guarded_update::on_action_key(state, action),
         // Dialog and prompt keys are handled before actions reach here.
         Action::DialogConfirm

@@ -56,3 +56,22 @@ pub async fn set_desired_count(
         Err(error) => report(&error, "ecs:UpdateService", &target),
     }
 }
+
+/// Starts a new deployment of `service` (UpdateService forceNewDeployment).
+pub async fn force_new_deployment(client: &Client, cluster: &str, service: &str) -> Report {
+    let target = format!("ECS service {service} in cluster {cluster}");
+    match client
+        .update_service()
+        .cluster(cluster)
+        .service(service)
+        .force_new_deployment(true)
+        .send()
+        .await
+    {
+        Ok(answer) => Report {
+            outcome: Outcome::Succeeded(format!("new deployment of {service} started")),
+            request_id: answer.request_id().map(str::to_owned),
+        },
+        Err(error) => report(&error, "ecs:UpdateService", &target),
+    }
+}

@@ -109,6 +109,9 @@ impl ActionExecutor for AwsExecutor {
                     )
                     .await
                 }
+                ActionRequest::ForceNewDeployment { cluster, service } => {
+                    ecs_desired::force_new_deployment(&self.clients.ecs, &cluster, &service).await
+                }
                 ActionRequest::CancelQuery { .. } | ActionRequest::TerminateBackends { .. } => {
                     Report {
                         outcome: Outcome::Refused(
