@@ -2,7 +2,12 @@
 
 use aws_sdk_autoscaling::Client;
 use aws_sdk_autoscaling::operation::RequestId;
+use aws_sdk_autoscaling::operation::start_instance_refresh::{
+    StartInstanceRefreshError, StartInstanceRefreshOutput,
+};
 use aws_sdk_autoscaling::types::{InstanceRefreshStatus, RefreshPreferences};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
 
 use super::errors::report;
 use crate::action::{Outcome, Report};
@@ -26,16 +31,13 @@ pub async fn start(
         }
         Ok(None) => {}
     }
-    let preferences = RefreshPreferences::builder()
-        .min_healthy_percentage(i32::try_from(min_healthy_percentage).unwrap_or(100))
-        .instance_warmup(i32::try_from(instance_warmup_seconds).unwrap_or(i32::MAX))
-        .build();
-    match client
-        .start_instance_refresh()
-        .auto_scaling_group_name(group)
-        .preferences(preferences)
-        .send()
-        .await
+    match send_start(
+        client,
+        group,
+        min_healthy_percentage,
+        instance_warmup_seconds,
+    )
+    .await
     {
         Ok(answer) => Report {
             outcome: Outcome::Succeeded(format!(
@@ -46,6 +48,25 @@ pub async fn start(
         },
         Err(error) => report(&error, "autoscaling:StartInstanceRefresh", group),
     }
+}
+
+/// StartInstanceRefresh with the given preferences, nothing checked first.
+pub async fn send_start(
+    client: &Client,
+    group: &str,
+    min_healthy_percentage: u32,
+    instance_warmup_seconds: u32,
+) -> Result<StartInstanceRefreshOutput, SdkError<StartInstanceRefreshError, HttpResponse>> {
+    let preferences = RefreshPreferences::builder()
+        .min_healthy_percentage(i32::try_from(min_healthy_percentage).unwrap_or(100))
+        .instance_warmup(i32::try_from(instance_warmup_seconds).unwrap_or(i32::MAX))
+        .build();
+    client
+        .start_instance_refresh()
+        .auto_scaling_group_name(group)
+        .preferences(preferences)
+        .send()
+        .await
 }
 
 /// Cancels the running refresh of `group`.

@@ -9,22 +9,11 @@ use crate::action::{Outcome, Report};
 
 /// Sets `group`'s max size to `max` if it is still `expected`.
 pub async fn set_max_size(client: &Client, group: &str, expected: u32, max: u32) -> Report {
-    let seen = match client
-        .describe_auto_scaling_groups()
-        .auto_scaling_group_names(group)
-        .send()
-        .await
-    {
-        Ok(answer) => answer,
-        Err(error) => return report(&error, "autoscaling:DescribeAutoScalingGroups", group),
+    let current = match super::group::current(client, group).await {
+        Ok(current) => super::group::sizes(&current),
+        Err(report) => return report,
     };
-    let Some(current) = seen.auto_scaling_groups().first() else {
-        return plain(Outcome::Refused(format!(
-            "ASG {group} not found; nothing was sent"
-        )));
-    };
-    let now = u32::try_from(current.max_size().unwrap_or(0)).unwrap_or(0);
-    let desired = u32::try_from(current.desired_capacity().unwrap_or(0)).unwrap_or(0);
+    let (now, desired) = (current.max, current.desired);
     if now != expected {
         return plain(Outcome::Aborted(format!(
             "max size of {group} is now {now}, not the {expected} you saw; nothing was changed"

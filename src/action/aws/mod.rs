@@ -5,6 +5,7 @@
 
 mod ecs_desired;
 mod errors;
+mod group;
 mod instance_refresh;
 mod max_size;
 mod rollback;

@@ -3,7 +3,7 @@
 //! and no refresh is running. Neither call is retried.
 
 use aws_sdk_autoscaling::operation::RequestId;
-use aws_sdk_autoscaling::types::{LaunchTemplateSpecification, RefreshPreferences};
+use aws_sdk_autoscaling::types::LaunchTemplateSpecification;
 
 use super::errors::report;
 use crate::action::{Outcome, Report};
@@ -56,18 +56,13 @@ pub async fn roll_back(clients: &AwsClients, plan: RollBack<'_>) -> Report {
     if let Err(error) = update {
         return report(&error, "autoscaling:UpdateAutoScalingGroup", group);
     }
-    let preferences = RefreshPreferences::builder()
-        .min_healthy_percentage(i32::try_from(plan.min_healthy_percentage).unwrap_or(100))
-        .instance_warmup(i32::try_from(plan.instance_warmup_seconds).unwrap_or(i32::MAX))
-        .build();
-    match clients
-        .auto_scaling
-        .start_instance_refresh()
-        .auto_scaling_group_name(group)
-        .preferences(preferences)
-        .send()
-        .await
-    {
+    let started = super::instance_refresh::send_start(
+        &clients.auto_scaling,
+        group,
+        plan.min_healthy_percentage,
+        plan.instance_warmup_seconds,
+    );
+    match started.await {
         Ok(answer) => Report {
             outcome: Outcome::Succeeded(format!(
                 "{group} launches version {} (was {}); instance refresh {} started",

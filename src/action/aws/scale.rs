@@ -17,23 +17,11 @@ pub async fn set_desired_capacity(
     desired: u32,
     honor_cooldown: bool,
 ) -> Report {
-    let seen = match client
-        .describe_auto_scaling_groups()
-        .auto_scaling_group_names(group)
-        .send()
-        .await
-    {
-        Ok(answer) => answer,
-        Err(error) => return report(&error, "autoscaling:DescribeAutoScalingGroups", group),
+    let current = match super::group::current(client, group).await {
+        Ok(current) => super::group::sizes(&current),
+        Err(report) => return report,
     };
-    let Some(current) = seen.auto_scaling_groups().first() else {
-        return refused(format!("ASG {group} not found; nothing was sent"));
-    };
-    let now = u32::try_from(current.desired_capacity().unwrap_or(0)).unwrap_or(0);
-    let (min, max) = (
-        u32::try_from(current.min_size().unwrap_or(0)).unwrap_or(0),
-        u32::try_from(current.max_size().unwrap_or(0)).unwrap_or(0),
-    );
+    let (now, min, max) = (current.desired, current.min, current.max);
     if now != expected {
         return Report {
             outcome: Outcome::Aborted(format!(
