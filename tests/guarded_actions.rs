@@ -440,6 +440,12 @@ fn instance_refresh_start_and_cancel_proposals() {
         Some("basecoat-portal-asg has no instance refresh in progress")
     );
     typed(&mut state, "R");
+    assert_eq!(
+        state.guarded.prompt.as_ref().unwrap().input,
+        "50 300",
+        "prefilled with the runbook's preferences"
+    );
+    key(&mut state, KeyCode::Enter);
     let proposal = state.guarded.dialog.clone().expect("a dialog").proposal;
     assert_eq!(
         proposal.request,
@@ -448,6 +454,48 @@ fn instance_refresh_start_and_cancel_proposals() {
             min_healthy_percentage: 50,
             instance_warmup_seconds: 300
         }
+    );
+    key(&mut state, KeyCode::Esc);
+
+    typed(&mut state, "R");
+    for _ in 0..6 {
+        key(&mut state, KeyCode::Backspace);
+    }
+    for (input, error) in [
+        (
+            "90",
+            "\"90\": type two whole numbers, min healthy % and warm-up seconds, e.g. 50 300",
+        ),
+        ("120 300", "min healthy 120% is above 100%"),
+        ("90 9000", "warm-up 9000 s is over 3600 s"),
+        ("ninety 60", "\"ninety\" is not a whole percentage"),
+    ] {
+        typed(&mut state, input);
+        key(&mut state, KeyCode::Enter);
+        assert_eq!(
+            state.guarded.prompt.as_ref().unwrap().error.as_deref(),
+            Some(error),
+            "{input}"
+        );
+        for _ in 0..input.len() {
+            key(&mut state, KeyCode::Backspace);
+        }
+    }
+    typed(&mut state, "90 60");
+    key(&mut state, KeyCode::Enter);
+    let proposal = state.guarded.dialog.clone().expect("a dialog").proposal;
+    assert_eq!(
+        proposal.request,
+        ActionRequest::StartInstanceRefresh {
+            group: "basecoat-portal-asg".to_owned(),
+            min_healthy_percentage: 90,
+            instance_warmup_seconds: 60
+        }
+    );
+    assert!(
+        proposal
+            .call
+            .ends_with("MinHealthyPercentage=90,InstanceWarmup=60}")
     );
 }
 

@@ -257,6 +257,7 @@ fn dialog_terminate_backend_80x24() {
 fn dialog_instance_refresh_120x40() {
     let mut state = demo_state(0);
     keys(&mut state, "1R");
+    enter(&mut state);
     assert_snapshot!(render_text(&state, 120, 40));
 }
 

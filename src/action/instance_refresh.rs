@@ -8,10 +8,58 @@ pub const DEFAULT_MIN_HEALTHY_PERCENTAGE: u32 = 50;
 /// The runbook's instance warm-up.
 pub const DEFAULT_INSTANCE_WARMUP_SECONDS: u32 = 300;
 
-/// Proposes replacing every instance of `group`.
+/// Longest instance warm-up accepted from the prompt (an hour); longer is a typo.
+pub const MAX_INSTANCE_WARMUP_SECONDS: u32 = 3600;
+
+/// Proposes replacing every instance of `group` with the runbook's preferences.
 pub fn propose_start(
     id: u64,
     group: &AutoScalingGroup,
+    context: &ActionContext,
+) -> Result<Proposal, String> {
+    propose_start_with(
+        id,
+        group,
+        DEFAULT_MIN_HEALTHY_PERCENTAGE,
+        DEFAULT_INSTANCE_WARMUP_SECONDS,
+        context,
+    )
+}
+
+/// Parses the refresh prompt: `MIN_HEALTHY WARMUP`, e.g. `50 300`.
+pub fn parse_preferences(input: &str) -> Result<(u32, u32), String> {
+    let numbers: Vec<&str> = input.split_whitespace().collect();
+    let [min_healthy, warmup] = numbers.as_slice() else {
+        return Err(format!(
+            "\"{input}\": type two whole numbers, min healthy % and warm-up seconds, e.g. 50 300"
+        ));
+    };
+    let min_healthy: u32 = min_healthy
+        .trim_end_matches('%')
+        .parse()
+        .map_err(|_| format!("\"{min_healthy}\" is not a whole percentage"))?;
+    let warmup: u32 = warmup
+        .trim_end_matches('s')
+        .parse()
+        .map_err(|_| format!("\"{warmup}\" is not a whole number of seconds"))?;
+    if min_healthy > 100 {
+        return Err(format!("min healthy {min_healthy}% is above 100%"));
+    }
+    if warmup > MAX_INSTANCE_WARMUP_SECONDS {
+        return Err(format!(
+            "warm-up {warmup} s is over {MAX_INSTANCE_WARMUP_SECONDS} s"
+        ));
+    }
+    Ok((min_healthy, warmup))
+}
+
+/// Proposes replacing every instance of `group`, keeping `min_healthy` % in service and
+/// giving each new instance `warmup` seconds.
+pub fn propose_start_with(
+    id: u64,
+    group: &AutoScalingGroup,
+    min_healthy: u32,
+    warmup: u32,
     context: &ActionContext,
 ) -> Result<Proposal, String> {
     if let Some(refresh) = &group.instance_refresh
@@ -35,32 +83,25 @@ pub fn propose_start(
         target: group.name.clone(),
         changes: vec![
             Change::new("instances replaced", 0, count),
-            Change::new(
-                "min healthy",
-                "-",
-                format!("{DEFAULT_MIN_HEALTHY_PERCENTAGE}%"),
-            ),
-            Change::new(
-                "instance warm-up",
-                "-",
-                format!("{DEFAULT_INSTANCE_WARMUP_SECONDS} s"),
-            ),
+            Change::new("min healthy", "-", format!("{min_healthy}%")),
+            Change::new("instance warm-up", "-", format!("{warmup} s")),
         ],
         affected: group.instances.iter().map(|i| i.id.clone()).collect(),
         risk: Risk::Medium,
         risk_reasons: vec![format!(
-            "all {count} instances are replaced, at most half at a time"
+            "all {count} instances are replaced, at most {}% at a time",
+            100 - min_healthy
         )],
         permission: "autoscaling:StartInstanceRefresh".to_owned(),
         call: format!(
-            "StartInstanceRefresh AutoScalingGroupName={} Preferences={{MinHealthyPercentage={DEFAULT_MIN_HEALTHY_PERCENTAGE},InstanceWarmup={DEFAULT_INSTANCE_WARMUP_SECONDS}}}",
+            "StartInstanceRefresh AutoScalingGroupName={} Preferences={{MinHealthyPercentage={min_healthy},InstanceWarmup={warmup}}}",
             group.name
         ),
         typed_confirmation: None,
         request: ActionRequest::StartInstanceRefresh {
             group: group.name.clone(),
-            min_healthy_percentage: DEFAULT_MIN_HEALTHY_PERCENTAGE,
-            instance_warmup_seconds: DEFAULT_INSTANCE_WARMUP_SECONDS,
+            min_healthy_percentage: min_healthy,
+            instance_warmup_seconds: warmup,
         },
     };
     Ok(apply_environment_risk(proposal, context, &group.name))

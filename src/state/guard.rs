@@ -49,6 +49,10 @@ pub enum PromptTarget {
     LongQueries,
     /// Terminate idle sessions idle longer than the age typed.
     IdleSessions,
+    /// Start an instance refresh with the preferences typed.
+    RefreshPreferences {
+        group: String,
+    },
     /// Set the group's max size to the value typed.
     MaxSize {
         group: String,

@@ -45,9 +45,7 @@ pub fn on_action_key(state: &mut State, action: Action) -> Vec<Effect> {
         }),
         Action::TerminateLongQueries => return open_age_prompt(state, PromptTarget::LongQueries),
         Action::TerminateIdleSessions => return open_age_prompt(state, PromptTarget::IdleSessions),
-        Action::StartInstanceRefresh => focused_group(state).and_then(|group| {
-            instance_refresh::propose_start(next_id(state), &group, &context(state))
-        }),
+        Action::StartInstanceRefresh => return open_refresh_prompt(state),
         Action::CancelInstanceRefresh => focused_group(state).and_then(|group| {
             instance_refresh::propose_cancel(next_id(state), &group, &context(state))
         }),
@@ -60,6 +58,32 @@ pub fn on_action_key(state: &mut State, action: Action) -> Vec<Effect> {
         _ => return Vec::new(),
     };
     open_dialog(state, proposal);
+    Vec::new()
+}
+
+/// The refresh preferences prompt, prefilled with the runbook's 50 % and 300 s.
+fn open_refresh_prompt(state: &mut State) -> Vec<Effect> {
+    match focused_group(state) {
+        Ok(group) => {
+            state.guarded.prompt = Some(Prompt {
+                label: format!(
+                    "refresh {}: min healthy % and instance warm-up s (runbook: 50 300)",
+                    group.name
+                ),
+                target: PromptTarget::RefreshPreferences { group: group.name },
+                input: format!(
+                    "{} {}",
+                    instance_refresh::DEFAULT_MIN_HEALTHY_PERCENTAGE,
+                    instance_refresh::DEFAULT_INSTANCE_WARMUP_SECONDS
+                ),
+                error: None,
+                choices: Vec::new(),
+                option: None,
+            });
+            state.mode = InputMode::Prompt;
+        }
+        Err(message) => state.notice = Some(message),
+    }
     Vec::new()
 }
 
@@ -378,6 +402,15 @@ fn submit_prompt(state: &mut State) {
                 Err(message) => Err(message),
             }
         }
+        PromptTarget::RefreshPreferences { group } => {
+            let id = next_id(state);
+            let context = context(state);
+            instance_refresh::parse_preferences(&prompt.input).and_then(|(min, warmup)| {
+                group_named(state, group).and_then(|group| {
+                    instance_refresh::propose_start_with(id, group, min, warmup, &context)
+                })
+            })
+        }
         _ => propose_value(state, &prompt),
     };
     match proposal {
@@ -411,9 +444,9 @@ fn propose_value(state: &mut State, prompt: &Prompt) -> Result<Proposal, String>
             .and_then(|group| max_size::propose(id, group, value, &context)),
         PromptTarget::RollBack { group, versions } => group_named(state, group)
             .and_then(|group| rollback::propose(id, group, versions, value, &context)),
-        PromptTarget::LongQueries | PromptTarget::IdleSessions => {
-            Err("not a value prompt".to_owned())
-        }
+        PromptTarget::LongQueries
+        | PromptTarget::IdleSessions
+        | PromptTarget::RefreshPreferences { .. } => Err("not a value prompt".to_owned()),
     }
 }
 
