@@ -18,10 +18,10 @@ pub struct Cli {
 #[derive(Debug, Args, Clone)]
 pub struct RunArgs {
     /// Run on the built-in simulated estate (no AWS account needed).
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub demo: bool,
     /// Seed of the demo simulation: the same seed replays the same estate.
-    #[arg(long, default_value_t = 1, requires = "demo")]
+    #[arg(long, default_value_t = 1, requires = "demo", global = true)]
     pub seed: u64,
     /// How many times faster than real time the demo runs (0.1 to 3600).
     #[arg(long, default_value_t = 1.0, requires = "demo", value_parser = parse_speed)]
@@ -69,6 +69,20 @@ pub enum Command {
         /// Output format.
         #[arg(long, default_value = "text", value_parser = ["text", "json"])]
         format: String,
+    },
+    /// Poll every source once and report the runbooks' health checks. Exit status: 0 all
+    /// pass, 1 any warn, 2 any fail or unknown, 3 could not run.
+    Check {
+        /// Output format.
+        #[arg(long, default_value = "text", value_parser = ["text", "markdown", "json"])]
+        format: String,
+        /// Write the report to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// With --demo: check the simulated estate this many seconds after it opens (its
+        /// incident starts at 60 s).
+        #[arg(long, value_name = "SECONDS", default_value_t = 0, requires = "demo")]
+        demo_elapsed: u32,
     },
     /// Work with the config file.
     Config {

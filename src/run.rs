@@ -22,6 +22,16 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Config {
             command: ConfigCommand::Check { file },
         }) => Ok(config_check(&cli.run, file)),
+        Some(Command::Check {
+            format,
+            output,
+            demo_elapsed,
+        }) => Ok(crate::check::command::run(
+            &cli.run,
+            &format,
+            output.as_deref(),
+            demo_elapsed,
+        )),
         Some(Command::Journal { since, format }) => {
             Ok(journal(&cli.run, since.as_deref(), &format))
         }
@@ -29,7 +39,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-fn overrides_of(args: &RunArgs) -> Overrides {
+pub fn overrides_of(args: &RunArgs) -> Overrides {
     Overrides {
         config_path: args.config.clone(),
         environment: args.environment.clone(),

@@ -43,6 +43,16 @@ impl Simulator {
         })
     }
 
+    /// A simulator whose estate opened `elapsed_seconds` before the clock's now (to look at
+    /// a later moment of the scripted day at once).
+    pub fn opened_earlier(seed: u64, clock: Clock, elapsed_seconds: u32) -> Arc<Self> {
+        let opened = clock.now() - chrono::Duration::seconds(i64::from(elapsed_seconds));
+        Arc::new(Self {
+            world: Mutex::new(World::new(seed, opened)),
+            clock,
+        })
+    }
+
     /// Every source, served by this simulator.
     pub fn sources(self: &Arc<Self>) -> Sources {
         Sources::all_from(self.clone())

@@ -1,0 +1,108 @@
+//! `opsdeck check`: one concurrent poll of every source, the checks, the report. No terminal
+//! is needed, so it runs from cron and CI.
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use super::report::{self, Format};
+use super::{CheckInput, evaluate};
+use crate::cli::RunArgs;
+use crate::clock::Clock;
+use crate::config;
+use crate::sim::Simulator;
+use crate::source::{SourceFuture, SourceKind, Sources};
+use crate::wiring;
+
+/// Exit status when the check could not run (bad config, no environment, no credentials).
+pub const EXIT_COULD_NOT_RUN: u8 = 3;
+/// One source's answer is awaited this long; past it the source is unknown.
+const SOURCE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Runs the check and writes the report; the exit status says how it went.
+pub fn run(args: &RunArgs, format: &str, output: Option<&Path>, demo_elapsed: u32) -> ExitCode {
+    match check(args, format, output, demo_elapsed) {
+        Ok(code) => ExitCode::from(code),
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(EXIT_COULD_NOT_RUN)
+        }
+    }
+}
+
+fn check(
+    args: &RunArgs,
+    format: &str,
+    output: Option<&Path>,
+    demo_elapsed: u32,
+) -> Result<u8, String> {
+    let format = Format::parse(format)?;
+    let resolved = config::load(&crate::run::overrides_of(args)).map_err(|e| e.to_string())?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    let (environment, sources) = if args.demo {
+        let clock = Clock::wall();
+        let simulator = Simulator::opened_earlier(args.seed, clock, demo_elapsed);
+        (wiring::DEMO_ENVIRONMENT.to_owned(), simulator.sources())
+    } else {
+        let wiring = runtime.block_on(wiring::live(&resolved))?;
+        (wiring.environment.name, wiring.sources)
+    };
+    let input = runtime.block_on(poll_once(&sources));
+    runtime.shutdown_background();
+    let results = evaluate(&input, &resolved.thresholds);
+    let text = report::render(format, &environment, chrono::Utc::now(), &results);
+    match output {
+        Some(path) => std::fs::write(path, &text)
+            .map_err(|e| format!("cannot write the report to {}: {e}", path.display()))?,
+        None => print!("{text}"),
+    }
+    Ok(u8::try_from(report::exit_code(&results)).unwrap_or(2))
+}
+
+/// One source's answer, or why there is none.
+async fn read<T>(future: SourceFuture<'_, T>) -> Result<T, String> {
+    match tokio::time::timeout(SOURCE_TIMEOUT, future).await {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(error)) => Err(error.message),
+        Err(_) => Err(format!("no answer in {} s", SOURCE_TIMEOUT.as_secs())),
+    }
+}
+
+/// Every source read once, at the same time; what could not be read is noted, never guessed.
+pub async fn poll_once(sources: &Sources) -> CheckInput {
+    let (auto_scaling, targets, metrics, alarms, logs, ecs, database) = tokio::join!(
+        read(sources.auto_scaling.auto_scaling_groups()),
+        read(sources.targets.target_health()),
+        read(sources.metrics.metric_series()),
+        read(sources.alarms.alarms()),
+        read(sources.logs.log_errors()),
+        read(sources.ecs.ecs_services()),
+        read(sources.database.database_activity()),
+    );
+    let mut input = CheckInput::default();
+    let mut keep = |kind: SourceKind, answer: Result<(), String>| {
+        if let Err(why) = answer {
+            input.unread.insert(kind, why);
+        }
+    };
+    let snapshot = &mut crate::state::Snapshot::default();
+    keep(
+        SourceKind::AutoScaling,
+        auto_scaling.map(|v| snapshot.auto_scaling = v),
+    );
+    keep(SourceKind::Targets, targets.map(|v| snapshot.targets = v));
+    keep(SourceKind::Metrics, metrics.map(|v| snapshot.metrics = v));
+    keep(SourceKind::Alarms, alarms.map(|v| snapshot.alarms = v));
+    keep(SourceKind::Logs, logs.map(|v| snapshot.logs = v));
+    keep(SourceKind::Ecs, ecs.map(|v| snapshot.ecs = v));
+    keep(
+        SourceKind::Database,
+        database.map(|v| snapshot.database = v),
+    );
+    input.snapshot = std::mem::take(snapshot);
+    input
+}

@@ -1,0 +1,428 @@
+//! One function per check: from the snapshot to a status, the value seen and the evidence.
+
+use super::{CHECKS, CheckInput, CheckResult, CheckSpec, Status};
+use crate::config::{Level, Limit, Thresholds};
+use crate::format;
+use crate::model::{AlarmState, MetricKind, SessionState, TargetState};
+use crate::source::SourceKind;
+use crate::state::Snapshot;
+
+/// What one check found.
+struct Finding {
+    status: Status,
+    observed: String,
+    threshold: String,
+    evidence: Vec<String>,
+}
+
+impl Finding {
+    fn unknown(why: impl Into<String>, threshold: impl Into<String>) -> Self {
+        Self {
+            status: Status::Unknown,
+            observed: "no data".to_owned(),
+            threshold: threshold.into(),
+            evidence: vec![why.into()],
+        }
+    }
+}
+
+/// Every check against `input`.
+pub fn evaluate(input: &CheckInput, thresholds: &Thresholds) -> Vec<CheckResult> {
+    CHECKS
+        .iter()
+        .map(|spec| {
+            let finding = match input.unread.get(&spec.source) {
+                Some(why) => Finding::unknown(
+                    format!("{} could not be read: {why}", source_name(spec.source)),
+                    "",
+                ),
+                None => find(spec, &input.snapshot, thresholds),
+            };
+            CheckResult {
+                id: spec.id,
+                title: spec.title,
+                status: finding.status,
+                observed: finding.observed,
+                threshold: finding.threshold,
+                evidence: finding.evidence,
+                runbook: spec.runbook,
+            }
+        })
+        .collect()
+}
+
+fn source_name(kind: SourceKind) -> &'static str {
+    match kind {
+        SourceKind::AutoScaling => "Auto Scaling",
+        SourceKind::Targets => "target health",
+        SourceKind::Metrics => "CloudWatch metrics",
+        SourceKind::Alarms => "CloudWatch alarms",
+        SourceKind::Logs => "CloudWatch Logs",
+        SourceKind::Ecs => "ECS",
+        SourceKind::Database => "PostgreSQL",
+    }
+}
+
+fn find(spec: &CheckSpec, snapshot: &Snapshot, thresholds: &Thresholds) -> Finding {
+    use MetricKind as K;
+    match spec.id {
+        "asg_in_service" => asg_in_service(snapshot),
+        "targets_healthy" => targets_healthy(snapshot),
+        "latency_p99" => metric(snapshot, &[K::ResponseTimeP99], thresholds.latency_p99_ms),
+        "error_rate_5xx" => metric(
+            snapshot,
+            &[K::ErrorRate5xx],
+            thresholds.error_rate_5xx_percent,
+        ),
+        "error_rate_4xx" => metric(
+            snapshot,
+            &[K::ErrorRate4xx],
+            thresholds.error_rate_4xx_percent,
+        ),
+        "cpu" => metric(snapshot, &[K::Cpu], thresholds.cpu_percent),
+        "memory" => metric(snapshot, &[K::Memory], thresholds.memory_percent),
+        "ecs_running" => ecs_running(snapshot),
+        "alarms" => alarms(snapshot),
+        "db_connections" => db_connections(snapshot, thresholds.db_connections),
+        "db_long_queries" => db_long_queries(snapshot, thresholds.long_query_seconds),
+        "db_idle_connections" => db_idle(snapshot, thresholds.idle_session_seconds),
+        "db_latency" => metric(
+            snapshot,
+            &[K::DbReadLatency, K::DbWriteLatency],
+            thresholds.db_latency_ms,
+        ),
+        "cache_evictions" => metric(snapshot, &[K::CacheEvictions], thresholds.cache_evictions),
+        "log_errors" => log_errors(snapshot),
+        other => Finding::unknown(format!("no evaluation for {other}"), ""),
+    }
+}
+
+fn status_of(level: Level) -> Status {
+    match level {
+        Level::Ok => Status::Pass,
+        Level::Warn => Status::Warn,
+        Level::Crit => Status::Fail,
+    }
+}
+
+/// The worst newest value of the series of `kinds` against `limit`.
+fn metric(snapshot: &Snapshot, kinds: &[MetricKind], limit: Limit) -> Finding {
+    let series: Vec<_> = snapshot
+        .metrics
+        .iter()
+        .filter(|series| kinds.contains(&series.kind))
+        .collect();
+    let unit = series.first().map_or("", |s| s.unit.as_str());
+    let threshold = format!(
+        "≤ {} (warn above, fail above {})",
+        format::value(limit.warn, unit),
+        format::value(limit.crit, unit)
+    );
+    let latest: Vec<(&str, f64, &str)> = series
+        .iter()
+        .filter_map(|s| s.latest().map(|v| (s.label.as_str(), v, s.unit.as_str())))
+        .collect();
+    let Some((label, worst, unit)) = latest.iter().copied().max_by(|a, b| a.1.total_cmp(&b.1))
+    else {
+        let why = if series.is_empty() {
+            "no such metric is configured for this environment"
+        } else {
+            "no datapoints in the window"
+        };
+        return Finding::unknown(why, threshold);
+    };
+    Finding {
+        status: status_of(limit.level(worst)),
+        observed: format!("{} ({label})", format::value(worst, unit)),
+        threshold,
+        evidence: latest
+            .iter()
+            .map(|(label, value, unit)| format!("{label}: {}", format::value(*value, unit)))
+            .collect(),
+    }
+}
+
+fn asg_in_service(snapshot: &Snapshot) -> Finding {
+    let threshold = "InService = desired".to_owned();
+    if snapshot.auto_scaling.is_empty() {
+        return Finding::unknown("no Auto Scaling group is configured", threshold);
+    }
+    let mut status = Status::Pass;
+    let mut evidence = Vec::new();
+    for group in &snapshot.auto_scaling {
+        let in_service = group.in_service_count();
+        let desired = group.desired_capacity as usize;
+        if in_service != desired {
+            // A group still launching toward desired is converging, not broken.
+            let converging = group
+                .activities
+                .iter()
+                .any(|a| a.status == "InProgress" || a.status == "PreInService")
+                || group
+                    .instance_refresh
+                    .as_ref()
+                    .is_some_and(|r| r.status == "InProgress");
+            status = status.max(if converging {
+                Status::Warn
+            } else {
+                Status::Fail
+            });
+            evidence.push(format!(
+                "{} InService {in_service}/{desired}{}",
+                group.name,
+                if converging {
+                    " (scaling in progress)"
+                } else {
+                    ""
+                }
+            ));
+        }
+    }
+    let observed = snapshot
+        .auto_scaling
+        .iter()
+        .map(|g| format!("{}/{}", g.in_service_count(), g.desired_capacity))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Finding {
+        status,
+        observed: format!("InService {observed}"),
+        threshold,
+        evidence,
+    }
+}
+
+fn targets_healthy(snapshot: &Snapshot) -> Finding {
+    let threshold = "every target healthy".to_owned();
+    let targets: Vec<_> = snapshot
+        .targets
+        .iter()
+        .flat_map(|group| group.targets.iter().map(move |t| (group, t)))
+        .collect();
+    if targets.is_empty() {
+        return Finding::unknown("no target group or no registered target", threshold);
+    }
+    let healthy = targets
+        .iter()
+        .filter(|(_, t)| t.state == TargetState::Healthy)
+        .count();
+    let mut status = Status::Pass;
+    let mut evidence = Vec::new();
+    for (group, target) in &targets {
+        let level = match target.state {
+            TargetState::Healthy => continue,
+            TargetState::Unhealthy | TargetState::Unavailable => Status::Fail,
+            _ => Status::Warn,
+        };
+        status = status.max(level);
+        evidence.push(format!(
+            "{} {} {}{}",
+            group.target_group_name,
+            target.id,
+            target.state.as_str(),
+            target
+                .reason
+                .as_ref()
+                .map(|r| format!(" ({r})"))
+                .unwrap_or_default()
+        ));
+    }
+    Finding {
+        status,
+        observed: format!("{healthy}/{} healthy", targets.len()),
+        threshold,
+        evidence,
+    }
+}
+
+fn ecs_running(snapshot: &Snapshot) -> Finding {
+    let threshold = "running = desired".to_owned();
+    if snapshot.ecs.is_empty() {
+        return Finding::unknown("no ECS service is configured", threshold);
+    }
+    let mut status = Status::Pass;
+    let mut evidence = Vec::new();
+    for service in &snapshot.ecs {
+        if service.running_count != service.desired_count {
+            let rolling = service.pending_count > 0;
+            status = status.max(if rolling { Status::Warn } else { Status::Fail });
+            evidence.push(format!(
+                "{} running {}/{} ({} pending)",
+                service.name, service.running_count, service.desired_count, service.pending_count
+            ));
+        }
+    }
+    let observed = snapshot
+        .ecs
+        .iter()
+        .map(|s| format!("{} {}/{}", s.name, s.running_count, s.desired_count))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Finding {
+        status,
+        observed,
+        threshold,
+        evidence,
+    }
+}
+
+fn alarms(snapshot: &Snapshot) -> Finding {
+    let firing: Vec<_> = snapshot
+        .alarms
+        .iter()
+        .filter(|a| a.state == AlarmState::Alarm)
+        .collect();
+    let insufficient = snapshot
+        .alarms
+        .iter()
+        .filter(|a| a.state == AlarmState::InsufficientData)
+        .count();
+    let status = if !firing.is_empty() {
+        Status::Fail
+    } else if insufficient > 0 {
+        Status::Warn
+    } else {
+        Status::Pass
+    };
+    let mut evidence: Vec<String> = firing
+        .iter()
+        .map(|a| format!("{} in ALARM: {}", a.name, a.reason))
+        .collect();
+    evidence.extend(
+        snapshot
+            .alarms
+            .iter()
+            .filter(|a| a.state == AlarmState::InsufficientData)
+            .map(|a| format!("{} has insufficient data", a.name)),
+    );
+    Finding {
+        status,
+        observed: format!(
+            "{} in ALARM, {insufficient} insufficient data, of {}",
+            firing.len(),
+            snapshot.alarms.len()
+        ),
+        threshold: "none in ALARM".to_owned(),
+        evidence,
+    }
+}
+
+fn db_connections(snapshot: &Snapshot, limit: Limit) -> Finding {
+    let totals = &snapshot.database.totals;
+    let total = totals.total();
+    let threshold = format!("≤ {} (warn above, fail above {})", limit.warn, limit.crit);
+    if totals.max_connections == 0 {
+        return Finding::unknown("no reading of pg_stat_activity yet", threshold);
+    }
+    Finding {
+        status: status_of(limit.level(f64::from(total))),
+        observed: format!(
+            "{total}/{} ({}%)",
+            totals.max_connections,
+            total * 100 / totals.max_connections
+        ),
+        threshold,
+        evidence: totals
+            .by_database
+            .iter()
+            .map(|(database, count)| format!("{database}: {count}"))
+            .collect(),
+    }
+}
+
+/// Seconds from `since` to the server's clock at the reading.
+fn age(snapshot: &Snapshot, since: Option<crate::model::Timestamp>) -> i64 {
+    match (since, snapshot.database.observed_at) {
+        (Some(since), Some(at)) => format::seconds_between(since, at),
+        _ => 0,
+    }
+}
+
+fn db_long_queries(snapshot: &Snapshot, limit_seconds: u64) -> Finding {
+    let limit = i64::try_from(limit_seconds).unwrap_or(i64::MAX);
+    let long: Vec<_> = snapshot
+        .database
+        .sessions
+        .iter()
+        .filter(|s| s.state == SessionState::Active && age(snapshot, s.query_start) > limit)
+        .collect();
+    Finding {
+        status: if long.is_empty() {
+            Status::Pass
+        } else {
+            Status::Fail
+        },
+        observed: format!("{} active over {}", long.len(), format::duration(limit)),
+        threshold: format!("none active over {}", format::duration(limit)),
+        evidence: long
+            .iter()
+            .map(|s| {
+                format!(
+                    "pid {} {}@{} for {}: {}",
+                    s.pid,
+                    s.user,
+                    s.database,
+                    format::duration(age(snapshot, s.query_start)),
+                    format::truncate(&format::one_line(&s.query), 60)
+                )
+            })
+            .collect(),
+    }
+}
+
+fn db_idle(snapshot: &Snapshot, limit_seconds: u64) -> Finding {
+    let limit = i64::try_from(limit_seconds).unwrap_or(i64::MAX);
+    let idle: Vec<_> = snapshot
+        .database
+        .sessions
+        .iter()
+        .filter(|s| s.state == SessionState::Idle && age(snapshot, s.state_change) > limit)
+        .collect();
+    let mut by_application: std::collections::BTreeMap<&str, usize> = Default::default();
+    for session in &idle {
+        *by_application
+            .entry(session.application.as_str())
+            .or_default() += 1;
+    }
+    Finding {
+        status: if idle.is_empty() {
+            Status::Pass
+        } else {
+            Status::Warn
+        },
+        observed: format!("{} idle over {}", idle.len(), format::duration(limit)),
+        threshold: format!("none idle over {}", format::duration(limit)),
+        evidence: by_application
+            .iter()
+            .map(|(application, count)| format!("{application}: {count} idle"))
+            .collect(),
+    }
+}
+
+fn log_errors(snapshot: &Snapshot) -> Finding {
+    let logs = &snapshot.logs;
+    let total: u64 = logs.counts.iter().map(|c| c.count).sum();
+    let threshold = "0 ERROR lines".to_owned();
+    if logs.counts.is_empty() && !logs.recent.is_empty() {
+        return Finding {
+            status: Status::Warn,
+            observed: format!("{} recent ERROR lines (no counts)", logs.recent.len()),
+            threshold,
+            evidence: vec!["the error query grouped nothing; see the error tail".to_owned()],
+        };
+    }
+    Finding {
+        status: if total == 0 {
+            Status::Pass
+        } else {
+            Status::Warn
+        },
+        observed: format!("{total} in {} min", logs.window_minutes),
+        threshold,
+        evidence: logs
+            .counts
+            .iter()
+            .map(|c| format!("{}: {}", c.service, c.count))
+            .collect(),
+    }
+}

@@ -1,0 +1,98 @@
+//! The 9 AM health check: the runbooks' success criteria and alert thresholds as data, each
+//! evaluated against one snapshot of every source to pass / warn / fail / unknown with the
+//! value seen and the evidence. Data that could not be read is *unknown*, never pass.
+
+pub mod command;
+mod definitions;
+mod evaluate;
+pub mod report;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+pub use definitions::{CHECKS, CheckSpec};
+pub use evaluate::evaluate;
+
+use crate::source::{SourceData, SourceKind};
+use crate::state::Snapshot;
+
+/// A check's outcome; ordered from best to worst for the overall status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Pass,
+    Warn,
+    Fail,
+    Unknown,
+}
+
+impl Status {
+    /// The word in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pass => "pass",
+            Self::Warn => "warn",
+            Self::Fail => "fail",
+            Self::Unknown => "unknown",
+        }
+    }
+
+    /// A symbol that carries the status without colour.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Self::Pass => "✓",
+            Self::Warn => "!",
+            Self::Fail => "✗",
+            Self::Unknown => "?",
+        }
+    }
+}
+
+/// One evaluated check.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CheckResult {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub status: Status,
+    /// The value seen, in words ("InService 3/5", "p99 612 ms").
+    pub observed: String,
+    /// What passes ("< 500 ms").
+    pub threshold: String,
+    /// What the status rests on: the offending rows, or why it is unknown.
+    pub evidence: Vec<String>,
+    /// The runbook procedure that applies.
+    pub runbook: &'static str,
+}
+
+/// What the checks read: one snapshot, and the sources that could not be read with why.
+#[derive(Debug, Clone, Default)]
+pub struct CheckInput {
+    pub snapshot: Snapshot,
+    pub unread: BTreeMap<SourceKind, String>,
+}
+
+impl CheckInput {
+    /// Takes one source's answer into the snapshot.
+    pub fn absorb(&mut self, data: SourceData) {
+        let snapshot = &mut self.snapshot;
+        match data {
+            SourceData::AutoScaling(v) => snapshot.auto_scaling = v,
+            SourceData::Targets(v) => snapshot.targets = v,
+            SourceData::Metrics(v) => snapshot.metrics = v,
+            SourceData::Alarms(v) => snapshot.alarms = v,
+            SourceData::Logs(v) => snapshot.logs = v,
+            SourceData::Ecs(v) => snapshot.ecs = v,
+            SourceData::Database(v) => snapshot.database = v,
+        }
+    }
+}
+
+/// The worst status of all, unknown counting as worst (the check could not be made).
+pub fn overall(results: &[CheckResult]) -> Status {
+    results
+        .iter()
+        .map(|result| result.status)
+        .max()
+        .unwrap_or(Status::Unknown)
+}

@@ -1,0 +1,195 @@
+//! The health check: each check against the demo estate calm and mid-incident, unknown when a
+//! source could not be read, the three report formats, and `opsdeck check` as cron runs it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use std::process::Command;
+
+use insta::assert_snapshot;
+use opsdeck::check::report::{self, Format};
+use opsdeck::check::{CheckInput, CheckResult, Status, evaluate, overall};
+use opsdeck::config::Thresholds;
+use opsdeck::sim::World;
+use opsdeck::source::SourceKind;
+
+fn demo_input(elapsed: i64) -> CheckInput {
+    let mut world = World::new(1, support::screen::origin());
+    world.advance_to_elapsed(elapsed);
+    let mut input = CheckInput::default();
+    for (_, data) in world.answers() {
+        input.absorb(data);
+    }
+    input
+}
+
+fn ids_with(results: &[CheckResult], status: Status) -> Vec<&'static str> {
+    results
+        .iter()
+        .filter(|r| r.status == status)
+        .map(|r| r.id)
+        .collect()
+}
+
+#[test]
+fn the_calm_estate_fails_only_the_long_report_query() {
+    let results = evaluate(&demo_input(30), &Thresholds::default());
+    assert_eq!(ids_with(&results, Status::Fail), ["db_long_queries"]);
+    assert_eq!(
+        ids_with(&results, Status::Warn),
+        ["alarms", "db_idle_connections", "log_errors"]
+    );
+    assert!(ids_with(&results, Status::Unknown).is_empty());
+    let long = results.iter().find(|r| r.id == "db_long_queries").unwrap();
+    assert!(
+        long.evidence[0].starts_with("pid 4611 "),
+        "{:?}",
+        long.evidence
+    );
+    assert_eq!(long.runbook, "Kill long-running query");
+}
+
+#[test]
+fn the_incident_fails_exactly_the_checks_it_breaks() {
+    let results = evaluate(&demo_input(300), &Thresholds::default());
+    assert_eq!(
+        ids_with(&results, Status::Fail),
+        [
+            "latency_p99",
+            "error_rate_5xx",
+            "cpu",
+            "memory",
+            "alarms",
+            "db_connections",
+            "db_long_queries"
+        ]
+    );
+    let latency = results.iter().find(|r| r.id == "latency_p99").unwrap();
+    assert_eq!(latency.observed, "2490 ms (ALB response p99)");
+    assert_eq!(overall(&results), Status::Fail);
+    assert_eq!(report::exit_code(&results), 2);
+}
+
+#[test]
+fn a_source_that_could_not_be_read_is_unknown_never_pass() {
+    let mut input = demo_input(30);
+    input.snapshot.alarms.clear();
+    input.unread.insert(
+        SourceKind::Alarms,
+        "no permission: cloudwatch:DescribeAlarms".to_owned(),
+    );
+    let results = evaluate(&input, &Thresholds::default());
+    let alarms = results.iter().find(|r| r.id == "alarms").unwrap();
+    assert_eq!(alarms.status, Status::Unknown);
+    assert_eq!(
+        alarms.evidence,
+        ["CloudWatch alarms could not be read: no permission: cloudwatch:DescribeAlarms"]
+    );
+    // An estate with nothing configured for a check is unknown too.
+    let mut bare = demo_input(30);
+    bare.snapshot.ecs.clear();
+    let results = evaluate(&bare, &Thresholds::default());
+    let ecs = results.iter().find(|r| r.id == "ecs_running").unwrap();
+    assert_eq!(ecs.status, Status::Unknown);
+}
+
+#[test]
+fn thresholds_from_the_config_move_the_verdicts() {
+    let thresholds = Thresholds {
+        long_query_seconds: 4 * 3600,
+        ..Thresholds::default()
+    };
+    let results = evaluate(&demo_input(30), &thresholds);
+    assert!(ids_with(&results, Status::Fail).is_empty());
+    assert_eq!(report::exit_code(&results), 1, "warnings only");
+}
+
+#[test]
+fn the_three_formats() {
+    let results = evaluate(&demo_input(300), &Thresholds::default());
+    let at = support::screen::origin();
+    assert_snapshot!(
+        "text",
+        report::render(Format::Text, "basecoat-prod", at, &results)
+    );
+    assert_snapshot!(
+        "markdown",
+        report::render(Format::Markdown, "basecoat-prod", at, &results)
+    );
+    let json = report::render(Format::Json, "basecoat-prod", at, &results);
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(value["environment"], "basecoat-prod");
+    assert_eq!(value["generated_at"], "2026-11-23T09:00:00Z");
+    assert_eq!(value["status"], "fail");
+    let first = &value["checks"][0];
+    for field in ["id", "title", "status", "observed", "threshold", "evidence"] {
+        assert!(!first[field].is_null(), "{field} missing: {first}");
+    }
+    assert_snapshot!("json", json);
+}
+
+fn opsdeck(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_opsdeck"))
+        .args(args)
+        .env_remove("OPSDECK_CONFIG")
+        .env("XDG_CONFIG_HOME", "/nonexistent")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn opsdeck_check_runs_without_a_terminal_and_says_how_it_went_in_its_exit_status() {
+    let output = opsdeck(&[
+        "check",
+        "--demo",
+        "--demo-elapsed",
+        "300",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(value["status"], "fail");
+    assert_eq!(value["checks"].as_array().unwrap().len(), 15);
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("report.md");
+    let output = opsdeck(&[
+        "check",
+        "--demo",
+        "--format",
+        "markdown",
+        "--output",
+        file.to_str().unwrap(),
+    ]);
+    assert!(output.stdout.is_empty());
+    let written = std::fs::read_to_string(&file).unwrap();
+    assert!(written.starts_with("**Health check basecoat-prod (simulated)**"));
+    assert!(
+        !written.contains('\u{1b}'),
+        "no colour codes when not a terminal"
+    );
+}
+
+#[test]
+fn a_check_that_cannot_run_exits_3_with_the_reason() {
+    let output = opsdeck(&[
+        "check",
+        "--config",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/assets/opsdeck.example.toml"),
+        "--env",
+        "staging",
+    ]);
+    assert_eq!(output.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("unknown environment \"staging\""),
+        "{stderr}"
+    );
+    let output = opsdeck(&["check", "--demo", "--output", "/nonexistent-dir/report.txt"]);
+    assert_eq!(output.status.code(), Some(3));
+    assert!(
+        String::from_utf8_lossy(&output.stderr)
+            .starts_with("error: cannot write the report to /nonexistent-dir/report.txt:")
+    );
+}
