@@ -85,12 +85,24 @@ fn a_source_that_could_not_be_read_is_unknown_never_pass() {
         alarms.evidence,
         ["CloudWatch alarms could not be read: no permission: cloudwatch:DescribeAlarms"]
     );
-    // An estate with nothing configured for a check is unknown too.
+    // What the environment does not configure is skipped, and counts as neither pass nor fail.
     let mut bare = demo_input(30);
     bare.snapshot.ecs.clear();
+    bare.unconfigured.insert(
+        SourceKind::Logs,
+        "no log groups configured for basecoat-prod: set log_groups".to_owned(),
+    );
     let results = evaluate(&bare, &Thresholds::default());
     let ecs = results.iter().find(|r| r.id == "ecs_running").unwrap();
-    assert_eq!(ecs.status, Status::Unknown);
+    assert_eq!(ecs.status, Status::Skip);
+    let logs = results.iter().find(|r| r.id == "log_errors").unwrap();
+    assert_eq!(
+        (logs.status, logs.evidence[0].as_str()),
+        (
+            Status::Skip,
+            "no log groups configured for basecoat-prod: set log_groups"
+        )
+    );
 }
 
 #[test]

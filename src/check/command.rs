@@ -11,7 +11,7 @@ use crate::cli::RunArgs;
 use crate::clock::Clock;
 use crate::config;
 use crate::sim::Simulator;
-use crate::source::{SourceFuture, SourceKind, Sources};
+use crate::source::{SourceError, SourceErrorKind, SourceFuture, SourceKind, Sources};
 use crate::wiring;
 
 /// Exit status when the check could not run (bad config, no environment, no credentials).
@@ -64,11 +64,13 @@ fn check(
 }
 
 /// One source's answer, or why there is none.
-async fn read<T>(future: SourceFuture<'_, T>) -> Result<T, String> {
+async fn read<T>(future: SourceFuture<'_, T>) -> Result<T, SourceError> {
     match tokio::time::timeout(SOURCE_TIMEOUT, future).await {
-        Ok(Ok(value)) => Ok(value),
-        Ok(Err(error)) => Err(error.message),
-        Err(_) => Err(format!("no answer in {} s", SOURCE_TIMEOUT.as_secs())),
+        Ok(answer) => answer,
+        Err(_) => Err(SourceError::new(
+            SourceErrorKind::Timeout,
+            format!("no answer in {} s", SOURCE_TIMEOUT.as_secs()),
+        )),
     }
 }
 
@@ -84,9 +86,13 @@ pub async fn poll_once(sources: &Sources) -> CheckInput {
         read(sources.database.database_activity()),
     );
     let mut input = CheckInput::default();
-    let mut keep = |kind: SourceKind, answer: Result<(), String>| {
-        if let Err(why) = answer {
-            input.unread.insert(kind, why);
+    let mut keep = |kind: SourceKind, answer: Result<(), SourceError>| match answer {
+        Ok(()) => {}
+        Err(error) if error.kind == SourceErrorKind::NotConfigured => {
+            input.unconfigured.insert(kind, error.message);
+        }
+        Err(error) => {
+            input.unread.insert(kind, error.message);
         }
     };
     let snapshot = &mut crate::state::Snapshot::default();

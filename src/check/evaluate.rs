@@ -16,6 +16,15 @@ struct Finding {
 }
 
 impl Finding {
+    fn skip(why: impl Into<String>) -> Self {
+        Self {
+            status: Status::Skip,
+            observed: "not configured".to_owned(),
+            threshold: String::new(),
+            evidence: vec![why.into()],
+        }
+    }
+
     fn unknown(why: impl Into<String>, threshold: impl Into<String>) -> Self {
         Self {
             status: Status::Unknown,
@@ -31,12 +40,15 @@ pub fn evaluate(input: &CheckInput, thresholds: &Thresholds) -> Vec<CheckResult>
     CHECKS
         .iter()
         .map(|spec| {
-            let finding = match input.unread.get(&spec.source) {
-                Some(why) => Finding::unknown(
+            let finding = if let Some(why) = input.unconfigured.get(&spec.source) {
+                Finding::skip(why.clone())
+            } else if let Some(why) = input.unread.get(&spec.source) {
+                Finding::unknown(
                     format!("{} could not be read: {why}", source_name(spec.source)),
                     "",
-                ),
-                None => find(spec, &input.snapshot, thresholds),
+                )
+            } else {
+                find(spec, &input.snapshot, thresholds)
             };
             CheckResult {
                 id: spec.id,
@@ -124,12 +136,10 @@ fn metric(snapshot: &Snapshot, kinds: &[MetricKind], limit: Limit) -> Finding {
         .collect();
     let Some((label, worst, unit)) = latest.iter().copied().max_by(|a, b| a.1.total_cmp(&b.1))
     else {
-        let why = if series.is_empty() {
-            "no such metric is configured for this environment"
-        } else {
-            "no datapoints in the window"
-        };
-        return Finding::unknown(why, threshold);
+        if series.is_empty() {
+            return Finding::skip("no such metric is configured for this environment");
+        }
+        return Finding::unknown("no datapoints in the window", threshold);
     };
     Finding {
         status: status_of(limit.level(worst)),
@@ -145,7 +155,7 @@ fn metric(snapshot: &Snapshot, kinds: &[MetricKind], limit: Limit) -> Finding {
 fn asg_in_service(snapshot: &Snapshot) -> Finding {
     let threshold = "InService = desired".to_owned();
     if snapshot.auto_scaling.is_empty() {
-        return Finding::unknown("no Auto Scaling group is configured", threshold);
+        return Finding::skip("no Auto Scaling group is configured");
     }
     let mut status = Status::Pass;
     let mut evidence = Vec::new();
@@ -200,7 +210,7 @@ fn targets_healthy(snapshot: &Snapshot) -> Finding {
         .flat_map(|group| group.targets.iter().map(move |t| (group, t)))
         .collect();
     if targets.is_empty() {
-        return Finding::unknown("no target group or no registered target", threshold);
+        return Finding::skip("no target group, or none with a registered target");
     }
     let healthy = targets
         .iter()
@@ -238,7 +248,7 @@ fn targets_healthy(snapshot: &Snapshot) -> Finding {
 fn ecs_running(snapshot: &Snapshot) -> Finding {
     let threshold = "running = desired".to_owned();
     if snapshot.ecs.is_empty() {
-        return Finding::unknown("no ECS service is configured", threshold);
+        return Finding::skip("no ECS service is configured");
     }
     let mut status = Status::Pass;
     let mut evidence = Vec::new();

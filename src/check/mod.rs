@@ -21,6 +21,8 @@ use crate::state::Snapshot;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
+    /// Nothing to check: the environment does not configure what the check reads.
+    Skip,
     Pass,
     Warn,
     Fail,
@@ -31,6 +33,7 @@ impl Status {
     /// The word in reports.
     pub fn as_str(self) -> &'static str {
         match self {
+            Self::Skip => "skip",
             Self::Pass => "pass",
             Self::Warn => "warn",
             Self::Fail => "fail",
@@ -41,6 +44,7 @@ impl Status {
     /// A symbol that carries the status without colour.
     pub fn symbol(self) -> &'static str {
         match self {
+            Self::Skip => "-",
             Self::Pass => "✓",
             Self::Warn => "!",
             Self::Fail => "✗",
@@ -70,6 +74,8 @@ pub struct CheckResult {
 pub struct CheckInput {
     pub snapshot: Snapshot,
     pub unread: BTreeMap<SourceKind, String>,
+    /// Sources the environment does not configure, with what to set.
+    pub unconfigured: BTreeMap<SourceKind, String>,
 }
 
 impl CheckInput {
@@ -88,11 +94,12 @@ impl CheckInput {
     }
 }
 
-/// The worst status of all, unknown counting as worst (the check could not be made).
+/// The worst status of all, unknown counting as worst (the check could not be made);
+/// skipped checks count as passed, and nothing checked at all is unknown.
 pub fn overall(results: &[CheckResult]) -> Status {
-    results
-        .iter()
-        .map(|result| result.status)
-        .max()
-        .unwrap_or(Status::Unknown)
+    match results.iter().map(|result| result.status).max() {
+        None => Status::Unknown,
+        Some(Status::Skip) => Status::Unknown,
+        Some(worst) => worst,
+    }
 }

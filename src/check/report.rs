@@ -33,7 +33,7 @@ impl Format {
 /// Exit status: 0 all pass, 1 any warn, 2 any fail or unknown.
 pub fn exit_code(results: &[CheckResult]) -> i32 {
     match overall(results) {
-        Status::Pass => 0,
+        Status::Skip | Status::Pass => 0,
         Status::Warn => 1,
         Status::Fail | Status::Unknown => 2,
     }
@@ -85,7 +85,7 @@ fn text(environment: &str, at: Timestamp, results: &[CheckResult]) -> String {
             result.observed,
             result.threshold
         );
-        if result.status != Status::Pass {
+        if result.status > Status::Pass {
             for line in &result.evidence {
                 let _ = writeln!(out, "          - {line}");
             }
@@ -98,13 +98,14 @@ fn text(environment: &str, at: Timestamp, results: &[CheckResult]) -> String {
 fn markdown(environment: &str, at: Timestamp, results: &[CheckResult]) -> String {
     let counts = |status| results.iter().filter(|r| r.status == status).count();
     let mut out = format!(
-        "**Health check {environment}** {} UTC: **{}** ({} pass, {} warn, {} fail, {} unknown)\n\n",
+        "**Health check {environment}** {} UTC: **{}** ({} pass, {} warn, {} fail, {} unknown, {} skipped)\n\n",
         at.format("%Y-%m-%d %H:%M"),
         overall(results).as_str().to_uppercase(),
         counts(Status::Pass),
         counts(Status::Warn),
         counts(Status::Fail),
-        counts(Status::Unknown)
+        counts(Status::Unknown),
+        counts(Status::Skip)
     );
     out.push_str("| | Check | Observed | Threshold |\n| --- | --- | --- | --- |\n");
     for result in results {
@@ -118,10 +119,7 @@ fn markdown(environment: &str, at: Timestamp, results: &[CheckResult]) -> String
             result.threshold
         );
     }
-    let attention: Vec<&CheckResult> = results
-        .iter()
-        .filter(|r| r.status != Status::Pass)
-        .collect();
+    let attention: Vec<&CheckResult> = results.iter().filter(|r| r.status > Status::Pass).collect();
     if !attention.is_empty() {
         out.push_str("\nNeeds attention:\n");
         for result in attention {

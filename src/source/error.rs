@@ -13,6 +13,8 @@ pub enum SourceErrorKind {
     Timeout,
     /// A configured resource does not exist.
     NotFound,
+    /// The environment does not configure this source at all.
+    NotConfigured,
     /// Credentials are missing or expired.
     Credentials,
     /// The peer could not be reached.

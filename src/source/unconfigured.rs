@@ -24,7 +24,7 @@ impl Unconfigured {
     }
 
     fn fail<T: Send + 'static>(&self) -> SourceFuture<'_, T> {
-        let error = SourceError::new(SourceErrorKind::NotFound, self.message.clone());
+        let error = SourceError::new(SourceErrorKind::NotConfigured, self.message.clone());
         Box::pin(async move { Err(error) })
     }
 }
