@@ -110,10 +110,15 @@ pub enum Action {
     PromptCancel,
     PromptDeleteChar,
     PromptToggle,
+    ToggleChecklist,
+    CloseChecklist,
+    ChecklistUp,
+    ChecklistDown,
+    ChecklistJump,
 }
 
 /// Each action's name in keymap files and its default help text.
-const ACTION_NAMES: [(Action, &str, &str); 53] = [
+const ACTION_NAMES: [(Action, &str, &str); 58] = [
     (Action::Quit, "quit", "Quit opsdeck"),
     (Action::ToggleHelp, "toggle_help", "Show or hide this help"),
     (Action::FocusNext, "focus_next", "Focus the next pane"),
@@ -302,6 +307,23 @@ const ACTION_NAMES: [(Action, &str, &str); 53] = [
         Action::PromptToggle,
         "prompt_toggle",
         "Switch the option shown (honor cooldown)",
+    ),
+    (
+        Action::ToggleChecklist,
+        "toggle_checklist",
+        "Show the health checklist (the 9 AM check)",
+    ),
+    (
+        Action::CloseChecklist,
+        "close_checklist",
+        "Close the checklist",
+    ),
+    (Action::ChecklistUp, "checklist_up", "Previous check"),
+    (Action::ChecklistDown, "checklist_down", "Next check"),
+    (
+        Action::ChecklistJump,
+        "checklist_jump",
+        "Go to the pane that holds the check's evidence",
     ),
 ];
 

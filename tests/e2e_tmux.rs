@@ -422,6 +422,15 @@ fn the_demo_incident_is_resolved_from_the_keyboard() {
             .is_some_and(|header| header.contains("in ALARM"))
     });
 
+    // The 9 AM checklist says what is broken and where the runbook is.
+    tmux.send(&["H"]);
+    tmux.wait_for("the checklist failing", Duration::from_secs(10), |s| {
+        s.contains("Health check")
+            && s.contains("✗ FAIL")
+            && s.contains("✗ fail    Response time p99")
+    });
+    tmux.send(&["Escape"]);
+
     // Increase Application Capacity: desired 5 -> 12.
     tmux.send(&["1", "d"]);
     tmux.wait_for("the value prompt", Duration::from_secs(5), |s| {
@@ -470,6 +479,20 @@ fn the_demo_incident_is_resolved_from_the_keyboard() {
         s.contains(" terminated")
     });
 
+    // Kill long-running queries: whatever still runs past the runbook's hour.
+    tmux.send(&["L"]);
+    tmux.wait_for("the long-query prompt", Duration::from_secs(5), |s| {
+        s.contains("Propose a change")
+    });
+    tmux.send(&["Enter"]);
+    tmux.wait_for("the bulk dialog", Duration::from_secs(5), |s| {
+        s.contains("running longer than 1h00m")
+    });
+    type_and_enter(&tmux, "basecoat_db");
+    tmux.wait_for("the bulk outcome", Duration::from_secs(10), |s| {
+        s.lines().last().is_some_and(|l| l.contains(" terminated"))
+    });
+
     // The alarms clear as the estate recovers.
     let calm = tmux.wait_for("no alarm firing", Duration::from_secs(90), |s| {
         s.lines()
@@ -478,8 +501,15 @@ fn the_demo_incident_is_resolved_from_the_keyboard() {
             && s.contains("✗ 0 ALARM")
     });
     assert!(calm.contains("✓ InService 12/12"), "{calm}");
-    // Five actions, an intent and an outcome each.
-    assert_eq!(journal_lines(&journal), 10);
+    // And the checklist has no failing check left, each recovery marked as a change.
+    tmux.send(&["H"]);
+    let checklist = tmux.wait_for("no failing check", Duration::from_secs(60), |s| {
+        s.contains("Health check") && !s.contains("✗ fail") && !s.contains("? unknown")
+    });
+    assert!(checklist.contains("fail→pass"), "{checklist}");
+    tmux.send(&["Escape"]);
+    // Six actions, an intent and an outcome each.
+    assert_eq!(journal_lines(&journal), 12);
     tmux.send(&["q"]);
     tmux.wait_for("exit", Duration::from_secs(5), exited);
 }

@@ -333,3 +333,15 @@ fn rollback_version_picker_120x40() {
     );
     assert_snapshot!(render_text(&state, 120, 40));
 }
+
+#[test]
+fn health_checklist_mid_incident_120x40() {
+    let mut world = opsdeck::sim::World::new(1, support::screen::origin());
+    let mut state = support::screen::empty_state();
+    world.advance_to_elapsed(30);
+    support::screen::feed(&mut state, &world);
+    world.advance_to_elapsed(INCIDENT);
+    support::screen::feed(&mut state, &world);
+    keys(&mut state, "H");
+    assert_snapshot!(render_text(&state, 120, 40));
+}

@@ -256,3 +256,86 @@ fn a_failed_poll_keeps_the_data_and_marks_the_pane() {
     feed(&mut state, &world);
     assert_eq!(state.pane(PaneId::Alarms).error, None);
 }
+
+#[test]
+fn the_checklist_follows_the_polls_marks_changes_and_jumps_to_the_evidence() {
+    use opsdeck::check::Status;
+    let mut world = opsdeck::sim::World::new(1, support::screen::origin());
+    let mut state = support::screen::empty_state();
+    support::screen::feed(&mut state, &world);
+    let status = |state: &State, id: &str| {
+        state
+            .checklist
+            .results
+            .iter()
+            .find(|r| r.id == id)
+            .unwrap()
+            .status
+    };
+    assert_eq!(status(&state, "latency_p99"), Status::Pass);
+    world.advance_to_elapsed(300);
+    support::screen::feed(&mut state, &world);
+    assert_eq!(status(&state, "latency_p99"), Status::Fail);
+    let (from, to, _) = state.checklist.changes["latency_p99"];
+    assert_eq!((from, to), (Status::Pass, Status::Fail));
+
+    press_char(&mut state, 'H');
+    assert_eq!(state.mode, opsdeck::config::InputMode::Checklist);
+    for _ in 0..9 {
+        press_char(&mut state, 'j');
+    }
+    assert_eq!(
+        state.checklist.results[state.checklist.selected].id,
+        "db_connections"
+    );
+    press(&mut state, KeyCode::Enter);
+    assert_eq!(state.mode, opsdeck::config::InputMode::Normal);
+    assert_eq!(state.focus, PaneId::Postgres);
+    assert!(state.zoomed);
+    assert!(
+        state
+            .notice
+            .as_deref()
+            .unwrap()
+            .ends_with("runbook: Database Operations: connection usage"),
+        "{:?}",
+        state.notice
+    );
+}
+
+#[test]
+fn a_pane_still_waiting_or_failing_makes_its_checks_unknown() {
+    use opsdeck::check::Status;
+    let mut state = support::screen::empty_state();
+    update(
+        &mut state,
+        Msg::SourceUpdate {
+            source: SourceKind::Alarms,
+            result: Err(SourceError::new(
+                SourceErrorKind::Permission,
+                "no permission: cloudwatch:DescribeAlarms",
+            )),
+            at: support::screen::origin(),
+        },
+    );
+    let alarms = state
+        .checklist
+        .results
+        .iter()
+        .find(|r| r.id == "alarms")
+        .unwrap();
+    assert_eq!(alarms.status, Status::Unknown);
+    let asg = state
+        .checklist
+        .results
+        .iter()
+        .find(|r| r.id == "asg_in_service")
+        .unwrap();
+    assert_eq!(
+        (asg.status, asg.evidence[0].as_str()),
+        (
+            Status::Unknown,
+            "Auto Scaling could not be read: waiting for the first poll"
+        )
+    );
+}

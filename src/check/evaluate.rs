@@ -1,5 +1,7 @@
 //! One function per check: from the snapshot to a status, the value seen and the evidence.
 
+use std::collections::BTreeMap;
+
 use super::{CHECKS, CheckInput, CheckResult, CheckSpec, Status};
 use crate::config::{Level, Limit, Thresholds};
 use crate::format;
@@ -37,18 +39,34 @@ impl Finding {
 
 /// Every check against `input`.
 pub fn evaluate(input: &CheckInput, thresholds: &Thresholds) -> Vec<CheckResult> {
+    evaluate_parts(
+        &input.snapshot,
+        &input.unread,
+        &input.unconfigured,
+        thresholds,
+    )
+}
+
+/// Every check against `snapshot`, with the sources that could not be read and those the
+/// environment does not configure (the dashboard keeps these apart).
+pub fn evaluate_parts(
+    snapshot: &Snapshot,
+    unread: &BTreeMap<SourceKind, String>,
+    unconfigured: &BTreeMap<SourceKind, String>,
+    thresholds: &Thresholds,
+) -> Vec<CheckResult> {
     CHECKS
         .iter()
         .map(|spec| {
-            let finding = if let Some(why) = input.unconfigured.get(&spec.source) {
+            let finding = if let Some(why) = unconfigured.get(&spec.source) {
                 Finding::skip(why.clone())
-            } else if let Some(why) = input.unread.get(&spec.source) {
+            } else if let Some(why) = unread.get(&spec.source) {
                 Finding::unknown(
                     format!("{} could not be read: {why}", source_name(spec.source)),
                     "",
                 )
             } else {
-                find(spec, &input.snapshot, thresholds)
+                find(spec, snapshot, thresholds)
             };
             CheckResult {
                 id: spec.id,

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 pub use definitions::{CHECKS, CheckSpec};
-pub use evaluate::evaluate;
+pub use evaluate::{evaluate, evaluate_parts};
 
 use crate::source::{SourceData, SourceKind};
 use crate::state::Snapshot;

@@ -21,17 +21,19 @@ pub enum Section {
     Help,
     Dialog,
     Prompt,
+    Checklist,
 }
 
 impl Section {
     /// Every section, in file order.
-    pub const ALL: [Section; 6] = [
+    pub const ALL: [Section; 7] = [
         Self::Global,
         Self::Pane,
         Self::Filter,
         Self::Help,
         Self::Dialog,
         Self::Prompt,
+        Self::Checklist,
     ];
 
     /// The `[section]` name in keymap files.
@@ -43,6 +45,7 @@ impl Section {
             Self::Help => "help",
             Self::Dialog => "dialog",
             Self::Prompt => "prompt",
+            Self::Checklist => "checklist",
         }
     }
 
@@ -68,6 +71,7 @@ impl Section {
                 A::IntervalLonger,
                 A::IntervalShorter,
                 A::StartFilter,
+                A::ToggleChecklist,
             ],
             Self::Pane => &[
                 A::SelectUp,
@@ -107,6 +111,12 @@ impl Section {
                 A::PromptDeleteChar,
                 A::PromptToggle,
             ],
+            Self::Checklist => &[
+                A::CloseChecklist,
+                A::ChecklistUp,
+                A::ChecklistDown,
+                A::ChecklistJump,
+            ],
         }
     }
 
@@ -118,6 +128,7 @@ impl Section {
             Self::Help => 2,
             Self::Dialog => 3,
             Self::Prompt => 4,
+            Self::Checklist => 5,
         }
     }
 }
@@ -132,6 +143,8 @@ pub enum InputMode {
     Prompt,
     /// The confirm dialog of a proposal is open.
     Confirm,
+    /// The health checklist is open.
+    Checklist,
 }
 
 /// One action with its keys and help text.
@@ -159,6 +172,7 @@ struct KeymapFile {
     help: Option<BTreeMap<String, Spanned<BindingSpec>>>,
     dialog: Option<BTreeMap<String, Spanned<BindingSpec>>>,
     prompt: Option<BTreeMap<String, Spanned<BindingSpec>>>,
+    checklist: Option<BTreeMap<String, Spanned<BindingSpec>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -331,6 +345,7 @@ impl Keymap {
             InputMode::Help => &[Section::Help],
             InputMode::Confirm => &[Section::Dialog],
             InputMode::Prompt => &[Section::Prompt],
+            InputMode::Checklist => &[Section::Checklist],
         };
         sections
             .iter()
@@ -380,6 +395,7 @@ fn section_entries(
         Section::Help => parsed.help.as_ref(),
         Section::Dialog => parsed.dialog.as_ref(),
         Section::Prompt => parsed.prompt.as_ref(),
+        Section::Checklist => parsed.checklist.as_ref(),
     }
 }
 

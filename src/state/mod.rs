@@ -1,6 +1,7 @@
 //! Plain data of the screen: the latest data, each pane's view, focus, mode and polling.
 //! No ratatui, no I/O: `update` changes it, `ui::render` reads it.
 
+mod checklist;
 pub mod guard;
 mod guarded_update;
 mod pane_id;
@@ -122,6 +123,21 @@ pub struct State {
     /// What the PostgreSQL pane shows.
     pub pg_view: panes::postgres::PgView,
     pub should_quit: bool,
+    /// The health checks as of the last poll, and how they changed.
+    pub checklist: Checklist,
+}
+
+/// The health checklist screen's state.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Checklist {
+    pub results: Vec<crate::check::CheckResult>,
+    pub selected: usize,
+    /// Check id -> (status before, status now, when it changed), for checks that changed
+    /// while the screen was open.
+    pub changes: std::collections::BTreeMap<
+        &'static str,
+        (crate::check::Status, crate::check::Status, Timestamp),
+    >,
 }
 
 impl State {
@@ -156,6 +172,7 @@ impl State {
             guarded: guard::Guarded::default(),
             pg_view: panes::postgres::PgView::default(),
             should_quit: false,
+            checklist: Checklist::default(),
         }
     }
 

@@ -2,6 +2,7 @@
 
 use crossterm::event::KeyEvent;
 
+use super::checklist;
 use super::guarded_update::{self, on_action_finished};
 use super::{INTERVAL_STEPS_MS, PaneId, State, panes};
 use crate::config::{InputMode, KeyChord};
@@ -68,6 +69,7 @@ fn on_source_update(
             pane_state.error_at = Some(at);
         }
     }
+    checklist::reevaluate(state, at);
 }
 
 fn on_table_sizes(
@@ -151,7 +153,9 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             state.notice = Some(format!("{chord} is not bound; press ? for help"));
             Vec::new()
         }
-        (InputMode::Help | InputMode::Prompt | InputMode::Confirm, None) => Vec::new(),
+        (InputMode::Help | InputMode::Prompt | InputMode::Confirm | InputMode::Checklist, None) => {
+            Vec::new()
+        }
     }
 }
 
@@ -169,6 +173,16 @@ fn apply(state: &mut State, action: Action) -> Vec<Effect> {
             state.should_quit = true;
             return vec![Effect::Quit];
         }
+        Action::ToggleChecklist => state.mode = InputMode::Checklist,
+        Action::CloseChecklist => state.mode = InputMode::Normal,
+        Action::ChecklistUp => {
+            state.checklist.selected = state.checklist.selected.saturating_sub(1);
+        }
+        Action::ChecklistDown => {
+            let last = state.checklist.results.len().saturating_sub(1);
+            state.checklist.selected = (state.checklist.selected + 1).min(last);
+        }
+        Action::ChecklistJump => checklist::jump_to_evidence(state),
         Action::ToggleHelp => {
             state.mode = InputMode::Help;
             state.help_scroll = 0;

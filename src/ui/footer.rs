@@ -10,14 +10,14 @@ use crate::msg::Action;
 use crate::state::State;
 
 /// The hints shown on the normal screen, in order.
-const HINTS: [(Action, &str); 9] = [
+/// (Sort and interval keys are in the help: the checklist earns the room at 80 columns.)
+const HINTS: [(Action, &str); 8] = [
     (Action::FocusNext, "next"),
     (Action::ToggleZoom, "zoom"),
     (Action::StartFilter, "filter"),
-    (Action::SortNextColumn, "sort"),
     (Action::TogglePause, "pause"),
     (Action::RefreshNow, "refresh"),
-    (Action::IntervalLonger, "slower"),
+    (Action::ToggleChecklist, "checks"),
     (Action::ToggleHelp, "help"),
     (Action::Quit, "quit"),
 ];
@@ -27,6 +27,14 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let line = match state.mode {
         InputMode::Filter => filter_prompt(state, theme),
         InputMode::Help => hints(state, theme, &[(Action::CloseHelp, "close help")]),
+        InputMode::Checklist => hints(
+            state,
+            theme,
+            &[
+                (Action::ChecklistJump, "go to evidence"),
+                (Action::CloseChecklist, "close"),
+            ],
+        ),
         InputMode::Prompt => hints(
             state,
             theme,

@@ -1,5 +1,6 @@
 //! Rendering: a pure function of the state and theme. Nothing here does I/O or changes state.
 
+mod checklist;
 mod confirm;
 mod follow;
 mod footer;
@@ -46,6 +47,9 @@ pub fn draw(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
         for (pane, rect) in layout::overview(screen.body) {
             panes::render(state, theme, pane, rect, false, buf);
         }
+    }
+    if state.mode == InputMode::Checklist {
+        checklist::render(state, theme, screen.body, buf);
     }
     if state.mode == InputMode::Help {
         help::render(state, theme, screen.body, buf);

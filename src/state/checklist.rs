@@ -1,0 +1,79 @@
+//! The health checklist in the dashboard: re-evaluated whenever a poll lands (pure work over
+//! the state), transitions remembered, and a jump to the pane holding a check's evidence.
+
+use std::collections::BTreeMap;
+
+use super::{PaneId, State};
+use crate::check::{CHECKS, Status, evaluate_parts};
+use crate::config::InputMode;
+use crate::model::Timestamp;
+use crate::source::{SourceErrorKind, SourceKind};
+
+/// Evaluates every check against the state's data; a source whose pane has no data yet or
+/// whose last poll failed is *unknown*.
+pub fn reevaluate(state: &mut State, at: Timestamp) {
+    let mut unread = BTreeMap::new();
+    let mut unconfigured = BTreeMap::new();
+    for source in SourceKind::ALL {
+        let pane = state.pane(PaneId::for_source(source));
+        match &pane.error {
+            Some(error) if error.kind == SourceErrorKind::NotConfigured => {
+                unconfigured.insert(source, error.message.clone());
+            }
+            Some(error) => {
+                unread.insert(source, error.message.clone());
+            }
+            None if pane.updated_at.is_none() => {
+                unread.insert(source, "waiting for the first poll".to_owned());
+            }
+            None => {}
+        }
+    }
+    let results = evaluate_parts(&state.data, &unread, &unconfigured, &state.thresholds);
+    let checklist = &mut state.checklist;
+    for result in &results {
+        let before = checklist
+            .results
+            .iter()
+            .find(|old| old.id == result.id)
+            .map(|old| old.status);
+        // Only real verdicts count as transitions: leaving "waiting" is not news.
+        if let Some(before) = before
+            && before != result.status
+            && before != Status::Unknown
+            && result.status != Status::Unknown
+        {
+            checklist
+                .changes
+                .insert(result.id, (before, result.status, at));
+        }
+    }
+    checklist.results = results;
+    checklist.selected = checklist
+        .selected
+        .min(checklist.results.len().saturating_sub(1));
+}
+
+/// Closes the checklist and focuses (and zooms) the pane that holds the selected check's
+/// evidence.
+pub fn jump_to_evidence(state: &mut State) {
+    let Some(result) = state.checklist.results.get(state.checklist.selected) else {
+        return;
+    };
+    let Some(spec) = CHECKS.iter().find(|spec| spec.id == result.id) else {
+        return;
+    };
+    state.focus = PaneId::for_source(spec.source);
+    state.zoomed = true;
+    state.mode = InputMode::Normal;
+    state.notice = Some(format!(
+        "{}: {}{}",
+        result.title,
+        result.observed,
+        if result.status > Status::Pass {
+            format!(" — runbook: {}", result.runbook)
+        } else {
+            String::new()
+        }
+    ));
+}
