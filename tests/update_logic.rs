@@ -281,23 +281,28 @@ fn the_checklist_follows_the_polls_marks_changes_and_jumps_to_the_evidence() {
 
     press_char(&mut state, 'H');
     assert_eq!(state.mode, opsdeck::config::InputMode::Checklist);
-    for _ in 0..9 {
+    for _ in 0..10 {
         press_char(&mut state, 'j');
     }
     assert_eq!(
         state.checklist.results[state.checklist.selected].id,
-        "db_connections"
+        "db_long_queries"
     );
     press(&mut state, KeyCode::Enter);
     assert_eq!(state.mode, opsdeck::config::InputMode::Normal);
     assert_eq!(state.focus, PaneId::Postgres);
     assert!(state.zoomed);
+    assert_eq!(
+        selected_id(&state, PaneId::Postgres).as_deref(),
+        Some("4611"),
+        "the offending backend is selected"
+    );
     assert!(
         state
             .notice
             .as_deref()
             .unwrap()
-            .ends_with("runbook: Database Operations: connection usage"),
+            .ends_with("runbook: Kill long-running query"),
         "{:?}",
         state.notice
     );

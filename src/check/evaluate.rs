@@ -15,6 +15,7 @@ struct Finding {
     observed: String,
     threshold: String,
     evidence: Vec<String>,
+    rows: Vec<String>,
 }
 
 impl Finding {
@@ -24,6 +25,7 @@ impl Finding {
             observed: "not configured".to_owned(),
             threshold: String::new(),
             evidence: vec![why.into()],
+            rows: Vec::new(),
         }
     }
 
@@ -33,6 +35,7 @@ impl Finding {
             observed: "no data".to_owned(),
             threshold: threshold.into(),
             evidence: vec![why.into()],
+            rows: Vec::new(),
         }
     }
 }
@@ -76,6 +79,7 @@ pub fn evaluate_parts(
                 threshold: finding.threshold,
                 evidence: finding.evidence,
                 runbook: spec.runbook,
+                rows: finding.rows,
             }
         })
         .collect()
@@ -167,6 +171,7 @@ fn metric(snapshot: &Snapshot, kinds: &[MetricKind], limit: Limit) -> Finding {
             .iter()
             .map(|(label, value, unit)| format!("{label}: {}", format::value(*value, unit)))
             .collect(),
+        rows: Vec::new(),
     }
 }
 
@@ -177,6 +182,7 @@ fn asg_in_service(snapshot: &Snapshot) -> Finding {
     }
     let mut status = Status::Pass;
     let mut evidence = Vec::new();
+    let mut rows = Vec::new();
     for group in &snapshot.auto_scaling {
         let in_service = group.in_service_count();
         let desired = group.desired_capacity as usize;
@@ -204,6 +210,13 @@ fn asg_in_service(snapshot: &Snapshot) -> Finding {
                     ""
                 }
             ));
+            rows.extend(
+                group
+                    .instances
+                    .iter()
+                    .filter(|i| i.lifecycle != crate::model::LifecycleState::InService)
+                    .map(|i| i.id.clone()),
+            );
         }
     }
     let observed = snapshot
@@ -217,6 +230,7 @@ fn asg_in_service(snapshot: &Snapshot) -> Finding {
         observed: format!("InService {observed}"),
         threshold,
         evidence,
+        rows,
     }
 }
 
@@ -236,6 +250,7 @@ fn targets_healthy(snapshot: &Snapshot) -> Finding {
         .count();
     let mut status = Status::Pass;
     let mut evidence = Vec::new();
+    let mut rows = Vec::new();
     for (group, target) in &targets {
         let level = match target.state {
             TargetState::Healthy => continue,
@@ -243,6 +258,10 @@ fn targets_healthy(snapshot: &Snapshot) -> Finding {
             _ => Status::Warn,
         };
         status = status.max(level);
+        rows.push(format!(
+            "{}:{}:{}",
+            group.target_group_name, target.id, target.port
+        ));
         evidence.push(format!(
             "{} {} {}{}",
             group.target_group_name,
@@ -260,6 +279,7 @@ fn targets_healthy(snapshot: &Snapshot) -> Finding {
         observed: format!("{healthy}/{} healthy", targets.len()),
         threshold,
         evidence,
+        rows,
     }
 }
 
@@ -270,9 +290,11 @@ fn ecs_running(snapshot: &Snapshot) -> Finding {
     }
     let mut status = Status::Pass;
     let mut evidence = Vec::new();
+    let mut rows = Vec::new();
     for service in &snapshot.ecs {
         if service.running_count != service.desired_count {
             let rolling = service.pending_count > 0;
+            rows.push(format!("{}/{}", service.cluster, service.name));
             status = status.max(if rolling { Status::Warn } else { Status::Fail });
             evidence.push(format!(
                 "{} running {}/{} ({} pending)",
@@ -291,6 +313,7 @@ fn ecs_running(snapshot: &Snapshot) -> Finding {
         observed,
         threshold,
         evidence,
+        rows,
     }
 }
 
@@ -332,6 +355,7 @@ fn alarms(snapshot: &Snapshot) -> Finding {
         ),
         threshold: "none in ALARM".to_owned(),
         evidence,
+        rows: firing.iter().map(|a| a.name.clone()).collect(),
     }
 }
 
@@ -355,6 +379,7 @@ fn db_connections(snapshot: &Snapshot, limit: Limit) -> Finding {
             .iter()
             .map(|(database, count)| format!("{database}: {count}"))
             .collect(),
+        rows: Vec::new(),
     }
 }
 
@@ -395,6 +420,7 @@ fn db_long_queries(snapshot: &Snapshot, limit_seconds: u64) -> Finding {
                 )
             })
             .collect(),
+        rows: long.iter().map(|s| s.pid.to_string()).collect(),
     }
 }
 
@@ -424,6 +450,7 @@ fn db_idle(snapshot: &Snapshot, limit_seconds: u64) -> Finding {
             .iter()
             .map(|(application, count)| format!("{application}: {count} idle"))
             .collect(),
+        rows: idle.iter().map(|s| s.pid.to_string()).collect(),
     }
 }
 
@@ -437,6 +464,7 @@ fn log_errors(snapshot: &Snapshot) -> Finding {
             observed: format!("{} recent ERROR lines (no counts)", logs.recent.len()),
             threshold,
             evidence: vec!["the error query grouped nothing; see the error tail".to_owned()],
+            rows: Vec::new(),
         };
     }
     Finding {
@@ -452,5 +480,6 @@ fn log_errors(snapshot: &Snapshot) -> Finding {
             .iter()
             .map(|c| format!("{}: {}", c.service, c.count))
             .collect(),
+        rows: Vec::new(),
     }
 }

@@ -67,6 +67,10 @@ pub struct CheckResult {
     pub evidence: Vec<String>,
     /// The runbook procedure that applies.
     pub runbook: &'static str,
+    /// Ids of the offending rows in the evidence pane (instances, targets, alarms, services,
+    /// backends), for the checklist's jump.
+    #[serde(skip)]
+    pub rows: Vec<String>,
 }
 
 /// What the checks read: one snapshot, and the sources that could not be read with why.

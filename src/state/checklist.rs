@@ -57,14 +57,28 @@ pub fn reevaluate(state: &mut State, at: Timestamp) {
 /// Closes the checklist and focuses (and zooms) the pane that holds the selected check's
 /// evidence.
 pub fn jump_to_evidence(state: &mut State) {
-    let Some(result) = state.checklist.results.get(state.checklist.selected) else {
+    let Some(result) = state
+        .checklist
+        .results
+        .get(state.checklist.selected)
+        .cloned()
+    else {
         return;
     };
     let Some(spec) = CHECKS.iter().find(|spec| spec.id == result.id) else {
         return;
     };
-    state.focus = PaneId::for_source(spec.source);
+    let pane = PaneId::for_source(spec.source);
+    let rows = result.rows.clone();
+    state.focus = pane;
     state.zoomed = true;
+    // The first offending row that the pane shows is selected.
+    let table = &mut state.pane_mut(pane).table;
+    for id in &rows {
+        if table.select_id(id) {
+            break;
+        }
+    }
     state.mode = InputMode::Normal;
     state.notice = Some(format!(
         "{}: {}{}",

@@ -199,6 +199,17 @@ impl TableView {
         self.select_index(target);
     }
 
+    /// Selects the visible row with `id`; false (selection unchanged) if there is none.
+    pub fn select_id(&mut self, id: &str) -> bool {
+        match self.rows.iter().position(|row| row.id == id) {
+            Some(index) => {
+                self.select_index(index);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Selects the first row.
     pub fn select_first(&mut self) {
         self.select_index(0);
