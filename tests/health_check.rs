@@ -205,3 +205,38 @@ fn a_check_that_cannot_run_exits_3_with_the_reason() {
             .starts_with("error: cannot write the report to /nonexistent-dir/report.txt:")
     );
 }
+
+#[test]
+fn checks_from_the_config_can_be_turned_off_or_given_their_own_limits() {
+    let text = r#"
+[[checks]]
+id = "log_errors"
+enabled = false
+
+[[checks]]
+id = "cpu"
+warn = 40
+fail = 95
+"#;
+    let resolved = opsdeck::config::resolve(
+        std::path::Path::new("checks.toml"),
+        text,
+        &opsdeck::config::Overrides::default(),
+        None,
+    )
+    .unwrap();
+    let results = evaluate(&demo_input(30), &resolved.thresholds);
+    let by_id = |id: &str| results.iter().find(|r| r.id == id).unwrap().clone();
+    assert_eq!(by_id("log_errors").status, Status::Skip);
+    assert_eq!(
+        by_id("log_errors").evidence,
+        ["disabled in the config ([[checks]] enabled = false)"]
+    );
+    let cpu = by_id("cpu");
+    assert_eq!(
+        cpu.status,
+        Status::Warn,
+        "46.8 % is over the new warn of 40"
+    );
+    assert_eq!(cpu.threshold, "≤ 40.0% (warn above, fail above 95.0%)");
+}

@@ -61,7 +61,13 @@ pub fn evaluate_parts(
     CHECKS
         .iter()
         .map(|spec| {
-            let finding = if let Some(why) = unconfigured.get(&spec.source) {
+            let entry = thresholds
+                .check_overrides
+                .iter()
+                .find(|entry| entry.id == spec.id);
+            let finding = if entry.is_some_and(|entry| !entry.enabled) {
+                Finding::skip("disabled in the config ([[checks]] enabled = false)")
+            } else if let Some(why) = unconfigured.get(&spec.source) {
                 Finding::skip(why.clone())
             } else if let Some(why) = unread.get(&spec.source) {
                 Finding::unknown(
@@ -69,7 +75,7 @@ pub fn evaluate_parts(
                     "",
                 )
             } else {
-                find(spec, snapshot, thresholds)
+                find(spec, snapshot, &with_override(thresholds, spec.id, entry))
             };
             CheckResult {
                 id: spec.id,
@@ -83,6 +89,51 @@ pub fn evaluate_parts(
             }
         })
         .collect()
+}
+
+/// Checks whose verdict rests on warn / fail limits, which `[[checks]]` may set.
+pub fn takes_limits(id: &str) -> bool {
+    matches!(
+        id,
+        "latency_p99"
+            | "error_rate_5xx"
+            | "error_rate_4xx"
+            | "cpu"
+            | "memory"
+            | "db_connections"
+            | "db_latency"
+            | "cache_evictions"
+    )
+}
+
+/// The thresholds with one check's own limits from `[[checks]]` in place.
+fn with_override(
+    thresholds: &Thresholds,
+    id: &str,
+    entry: Option<&crate::config::CheckOverride>,
+) -> Thresholds {
+    let mut thresholds = thresholds.clone();
+    let Some(entry) = entry else {
+        return thresholds;
+    };
+    let limit = match id {
+        "latency_p99" => &mut thresholds.latency_p99_ms,
+        "error_rate_5xx" => &mut thresholds.error_rate_5xx_percent,
+        "error_rate_4xx" => &mut thresholds.error_rate_4xx_percent,
+        "cpu" => &mut thresholds.cpu_percent,
+        "memory" => &mut thresholds.memory_percent,
+        "db_connections" => &mut thresholds.db_connections,
+        "db_latency" => &mut thresholds.db_latency_ms,
+        "cache_evictions" => &mut thresholds.cache_evictions,
+        _ => return thresholds,
+    };
+    if let Some(warn) = entry.warn {
+        limit.warn = warn;
+    }
+    if let Some(fail) = entry.fail {
+        limit.crit = fail;
+    }
+    thresholds
 }
 
 fn source_name(kind: SourceKind) -> &'static str {

@@ -98,6 +98,33 @@ impl CheckInput {
     }
 }
 
+/// What is wrong with a `[[checks]]` entry, if anything: an unknown id, limits on a check
+/// that has none, or warn above fail.
+pub fn override_problem(entry: &crate::config::CheckOverride) -> Option<String> {
+    let Some(spec) = CHECKS.iter().find(|spec| spec.id == entry.id) else {
+        let ids: Vec<&str> = CHECKS.iter().map(|spec| spec.id).collect();
+        return Some(format!(
+            "unknown check \"{}\"; expected one of: {}",
+            entry.id,
+            ids.join(", ")
+        ));
+    };
+    let has_limits = entry.warn.is_some() || entry.fail.is_some();
+    if has_limits && !evaluate::takes_limits(spec.id) {
+        return Some(format!(
+            "check \"{}\" has no warn / fail limits to set (only enabled = false)",
+            spec.id
+        ));
+    }
+    match (entry.warn, entry.fail) {
+        (Some(warn), Some(fail)) if warn > fail => Some(format!(
+            "check \"{}\": warn {warn} is above fail {fail}",
+            spec.id
+        )),
+        _ => None,
+    }
+}
+
 /// The worst status of all, unknown counting as worst (the check could not be made);
 /// skipped checks count as passed, and nothing checked at all is unknown.
 pub fn overall(results: &[CheckResult]) -> Status {

@@ -21,7 +21,7 @@ pub use keys::KeyChord;
 pub use metric::{ExtraMetric, PeriodSetting, StatSetting, WindowMinutes};
 pub use named_file::{BUILTIN_KEYMAPS, BUILTIN_THEMES, NamedFile};
 pub use theme::{STYLE_NAMES, Theme};
-pub use thresholds::{Level, Limit, Thresholds};
+pub use thresholds::{CheckOverride, Level, Limit, Thresholds};
 
 /// Polling faster than this would only burn API quota.
 pub const MIN_REFRESH_INTERVAL_MS: u64 = 1000;
@@ -42,6 +42,9 @@ pub struct ConfigFile {
     pub thresholds: Option<Spanned<Thresholds>>,
     #[serde(default)]
     pub environments: BTreeMap<String, EnvironmentConfig>,
+    /// Per-check switches and limits of the health check.
+    #[serde(default)]
+    pub checks: Vec<Spanned<CheckOverride>>,
 }
 
 /// One `[environments.NAME]` table.
@@ -168,7 +171,7 @@ pub fn resolve(
         toml::from_str(text).map_err(|error| ConfigError::from_toml(path, text, &error))?;
     let at = |span, message: String| ConfigError::at(path, text, Some(span), message);
 
-    let thresholds = match &file.thresholds {
+    let mut thresholds = match &file.thresholds {
         Some(spanned) => {
             if let Some(message) = spanned.get_ref().inverted_limit() {
                 return Err(at(spanned.span(), message));
@@ -177,6 +180,12 @@ pub fn resolve(
         }
         None => Thresholds::default(),
     };
+    for check in &file.checks {
+        if let Some(message) = crate::check::override_problem(check.get_ref()) {
+            return Err(at(check.span(), message));
+        }
+        thresholds.check_overrides.push(check.get_ref().clone());
+    }
     let refresh_interval_ms = match &file.refresh_interval_ms {
         Some(value) if *value.get_ref() < MIN_REFRESH_INTERVAL_MS => {
             return Err(at(

@@ -62,6 +62,24 @@ pub struct Thresholds {
     pub long_query_seconds: u64,
     /// Runbook: kill connections idle longer than 30 min.
     pub idle_session_seconds: u64,
+    /// `[[checks]]` from the config: per-check switches and limits (not part of `[thresholds]`).
+    #[serde(skip)]
+    pub check_overrides: Vec<CheckOverride>,
+}
+
+/// One `[[checks]]` entry: turn a check off, or give it its own warn / fail limits.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckOverride {
+    pub id: String,
+    #[serde(default = "enabled_by_default")]
+    pub enabled: bool,
+    pub warn: Option<f64>,
+    pub fail: Option<f64>,
+}
+
+fn enabled_by_default() -> bool {
+    true
 }
 
 impl Default for Thresholds {
@@ -77,6 +95,7 @@ impl Default for Thresholds {
             cache_evictions: Limit::new(0.0, 100.0),
             long_query_seconds: 3600,
             idle_session_seconds: 1800,
+            check_overrides: Vec::new(),
         }
     }
 }
