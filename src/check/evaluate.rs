@@ -103,6 +103,7 @@ pub fn takes_limits(id: &str) -> bool {
             | "db_connections"
             | "db_latency"
             | "cache_evictions"
+            | "log_errors"
     )
 }
 
@@ -125,6 +126,7 @@ fn with_override(
         "db_connections" => &mut thresholds.db_connections,
         "db_latency" => &mut thresholds.db_latency_ms,
         "cache_evictions" => &mut thresholds.cache_evictions,
+        "log_errors" => &mut thresholds.log_errors,
         _ => return thresholds,
     };
     if let Some(warn) = entry.warn {
@@ -177,7 +179,7 @@ fn find(spec: &CheckSpec, snapshot: &Snapshot, thresholds: &Thresholds) -> Findi
             thresholds.db_latency_ms,
         ),
         "cache_evictions" => metric(snapshot, &[K::CacheEvictions], thresholds.cache_evictions),
-        "log_errors" => log_errors(snapshot),
+        "log_errors" => log_errors(snapshot, thresholds.log_errors),
         other => Finding::unknown(format!("no evaluation for {other}"), ""),
     }
 }
@@ -379,12 +381,12 @@ fn alarms(snapshot: &Snapshot) -> Finding {
         .iter()
         .filter(|a| a.state == AlarmState::InsufficientData)
         .count();
-    let status = if !firing.is_empty() {
-        Status::Fail
-    } else if insufficient > 0 {
-        Status::Warn
-    } else {
+    // The runbook's criterion is "no active alarm": an alarm short of data (a sparse metric
+    // such as throttles) is listed in the evidence but does not warn.
+    let status = if firing.is_empty() {
         Status::Pass
+    } else {
+        Status::Fail
     };
     let mut evidence: Vec<String> = firing
         .iter()
@@ -505,10 +507,13 @@ fn db_idle(snapshot: &Snapshot, limit_seconds: u64) -> Finding {
     }
 }
 
-fn log_errors(snapshot: &Snapshot) -> Finding {
+fn log_errors(snapshot: &Snapshot, limit: Limit) -> Finding {
     let logs = &snapshot.logs;
     let total: u64 = logs.counts.iter().map(|c| c.count).sum();
-    let threshold = "0 ERROR lines".to_owned();
+    let threshold = format!(
+        "≤ {} in the window (warn above, fail above {})",
+        limit.warn, limit.crit
+    );
     if logs.counts.is_empty() && !logs.recent.is_empty() {
         return Finding {
             status: Status::Warn,
@@ -519,11 +524,7 @@ fn log_errors(snapshot: &Snapshot) -> Finding {
         };
     }
     Finding {
-        status: if total == 0 {
-            Status::Pass
-        } else {
-            Status::Warn
-        },
+        status: status_of(limit.level(total as f64)),
         observed: format!("{total} in {} min", logs.window_minutes),
         threshold,
         evidence: logs

@@ -58,6 +58,9 @@ pub struct Thresholds {
     pub db_latency_ms: Limit,
     /// Runbook: evictions should be 0.
     pub cache_evictions: Limit,
+    /// ERROR lines in the Logs window. The runbook only says to look for error patterns; the
+    /// defaults let a healthy baseline pass and a surge fail.
+    pub log_errors: Limit,
     /// Runbook: kill queries running longer than 1 h.
     pub long_query_seconds: u64,
     /// Runbook: kill connections idle longer than 30 min.
@@ -93,6 +96,7 @@ impl Default for Thresholds {
             db_connections: Limit::new(700.0, 800.0),
             db_latency_ms: Limit::new(100.0, 200.0),
             cache_evictions: Limit::new(0.0, 100.0),
+            log_errors: Limit::new(100.0, 1000.0),
             long_query_seconds: 3600,
             idle_session_seconds: 1800,
             check_overrides: Vec::new(),
@@ -120,7 +124,7 @@ impl Thresholds {
     }
 
     /// Each limit by its config name, for validation messages.
-    pub fn named_limits(&self) -> [(&'static str, Limit); 8] {
+    pub fn named_limits(&self) -> [(&'static str, Limit); 9] {
         [
             ("latency_p99_ms", self.latency_p99_ms),
             ("error_rate_5xx_percent", self.error_rate_5xx_percent),
@@ -130,6 +134,7 @@ impl Thresholds {
             ("db_connections", self.db_connections),
             ("db_latency_ms", self.db_latency_ms),
             ("cache_evictions", self.cache_evictions),
+            ("log_errors", self.log_errors),
         ]
     }
 
