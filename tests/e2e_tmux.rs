@@ -510,6 +510,7 @@ fn the_demo_incident_is_resolved_from_the_keyboard() {
     });
     assert!(checklist.contains("fail→pass"), "{checklist}");
     tmux.send(&["Escape"]);
+
     // Six actions, an intent and an outcome each.
     assert_eq!(journal_lines(&journal), 12);
     tmux.send(&["q"]);

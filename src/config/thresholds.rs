@@ -96,7 +96,7 @@ impl Default for Thresholds {
             db_connections: Limit::new(700.0, 800.0),
             db_latency_ms: Limit::new(100.0, 200.0),
             cache_evictions: Limit::new(0.0, 100.0),
-            log_errors: Limit::new(100.0, 1000.0),
+            log_errors: Limit::new(1000.0, 10000.0),
             long_query_seconds: 3600,
             idle_session_seconds: 1800,
             check_overrides: Vec::new(),

@@ -109,7 +109,9 @@ impl Tmux {
         );
     }
 
-    /// Waits until the screen satisfies `condition`; panics with the screen after `timeout`.
+    /// Waits until the screen satisfies `condition` and has settled (the same on a second
+    /// look: a capture can land mid-frame, half old, half new); panics with the screen after
+    /// `timeout`.
     pub fn wait_for(
         &self,
         what: &str,
@@ -120,7 +122,11 @@ impl Tmux {
         loop {
             let screen = self.screen();
             if condition(&screen) {
-                return screen;
+                std::thread::sleep(Duration::from_millis(60));
+                if self.screen() == screen {
+                    return screen;
+                }
+                continue;
             }
             if Instant::now() > deadline {
                 panic!("timed out waiting for {what}; screen:\n{screen}");
