@@ -85,16 +85,7 @@ pub struct CheckInput {
 impl CheckInput {
     /// Takes one source's answer into the snapshot.
     pub fn absorb(&mut self, data: SourceData) {
-        let snapshot = &mut self.snapshot;
-        match data {
-            SourceData::AutoScaling(v) => snapshot.auto_scaling = v,
-            SourceData::Targets(v) => snapshot.targets = v,
-            SourceData::Metrics(v) => snapshot.metrics = v,
-            SourceData::Alarms(v) => snapshot.alarms = v,
-            SourceData::Logs(v) => snapshot.logs = v,
-            SourceData::Ecs(v) => snapshot.ecs = v,
-            SourceData::Database(v) => snapshot.database = v,
-        }
+        self.snapshot.store(data);
     }
 }
 

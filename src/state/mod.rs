@@ -37,6 +37,22 @@ pub struct Snapshot {
     pub table_sizes: Option<(Vec<TableSize>, Timestamp)>,
 }
 
+impl Snapshot {
+    /// Takes one source's answer in place of the last one.
+    pub fn store(&mut self, data: crate::source::SourceData) {
+        use crate::source::SourceData;
+        match data {
+            SourceData::AutoScaling(groups) => self.auto_scaling = groups,
+            SourceData::Targets(groups) => self.targets = groups,
+            SourceData::Metrics(series) => self.metrics = series,
+            SourceData::Alarms(alarms) => self.alarms = alarms,
+            SourceData::Logs(logs) => self.logs = logs,
+            SourceData::Ecs(services) => self.ecs = services,
+            SourceData::Database(activity) => self.database = activity,
+        }
+    }
+}
+
 /// A pane's freshness and table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PaneState {

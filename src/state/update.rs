@@ -55,7 +55,7 @@ fn on_source_update(
     let pane = PaneId::for_source(source);
     match result {
         Ok(data) => {
-            store(&mut state.data, data);
+            state.data.store(data);
             let rows = panes::rows(pane, state.pg_view, &state.data, &state.thresholds, at);
             let pane_state = state.pane_mut(pane);
             pane_state.updated_at = Some(at);
@@ -115,18 +115,6 @@ fn cycle_postgres_view(state: &mut State) -> Vec<Effect> {
         return vec![Effect::LoadTableSizes];
     }
     Vec::new()
-}
-
-fn store(snapshot: &mut super::Snapshot, data: SourceData) {
-    match data {
-        SourceData::AutoScaling(groups) => snapshot.auto_scaling = groups,
-        SourceData::Targets(groups) => snapshot.targets = groups,
-        SourceData::Metrics(series) => snapshot.metrics = series,
-        SourceData::Alarms(alarms) => snapshot.alarms = alarms,
-        SourceData::Logs(logs) => snapshot.logs = logs,
-        SourceData::Ecs(services) => snapshot.ecs = services,
-        SourceData::Database(activity) => snapshot.database = activity,
-    }
 }
 
 fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
