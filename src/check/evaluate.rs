@@ -1,5 +1,6 @@
 //! One function per check: from the snapshot to a status, the value seen and the evidence.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use super::{CHECKS, CheckInput, CheckResult, CheckSpec, Status};
@@ -91,33 +92,10 @@ pub fn evaluate_parts(
         .collect()
 }
 
-/// Checks whose verdict rests on warn / fail limits, which `[[checks]]` may set.
-pub fn takes_limits(id: &str) -> bool {
-    matches!(
-        id,
-        "latency_p99"
-            | "error_rate_5xx"
-            | "error_rate_4xx"
-            | "cpu"
-            | "memory"
-            | "db_connections"
-            | "db_latency"
-            | "cache_evictions"
-            | "log_errors"
-    )
-}
-
-/// The thresholds with one check's own limits from `[[checks]]` in place.
-fn with_override(
-    thresholds: &Thresholds,
-    id: &str,
-    entry: Option<&crate::config::CheckOverride>,
-) -> Thresholds {
-    let mut thresholds = thresholds.clone();
-    let Some(entry) = entry else {
-        return thresholds;
-    };
-    let limit = match id {
+/// The `[thresholds]` limit a check's verdict rests on, if it rests on one: the one place
+/// that ties check ids to limits.
+fn limit_of<'a>(thresholds: &'a mut Thresholds, id: &str) -> Option<&'a mut Limit> {
+    Some(match id {
         "latency_p99" => &mut thresholds.latency_p99_ms,
         "error_rate_5xx" => &mut thresholds.error_rate_5xx_percent,
         "error_rate_4xx" => &mut thresholds.error_rate_4xx_percent,
@@ -127,15 +105,35 @@ fn with_override(
         "db_latency" => &mut thresholds.db_latency_ms,
         "cache_evictions" => &mut thresholds.cache_evictions,
         "log_errors" => &mut thresholds.log_errors,
-        _ => return thresholds,
+        _ => return None,
+    })
+}
+
+/// Checks whose verdict rests on warn / fail limits, which `[[checks]]` may set.
+pub fn takes_limits(id: &str) -> bool {
+    limit_of(&mut Thresholds::default(), id).is_some()
+}
+
+/// The thresholds with one check's own limits from `[[checks]]` in place; borrowed as they
+/// are (no copy on every poll) when the check has no entry or no limits of its own.
+fn with_override<'a>(
+    thresholds: &'a Thresholds,
+    id: &str,
+    entry: Option<&crate::config::CheckOverride>,
+) -> Cow<'a, Thresholds> {
+    let Some(entry) = entry.filter(|e| e.warn.is_some() || e.fail.is_some()) else {
+        return Cow::Borrowed(thresholds);
     };
-    if let Some(warn) = entry.warn {
-        limit.warn = warn;
+    let mut owned = thresholds.clone();
+    if let Some(limit) = limit_of(&mut owned, id) {
+        if let Some(warn) = entry.warn {
+            limit.warn = warn;
+        }
+        if let Some(fail) = entry.fail {
+            limit.crit = fail;
+        }
     }
-    if let Some(fail) = entry.fail {
-        limit.crit = fail;
-    }
-    thresholds
+    Cow::Owned(owned)
 }
 
 fn source_name(kind: SourceKind) -> &'static str {

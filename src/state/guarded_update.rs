@@ -61,51 +61,60 @@ pub fn on_action_key(state: &mut State, action: Action) -> Vec<Effect> {
     Vec::new()
 }
 
-/// The refresh preferences prompt, prefilled with the runbook's 50 % and 300 s.
-fn open_refresh_prompt(state: &mut State) -> Vec<Effect> {
+/// Opens the prompt `make` builds for the focused Auto Scaling group, or says why not.
+fn open_group_prompt(state: &mut State, make: impl FnOnce(AutoScalingGroup) -> Prompt) {
     match focused_group(state) {
         Ok(group) => {
-            state.guarded.prompt = Some(Prompt {
-                label: format!(
-                    "refresh {}: min healthy % and instance warm-up s (runbook: 50 300)",
-                    group.name
-                ),
-                target: PromptTarget::RefreshPreferences { group: group.name },
-                input: format!(
-                    "{} {}",
-                    instance_refresh::DEFAULT_MIN_HEALTHY_PERCENTAGE,
-                    instance_refresh::DEFAULT_INSTANCE_WARMUP_SECONDS
-                ),
-                error: None,
-                choices: Vec::new(),
-                option: None,
-            });
+            state.guarded.prompt = Some(make(group));
             state.mode = InputMode::Prompt;
         }
         Err(message) => state.notice = Some(message),
     }
+}
+
+/// A prompt with no choices and no option.
+fn plain_prompt(label: String, target: PromptTarget, input: String) -> Prompt {
+    Prompt {
+        label,
+        target,
+        input,
+        error: None,
+        choices: Vec::new(),
+        option: None,
+    }
+}
+
+/// The refresh preferences prompt, prefilled with the runbook's 50 % and 300 s.
+fn open_refresh_prompt(state: &mut State) -> Vec<Effect> {
+    open_group_prompt(state, |group| {
+        plain_prompt(
+            format!(
+                "refresh {}: min healthy % and instance warm-up s (runbook: 50 300)",
+                group.name
+            ),
+            PromptTarget::RefreshPreferences { group: group.name },
+            format!(
+                "{} {}",
+                instance_refresh::DEFAULT_MIN_HEALTHY_PERCENTAGE,
+                instance_refresh::DEFAULT_INSTANCE_WARMUP_SECONDS
+            ),
+        )
+    });
     Vec::new()
 }
 
 /// The max size prompt of the focused group.
 fn open_max_prompt(state: &mut State) -> Vec<Effect> {
-    match focused_group(state) {
-        Ok(group) => {
-            state.guarded.prompt = Some(Prompt {
-                label: format!(
-                    "max size for {} (now {}, desired {}, min {})",
-                    group.name, group.max_size, group.desired_capacity, group.min_size
-                ),
-                target: PromptTarget::MaxSize { group: group.name },
-                input: String::new(),
-                error: None,
-                choices: Vec::new(),
-                option: None,
-            });
-            state.mode = InputMode::Prompt;
-        }
-        Err(message) => state.notice = Some(message),
-    }
+    open_group_prompt(state, |group| {
+        plain_prompt(
+            format!(
+                "max size for {} (now {}, desired {}, min {})",
+                group.name, group.max_size, group.desired_capacity, group.min_size
+            ),
+            PromptTarget::MaxSize { group: group.name },
+            String::new(),
+        )
+    });
     Vec::new()
 }
 

@@ -148,8 +148,8 @@ pub struct State {
 pub struct Checklist {
     pub results: Vec<crate::check::CheckResult>,
     pub selected: usize,
-    /// Check id -> (status before, status now, when it changed), for checks that changed
-    /// while the screen was open.
+    /// Check id -> (status before, status now, when it changed): the last real verdict change
+    /// of each check since the dashboard started.
     pub changes: std::collections::BTreeMap<
         &'static str,
         (crate::check::Status, crate::check::Status, Timestamp),

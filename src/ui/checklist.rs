@@ -1,5 +1,5 @@
 //! The health checklist screen: one line per check with its state, value and threshold; the
-//! selected check's evidence and runbook procedure below; changes since opening marked.
+//! selected check's evidence and runbook procedure below; each check's last verdict change marked.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
