@@ -11,6 +11,7 @@ use tokio::sync::{mpsc, watch};
 
 use crate::action::runner::ActionRunner;
 use crate::config::Theme;
+use crate::incident::store::IncidentStore;
 use crate::msg::{Effect, Msg};
 use crate::source::{Sources, spawn_pollers};
 use crate::state::{PaneId, State, update};
@@ -36,12 +37,14 @@ pub async fn run(
     theme: Theme,
     sources: Sources,
     runner: ActionRunner,
+    store: IncidentStore,
     options: RunOptions,
 ) -> Result<()> {
     let clock = runner.clock.clone();
     let (tx, mut rx) = mpsc::channel(CHANNEL_CAPACITY);
     let (control_tx, control_rx) = watch::channel(state.polling);
     spawn_pollers(&sources, &clock, control_rx, tx.clone());
+    let incidents = IncidentWriter::spawn(store, tx.clone());
     if let Some(delay) = options.debug_panic_after {
         tokio::spawn(async move {
             tokio::time::sleep(delay).await;
@@ -100,6 +103,7 @@ pub async fn run(
             messages: &tx,
             sources: &sources,
             clock: &clock,
+            incidents: &incidents,
         };
         let mut quit = apply(&mut state, msg, &effects);
         // Coalesce a burst of poller messages into one frame.
@@ -122,6 +126,7 @@ struct Effects<'a> {
     messages: &'a mpsc::Sender<Msg>,
     sources: &'a Sources,
     clock: &'a crate::clock::Clock,
+    incidents: &'a IncidentWriter,
 }
 
 /// Updates the state and carries out the effects; true when the app should quit.
@@ -157,6 +162,13 @@ fn apply(state: &mut State, msg: Msg, effects: &Effects<'_>) -> bool {
                         .await;
                 });
             }
+            Effect::RecordIncident { id, event } => {
+                effects.incidents.send(IncidentJob::Event { id, event });
+            }
+            Effect::WriteIncidentFile { id, name, text } => {
+                effects.incidents.send(IncidentJob::File { id, name, text });
+            }
+            Effect::CopyToClipboard(text) => copy_to_clipboard(&text),
             Effect::Execute(proposal) => {
                 let runner = effects.runner.clone();
                 let messages = effects.messages.clone();
@@ -168,6 +180,72 @@ fn apply(state: &mut State, msg: Msg, effects: &Effects<'_>) -> bool {
         }
     }
     quit
+}
+
+/// What the incident writer thread does.
+enum IncidentJob {
+    Event {
+        id: String,
+        event: crate::incident::IncidentEvent,
+    },
+    File {
+        id: String,
+        name: String,
+        text: String,
+    },
+}
+
+/// Writes incident events and files on a thread of its own, in order: each fsync waits for
+/// the disk, and the screen must not.
+struct IncidentWriter {
+    jobs: std::sync::mpsc::Sender<IncidentJob>,
+}
+
+impl IncidentWriter {
+    fn spawn(store: IncidentStore, messages: mpsc::Sender<Msg>) -> Self {
+        let (jobs, queue) = std::sync::mpsc::channel::<IncidentJob>();
+        std::thread::spawn(move || {
+            for job in queue {
+                let msg = match job {
+                    IncidentJob::Event { id, event } => Msg::IncidentWritten {
+                        what: "incident record".to_owned(),
+                        result: store.append(&id, &event).map(|()| None).map_err(|error| {
+                            format!("{}: {error}", store.events_path(&id).display())
+                        }),
+                    },
+                    IncidentJob::File { id, name, text } => Msg::IncidentWritten {
+                        what: name.clone(),
+                        result: store.write_artifact(&id, &name, &text).map(Some).map_err(
+                            |error| {
+                                format!("{}: {error}", store.artifact_path(&id, &name).display())
+                            },
+                        ),
+                    },
+                };
+                if messages.blocking_send(msg).is_err() {
+                    break;
+                }
+            }
+        });
+        Self { jobs }
+    }
+
+    fn send(&self, job: IncidentJob) {
+        // The thread only ends with the app.
+        let _ = self.jobs.send(job);
+    }
+}
+
+/// Puts `text` on the clipboard of the terminal the operator sits at: OSC 52 travels through
+/// SSH, and tmux passes it on (with `set-clipboard on`) or keeps it as a paste buffer.
+fn copy_to_clipboard(text: &str) {
+    use base64::Engine;
+    use std::io::Write;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+    let mut stdout = std::io::stdout().lock();
+    // A terminal that cannot take it ignores the sequence; the message is saved to a file too.
+    let _ = write!(stdout, "\x1b]52;c;{encoded}\x07");
+    let _ = stdout.flush();
 }
 
 /// Key presses and resizes; key release and repeat events are ignored.

@@ -44,6 +44,13 @@ pub struct RunArgs {
     /// Audit journal of every action (default: journal.jsonl in the platform data dir).
     #[arg(long, value_name = "FILE", global = true)]
     pub journal: Option<PathBuf>,
+    /// Declare an incident as the dashboard opens, e.g. --incident SEV1 "checkout down":
+    /// the war room shows it from the first frame.
+    #[arg(long, num_args = 2, value_names = ["SEVERITY", "TITLE"])]
+    pub incident: Option<Vec<String>>,
+    /// Where incidents are kept (default: incidents in the platform data dir).
+    #[arg(long, value_name = "DIR", global = true)]
+    pub incident_dir: Option<PathBuf>,
     /// Log file (default: opsdeck.log in the platform state dir).
     #[arg(long, value_name = "FILE")]
     pub log_file: Option<PathBuf>,

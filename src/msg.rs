@@ -37,6 +37,12 @@ pub enum Msg {
         report: Report,
         at: Timestamp,
     },
+    /// An incident event or file was written (Ok with the file's path for files) or could
+    /// not be.
+    IncidentWritten {
+        what: String,
+        result: Result<Option<std::path::PathBuf>, String>,
+    },
 }
 
 /// Everything update asks the outside world to do.
@@ -52,6 +58,19 @@ pub enum Effect {
     LoadTableSizes,
     /// Read the launch template versions `group` can roll back to.
     LoadLaunchTemplateVersions { group: String },
+    /// Append one event to incident `id`'s file (durable before the next one).
+    RecordIncident {
+        id: String,
+        event: crate::incident::IncidentEvent,
+    },
+    /// Write a file beside incident `id` (a message, the post-incident timeline).
+    WriteIncidentFile {
+        id: String,
+        name: String,
+        text: String,
+    },
+    /// Put `text` on the clipboard with OSC 52 (works over SSH and inside tmux).
+    CopyToClipboard(String),
 }
 
 /// A named thing a key can do. Keymap files use the snake_case names from [`Action::name`].
@@ -115,10 +134,24 @@ pub enum Action {
     ChecklistUp,
     ChecklistDown,
     ChecklistJump,
+    ToggleWarRoom,
+    DeclareIncident,
+    AddNote,
+    ShowMessages,
+    ResolveIncident,
+    FormSubmit,
+    FormCancel,
+    FormNextField,
+    FormDeleteChar,
+    FormChoiceUp,
+    FormChoiceDown,
+    CloseMessages,
+    NextMessage,
+    CopyMessage,
 }
 
 /// Each action's name in keymap files and its default help text.
-const ACTION_NAMES: [(Action, &str, &str); 58] = [
+const ACTION_NAMES: [(Action, &str, &str); 72] = [
     (Action::Quit, "quit", "Quit opsdeck"),
     (Action::ToggleHelp, "toggle_help", "Show or hide this help"),
     (Action::FocusNext, "focus_next", "Focus the next pane"),
@@ -324,6 +357,52 @@ const ACTION_NAMES: [(Action, &str, &str); 58] = [
         Action::ChecklistJump,
         "checklist_jump",
         "Go to the pane that holds the check's evidence",
+    ),
+    (
+        Action::ToggleWarRoom,
+        "toggle_war_room",
+        "War room: the big numbers, the incident clock and timeline / back to the panes",
+    ),
+    (
+        Action::DeclareIncident,
+        "declare_incident",
+        "Declare an incident (SEV-1/2/3, title)",
+    ),
+    (
+        Action::AddNote,
+        "add_note",
+        "Add a note to the incident timeline",
+    ),
+    (
+        Action::ShowMessages,
+        "show_messages",
+        "The incident's messages: notification, status update, resolution",
+    ),
+    (
+        Action::ResolveIncident,
+        "resolve_incident",
+        "Resolve the incident (root cause, prevention)",
+    ),
+    (Action::FormSubmit, "form_submit", "Submit the form"),
+    (Action::FormCancel, "form_cancel", "Cancel: record nothing"),
+    (Action::FormNextField, "form_next_field", "Next field"),
+    (
+        Action::FormDeleteChar,
+        "form_delete_char",
+        "Delete a character",
+    ),
+    (Action::FormChoiceUp, "form_choice_up", "Previous severity"),
+    (Action::FormChoiceDown, "form_choice_down", "Next severity"),
+    (
+        Action::CloseMessages,
+        "close_messages",
+        "Close the messages",
+    ),
+    (Action::NextMessage, "next_message", "Next message"),
+    (
+        Action::CopyMessage,
+        "copy_message",
+        "Copy the message (OSC 52) and save it beside the incident",
     ),
 ];
 

@@ -10,7 +10,10 @@ use crate::action::runner::ActionRunner;
 use crate::app::{self, RunOptions};
 use crate::cli::{Cli, Command, ConfigCommand, RunArgs};
 use crate::config::{self, ConfigError, ConfigOrigin, Overrides, Resolved};
-use crate::state::State;
+use crate::incident::Severity;
+use crate::incident::store::{IncidentStore, Reopened};
+use crate::msg::Effect;
+use crate::state::{State, incident_update};
 use crate::wiring;
 
 /// Exit status for a bad config or bad arguments: the terminal was never entered.
@@ -173,6 +176,79 @@ pub fn describe(resolved: &Resolved) -> String {
     out
 }
 
+/// `--incident SEVERITY TITLE`, checked before the terminal is entered.
+fn parse_incident_args(values: &[String]) -> Result<(Severity, String), String> {
+    let [severity, title] = values else {
+        return Err(
+            "--incident takes a severity and a title, e.g. --incident SEV1 \"checkout down\""
+                .to_owned(),
+        );
+    };
+    let severity = Severity::parse(severity).map_err(|error| format!("--incident: {error}"))?;
+    let title = title.trim();
+    if title.is_empty() {
+        return Err("--incident: the title is empty; say what is broken for whom".to_owned());
+    }
+    Ok((severity, title.to_owned()))
+}
+
+/// The service messages name: the first Auto Scaling group without its `-asg`, else the
+/// environment.
+fn default_service(resolved: &Resolved) -> String {
+    resolved
+        .environment
+        .as_ref()
+        .and_then(|environment| environment.auto_scaling_groups.first())
+        .map(|group| group.trim_end_matches("-asg").to_owned())
+        .unwrap_or_else(|| resolved.environment_name.clone())
+}
+
+/// Continues the environment's open incident, or declares the one `--incident` asks for
+/// (written to disk before the screen opens). Both at once is refused: one incident at a time.
+fn open_incident(
+    state: &mut State,
+    store: &IncidentStore,
+    reopened: Reopened,
+    declare: Option<(Severity, String)>,
+) -> Result<(), String> {
+    for warning in &reopened.warnings {
+        tracing::warn!("{warning}");
+    }
+    match (reopened.incident, declare) {
+        (Some(open), Some(_)) => Err(format!(
+            "{} \"{}\" (declared {}) is still open in {}; open opsdeck without --incident and resolve it (E) first",
+            open.severity.label(),
+            open.title,
+            crate::incident::messages::date_time(open.declared_at),
+            store.events_path(&open.id).display()
+        )),
+        (Some(open), None) => {
+            state.notice = Some(format!(
+                "continuing {} \"{}\" declared {}",
+                open.severity.label(),
+                open.title,
+                crate::incident::messages::date_time(open.declared_at)
+            ));
+            state.war_room.incident = Some(open);
+            state.war_room.showing = true;
+            Ok(())
+        }
+        (None, Some((severity, title))) => {
+            let service = state.war_room.default_service.clone();
+            let now = state.now;
+            for effect in incident_update::declare(state, severity, &title, &service, now) {
+                if let Effect::RecordIncident { id, event } = effect {
+                    store.append(&id, &event).map_err(|error| {
+                        format!("cannot write {}: {error}", store.events_path(&id).display())
+                    })?;
+                }
+            }
+            Ok(())
+        }
+        (None, None) => Ok(()),
+    }
+}
+
 fn dashboard(args: &RunArgs) -> Result<ExitCode> {
     let resolved = match config::load(&overrides_of(args)) {
         Ok(resolved) => resolved,
@@ -182,8 +258,45 @@ fn dashboard(args: &RunArgs) -> Result<ExitCode> {
         .worker_threads(2)
         .enable_all()
         .build()?;
+    let store = IncidentStore::new(match &args.incident_dir {
+        Some(dir) => dir.clone(),
+        None => IncidentStore::default_dir().ok_or_else(|| {
+            color_eyre::eyre::eyre!("no home directory for incidents; pass --incident-dir DIR")
+        })?,
+    });
+    let declare = match args
+        .incident
+        .as_deref()
+        .map(parse_incident_args)
+        .transpose()
+    {
+        Ok(declare) => declare,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Ok(ExitCode::from(EXIT_CONFIG));
+        }
+    };
+    let environment_name = if args.demo {
+        wiring::DEMO_ENVIRONMENT
+    } else {
+        resolved.environment_name.as_str()
+    };
+    let reopened = match store.reopen(environment_name) {
+        Ok(reopened) => reopened,
+        Err(error) => {
+            eprintln!(
+                "error: cannot read incidents in {}: {error}",
+                store.dir().display()
+            );
+            return Ok(ExitCode::from(EXIT_CONFIG));
+        }
+    };
     let wiring = if args.demo {
-        wiring::demo(&resolved, args.seed, args.speed)
+        let latest = reopened
+            .incident
+            .as_ref()
+            .and_then(|incident| incident.timeline.last().map(|entry| entry.at));
+        wiring::demo(&resolved, args.seed, args.speed, latest.unwrap_or_default())
     } else {
         match runtime.block_on(wiring::live(&resolved)) {
             Ok(wiring) => wiring,
@@ -216,13 +329,25 @@ fn dashboard(args: &RunArgs) -> Result<ExitCode> {
         clock: wiring.clock.clone(),
         run_id: chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string(),
     };
-    let state = State::new(
+    let service = if args.demo {
+        crate::sim::fleet::GROUP_NAME
+            .trim_end_matches("-asg")
+            .to_owned()
+    } else {
+        default_service(&resolved)
+    };
+    let mut state = State::new(
         wiring.environment,
         resolved.keymap,
         resolved.thresholds,
         wiring.refresh_interval_ms,
         wiring.clock.now(),
     );
+    state.war_room.default_service = service;
+    if let Err(message) = open_incident(&mut state, &store, reopened, declare) {
+        eprintln!("error: {message}");
+        return Ok(ExitCode::from(EXIT_CONFIG));
+    }
     let options = RunOptions {
         exit_after_first_full_frame: args.exit_after_first_full_frame,
         debug_panic_after: args
@@ -234,6 +359,7 @@ fn dashboard(args: &RunArgs) -> Result<ExitCode> {
         resolved.theme,
         wiring.sources,
         runner,
+        store,
         options,
     ))?;
     // Pollers may be mid-sleep; do not wait for them.

@@ -11,6 +11,7 @@ use crate::action::routing::RoutingExecutor;
 use crate::clock::Clock;
 use crate::config::EnvironmentConfig;
 use crate::config::{ConfigOrigin, Resolved};
+use crate::model::Timestamp;
 use crate::sim::Simulator;
 use crate::source::aws::{
     AwsClients, AwsScope, AwsSettings, AwsSource, LogScope, METRIC_PERIOD, MetricQuery,
@@ -46,8 +47,10 @@ fn operator_name() -> String {
 }
 
 /// The demo: every source and every action served by the simulator.
-pub fn demo(resolved: &Resolved, seed: u64, speed: f64) -> Wiring {
-    let clock = Clock::with_speed(chrono::Utc::now(), speed);
+pub fn demo(resolved: &Resolved, seed: u64, speed: f64, not_before: Timestamp) -> Wiring {
+    // The simulated clock runs ahead of the wall at --speed; a reopened drill's incident must
+    // not find the clock behind its own timeline.
+    let clock = Clock::with_speed(chrono::Utc::now().max(not_before), speed);
     let simulator = Simulator::new(seed, clock.clone());
     let refresh_interval_ms = if matches!(resolved.origin, ConfigOrigin::Defaults) {
         DEMO_REFRESH_INTERVAL_MS

@@ -2,9 +2,7 @@
 //! fsynced before the change is sent) and one for its outcome. Append-only, mode 0600, never a
 //! secret. A torn last line (a crash mid-write) is reported and skipped, never fatal.
 
-use std::fs::{File, OpenOptions};
-use std::io::{self, Write};
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -111,82 +109,12 @@ impl Journal {
 
     /// Appends one line and makes it durable (flush + fsync) before returning.
     pub fn append(&self, entry: &Entry) -> io::Result<()> {
-        let mut line = serde_json::to_string(entry).map_err(io::Error::other)?;
-        line.push('\n');
-        let mut file = self.open_for_append()?;
-        if !self.ends_with_newline()? {
-            // A crash left a torn line: end it, so this entry starts on a line of its own.
-            line.insert(0, '\n');
-        }
-        file.write_all(line.as_bytes())?;
-        file.flush()?;
-        file.sync_all()
-    }
-
-    /// True for an empty file or one whose last byte is a newline.
-    fn ends_with_newline(&self) -> io::Result<bool> {
-        use std::io::{Read, Seek, SeekFrom};
-        let mut file = File::open(&self.path)?;
-        if file.metadata()?.len() == 0 {
-            return Ok(true);
-        }
-        file.seek(SeekFrom::End(-1))?;
-        let mut last = [0u8; 1];
-        file.read_exact(&mut last)?;
-        Ok(last[0] == b'\n')
-    }
-
-    fn open_for_append(&self) -> io::Result<File> {
-        if let Some(dir) = self.path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)?;
-        }
-        let file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .mode(0o600)
-            .open(&self.path)?;
-        // A file made by someone else with wider permissions is narrowed: it holds who did what.
-        let permissions = file.metadata()?.permissions();
-        if permissions.mode() & 0o077 != 0 {
-            file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-        }
-        Ok(file)
+        crate::durable::append_line(&self.path, entry)
     }
 
     /// Every readable line, and a warning for each line that could not be read (a torn last
     /// line after a crash, or a damaged one).
     pub fn read(&self) -> io::Result<(Vec<Entry>, Vec<String>)> {
-        let text = match std::fs::read_to_string(&self.path) {
-            Ok(text) => text,
-            Err(error) if error.kind() == io::ErrorKind::NotFound => {
-                return Ok((Vec::new(), Vec::new()));
-            }
-            Err(error) => return Err(error),
-        };
-        let mut entries = Vec::new();
-        let mut warnings = Vec::new();
-        let line_count = text.lines().count();
-        for (index, line) in text.lines().enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
-            match serde_json::from_str::<Entry>(line) {
-                Ok(entry) => entries.push(entry),
-                Err(error) => {
-                    let torn = index + 1 == line_count && !text.ends_with('\n');
-                    let what = if torn {
-                        "torn last line (a crash mid-write?)"
-                    } else {
-                        "unreadable line"
-                    };
-                    warnings.push(format!(
-                        "{}:{}: skipped {what}: {error}",
-                        self.path.display(),
-                        index + 1
-                    ));
-                }
-            }
-        }
-        Ok((entries, warnings))
+        crate::durable::read_lines(&self.path)
     }
 }

@@ -22,11 +22,13 @@ pub enum Section {
     Dialog,
     Prompt,
     Checklist,
+    Form,
+    Messages,
 }
 
 impl Section {
     /// Every section, in file order.
-    pub const ALL: [Section; 7] = [
+    pub const ALL: [Section; 9] = [
         Self::Global,
         Self::Pane,
         Self::Filter,
@@ -34,6 +36,8 @@ impl Section {
         Self::Dialog,
         Self::Prompt,
         Self::Checklist,
+        Self::Form,
+        Self::Messages,
     ];
 
     /// The `[section]` name in keymap files.
@@ -46,6 +50,8 @@ impl Section {
             Self::Dialog => "dialog",
             Self::Prompt => "prompt",
             Self::Checklist => "checklist",
+            Self::Form => "form",
+            Self::Messages => "messages",
         }
     }
 
@@ -72,6 +78,11 @@ impl Section {
                 A::IntervalShorter,
                 A::StartFilter,
                 A::ToggleChecklist,
+                A::ToggleWarRoom,
+                A::DeclareIncident,
+                A::AddNote,
+                A::ShowMessages,
+                A::ResolveIncident,
             ],
             Self::Pane => &[
                 A::SelectUp,
@@ -117,6 +128,15 @@ impl Section {
                 A::ChecklistDown,
                 A::ChecklistJump,
             ],
+            Self::Form => &[
+                A::FormSubmit,
+                A::FormCancel,
+                A::FormNextField,
+                A::FormDeleteChar,
+                A::FormChoiceUp,
+                A::FormChoiceDown,
+            ],
+            Self::Messages => &[A::CloseMessages, A::NextMessage, A::CopyMessage],
         }
     }
 
@@ -129,6 +149,8 @@ impl Section {
             Self::Dialog => 3,
             Self::Prompt => 4,
             Self::Checklist => 5,
+            Self::Form => 6,
+            Self::Messages => 7,
         }
     }
 }
@@ -145,6 +167,10 @@ pub enum InputMode {
     Confirm,
     /// The health checklist is open.
     Checklist,
+    /// Typing an incident form (declare, note, resolve).
+    Form,
+    /// The incident's messages are open.
+    Messages,
 }
 
 /// One action with its keys and help text.
@@ -173,6 +199,8 @@ struct KeymapFile {
     dialog: Option<BTreeMap<String, Spanned<BindingSpec>>>,
     prompt: Option<BTreeMap<String, Spanned<BindingSpec>>>,
     checklist: Option<BTreeMap<String, Spanned<BindingSpec>>>,
+    form: Option<BTreeMap<String, Spanned<BindingSpec>>>,
+    messages: Option<BTreeMap<String, Spanned<BindingSpec>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -346,6 +374,8 @@ impl Keymap {
             InputMode::Confirm => &[Section::Dialog],
             InputMode::Prompt => &[Section::Prompt],
             InputMode::Checklist => &[Section::Checklist],
+            InputMode::Form => &[Section::Form],
+            InputMode::Messages => &[Section::Messages],
         };
         sections
             .iter()
@@ -396,6 +426,8 @@ fn section_entries(
         Section::Dialog => parsed.dialog.as_ref(),
         Section::Prompt => parsed.prompt.as_ref(),
         Section::Checklist => parsed.checklist.as_ref(),
+        Section::Form => parsed.form.as_ref(),
+        Section::Messages => parsed.messages.as_ref(),
     }
 }
 

@@ -16,6 +16,8 @@ pub const DRAIN_SECONDS: i64 = 30;
 
 const AVAILABILITY_ZONES: [&str; 3] = ["us-east-1a", "us-east-1b", "us-east-1c"];
 const MAX_ACTIVITIES: usize = 10;
+/// The simulated portal's Auto Scaling group.
+pub const GROUP_NAME: &str = "basecoat-portal-asg";
 
 /// Where an instance's ALB target is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,7 +74,7 @@ impl Fleet {
     /// A settled fleet of `desired` healthy instances.
     pub fn new(rng: &mut Rng, now: i64) -> Self {
         let mut fleet = Self {
-            name: "basecoat-portal-asg".to_owned(),
+            name: GROUP_NAME.to_owned(),
             min_size: 3,
             desired_capacity: 5,
             max_size: 20,

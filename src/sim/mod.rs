@@ -4,7 +4,7 @@
 mod actions;
 mod database;
 mod ecs;
-mod fleet;
+pub mod fleet;
 mod history;
 mod load;
 mod logs;

@@ -6,12 +6,15 @@ use std::collections::BTreeMap;
 use super::{PaneId, State};
 use crate::check::{CHECKS, Status, evaluate_parts};
 use crate::config::InputMode;
+use crate::incident::{EntryKind, TimelineEntry};
 use crate::model::Timestamp;
 use crate::source::{SourceErrorKind, SourceKind};
 
 /// Evaluates every check against the state's data; a source whose pane has no data yet or
-/// whose last poll failed is *unknown*.
-pub fn reevaluate(state: &mut State, at: Timestamp) {
+/// whose last poll failed is *unknown*. Returns the real verdict changes, for the incident
+/// timeline.
+pub fn reevaluate(state: &mut State, at: Timestamp) -> Vec<TimelineEntry> {
+    let mut transitions = Vec::new();
     let mut unread = BTreeMap::new();
     let mut unconfigured = BTreeMap::new();
     for source in SourceKind::ALL {
@@ -46,12 +49,24 @@ pub fn reevaluate(state: &mut State, at: Timestamp) {
             checklist
                 .changes
                 .insert(result.id, (before, result.status, at));
+            transitions.push(TimelineEntry {
+                at,
+                kind: EntryKind::Check,
+                text: format!(
+                    "{}: {} → {} ({})",
+                    result.title,
+                    before.as_str(),
+                    result.status.as_str(),
+                    result.observed
+                ),
+            });
         }
     }
     checklist.results = results;
     checklist.selected = checklist
         .selected
         .min(checklist.results.len().saturating_sub(1));
+    transitions
 }
 
 /// Closes the checklist and focuses (and zooms) the pane that holds the selected check's

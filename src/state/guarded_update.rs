@@ -576,15 +576,18 @@ fn confirm(state: &mut State) -> Vec<Effect> {
 }
 
 /// A confirmed action finished: record it, follow its convergence, offer its undo.
-pub fn on_action_finished(state: &mut State, proposal_id: u64, report: Report, at: Timestamp) {
-    let Some(record) = state
+/// Records how the action ended; returns its incident timeline entry.
+pub fn on_action_finished(
+    state: &mut State,
+    proposal_id: u64,
+    report: Report,
+    at: Timestamp,
+) -> Option<crate::incident::TimelineEntry> {
+    let record = state
         .guarded
         .history
         .iter_mut()
-        .find(|record| record.proposal.id == proposal_id)
-    else {
-        return;
-    };
+        .find(|record| record.proposal.id == proposal_id)?;
     record.finished_at = Some(at);
     record.status = ActionStatus::Finished(report.clone());
     let proposal = record.proposal.clone();
@@ -603,6 +606,7 @@ pub fn on_action_finished(state: &mut State, proposal_id: u64, report: Report, a
     if matches!(report.outcome, Outcome::Succeeded(_)) {
         follow_and_offer_undo(state, &proposal.request, at);
     }
+    Some(super::incident_update::action_entry(&proposal, &report, at))
 }
 
 fn follow_and_offer_undo(state: &mut State, request: &ActionRequest, at: Timestamp) {

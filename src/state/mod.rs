@@ -4,10 +4,12 @@
 mod checklist;
 pub mod guard;
 mod guarded_update;
+pub mod incident_update;
 mod pane_id;
 pub mod panes;
 pub mod table;
 mod update;
+pub mod war_room;
 
 pub use pane_id::PaneId;
 pub use update::update;
@@ -141,6 +143,8 @@ pub struct State {
     pub should_quit: bool,
     /// The health checks as of the last poll, and how they changed.
     pub checklist: Checklist,
+    /// The declared incident and its screen.
+    pub war_room: war_room::WarRoom,
 }
 
 /// The health checklist screen's state.
@@ -189,6 +193,7 @@ impl State {
             pg_view: panes::postgres::PgView::default(),
             should_quit: false,
             checklist: Checklist::default(),
+            war_room: war_room::WarRoom::default(),
         }
     }
 

@@ -4,6 +4,7 @@ use crossterm::event::KeyEvent;
 
 use super::checklist;
 use super::guarded_update::{self, on_action_finished};
+use super::incident_update;
 use super::{INTERVAL_STEPS_MS, PaneId, State, panes};
 use crate::config::{InputMode, KeyChord};
 use crate::model::Timestamp;
@@ -23,10 +24,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.now = now;
             Vec::new()
         }
-        Msg::SourceUpdate { source, result, at } => {
-            on_source_update(state, source, result, at);
-            Vec::new()
-        }
+        Msg::SourceUpdate { source, result, at } => on_source_update(state, source, result, at),
         Msg::TableSizes { result, at } => {
             on_table_sizes(state, result, at);
             Vec::new()
@@ -40,9 +38,33 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             report,
             at,
         } => {
-            on_action_finished(state, proposal_id, report, at);
+            let finished = on_action_finished(state, proposal_id, report, at);
+            match finished {
+                Some(entry) => incident_update::record(state, vec![entry]),
+                None => Vec::new(),
+            }
+        }
+        Msg::IncidentWritten { what, result } => {
+            on_incident_written(state, what, result);
             Vec::new()
         }
+    }
+}
+
+/// A failed write stays in the header until one succeeds; a written file is named.
+fn on_incident_written(
+    state: &mut State,
+    what: String,
+    result: Result<Option<std::path::PathBuf>, String>,
+) {
+    match result {
+        Ok(path) => {
+            state.war_room.write_problem = None;
+            if let Some(path) = path {
+                state.notice = Some(format!("{what} written to {}", path.display()));
+            }
+        }
+        Err(error) => state.war_room.write_problem = Some(format!("{what}: {error}")),
     }
 }
 
@@ -51,10 +73,12 @@ fn on_source_update(
     source: SourceKind,
     result: Result<SourceData, SourceError>,
     at: Timestamp,
-) {
+) -> Vec<Effect> {
     let pane = PaneId::for_source(source);
+    let mut entries = Vec::new();
     match result {
         Ok(data) => {
+            entries = timeline_changes(&state.data, &data, at);
             state.data.store(data);
             let rows = panes::rows(pane, state.pg_view, &state.data, &state.thresholds, at);
             let pane_state = state.pane_mut(pane);
@@ -69,7 +93,32 @@ fn on_source_update(
             pane_state.error_at = Some(at);
         }
     }
-    checklist::reevaluate(state, at);
+    entries.extend(checklist::reevaluate(state, at));
+    record_vitals(state, at);
+    incident_update::record(state, entries)
+}
+
+/// What the new data changed, as incident timeline entries.
+fn timeline_changes(
+    old: &super::Snapshot,
+    new: &SourceData,
+    at: Timestamp,
+) -> Vec<crate::incident::TimelineEntry> {
+    use crate::incident::observe;
+    match new {
+        SourceData::Alarms(alarms) => observe::alarm_changes(&old.alarms, alarms, at),
+        SourceData::AutoScaling(groups) => observe::scaling_changes(&old.auto_scaling, groups, at),
+        SourceData::Ecs(services) => observe::ecs_changes(&old.ecs, services, at),
+        _ => Vec::new(),
+    }
+}
+
+/// Keeps the war room's numbers of the last minutes, for its trend arrows.
+fn record_vitals(state: &mut State, at: Timestamp) {
+    let readings =
+        crate::incident::vitals::read_all(&state.data, &state.checklist.results, &state.thresholds);
+    let values = readings.map(|reading| reading.map(|r| r.value));
+    state.war_room.history.record(at, values);
 }
 
 fn on_table_sizes(
@@ -123,6 +172,8 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     match state.mode {
         InputMode::Confirm => return guarded_update::on_dialog_key(state, &key, action),
         InputMode::Prompt => return guarded_update::on_prompt_key(state, &key, action),
+        InputMode::Form => return incident_update::on_form_key(state, &key, action),
+        InputMode::Messages => return incident_update::on_messages_action(state, action),
         _ => {}
     }
     state.notice = None;
@@ -141,9 +192,15 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             state.notice = Some(format!("{chord} is not bound; press ? for help"));
             Vec::new()
         }
-        (InputMode::Help | InputMode::Prompt | InputMode::Confirm | InputMode::Checklist, None) => {
-            Vec::new()
-        }
+        (
+            InputMode::Help
+            | InputMode::Prompt
+            | InputMode::Confirm
+            | InputMode::Checklist
+            | InputMode::Form
+            | InputMode::Messages,
+            None,
+        ) => Vec::new(),
     }
 }
 
@@ -156,6 +213,9 @@ fn page_rows(state: &State) -> isize {
 
 fn apply(state: &mut State, action: Action) -> Vec<Effect> {
     let focus = state.focus;
+    if state.war_room.showing && scroll_timeline(state, action) {
+        return Vec::new();
+    }
     match action {
         Action::Quit => {
             state.should_quit = true;
@@ -178,6 +238,11 @@ fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         Action::CloseHelp => state.mode = InputMode::Normal,
         Action::HelpScrollUp => state.help_scroll = state.help_scroll.saturating_sub(1),
         Action::HelpScrollDown => state.help_scroll = state.help_scroll.saturating_add(1),
+        Action::ToggleWarRoom
+        | Action::DeclareIncident
+        | Action::AddNote
+        | Action::ShowMessages
+        | Action::ResolveIncident => return incident_update::on_action(state, action),
         Action::FocusNext => state.focus = focus.next(),
         Action::FocusPrevious => state.focus = focus.previous(),
         Action::FocusAutoScaling => state.focus = PaneId::AutoScaling,
@@ -253,9 +318,40 @@ fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::PromptSubmit
         | Action::PromptCancel
         | Action::PromptDeleteChar
-        | Action::PromptToggle => {}
+        | Action::PromptToggle
+        | Action::FormSubmit
+        | Action::FormCancel
+        | Action::FormNextField
+        | Action::FormDeleteChar
+        | Action::FormChoiceUp
+        | Action::FormChoiceDown
+        | Action::CloseMessages
+        | Action::NextMessage
+        | Action::CopyMessage => {}
     }
     Vec::new()
+}
+
+/// On the war-room screen the selection keys scroll the timeline (up = older); true when
+/// the key was one of them.
+fn scroll_timeline(state: &mut State, action: Action) -> bool {
+    let length = state
+        .war_room
+        .incident
+        .as_ref()
+        .map_or(0, |incident| incident.timeline.len());
+    let scroll = &mut state.war_room.timeline_scroll;
+    let last = length.saturating_sub(1);
+    match action {
+        Action::SelectUp => *scroll = (*scroll + 1).min(last),
+        Action::SelectDown => *scroll = scroll.saturating_sub(1),
+        Action::PageUp => *scroll = (*scroll + 10).min(last),
+        Action::PageDown => *scroll = scroll.saturating_sub(10),
+        Action::SelectFirst => *scroll = last,
+        Action::SelectLast => *scroll = 0,
+        _ => return false,
+    }
+    true
 }
 
 /// Moves the refresh interval one step along [`INTERVAL_STEPS_MS`].

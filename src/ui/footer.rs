@@ -11,12 +11,25 @@ use crate::state::State;
 
 /// The hints shown on the normal screen, in order.
 /// (Sort and interval keys are in the help: the checklist earns the room at 80 columns.)
-const HINTS: [(Action, &str); 8] = [
+const HINTS: [(Action, &str); 9] = [
     (Action::FocusNext, "next"),
     (Action::ToggleZoom, "zoom"),
     (Action::StartFilter, "filter"),
     (Action::TogglePause, "pause"),
     (Action::RefreshNow, "refresh"),
+    (Action::ToggleChecklist, "checks"),
+    (Action::ToggleWarRoom, "war room"),
+    (Action::ToggleHelp, "help"),
+    (Action::Quit, "quit"),
+];
+
+/// The hints of the war-room screen.
+const WAR_ROOM_HINTS: [(Action, &str); 8] = [
+    (Action::ToggleWarRoom, "panes"),
+    (Action::DeclareIncident, "declare"),
+    (Action::AddNote, "note"),
+    (Action::ShowMessages, "messages"),
+    (Action::ResolveIncident, "resolve"),
     (Action::ToggleChecklist, "checks"),
     (Action::ToggleHelp, "help"),
     (Action::Quit, "quit"),
@@ -47,8 +60,31 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
             " confirm dialog open: nothing changes until you confirm",
             theme.warn,
         ),
+        InputMode::Form => hints(
+            state,
+            theme,
+            &[
+                (Action::FormSubmit, "submit"),
+                (Action::FormNextField, "next field"),
+                (Action::FormCancel, "cancel"),
+            ],
+        ),
+        InputMode::Messages if state.notice.is_some() => Line::styled(
+            format!(" {}", state.notice.clone().unwrap_or_default()),
+            theme.ok,
+        ),
+        InputMode::Messages => hints(
+            state,
+            theme,
+            &[
+                (Action::CopyMessage, "copy + save"),
+                (Action::NextMessage, "next message"),
+                (Action::CloseMessages, "close"),
+            ],
+        ),
         InputMode::Normal => match &state.notice {
             Some(notice) => Line::styled(format!(" {notice}"), theme.warn),
+            None if state.war_room.showing => hints(state, theme, &WAR_ROOM_HINTS),
             None => hints(state, theme, &HINTS),
         },
     };

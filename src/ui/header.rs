@@ -31,6 +31,24 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
         spans.push(Span::styled(" RO ", theme.badge));
         spans.push(Span::raw(" "));
     }
+    if let Some(incident) = state.war_room.incident.as_ref().filter(|i| i.is_open()) {
+        spans.push(Span::styled(
+            format!(
+                " {} {} ",
+                incident.severity.label(),
+                format::duration(incident.elapsed_seconds(state.now))
+            ),
+            theme.danger,
+        ));
+        spans.push(Span::raw(" "));
+    }
+    if let Some(problem) = &state.war_room.write_problem {
+        spans.push(Span::styled(
+            format!(" ⚠ incident not saved: {problem} "),
+            theme.danger,
+        ));
+        spans.push(Span::raw(" "));
+    }
     let alarms = state
         .data
         .alarms

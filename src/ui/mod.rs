@@ -1,12 +1,15 @@
 //! Rendering: a pure function of the state and theme. Nothing here does I/O or changes state.
 
+mod big_digits;
 mod checklist;
 mod confirm;
 mod follow;
 mod footer;
 mod header;
 mod help;
+mod incident_form;
 mod layout;
+mod messages;
 mod pane_frame;
 mod panes;
 mod popup;
@@ -14,6 +17,7 @@ mod prompt;
 mod sparkline;
 mod table;
 mod tone;
+mod war_room;
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
@@ -41,7 +45,9 @@ pub fn draw(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let screen = layout::screen(area);
     header::render(state, theme, screen.header, buf);
     footer::render(state, theme, screen.footer, buf);
-    if state.zoomed {
+    if state.war_room.showing {
+        war_room::render(state, theme, screen.body, buf);
+    } else if state.zoomed {
         panes::render(state, theme, state.focus, screen.body, true, buf);
     } else {
         for (pane, rect) in layout::overview(screen.body) {
@@ -59,6 +65,12 @@ pub fn draw(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     }
     if let Some(dialog) = &state.guarded.dialog {
         confirm::render(state, dialog, theme, screen.body, buf);
+    }
+    if let Some(form) = &state.war_room.form {
+        incident_form::render(form, theme, screen.body, buf);
+    }
+    if let Some(kind) = state.war_room.message {
+        messages::render(state, kind, theme, screen.body, buf);
     }
 }
 

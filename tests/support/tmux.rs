@@ -75,6 +75,31 @@ impl Tmux {
         );
     }
 
+    /// Sets a server option, e.g. `set-clipboard on` (OSC 52 lands in a paste buffer).
+    pub fn set_option(&self, name: &str, value: &str) {
+        let output = self.run(&["set-option", "-g", name, value]);
+        assert!(
+            output.status.success(),
+            "set-option {name}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+
+    /// The newest paste buffer (what an application copied with OSC 52), or "" when none.
+    pub fn paste_buffer(&self) -> String {
+        String::from_utf8_lossy(&self.run(&["show-buffer"]).stdout).into_owned()
+    }
+
+    /// Kills the pane's child process `name` with SIGKILL (a crash: nothing is cleaned up).
+    pub fn kill_child(&self, name: &str) {
+        let shell = self.display("#{pane_pid}");
+        let status = Command::new("pkill")
+            .args(["-KILL", "-P", &shell, "-x", name])
+            .status()
+            .expect("run pkill");
+        assert!(status.success(), "no {name} process under pane pid {shell}");
+    }
+
     /// The visible screen as text.
     pub fn screen(&self) -> String {
         String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "e2e"]).stdout).into_owned()
