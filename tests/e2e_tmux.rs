@@ -22,8 +22,19 @@ const PANES: [&str; 7] = [
 /// Runs the demo, then reports how it ended and whether the tty is back in cooked mode.
 fn demo_command(extra: &str) -> String {
     let log = std::env::temp_dir().join(format!("opsdeck-e2e-{}.log", std::process::id()));
+    // Incidents of the operator's own data dir stay out of the tests (and theirs out of it).
+    let incidents = if extra.contains("--incident-dir") {
+        String::new()
+    } else {
+        format!(
+            "--incident-dir {}",
+            std::env::temp_dir()
+                .join(format!("opsdeck-e2e-incidents-{}", std::process::id()))
+                .display()
+        )
+    };
     format!(
-        "sh -c '{} --demo --log-file {} {extra}; echo EXIT=$?; stty -a | tr \" \" \"\\n\" | grep -x -- \"-\\?icanon\"; sleep 600'",
+        "sh -c '{} --demo --log-file {} {incidents} {extra}; echo EXIT=$?; stty -a | tr \" \" \"\\n\" | grep -x -- \"-\\?icanon\"; sleep 600'",
         binary(),
         log.display()
     )
@@ -513,6 +524,229 @@ fn the_demo_incident_is_resolved_from_the_keyboard() {
 
     // Six actions, an intent and an outcome each.
     assert_eq!(journal_lines(&journal), 12);
+    tmux.send(&["q"]);
+    tmux.wait_for("exit", Duration::from_secs(5), exited);
+}
+
+fn war_room_command(dir: &std::path::Path, extra: &str) -> String {
+    demo_command(&format!(
+        "--journal {} --incident-dir {} {extra}",
+        dir.join("journal.jsonl").display(),
+        dir.join("incidents").display()
+    ))
+}
+
+#[test]
+fn a_crash_mid_incident_loses_nothing_and_reopening_continues_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let command = war_room_command(dir.path(), "--seed 3");
+    let Some(tmux) = Tmux::start(&command, 120, 40) else {
+        return;
+    };
+    tmux.wait_for(
+        "every pane with data",
+        Duration::from_secs(30),
+        all_panes_have_data,
+    );
+
+    // Declare a SEV-2 from the keyboard, add a note.
+    tmux.send(&["D"]);
+    tmux.wait_for("the declare form", Duration::from_secs(5), |s| {
+        s.contains("Declare an incident")
+    });
+    tmux.send(&["2", "Tab"]);
+    type_and_enter(&tmux, "search is slow for EU users");
+    tmux.wait_for("the war room", Duration::from_secs(5), |s| {
+        s.contains("SEV-2 OPEN") && s.contains("incident clock")
+    });
+    tmux.send(&["n"]);
+    tmux.wait_for("the note form", Duration::from_secs(5), |s| {
+        s.contains("Add a note")
+    });
+    type_and_enter(&tmux, "rolled back the search tier");
+    tmux.wait_for("the note in the timeline", Duration::from_secs(5), |s| {
+        s.contains("note     rolled back the search tier")
+    });
+
+    // A crash: SIGKILL, nothing cleaned up.
+    tmux.kill_child("opsdeck");
+    tmux.wait_for("the process gone", Duration::from_secs(5), |s| {
+        s.contains("EXIT=137")
+    });
+    drop(tmux);
+
+    let Some(tmux) = Tmux::start(&command, 120, 40) else {
+        return;
+    };
+    let screen = tmux.wait_for("the incident continued", Duration::from_secs(15), |s| {
+        s.contains("SEV-2 OPEN")
+            && s.contains("search is slow for EU users")
+            && s.contains("note     rolled back the search tier")
+    });
+    assert!(
+        screen.contains("continuing SEV-2 \"search is slow for EU users\""),
+        "{screen}"
+    );
+
+    // One incident at a time: declaring another from the command line is refused.
+    let output = std::process::Command::new(binary())
+        .args(["--demo", "--incident-dir"])
+        .arg(dir.path().join("incidents"))
+        .args(["--incident", "SEV1", "checkout down"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("SEV-2 \"search is slow for EU users\"")
+            && stderr.contains("is still open"),
+        "{stderr}"
+    );
+    tmux.send(&["q"]);
+    tmux.wait_for("exit", Duration::from_secs(5), exited);
+}
+
+#[test]
+fn bad_incident_arguments_are_refused_before_the_terminal_is_touched() {
+    let dir = tempfile::tempdir().unwrap();
+    for (args, expected) in [
+        (
+            vec!["--incident", "SEV4", "checkout down"],
+            "error: --incident: \"SEV4\" is not a severity; expected SEV1, SEV2 or SEV3",
+        ),
+        (
+            vec!["--incident", "SEV1", "  "],
+            "error: --incident: the title is empty; say what is broken for whom",
+        ),
+    ] {
+        let output = std::process::Command::new(binary())
+            .arg("--demo")
+            .arg("--incident-dir")
+            .arg(dir.path())
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&output.stderr).trim(),
+            expected,
+            "{args:?}"
+        );
+    }
+    // Nothing was written.
+    assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none());
+}
+
+#[test]
+fn a_demo_incident_runs_in_the_war_room_from_declaration_to_postmortem() {
+    let dir = tempfile::tempdir().unwrap();
+    let command = war_room_command(
+        dir.path(),
+        "--seed 1 --speed 20 --incident SEV1 \"checkout 5XX for all users\"",
+    );
+    let Some(tmux) = Tmux::start(&command, 200, 50) else {
+        return;
+    };
+    tmux.set_option("set-clipboard", "on");
+    tmux.wait_for("the declared incident", Duration::from_secs(30), |s| {
+        s.contains("SEV-1 OPEN")
+            && s.contains("checkout 5XX for all users")
+            && s.contains("in ALARM")
+    });
+
+    tmux.send(&["n"]);
+    tmux.wait_for("the note form", Duration::from_secs(5), |s| {
+        s.contains("Add a note")
+    });
+    type_and_enter(&tmux, "paged the DB team");
+
+    // Act from the panes: scale up, terminate the report query.
+    tmux.send(&["W", "1", "d"]);
+    tmux.wait_for("the value prompt", Duration::from_secs(5), |s| {
+        s.contains("Propose a change")
+    });
+    type_and_enter(&tmux, "12");
+    confirm_typed(
+        &tmux,
+        "Confirm: Set desired capacity",
+        "basecoat-portal-asg",
+        "desired capacity 5 -> 12",
+    );
+    tmux.send(&["7"]);
+    terminate_row(&tmux, "metabase");
+
+    // Back in the war room, each action is on the timeline with its outcome.
+    tmux.send(&["W"]);
+    tmux.wait_for("the actions in the timeline", Duration::from_secs(10), |s| {
+        s.contains("action   Set desired capacity basecoat-portal-asg: desired capacity 5 → 12 — succeeded")
+            && s.contains("action   Terminate backend")
+            && s.contains("note     paged the DB team")
+    });
+
+    // The initial notification, copied through tmux (OSC 52) and saved.
+    tmux.send(&["m"]);
+    tmux.wait_for("the messages", Duration::from_secs(5), |s| {
+        s.contains("Incident messages") && s.contains("🚨")
+    });
+    tmux.send(&["y"]);
+    tmux.wait_for("the copy", Duration::from_secs(5), |s| {
+        s.contains("written to")
+    });
+    let copied = tmux.paste_buffer();
+    assert!(
+        copied.starts_with("🚨 INCIDENT ALERT - Severity 1\nService: basecoat-portal\nImpact: checkout 5XX for all users\nStatus: Investigating\nETA for Update: "),
+        "{copied}"
+    );
+    tmux.send(&["Escape"]);
+
+    // Resolve with root cause and prevention.
+    tmux.send(&["E"]);
+    tmux.wait_for("the resolve form", Duration::from_secs(5), |s| {
+        s.contains("Resolve the incident")
+    });
+    tmux.send(&["-l", "leaked DB connections under load"]);
+    tmux.send(&["Tab"]);
+    type_and_enter(&tmux, "pool idle timeout; alarm on idle connections");
+    tmux.wait_for("resolved", Duration::from_secs(5), |s| {
+        s.contains("SEV-1 RESOLVED") && s.contains("resolved after")
+    });
+    let incidents = dir.path().join("incidents");
+    let postmortem = std::fs::read_dir(&incidents)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .find(|path| path.to_string_lossy().ends_with("-postmortem.md"))
+        .expect("a post-incident timeline");
+    let text = std::fs::read_to_string(postmortem).unwrap();
+    for expected in [
+        "# SEV-1 incident: checkout 5XX for all users",
+        "- **Root cause:** leaked DB connections under load",
+        "| note | paged the DB team |",
+        "| action | Set desired capacity basecoat-portal-asg: desired capacity 5 → 12 — succeeded |",
+        "| update | Initial Incident Notification sent |",
+        "| alarm | basecoat-portal-5xx-rate: ",
+    ] {
+        assert!(text.contains(expected), "{expected} not in:\n{text}");
+    }
+
+    // The resolution notification is ready to copy.
+    tmux.send(&["m"]);
+    tmux.wait_for("the resolution message", Duration::from_secs(5), |s| {
+        s.contains("✅")
+    });
+    tmux.send(&["y"]);
+    tmux.wait_for("the resolution copied", Duration::from_secs(5), |s| {
+        s.contains("resolution-notification.txt")
+    });
+    assert!(
+        tmux.paste_buffer()
+            .starts_with("✅ INCIDENT RESOLVED - Severity 1\nService: basecoat-portal\nDuration: "),
+        "{}",
+        tmux.paste_buffer()
+    );
+    tmux.send(&["Escape"]);
+    tmux.wait_for("the messages closed", Duration::from_secs(5), |s| {
+        !s.contains("Incident messages")
+    });
     tmux.send(&["q"]);
     tmux.wait_for("exit", Duration::from_secs(5), exited);
 }

@@ -174,7 +174,7 @@ fn a_second_declaration_is_refused_while_one_is_open() {
 #[test]
 fn notes_messages_and_resolve_need_an_open_incident() {
     let mut state = demo_state(0);
-    for c in ['n', 'm', 'E'] {
+    for c in ['n', 'E'] {
         assert!(press(&mut state, c).is_empty());
         assert_eq!(
             state.notice.as_deref(),
@@ -183,6 +183,12 @@ fn notes_messages_and_resolve_need_an_open_incident() {
         );
         assert!(state.war_room.form.is_none() && state.war_room.message.is_none());
     }
+    assert!(press(&mut state, 'm').is_empty());
+    assert_eq!(
+        state.notice.as_deref(),
+        Some("no incident is declared; D declares one")
+    );
+    assert!(state.war_room.message.is_none());
 }
 
 #[test]
@@ -371,6 +377,12 @@ fn resolving_needs_root_cause_and_prevention_then_writes_the_postmortem() {
         state.notice.as_deref(),
         Some("no incident is open; D declares one")
     );
+    press(&mut state, 'm');
+    assert_eq!(state.war_room.message, Some(MessageKind::Resolution));
+    let effects = press(&mut state, 'y');
+    assert!(effects.iter().any(|e| matches!(e, Effect::CopyToClipboard(text) if text.starts_with("✅ INCIDENT RESOLVED - Severity 1\n"))));
+    // Sending the resolution is not a status update of an open incident.
+    assert!(recorded(&effects).is_empty());
 }
 
 fn at(hour: u32, minute: u32) -> Timestamp {

@@ -39,19 +39,26 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
                 open_form(state, Form::declare(&service));
             }
         },
-        Action::AddNote | Action::ShowMessages | Action::ResolveIncident if open.is_none() => {
+        Action::AddNote | Action::ResolveIncident if open.is_none() => {
             state.notice = Some("no incident is open; D declares one".to_owned());
         }
         Action::AddNote => open_form(state, Form::note()),
         Action::ResolveIncident => open_form(state, Form::resolve()),
         Action::ShowMessages => {
-            let sent_before = open.is_some_and(|incident| !incident.updates_sent.is_empty());
-            state.notice = None;
-            state.war_room.message = Some(if sent_before {
-                MessageKind::StatusUpdate
-            } else {
+            // A resolved incident still has its resolution notification to send.
+            let Some(incident) = state.war_room.incident.as_ref() else {
+                state.notice = Some("no incident is declared; D declares one".to_owned());
+                return Vec::new();
+            };
+            let first = if !incident.is_open() {
+                MessageKind::Resolution
+            } else if incident.updates_sent.is_empty() {
                 MessageKind::Initial
-            });
+            } else {
+                MessageKind::StatusUpdate
+            };
+            state.notice = None;
+            state.war_room.message = Some(first);
             state.mode = InputMode::Messages;
         }
         _ => {}
