@@ -641,6 +641,25 @@ fn bad_incident_arguments_are_refused_before_the_terminal_is_touched() {
     }
     // Nothing was written.
     assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none());
+
+    // An incident folder that cannot be a folder is named, before the terminal is touched.
+    let not_a_dir = dir.path().join("file");
+    std::fs::write(&not_a_dir, "").unwrap();
+    let output = std::process::Command::new(binary())
+        .arg("--demo")
+        .arg("--incident-dir")
+        .arg(&not_a_dir)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with(&format!(
+            "error: cannot read incidents in {}: Not a directory",
+            not_a_dir.display()
+        )),
+        "{stderr}"
+    );
 }
 
 #[test]

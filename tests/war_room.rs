@@ -663,3 +663,39 @@ fn update_overdue_shows_in_the_countdown() {
     let screen = render_text(&state, 120, 40);
     assert!(screen.contains("UPDATE OVERDUE since"), "{screen}");
 }
+
+#[test]
+fn a_failed_incident_write_stays_in_the_header_until_one_succeeds() {
+    let mut state = demo_state(300);
+    declare(&mut state, '1', "checkout down");
+    update(
+        &mut state,
+        Msg::IncidentWritten {
+            what: "incident record".to_owned(),
+            result: Err("/ro/incidents/x.jsonl: Read-only file system (os error 30)".to_owned()),
+        },
+    );
+    let screen = render_text(&state, 200, 50);
+    let header = screen.lines().next().unwrap();
+    assert!(
+        header.contains(
+            "⚠ incident not saved: incident record: /ro/incidents/x.jsonl: Read-only file system"
+        ),
+        "{header}"
+    );
+    update(
+        &mut state,
+        Msg::IncidentWritten {
+            what: "incident record".to_owned(),
+            result: Ok(None),
+        },
+    );
+    assert!(state.war_room.write_problem.is_none());
+    assert!(
+        !render_text(&state, 200, 50)
+            .lines()
+            .next()
+            .unwrap()
+            .contains("not saved")
+    );
+}
