@@ -1,4 +1,4 @@
-//! Criterion benchmarks: rendering the overview at 200x50, one update with the incident's
+//! Criterion benchmarks: rendering the overview and the war room at 200x50, one update with the incident's
 //! ~850 database sessions, and the simulator's step rate.
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
@@ -51,6 +51,22 @@ fn benches(c: &mut Criterion) {
         b.iter(|| {
             buffer.reset();
             opsdeck::ui::draw(black_box(&state), &theme, area, &mut buffer);
+        });
+    });
+
+    let mut war_room = state.clone();
+    let now = war_room.now;
+    opsdeck::state::incident_update::declare(
+        &mut war_room,
+        opsdeck::incident::Severity::Sev1,
+        "checkout 5XX for all users",
+        "basecoat-portal",
+        now,
+    );
+    c.bench_function("render war room 200x50 (SEV-1 declared)", |b| {
+        b.iter(|| {
+            buffer.reset();
+            opsdeck::ui::draw(black_box(&war_room), &theme, area, &mut buffer);
         });
     });
 

@@ -699,3 +699,19 @@ fn a_failed_incident_write_stays_in_the_header_until_one_succeeds() {
             .contains("not saved")
     );
 }
+
+#[test]
+fn reopening_does_not_record_the_same_firing_alarms_again() {
+    let mut state = demo_state(300);
+    declare(&mut state, '1', "checkout down");
+    let incident = state.war_room.incident.clone().unwrap();
+    let firing = timeline_texts(&state, EntryKind::Alarm).len();
+    assert!(firing > 0);
+    // A new dashboard on the same incident, fed the same estate.
+    let mut reopened = empty_state();
+    reopened.war_room.incident = Some(incident);
+    let mut world = World::new(1, origin());
+    world.advance_to_elapsed(300);
+    feed(&mut reopened, &world);
+    assert_eq!(timeline_texts(&reopened, EntryKind::Alarm).len(), firing);
+}

@@ -248,6 +248,20 @@ impl Incident {
         (end - self.declared_at).num_seconds().max(0)
     }
 
+    /// Whether `entry` (an alarm found firing) says what the timeline's last word on that
+    /// alarm already says: it was recorded firing and never recorded leaving ALARM.
+    pub fn already_firing(&self, entry: &TimelineEntry) -> bool {
+        let Some((name, _)) = entry.text.split_once(": ") else {
+            return false;
+        };
+        self.timeline
+            .iter()
+            .rev()
+            .filter(|old| old.kind == EntryKind::Alarm)
+            .find(|old| old.text.split_once(": ").is_some_and(|(n, _)| n == name))
+            .is_some_and(|old| old.text.ends_with("ALARM"))
+    }
+
     /// When the last status message went out, else when the incident was declared.
     pub fn last_update_at(&self) -> Timestamp {
         self.updates_sent

@@ -79,6 +79,14 @@ fn on_source_update(
     match result {
         Ok(data) => {
             entries = timeline_changes(&state.data, &data, at);
+            if let SourceData::Alarms(_) = &data
+                && state.data.alarms.is_empty()
+                && let Some(incident) = &state.war_room.incident
+            {
+                // The first reading after a reopen: alarms the timeline already has firing
+                // are not news.
+                entries.retain(|entry| !incident.already_firing(entry));
+            }
             state.data.store(data);
             let rows = panes::rows(pane, state.pg_view, &state.data, &state.thresholds, at);
             let pane_state = state.pane_mut(pane);
