@@ -391,6 +391,31 @@ fn confirm_typed(tmux: &Tmux, title: &str, name: &str, outcome: &str) {
     tmux.wait_for(outcome, Duration::from_secs(10), |s| s.contains(outcome));
 }
 
+/// The runbook's "Increase Application Capacity" from the Auto Scaling pane, typed
+/// confirmation included.
+fn scale_portal_from_5_to_12(tmux: &Tmux) {
+    tmux.send(&["1", "d"]);
+    tmux.wait_for("the value prompt", Duration::from_secs(5), |s| {
+        s.contains("Propose a change")
+    });
+    type_and_enter(tmux, "12");
+    confirm_typed(
+        tmux,
+        "Confirm: Set desired capacity",
+        "basecoat-portal-asg",
+        "desired capacity 5 -> 12",
+    );
+}
+
+/// A note for the incident timeline, typed inline.
+fn add_note(tmux: &Tmux, text: &str) {
+    tmux.send(&["n"]);
+    tmux.wait_for("the note form", Duration::from_secs(5), |s| {
+        s.contains("Add a note")
+    });
+    type_and_enter(tmux, text);
+}
+
 /// Terminates (from the PostgreSQL pane) the sessions idle longer than `age`.
 fn kill_idle_sessions(tmux: &Tmux, age: &str) {
     tmux.send(&["7", "I"]);
@@ -462,17 +487,7 @@ fn the_demo_incident_is_resolved_from_the_keyboard() {
     tmux.send(&["Escape"]);
 
     // Increase Application Capacity: desired 5 -> 12.
-    tmux.send(&["1", "d"]);
-    tmux.wait_for("the value prompt", Duration::from_secs(5), |s| {
-        s.contains("Propose a change")
-    });
-    type_and_enter(&tmux, "12");
-    confirm_typed(
-        &tmux,
-        "Confirm: Set desired capacity",
-        "basecoat-portal-asg",
-        "desired capacity 5 -> 12",
-    );
+    scale_portal_from_5_to_12(&tmux);
 
     // ECS: manually increase the web service's desired task count.
     tmux.send(&["6", "j", "d"]);
@@ -565,11 +580,7 @@ fn a_crash_mid_incident_loses_nothing_and_reopening_continues_it() {
     tmux.wait_for("the war room", Duration::from_secs(5), |s| {
         s.contains("SEV-2 OPEN") && s.contains("incident clock")
     });
-    tmux.send(&["n"]);
-    tmux.wait_for("the note form", Duration::from_secs(5), |s| {
-        s.contains("Add a note")
-    });
-    type_and_enter(&tmux, "rolled back the search tier");
+    add_note(&tmux, "rolled back the search tier");
     tmux.wait_for("the note in the timeline", Duration::from_secs(5), |s| {
         s.contains("note     rolled back the search tier")
     });
@@ -679,24 +690,11 @@ fn a_demo_incident_runs_in_the_war_room_from_declaration_to_postmortem() {
             && s.contains("in ALARM")
     });
 
-    tmux.send(&["n"]);
-    tmux.wait_for("the note form", Duration::from_secs(5), |s| {
-        s.contains("Add a note")
-    });
-    type_and_enter(&tmux, "paged the DB team");
+    add_note(&tmux, "paged the DB team");
 
     // Act from the panes: scale up, terminate the report query.
-    tmux.send(&["W", "1", "d"]);
-    tmux.wait_for("the value prompt", Duration::from_secs(5), |s| {
-        s.contains("Propose a change")
-    });
-    type_and_enter(&tmux, "12");
-    confirm_typed(
-        &tmux,
-        "Confirm: Set desired capacity",
-        "basecoat-portal-asg",
-        "desired capacity 5 -> 12",
-    );
+    tmux.send(&["W"]);
+    scale_portal_from_5_to_12(&tmux);
     tmux.send(&["7"]);
     terminate_row(&tmux, "metabase");
     // And roll the last deploy back (the suggested version is the previous one).

@@ -8,7 +8,7 @@ mod support;
 use std::sync::Arc;
 use std::time::Duration;
 
-use aws_sdk_cloudwatch::types::{Dimension, MetricDatum, StateValue};
+use aws_sdk_cloudwatch::types::StateValue;
 use opsdeck::check::command::poll_once;
 use opsdeck::check::report::exit_code;
 use opsdeck::check::{CheckResult, Status, evaluate};
@@ -114,28 +114,7 @@ async fn a_healthy_estate_passes_and_an_unhealthy_one_fails_what_it_breaks() {
     // Now break it: the alarm fires, CPU climbs over 85 %, a query runs long and
     // connections sit idle.
     set_alarm(&clients, StateValue::Alarm).await;
-    clients
-        .cloudwatch
-        .put_metric_data()
-        .namespace("AWS/EC2")
-        .metric_data(
-            MetricDatum::builder()
-                .metric_name("CPUUtilization")
-                .dimensions(
-                    Dimension::builder()
-                        .name("AutoScalingGroupName")
-                        .value("basecoat-portal-asg")
-                        .build(),
-                )
-                .timestamp(aws_smithy_types::DateTime::from_secs(
-                    chrono::Utc::now().timestamp(),
-                ))
-                .value(96.0)
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
+    support::aws::put_portal_cpu(&clients, &[(0, 96.0)]).await;
     let long = session(&postgres.url, "report-job").await;
     let running = tokio::spawn(async move { long.simple_query("SELECT pg_sleep(30)").await });
     let _idle = [

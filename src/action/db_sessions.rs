@@ -117,7 +117,9 @@ pub enum BulkRule {
 }
 
 impl BulkRule {
-    fn hits(self, session: &DbSession, at: Timestamp) -> bool {
+    /// Whether `session`, observed at `at`, is one the rule terminates (the health check
+    /// counts by the same rule, so its rows are what `L` and `I` would clear).
+    pub fn hits(self, session: &DbSession, at: Timestamp) -> bool {
         let older_than = |since: Option<Timestamp>, limit: u64| {
             since.is_some_and(|since| format::seconds_between(since, at) as u64 > limit)
         };

@@ -4,11 +4,13 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use super::{CHECKS, CheckInput, CheckResult, CheckSpec, Status};
+use crate::action::db_sessions::BulkRule;
 use crate::config::{Level, Limit, Thresholds};
 use crate::format;
-use crate::model::{AlarmState, MetricKind, SessionState, TargetState};
+use crate::model::{AlarmState, DbSession, MetricKind, TargetState};
 use crate::source::SourceKind;
 use crate::state::Snapshot;
+use crate::state::panes::postgres::seconds_in_state;
 
 /// What one check found.
 struct Finding {
@@ -434,22 +436,28 @@ fn db_connections(snapshot: &Snapshot, limit: Limit) -> Finding {
     }
 }
 
-/// Seconds from `since` to the server's clock at the reading.
-fn age(snapshot: &Snapshot, since: Option<crate::model::Timestamp>) -> i64 {
-    match (since, snapshot.database.observed_at) {
-        (Some(since), Some(at)) => format::seconds_between(since, at),
-        _ => 0,
-    }
+/// The sessions `rule` hits at the server's clock of the reading (none before a reading).
+fn sessions_hit(snapshot: &Snapshot, rule: BulkRule) -> Vec<&DbSession> {
+    let Some(at) = snapshot.database.observed_at else {
+        return Vec::new();
+    };
+    snapshot
+        .database
+        .sessions
+        .iter()
+        .filter(|session| rule.hits(session, at))
+        .collect()
 }
 
 fn db_long_queries(snapshot: &Snapshot, limit_seconds: u64) -> Finding {
     let limit = i64::try_from(limit_seconds).unwrap_or(i64::MAX);
-    let long: Vec<_> = snapshot
-        .database
-        .sessions
-        .iter()
-        .filter(|s| s.state == SessionState::Active && age(snapshot, s.query_start) > limit)
-        .collect();
+    let long = sessions_hit(
+        snapshot,
+        BulkRule::LongQueries {
+            longer_than_seconds: limit_seconds,
+        },
+    );
+    let at = snapshot.database.observed_at.unwrap_or_default();
     Finding {
         status: if long.is_empty() {
             Status::Pass
@@ -466,7 +474,7 @@ fn db_long_queries(snapshot: &Snapshot, limit_seconds: u64) -> Finding {
                     s.pid,
                     s.user,
                     s.database,
-                    format::duration(age(snapshot, s.query_start)),
+                    format::duration(seconds_in_state(s, at)),
                     format::truncate(&format::one_line(&s.query), 60)
                 )
             })
@@ -477,13 +485,13 @@ fn db_long_queries(snapshot: &Snapshot, limit_seconds: u64) -> Finding {
 
 fn db_idle(snapshot: &Snapshot, limit_seconds: u64) -> Finding {
     let limit = i64::try_from(limit_seconds).unwrap_or(i64::MAX);
-    let idle: Vec<_> = snapshot
-        .database
-        .sessions
-        .iter()
-        .filter(|s| s.state == SessionState::Idle && age(snapshot, s.state_change) > limit)
-        .collect();
-    let mut by_application: std::collections::BTreeMap<&str, usize> = Default::default();
+    let idle = sessions_hit(
+        snapshot,
+        BulkRule::IdleSessions {
+            longer_than_seconds: limit_seconds,
+        },
+    );
+    let mut by_application: BTreeMap<&str, usize> = BTreeMap::new();
     for session in &idle {
         *by_application
             .entry(session.application.as_str())

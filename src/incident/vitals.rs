@@ -91,7 +91,7 @@ impl Trend {
 }
 
 /// Reads `vital` from the snapshot; None when its source has no data.
-pub fn read(
+fn read(
     vital: Vital,
     snapshot: &Snapshot,
     checks: &[CheckResult],

@@ -320,8 +320,8 @@ pub fn message_text(state: &State, kind: MessageKind) -> Result<String, String> 
         .incident
         .as_ref()
         .ok_or("no incident is declared")?;
-    let readings = vitals::read_all(&state.data, &state.checklist.results, &state.thresholds);
-    messages::fill(kind, incident, &vitals::summary_line(&readings), state.now)
+    let vitals = vitals::summary_line(&state.war_room.readings);
+    messages::fill(kind, incident, &vitals, state.now)
 }
 
 /// Copies the message (OSC 52), writes it beside the incident, and, for the notification and

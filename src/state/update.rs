@@ -121,12 +121,16 @@ fn timeline_changes(
     }
 }
 
-/// Keeps the war room's numbers of the last minutes, for its trend arrows.
+/// Reads the war room's numbers once per poll (the screen and the messages show these), and
+/// keeps those of the last minutes for the trend arrows.
 fn record_vitals(state: &mut State, at: Timestamp) {
     let readings =
         crate::incident::vitals::read_all(&state.data, &state.checklist.results, &state.thresholds);
-    let values = readings.map(|reading| reading.map(|r| r.value));
+    let values = readings
+        .each_ref()
+        .map(|reading| reading.as_ref().map(|r| r.value));
     state.war_room.history.record(at, values);
+    state.war_room.readings = readings;
 }
 
 fn on_table_sizes(

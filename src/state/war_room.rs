@@ -2,7 +2,7 @@
 //! messages view, the timeline's scroll and the vitals' recent history.
 
 use crate::incident::messages::MessageKind;
-use crate::incident::vitals::History;
+use crate::incident::vitals::{History, Reading};
 use crate::incident::{Incident, Severity};
 
 /// Which field of a form has the cursor.
@@ -126,6 +126,8 @@ pub struct WarRoom {
     pub message: Option<MessageKind>,
     /// Timeline lines scrolled up from the newest.
     pub timeline_scroll: usize,
+    /// The vitals as of the last poll.
+    pub readings: [Option<Reading>; 7],
     pub history: History,
     /// The service new incidents name (the environment's first group, without `-asg`).
     pub default_service: String,

@@ -13,7 +13,8 @@ use crate::config::Theme;
 use crate::format;
 use crate::state::State;
 
-fn style_of(status: Status, theme: &Theme) -> Style {
+/// The theme's style of a check status.
+pub(super) fn style_of(status: Status, theme: &Theme) -> Style {
     match status {
         Status::Pass => theme.ok,
         Status::Warn => theme.warn,

@@ -3,7 +3,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Paragraph, Widget};
+use ratatui::widgets::{Paragraph, Widget};
 
 use super::popup;
 use crate::config::{Section, Theme};
@@ -12,10 +12,7 @@ use crate::state::State;
 /// Draws the help centred over `area`.
 pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let popup = popup::centred(area, Constraint::Max(72), Constraint::Percentage(90), buf);
-    let block = Block::bordered()
-        .border_type(BorderType::Double)
-        .border_style(theme.focus)
-        .title(Line::styled(" Keys ", theme.focus))
+    let block = popup::frame(theme, " Keys ")
         .title(Line::styled(" ↑↓ scroll ", theme.muted).right_aligned());
     let lines = help_lines(state, theme);
     Paragraph::new(lines)

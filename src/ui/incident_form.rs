@@ -3,7 +3,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Paragraph, Widget, Wrap};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::popup;
 use crate::config::Theme;
@@ -66,11 +66,6 @@ pub fn render(form: &Form, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let popup = popup::centred(area, Constraint::Max(110), Constraint::Length(height), buf);
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
-        .block(
-            Block::bordered()
-                .border_type(BorderType::Double)
-                .border_style(theme.focus)
-                .title(Line::styled(title, theme.focus)),
-        )
+        .block(popup::frame(theme, title))
         .render(popup, buf);
 }

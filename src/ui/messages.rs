@@ -3,7 +3,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Paragraph, Widget, Wrap};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::popup;
 use crate::config::Theme;
@@ -38,15 +38,8 @@ pub fn render(state: &State, kind: MessageKind, theme: &Theme, area: Rect, buf: 
     let popup = popup::centred(area, Constraint::Max(100), Constraint::Length(height), buf);
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
-        .block(
-            Block::bordered()
-                .border_type(BorderType::Double)
-                .border_style(theme.focus)
-                .title(Line::styled(" Incident messages ", theme.focus))
-                .title(
-                    Line::styled(" Tab next · y copy + save · Esc close ", theme.muted)
-                        .right_aligned(),
-                ),
-        )
+        .block(popup::frame(theme, " Incident messages ").title(
+            Line::styled(" Tab next · y copy + save · Esc close ", theme.muted).right_aligned(),
+        ))
         .render(popup, buf);
 }

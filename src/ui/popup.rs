@@ -2,7 +2,10 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
-use ratatui::widgets::{Clear, Widget};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, BorderType, Clear, Widget};
+
+use crate::config::Theme;
 
 /// Centres a `width` x `height` box in `area`, clears it and returns it.
 pub fn centred(area: Rect, width: Constraint, height: Constraint, buf: &mut Buffer) -> Rect {
@@ -16,4 +19,12 @@ pub fn centred(area: Rect, width: Constraint, height: Constraint, buf: &mut Buff
 pub fn width_in(area: Rect, width: Constraint) -> u16 {
     let [column] = Layout::horizontal([width]).flex(Flex::Center).areas(area);
     column.width
+}
+
+/// The frame of an overlay: a double border and the title in the focus colour.
+pub fn frame(theme: &Theme, title: &str) -> Block<'static> {
+    Block::bordered()
+        .border_type(BorderType::Double)
+        .border_style(theme.focus)
+        .title(Line::styled(title.to_owned(), theme.focus))
 }

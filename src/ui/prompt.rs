@@ -3,7 +3,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Paragraph, Widget};
+use ratatui::widgets::{Paragraph, Widget};
 
 use super::popup;
 use crate::config::Theme;
@@ -18,10 +18,7 @@ pub fn render(prompt: &Prompt, theme: &Theme, area: Rect, buf: &mut Buffer) {
         .min(usize::from(area.height.saturating_sub(8)));
     let height = 5 + u16::try_from(shown).unwrap_or(0) + u16::from(prompt.option.is_some());
     let popup = popup::centred(area, Constraint::Max(72), Constraint::Length(height), buf);
-    let block = Block::bordered()
-        .border_type(BorderType::Double)
-        .border_style(theme.focus)
-        .title(Line::styled(" Propose a change ", theme.focus));
+    let block = popup::frame(theme, " Propose a change ");
     let mut lines: Vec<Line> = prompt
         .choices
         .iter()

@@ -7,15 +7,16 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph, Widget};
 
-use super::big_digits;
+use super::{big_digits, checklist, tone};
 use crate::check::Status;
 use crate::config::{Level, Theme};
 use crate::format;
 use crate::incident::Incident;
 use crate::incident::cadence::{self, Urgency};
 use crate::incident::messages::clock_time;
-use crate::incident::vitals::{self, Reading, Trend, Vital};
+use crate::incident::vitals::{Reading, Trend, Vital};
 use crate::state::State;
+use crate::state::panes::tone_of;
 
 /// Height of a big-number tile: borders and five rows of digits.
 const TILE_HEIGHT: u16 = big_digits::HEIGHT + 2;
@@ -45,11 +46,7 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
 }
 
 fn level_style(level: Level, theme: &Theme) -> Style {
-    match level {
-        Level::Ok => theme.ok,
-        Level::Warn => theme.warn,
-        Level::Crit => theme.crit,
-    }
+    tone::style(theme, tone_of(level))
 }
 
 /// A bordered tile with `text` in big digits (plain text when it does not fit).
@@ -249,7 +246,7 @@ fn render_about(incident: &Incident, theme: &Theme, area: Rect, buf: &mut Buffer
 
 /// The seven big numbers, `per_row` to a row.
 fn render_vitals(state: &State, theme: &Theme, area: Rect, per_row: usize, buf: &mut Buffer) {
-    let readings = vitals::read_all(&state.data, &state.checklist.results, &state.thresholds);
+    let readings = &state.war_room.readings;
     let rows = Layout::vertical(vec![
         Constraint::Length(TILE_HEIGHT);
         Vital::ALL.len().div_ceil(per_row)
@@ -336,11 +333,7 @@ fn render_failing_checks(state: &State, theme: &Theme, area: Rect, buf: &mut Buf
         results
             .iter()
             .map(|result| {
-                let style = match result.status {
-                    Status::Fail => theme.crit,
-                    Status::Warn => theme.warn,
-                    _ => theme.unknown,
-                };
+                let style = checklist::style_of(result.status, theme);
                 Line::styled(
                     format::truncate(
                         &format!(

@@ -107,9 +107,21 @@ pub async fn seed(moto: &MotoServer, clients: &AwsClients) -> String {
         .send()
         .await
         .unwrap();
+    let cpu: Vec<(i64, f64)> = (1..=5)
+        .map(|minutes_ago| (minutes_ago, 40.0 + minutes_ago as f64))
+        .collect();
+    put_portal_cpu(clients, &cpu).await;
+    seed_ecs(clients).await;
+    seed_logs(clients).await;
+    target_group_arn
+}
+
+/// Writes the portal group's EC2 CPUUtilization: (minutes ago, percent) each.
+pub async fn put_portal_cpu(clients: &AwsClients, points: &[(i64, f64)]) {
     let now = chrono::Utc::now();
-    let data: Vec<MetricDatum> = (1..=5)
-        .map(|minutes_ago| {
+    let data: Vec<MetricDatum> = points
+        .iter()
+        .map(|(minutes_ago, percent)| {
             MetricDatum::builder()
                 .metric_name("CPUUtilization")
                 .dimensions(
@@ -119,9 +131,9 @@ pub async fn seed(moto: &MotoServer, clients: &AwsClients) -> String {
                         .build(),
                 )
                 .timestamp(aws_smithy_types::DateTime::from_secs(
-                    (now - chrono::Duration::minutes(minutes_ago)).timestamp(),
+                    (now - chrono::Duration::minutes(*minutes_ago)).timestamp(),
                 ))
-                .value(40.0 + minutes_ago as f64)
+                .value(*percent)
                 .build()
         })
         .collect();
@@ -133,9 +145,6 @@ pub async fn seed(moto: &MotoServer, clients: &AwsClients) -> String {
         .send()
         .await
         .unwrap();
-    seed_ecs(clients).await;
-    seed_logs(clients).await;
-    target_group_arn
 }
 
 /// The portal's application log group.
