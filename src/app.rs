@@ -70,6 +70,10 @@ pub async fn run(
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut terminate = signal(SignalKind::terminate()).wrap_err("cannot watch SIGTERM")?;
     let mut hangup = signal(SignalKind::hangup()).wrap_err("cannot watch SIGHUP")?;
+    // In raw mode Ctrl-C typed at the keyboard is a key; SIGINT and SIGQUIT come from outside
+    // (kill, a supervisor) and would otherwise end the process with the terminal left raw.
+    let mut interrupt = signal(SignalKind::interrupt()).wrap_err("cannot watch SIGINT")?;
+    let mut quit_signal = signal(SignalKind::quit()).wrap_err("cannot watch SIGQUIT")?;
     let mut dirty = true;
 
     loop {
@@ -96,6 +100,8 @@ pub async fn run(
             _ = ticker.tick() => Msg::Tick(clock.now()),
             _ = terminate.recv() => break,
             _ = hangup.recv() => break,
+            _ = interrupt.recv() => break,
+            _ = quit_signal.recv() => break,
         };
         let effects = Effects {
             polling: &control_tx,

@@ -90,9 +90,31 @@ pub fn truncate(text: &str, width: usize) -> String {
     cut
 }
 
-/// A query or log message on one line: newlines and runs of spaces folded.
+/// A query or log message on one line: newlines and runs of spaces folded, and nothing
+/// that could steer the terminal (see [`printable`]).
 pub fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    printable(&text.split_whitespace().collect::<Vec<_>>().join(" ")).into_owned()
+}
+
+/// `text` without what a terminal would act on rather than show: control characters (an
+/// escape sequence in a query or a log line must not move the cursor or retitle the window)
+/// and the Unicode direction controls, which make a line read in an order other than the
+/// one stored (a `U+202E` can make `rm` of one pid look like another).
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(steers_the_terminal) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .map(|c| if steers_the_terminal(c) { '�' } else { c })
+        .collect()
+}
+
+fn steers_the_terminal(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        )
 }
 
 #[cfg(test)]
@@ -130,6 +152,16 @@ mod tests {
         for bad in ["", "m", "soon", "-5m", "1.5h"] {
             assert!(parse_age_seconds(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn nothing_that_steers_the_terminal_gets_through() {
+        assert_eq!(printable("plain text"), "plain text");
+        assert_eq!(printable("a\x1b[2Jb"), "a�[2Jb");
+        assert_eq!(printable("pid 12\u{202E}34"), "pid 12�34");
+        assert_eq!(printable("x\u{2066}y\u{2069}"), "x�y�");
+        assert_eq!(printable("tab\there"), "tab�here");
+        assert_eq!(one_line("SELECT 1 \x07-- bell"), "SELECT 1 �-- bell");
     }
 
     #[test]

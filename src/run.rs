@@ -54,8 +54,44 @@ pub fn overrides_of(args: &RunArgs) -> Overrides {
 }
 
 fn report_config_error(error: &ConfigError) -> ExitCode {
-    eprintln!("error: {error}");
+    eprintln!("error: {}", printable_lines(&error.to_string()));
     ExitCode::from(EXIT_CONFIG)
+}
+
+/// Text for a terminal, line by line: names from a config or the journal keep no control
+/// character or direction override (see [`crate::format::printable`]).
+fn printable_lines(text: &str) -> String {
+    text.split('\n')
+        .map(crate::format::printable)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A JSON line for a terminal: direction overrides and other invisible controls the JSON
+/// encoder leaves as they are become `\uXXXX` escapes, which decode to the same text.
+fn escaped_json(line: &str) -> String {
+    line.chars()
+        .map(
+            |c| match crate::format::printable(c.encode_utf8(&mut [0; 4])) {
+                std::borrow::Cow::Borrowed(_) => c.to_string(),
+                std::borrow::Cow::Owned(_) => format!("\\u{:04x}", u32::from(c)),
+            },
+        )
+        .collect()
+}
+
+/// Where opsdeck will write `file`, checked before the terminal is entered: a directory on
+/// the way that exists as a file is named with the flag that moves it, as a config error.
+fn directory_problem(what: &str, file: &std::path::Path, flag: &str) -> Option<String> {
+    let dir = file.parent().filter(|dir| !dir.as_os_str().is_empty())?;
+    let existing = dir.ancestors().find(|ancestor| ancestor.exists())?;
+    (!existing.is_dir()).then(|| {
+        format!(
+            "cannot write the {what} {}: {} is a file, not a directory; move it away or pass {flag}",
+            file.display(),
+            existing.display()
+        )
+    })
 }
 
 fn config_check(args: &RunArgs, file: Option<std::path::PathBuf>) -> ExitCode {
@@ -65,7 +101,7 @@ fn config_check(args: &RunArgs, file: Option<std::path::PathBuf>) -> ExitCode {
     }
     match config::load(&overrides) {
         Ok(resolved) => {
-            print!("{}", describe(&resolved));
+            print!("{}", printable_lines(&describe(&resolved)));
             ExitCode::SUCCESS
         }
         Err(error) => report_config_error(&error),
@@ -95,7 +131,7 @@ fn journal(args: &RunArgs, since: Option<&str>, format: &str) -> ExitCode {
         }
     };
     for warning in &warnings {
-        eprintln!("warning: {warning}");
+        eprintln!("warning: {}", crate::format::printable(warning));
     }
     if entries.is_empty() && warnings.is_empty() {
         eprintln!("no actions journaled in {} yet", path.display());
@@ -107,10 +143,12 @@ fn journal(args: &RunArgs, since: Option<&str>, format: &str) -> ExitCode {
     let mut out = String::new();
     for entry in selected {
         let line = if format == "json" {
-            serde_json::to_string(entry)
-                .unwrap_or_else(|error| format!("{{\"error\":\"{error}\"}}"))
+            escaped_json(
+                &serde_json::to_string(entry)
+                    .unwrap_or_else(|error| format!("{{\"error\":\"{error}\"}}")),
+            )
         } else {
-            journal_view::text_line(entry)
+            crate::format::printable(&journal_view::text_line(entry)).into_owned()
         };
         out.push_str(&line);
         out.push('\n');
@@ -316,8 +354,24 @@ fn dashboard(args: &RunArgs) -> Result<ExitCode> {
         .log_file
         .clone()
         .or_else(crate::logging::default_log_file);
+    let problems = [
+        directory_problem("audit journal", journal.path(), "--journal FILE"),
+        log_file
+            .as_deref()
+            .and_then(|file| directory_problem("log file", file, "--log-file FILE")),
+    ];
+    if let Some(problem) = problems.into_iter().flatten().next() {
+        eprintln!("error: {problem}");
+        return Ok(ExitCode::from(EXIT_CONFIG));
+    }
     let _log_guard = match &log_file {
-        Some(file) => Some(crate::logging::init(file, &args.log_level)?),
+        Some(file) => match crate::logging::init(file, &args.log_level) {
+            Ok(guard) => Some(guard),
+            Err(error) => {
+                eprintln!("error: {error:#}");
+                return Ok(ExitCode::from(EXIT_CONFIG));
+            }
+        },
         None => None,
     };
     tracing::info!(environment = %wiring.environment.name, demo = args.demo, "starting");
@@ -326,6 +380,7 @@ fn dashboard(args: &RunArgs) -> Result<ExitCode> {
         executor: wiring.executor,
         journal,
         actor: wiring.actor,
+        database_identity: wiring.database_identity,
         clock: wiring.clock.clone(),
         run_id: chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string(),
     };
@@ -344,6 +399,8 @@ fn dashboard(args: &RunArgs) -> Result<ExitCode> {
         wiring.clock.now(),
     );
     state.war_room.default_service = service;
+    state.freshness.schedules = wiring.sources.schedules;
+    state.freshness.clock_speed = wiring.clock.speed();
     if let Err(message) = open_incident(&mut state, &store, reopened, declare) {
         eprintln!("error: {message}");
         return Ok(ExitCode::from(EXIT_CONFIG));

@@ -19,7 +19,7 @@ use crate::source::aws::{
 };
 use crate::source::postgres::{Dsn, PostgresSource};
 use crate::source::unconfigured::Unconfigured;
-use crate::source::{DatabaseSource, LogSource, Sources};
+use crate::source::{DatabaseSource, LogSource, Schedule, Schedules, SourceKind, Sources};
 use crate::state::EnvironmentInfo;
 
 /// The demo environment's name, in the header and the journal.
@@ -35,6 +35,8 @@ pub struct Wiring {
     pub sources: Sources,
     pub executor: Arc<dyn ActionExecutor>,
     pub actor: Actor,
+    /// The database role session actions run as, for the journal.
+    pub database_identity: Option<String>,
     pub clock: Clock,
     pub refresh_interval_ms: u64,
 }
@@ -71,6 +73,7 @@ pub fn demo(resolved: &Resolved, seed: u64, speed: f64, not_before: Timestamp) -
             profile: None,
             region: "us-east-1".to_owned(),
         },
+        database_identity: Some(format!("{} (demo database)", operator_name())),
         clock,
         refresh_interval_ms,
     }
@@ -100,10 +103,10 @@ pub async fn live_with_credentials(
                 )
             })?;
             let dsn = Dsn::parse(&dsn).map_err(|message| format!("{variable}: {message}"))?;
-            Some(Arc::new(PostgresSource::new(
-                dsn,
-                environment.allow_superuser_termination,
-            )))
+            Some(Arc::new(
+                PostgresSource::new(dsn, environment.allow_superuser_termination)
+                    .with_dsn_variable(variable),
+            ))
         }
         None => None,
     };
@@ -125,7 +128,6 @@ pub async fn live_with_credentials(
             target_groups: environment.target_groups.clone(),
             metrics: metric_queries(environment),
             metric_window_seconds: METRIC_WINDOW_SECONDS,
-            metric_min_refresh: METRIC_PERIOD,
             ecs_cluster: environment.ecs_cluster.clone(),
             ecs_services: environment.ecs_services.clone(),
             logs: log_scope(environment),
@@ -153,7 +155,11 @@ pub async fn live_with_credentials(
         logs,
         ecs: aws,
         database: database_source,
+        schedules: live_schedules(),
     };
+    let database_identity = database
+        .as_ref()
+        .map(|source| format!("database role {}", source.describe()));
     let executor = RoutingExecutor {
         database: database.map(|source| source as Arc<dyn ActionExecutor>),
         aws: Some(Arc::new(aws_executor)),
@@ -169,6 +175,7 @@ pub async fn live_with_credentials(
             demo: false,
             identity: identity.as_ref().map(|(short, _)| short.clone()),
             metrics_requested_per_refresh: Some(metrics_requested),
+            allow_superuser_termination: environment.allow_superuser_termination,
         },
         sources,
         executor: Arc::new(executor),
@@ -179,9 +186,23 @@ pub async fn live_with_credentials(
             profile: environment.profile.clone(),
             region: environment.region.clone(),
         },
+        database_identity,
         clock: Clock::wall(),
         refresh_interval_ms: resolved.refresh_interval_ms,
     })
+}
+
+/// The default deadlines, with metrics fetched once per CloudWatch period.
+fn live_schedules() -> Schedules {
+    let mut schedules = Schedules::default();
+    schedules.set(
+        SourceKind::Metrics,
+        Schedule {
+            min_interval: METRIC_PERIOD,
+            ..Schedule::default_for(SourceKind::Metrics)
+        },
+    );
+    schedules
 }
 
 /// The runbooks' metrics for what the environment names, then its extra metrics.

@@ -28,6 +28,7 @@ fn context() -> ActionContext {
     ActionContext {
         environment: "local-moto".to_owned(),
         production: false,
+        allow_superuser_termination: false,
     }
 }
 
@@ -45,6 +46,7 @@ fn runner(executor: Arc<dyn ActionExecutor>, journal: &std::path::Path) -> Actio
             profile: None,
             region: "us-east-1".to_owned(),
         },
+        database_identity: Some("database role tester@local/test".to_owned()),
         clock: Clock::wall(),
         run_id: "test".to_owned(),
     }

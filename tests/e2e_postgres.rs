@@ -139,3 +139,99 @@ async fn terminate_a_long_query_on_a_real_server_from_the_keyboard() {
     tmux.send(&["q"]);
     tmux.wait_for("exit", Duration::from_secs(5), exited);
 }
+
+fn signal_process(signal: &str, pid: i32) {
+    let status = std::process::Command::new("kill")
+        .args([signal, &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success(), "kill {signal} {pid}");
+}
+
+/// The checklist row of `title`, if the screen shows it.
+fn checklist_row<'a>(screen: &'a str, title: &str) -> Option<&'a str> {
+    screen.lines().find(|line| line.contains(title))
+}
+
+/// Issue 17, Done when: with the PostgreSQL monitoring connection hung (its backend stopped
+/// with SIGSTOP: the socket stays open and nothing answers), the pane turns stale with the
+/// error in words within its 5 s deadline and the database checks turn unknown; once the
+/// backend runs again opsdeck is on a new connection and the checks come back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hung_monitoring_connection_turns_the_pane_stale_and_the_checks_unknown() {
+    let Some(server) = TestPostgres::start() else {
+        return;
+    };
+    if !server.owned() {
+        return;
+    }
+    let (admin, connection) = tokio_postgres::connect(&server.url, NoTls).await.unwrap();
+    tokio::spawn(connection);
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "refresh_interval_ms = 1000\n[environments.local]\nregion = \"us-east-1\"\nendpoint_url = \"http://127.0.0.1:9\"\npostgres_url_env = \"OPSDECK_E2E_DB_URL\"\n",
+    )
+    .unwrap();
+    let command = format!(
+        "sh -c 'AWS_EC2_METADATA_DISABLED=true AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing OPSDECK_E2E_DB_URL=\"{}?sslmode=disable\" {} --config {} --env local --journal {} --log-file {} --incident-dir {}; echo EXIT=$?; sleep 600'",
+        server.url,
+        binary(),
+        config.display(),
+        dir.path().join("journal.jsonl").display(),
+        dir.path().join("log").display(),
+        dir.path().join("incidents").display()
+    );
+    let Some(tmux) = Tmux::start(&command, 160, 45) else {
+        return;
+    };
+    tmux.send(&["H"]);
+    tmux.wait_for("the database checks judged", Duration::from_secs(15), |s| {
+        checklist_row(s, "Database connections").is_some_and(|row| row.contains("✓ pass"))
+    });
+    tmux.send(&["Escape"]);
+
+    let backend: i32 = admin
+        .query_one(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = 'opsdeck'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    signal_process("-STOP", backend);
+    let screen = tmux.wait_for("the stale pane", Duration::from_secs(12), |s| {
+        s.contains("no answer within 5s") && s.contains("⚠ stale")
+    });
+    assert!(screen.contains("7 PostgreSQL"), "{screen}");
+    tmux.send(&["H"]);
+    let checklist = tmux.wait_for("the database checks unknown", Duration::from_secs(5), |s| {
+        checklist_row(s, "Database connections").is_some_and(|row| row.contains("? unknown"))
+    });
+    assert!(
+        checklist_row(&checklist, "No query active over the limit")
+            .is_some_and(|row| row.contains("? unknown")),
+        "{checklist}"
+    );
+
+    signal_process("-CONT", backend);
+    tmux.wait_for("the checks back", Duration::from_secs(20), |s| {
+        checklist_row(s, "Database connections").is_some_and(|row| row.contains("✓ pass"))
+    });
+    let new_backends = admin
+        .query(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = 'opsdeck' AND pid <> $1",
+            &[&backend],
+        )
+        .await
+        .unwrap();
+    assert_eq!(new_backends.len(), 1, "opsdeck made a new connection");
+    // Escape and q sent together would read as Alt-q: close the checklist first.
+    tmux.send(&["Escape"]);
+    tmux.wait_for("the panes", Duration::from_secs(5), |s| {
+        s.contains("7 PostgreSQL")
+    });
+    tmux.send(&["q"]);
+    tmux.wait_for("exit", Duration::from_secs(5), exited);
+}

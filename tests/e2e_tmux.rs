@@ -1,6 +1,6 @@
 //! End to end in a real terminal: the binary under tmux, keys by send-keys, the screen by
 //! capture-pane. Checks panes, focus, zoom, help, resize, quit, and that the terminal is left
-//! as it was found after quit, SIGTERM and a panic.
+//! as it was found after quit, SIGTERM, SIGHUP, SIGINT, SIGQUIT and a panic.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod support;
@@ -181,9 +181,11 @@ fn ctrl_c_quits_cleanly() {
     assert_terminal_restored(&tmux, &after);
 }
 
+/// SIGINT and SIGQUIT sent from outside (kill, a supervisor; Ctrl-C typed in raw mode is a
+/// key, not a signal) restore the terminal as TERM and HUP do.
 #[test]
-fn sigterm_and_sighup_restore_the_terminal() {
-    for (signal, seed) in [("-TERM", 9), ("-HUP", 11)] {
+fn sigterm_sighup_sigint_and_sigquit_restore_the_terminal() {
+    for (signal, seed) in [("-TERM", 9), ("-HUP", 11), ("-INT", 12), ("-QUIT", 13)] {
         let Some(tmux) = Tmux::start(&demo_command(&format!("--seed {seed}")), 100, 30) else {
             return;
         };

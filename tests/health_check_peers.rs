@@ -43,6 +43,7 @@ fn sources(clients: AwsClients, database: Arc<dyn DatabaseSource>) -> Sources {
         )),
         ecs: aws,
         database,
+        schedules: Default::default(),
     }
 }
 

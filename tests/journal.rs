@@ -35,6 +35,7 @@ fn scale_proposal(desired: u32) -> Proposal {
     let context = ActionContext {
         environment: "basecoat-prod (simulated)".to_owned(),
         production: true,
+        allow_superuser_termination: false,
     };
     scale::propose(1, &group, desired, &context).unwrap()
 }
@@ -44,6 +45,7 @@ fn runner(executor: Arc<dyn ActionExecutor>, journal: Journal) -> ActionRunner {
         executor,
         journal,
         actor: actor(),
+        database_identity: Some("database role tester@local/test".to_owned()),
         clock: Clock::with_speed(origin(), 1.0),
         run_id: "test".to_owned(),
     }

@@ -254,6 +254,7 @@ async fn the_bulk_rules_hit_exactly_the_sessions_they_should() {
     let context = ActionContext {
         environment: "test".to_owned(),
         production: false,
+        allow_superuser_termination: false,
     };
     let at = now.observed_at.unwrap();
 
@@ -272,8 +273,25 @@ async fn the_bulk_rules_hit_exactly_the_sessions_they_should() {
     };
     let mut apps: Vec<&str> = sessions.iter().map(|s| s.application.as_str()).collect();
     apps.sort_unstable();
-    // The admin connection is idle too: the rule hits every idle session, not idle in transaction.
-    assert_eq!(apps, ["admin", "idle-a", "idle-b"]);
+    // The admin connection is idle too, but a superuser's: the SQL would skip it, so the
+    // preview leaves it out and names it (the rule hits idle sessions, not idle in
+    // transaction).
+    assert_eq!(apps, ["idle-a", "idle-b"]);
+    let admin_pid = by_app(&now, "admin").pid;
+    assert!(
+        idle.risk_reasons.iter().any(|reason| reason
+            == &format!("skipped: pid {admin_pid} (postgres) is a superuser session, which allow_superuser_termination = false leaves alone")),
+        "{:?}",
+        idle.risk_reasons
+    );
+    assert!(!idle.affected.iter().any(|row| row.contains("admin")));
+    // The statement shown and journaled is the one the executor sends.
+    assert!(
+        idle.call.starts_with(db_sessions::TERMINATE_SQL),
+        "{}",
+        idle.call
+    );
+    assert!(idle.call.ends_with("$3=false"), "{}", idle.call);
     // Nothing is idle for an hour.
     assert!(
         db_sessions::propose_bulk(
@@ -313,8 +331,13 @@ async fn the_bulk_rules_hit_exactly_the_sessions_they_should() {
         ["busy"]
     );
 
-    // Run the idle rule without the admin (a superuser, refused unless allowed).
-    let report = monitor.execute(idle.request.clone()).await;
+    // The SQL still guards on its own: a request that names the admin anyway (a preview
+    // taken before the role became a superuser) skips it.
+    let mut with_admin = idle.request.clone();
+    if let ActionRequest::TerminateBackends { sessions, .. } = &mut with_admin {
+        sessions.push(db_sessions::session_ref(by_app(&now, "admin")));
+    }
+    let report = monitor.execute(with_admin).await;
     let Outcome::Succeeded(detail) = &report.outcome else {
         panic!("{report:?}")
     };
@@ -419,8 +442,39 @@ async fn safety_rules_refuse_the_own_backend_a_recycled_pid_and_superusers() {
         ))
     );
 
-    // A superuser session is refused unless the config allows it.
+    // A superuser session is refused unless the config allows it: at the proposal, so the
+    // dialog never offers what the SQL would skip, ...
     let admin_session = by_app(&now, "admin").clone();
+    let strict = ActionContext {
+        environment: "test".to_owned(),
+        production: false,
+        allow_superuser_termination: false,
+    };
+    let refused = db_sessions::propose_terminate(9, &admin_session, &strict).unwrap_err();
+    assert!(
+        refused.contains(
+            "is a superuser session, which allow_superuser_termination = false leaves alone"
+        ),
+        "{refused}"
+    );
+    let allowed = db_sessions::propose_terminate(
+        9,
+        &admin_session,
+        &ActionContext {
+            allow_superuser_termination: true,
+            ..strict
+        },
+    )
+    .unwrap();
+    assert_eq!(allowed.risk, opsdeck::action::Risk::High);
+    assert!(
+        allowed.affected[0].contains("[SUPERUSER]"),
+        "{:?}",
+        allowed.affected
+    );
+    assert!(allowed.call.ends_with("$3=true"), "{}", allowed.call);
+    // ... and by the SQL itself.
+
     let request = ActionRequest::TerminateBackends {
         database: "postgres".to_owned(),
         sessions: vec![seen(&admin_session)],
@@ -513,8 +567,9 @@ async fn the_journal_has_two_lines_per_database_action() {
     let context = ActionContext {
         environment: "test".to_owned(),
         production: false,
+        allow_superuser_termination: false,
     };
-    let proposal = db_sessions::propose_terminate(1, by_app(&now, "victim"), &context);
+    let proposal = db_sessions::propose_terminate(1, by_app(&now, "victim"), &context).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let journal = Journal::new(dir.path().join("journal.jsonl"));
     let runner = ActionRunner {
@@ -526,6 +581,7 @@ async fn the_journal_has_two_lines_per_database_action() {
             profile: None,
             region: "local".to_owned(),
         },
+        database_identity: Some("database role tester@local/test".to_owned()),
         clock: Clock::wall(),
         run_id: "pg".to_owned(),
     };
@@ -544,6 +600,16 @@ async fn the_journal_has_two_lines_per_database_action() {
             .contains(&format!("$1={}", by_app(&now, "victim").pid))
     );
     assert!(!entries[0].call.contains("postgresql://"), "never the DSN");
+    // One statement text: the journal holds the SQL the executor sent, superuser filter and
+    // role join included, and the database role as the identity.
+    assert!(
+        entries[0].call.starts_with(db_sessions::TERMINATE_SQL),
+        "{}",
+        entries[0].call
+    );
+    assert!(entries[0].call.contains("rolsuper"), "{}", entries[0].call);
+    assert_eq!(entries[0].actor.identity, "database role tester@local/test");
+    assert_eq!(entries[0].actor.profile, None);
     assert_eq!(entries[1].detail.as_deref(), Some("1 of 1 terminated"));
 }
 
@@ -665,4 +731,142 @@ async fn tls_require_and_verify_full_against_a_tls_server() {
         "{}",
         error.message
     );
+}
+
+/// Sources with only the database: the rest say they are not configured.
+fn database_only(database: Arc<PostgresSource>) -> opsdeck::source::Sources {
+    let none = Arc::new(opsdeck::source::unconfigured::Unconfigured::new(
+        "not in this test",
+    ));
+    opsdeck::source::Sources {
+        database,
+        ..opsdeck::source::Sources::all_from(none)
+    }
+}
+
+async fn own_backend(admin: &Client) -> i32 {
+    admin
+        .query_one(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = 'opsdeck'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0)
+}
+
+fn signal_process(signal: &str, pid: i32) {
+    let status = std::process::Command::new("kill")
+        .args([signal, &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success(), "kill {signal} {pid}");
+}
+
+/// Issue 17, item 1: a monitoring connection that stops answering without closing (the
+/// backend stopped with SIGSTOP, as a hung server or proxy would) is abandoned at the poll's
+/// deadline with a timeout in words, and the next poll runs on a new connection.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hung_connection_times_out_at_the_deadline_and_is_made_anew() {
+    let Some(server) = TestPostgres::start() else {
+        return;
+    };
+    if !server.owned() {
+        return;
+    }
+    let admin = connect(&server, "postgres", "admin").await;
+    let sources = database_only(Arc::new(source(&server, "postgres", false)));
+    let kind = opsdeck::source::SourceKind::Database;
+    opsdeck::source::poll_within_deadline(&sources, kind)
+        .await
+        .unwrap();
+    let hung = own_backend(&admin).await;
+    signal_process("-STOP", hung);
+    let error = opsdeck::source::poll_within_deadline(&sources, kind)
+        .await
+        .unwrap_err();
+    signal_process("-CONT", hung);
+    assert_eq!(error.kind, SourceErrorKind::Timeout, "{error}");
+    assert!(error.message.starts_with("no answer within 5s"), "{error}");
+    // The next poll connects again instead of queueing behind the hung one.
+    opsdeck::source::poll_within_deadline(&sources, kind)
+        .await
+        .unwrap();
+    let others = admin
+        .query(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = 'opsdeck' AND pid <> $1",
+            &[&hung],
+        )
+        .await
+        .unwrap();
+    assert_eq!(others.len(), 1, "a new connection");
+}
+
+/// Issue 17, item 1: a DSN that points at a listener that accepts and never answers turns
+/// into a timeout at the deadline, not minutes of "waiting for the first poll".
+#[tokio::test]
+async fn a_listener_that_never_answers_times_out_at_the_deadline() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let held = tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            open.push(socket);
+        }
+    });
+    let silent = PostgresSource::new(
+        Dsn::parse(&format!(
+            "postgresql://ops@127.0.0.1:{port}/app?sslmode=disable"
+        ))
+        .unwrap(),
+        false,
+    );
+    let sources = database_only(Arc::new(silent));
+    let error =
+        opsdeck::source::poll_within_deadline(&sources, opsdeck::source::SourceKind::Database)
+            .await
+            .unwrap_err();
+    assert_eq!(error.kind, SourceErrorKind::Timeout, "{error}");
+    held.abort();
+}
+
+/// Issue 17, item 3: a wrong database password is a database authentication error that names
+/// the variable to fix, never an AWS credentials problem.
+#[tokio::test]
+async fn a_wrong_password_names_the_dsn_variable_not_aws() {
+    let Some(server) = TestPostgres::start() else {
+        return;
+    };
+    if !server.owned() {
+        return;
+    }
+    let role = support::postgres::PASSWORD_CHECKED_ROLE;
+    let admin = connect(&server, "postgres", "admin").await;
+    admin
+        .batch_execute(&format!(
+            "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') THEN CREATE ROLE {role} LOGIN PASSWORD 'right'; END IF; END $$;"
+        ))
+        .await
+        .unwrap();
+    let url = server.url.replace("postgres@", &format!("{role}:wrong@"));
+    let source = PostgresSource::new(
+        Dsn::parse(&format!("{url}?sslmode=disable")).unwrap(),
+        false,
+    )
+    .with_dsn_variable("PORTAL_DB_URL");
+    let error = source.database_activity().await.unwrap_err();
+    assert_eq!(error.kind, SourceErrorKind::Credentials, "{error}");
+    assert!(
+        error
+            .message
+            .starts_with(&format!("PostgreSQL authentication failed for {role}@")),
+        "{error}"
+    );
+    assert!(
+        error
+            .message
+            .ends_with("fix the user or password in $PORTAL_DB_URL"),
+        "{error}"
+    );
+    assert!(!error.message.to_lowercase().contains("aws"), "{error}");
 }

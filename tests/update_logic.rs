@@ -344,3 +344,103 @@ fn a_pane_still_waiting_or_failing_makes_its_checks_unknown() {
         )
     );
 }
+
+fn status_of(state: &State, id: &str) -> opsdeck::check::Status {
+    state
+        .checklist
+        .results
+        .iter()
+        .find(|r| r.id == id)
+        .unwrap()
+        .status
+}
+
+/// Issue 17, item 2: freshness is the data's. When no poll arrives (a hung source, a dead
+/// peer between polls, paused polling) the pane turns stale once its data is older than its
+/// source's limit, and the checks and war-room vitals on it turn unknown; a poll brings them
+/// back.
+#[test]
+fn data_older_than_its_limit_makes_the_checks_and_vitals_unknown() {
+    use opsdeck::check::Status;
+    use opsdeck::incident::vitals::Vital;
+    let mut state = demo_state(0);
+    let fed_at = state.now;
+    assert_eq!(status_of(&state, "db_connections"), Status::Pass);
+    let db_vital = Vital::ALL
+        .iter()
+        .position(|v| *v == Vital::DbConnections)
+        .unwrap();
+    assert!(state.war_room.readings[db_vital].is_some());
+    // The demo polls every 2 s; PostgreSQL's deadline is 5 s: its limit is 2 x 2 + 5 = 9 s.
+    let limit = opsdeck::state::freshness::limit_seconds(&state, SourceKind::Database);
+    assert_eq!(limit, 9);
+    update(&mut state, Msg::Tick(fed_at + chrono::Duration::seconds(9)));
+    assert_eq!(
+        status_of(&state, "db_connections"),
+        Status::Pass,
+        "at the limit"
+    );
+    update(
+        &mut state,
+        Msg::Tick(fed_at + chrono::Duration::seconds(10)),
+    );
+    let check = state
+        .checklist
+        .results
+        .iter()
+        .find(|r| r.id == "db_connections")
+        .unwrap();
+    assert_eq!(check.status, Status::Unknown);
+    assert_eq!(
+        check.evidence[0],
+        "PostgreSQL could not be read: the last data is 10s old, older than its 9s limit (no poll has answered since)"
+    );
+    assert!(
+        state.war_room.readings[db_vital].is_none(),
+        "no vital from stale data"
+    );
+    let text = support::screen::render_text(&state, 120, 40);
+    assert!(text.contains("⚠ stale, 10s old"), "{text}");
+
+    // A poll brings the data, the checks and the vital back.
+    let world = World::new(1, origin());
+    let (_, data) = world
+        .answers()
+        .into_iter()
+        .find(|(source, _)| *source == SourceKind::Database)
+        .unwrap();
+    let now = fed_at + chrono::Duration::seconds(11);
+    update(
+        &mut state,
+        Msg::SourceUpdate {
+            source: SourceKind::Database,
+            result: Ok(data),
+            at: now,
+        },
+    );
+    assert_ne!(status_of(&state, "db_connections"), Status::Unknown);
+    assert!(state.war_room.readings[db_vital].is_some());
+}
+
+/// Issue 17, item 3: a database authentication error stays in the PostgreSQL pane; the
+/// header's banner speaks of AWS credentials only for AWS.
+#[test]
+fn a_database_password_error_is_not_an_aws_credentials_banner() {
+    let mut state = demo_state(0);
+    let at = state.now;
+    update(
+        &mut state,
+        Msg::SourceUpdate {
+            source: SourceKind::Database,
+            result: Err(SourceError::new(
+                SourceErrorKind::Credentials,
+                "PostgreSQL authentication failed for app@db:5432/portal: password authentication failed for user \"app\"; fix the user or password in $PORTAL_DB_URL",
+            )),
+            at,
+        },
+    );
+    assert_eq!(state.credentials_problem(), None);
+    let text = support::screen::render_text(&state, 160, 40);
+    assert!(!text.contains("AWS credentials"), "{text}");
+    assert!(text.contains("PostgreSQL authentication failed"), "{text}");
+}

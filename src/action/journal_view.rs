@@ -27,7 +27,13 @@ pub fn parse_since(text: &str, now: Timestamp) -> Result<Timestamp, String> {
     if amount < 0 {
         return Err(expected());
     }
-    Ok(now - chrono::Duration::seconds(amount.saturating_mul(seconds_per_unit)))
+    amount
+        .checked_mul(seconds_per_unit)
+        .and_then(chrono::Duration::try_seconds)
+        .and_then(|age| now.checked_sub_signed(age))
+        .ok_or_else(|| {
+            format!("--since \"{text}\" reaches back further than a date can; give a smaller age")
+        })
 }
 
 /// The entries of `environment` (all if None) at or after `since` (all if None).
@@ -117,6 +123,14 @@ mod tests {
         for bad in ["", "yesterday", "5w", "-3h", "h"] {
             let error = parse_since(bad, now()).unwrap_err();
             assert!(error.contains("expected a time such as"), "{bad}: {error}");
+        }
+    }
+
+    #[test]
+    fn an_age_past_the_calendar_is_refused() {
+        for absurd in ["99999999999h", "9223372036854775807s", "999999999999d"] {
+            let error = parse_since(absurd, now()).unwrap_err();
+            assert!(error.contains("reaches back further"), "{absurd}: {error}");
         }
     }
 }

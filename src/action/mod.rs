@@ -123,6 +123,14 @@ pub enum ActionRequest {
 }
 
 impl ActionRequest {
+    /// Whether the request acts on the database (run as its role) rather than on AWS.
+    pub fn targets_database(&self) -> bool {
+        matches!(
+            self,
+            Self::CancelQuery { .. } | Self::TerminateBackends { .. }
+        )
+    }
+
     /// The action's name in the journal.
     pub fn name(&self) -> &'static str {
         match self {
@@ -216,6 +224,9 @@ pub struct Report {
 pub struct ActionContext {
     pub environment: String,
     pub production: bool,
+    /// Whether superuser sessions may be cancelled or terminated (the SQL enforces it; the
+    /// proposal shows it).
+    pub allow_superuser_termination: bool,
 }
 
 /// Scaling in by more than half, or to zero, is high risk: the reason, if it applies.

@@ -19,7 +19,11 @@ pub const ACTION_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct ActionRunner {
     pub executor: Arc<dyn ActionExecutor>,
     pub journal: Journal,
+    /// Who AWS calls run as (the STS ARN; the OS user in the demo).
     pub actor: Actor,
+    /// Who database actions run as (the DSN's role, host and database): their journal lines
+    /// name it instead of the AWS caller.
+    pub database_identity: Option<String>,
     pub clock: Clock,
     /// Distinguishes this run's proposal ids in the journal.
     pub run_id: String,
@@ -29,7 +33,8 @@ impl ActionRunner {
     /// Journals, executes and journals `proposal`; the message tells the state how it ended.
     pub async fn run(&self, proposal: Proposal) -> Msg {
         let action_id = format!("{}-{}", self.run_id, proposal.id);
-        let intent = Entry::intent(&proposal, &self.actor, &action_id, self.clock.now());
+        let actor = self.actor_for(&proposal);
+        let intent = Entry::intent(&proposal, &actor, &action_id, self.clock.now());
         if let Err(error) = self.append(intent.clone()).await {
             let report = Report {
                 outcome: Outcome::Refused(format!(
@@ -67,6 +72,22 @@ impl ActionRunner {
             };
         }
         self.finished(&proposal, report)
+    }
+
+    /// The identity the target system knows the change by: the database role for session
+    /// actions (no AWS profile is involved there), the AWS caller for the rest.
+    fn actor_for(&self, proposal: &Proposal) -> Actor {
+        if !proposal.request.targets_database() {
+            return self.actor.clone();
+        }
+        Actor {
+            identity: self
+                .database_identity
+                .clone()
+                .unwrap_or_else(|| "database role unknown".to_owned()),
+            profile: None,
+            ..self.actor.clone()
+        }
     }
 
     fn finished(&self, proposal: &Proposal, report: Report) -> Msg {

@@ -3,7 +3,6 @@
 
 use std::path::Path;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use super::report::{self, Format};
 use super::{CheckInput, evaluate};
@@ -11,13 +10,11 @@ use crate::cli::RunArgs;
 use crate::clock::Clock;
 use crate::config;
 use crate::sim::Simulator;
-use crate::source::{SourceError, SourceErrorKind, SourceFuture, SourceKind, Sources};
+use crate::source::{SourceErrorKind, SourceKind, Sources, poll_within_deadline};
 use crate::wiring;
 
 /// Exit status when the check could not run (bad config, no environment, no credentials).
 pub const EXIT_COULD_NOT_RUN: u8 = 3;
-/// One source's answer is awaited this long; past it the source is unknown.
-const SOURCE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Runs the check and writes the report; the exit status says how it went.
 pub fn run(args: &RunArgs, format: &str, output: Option<&Path>, demo_elapsed: u32) -> ExitCode {
@@ -63,52 +60,23 @@ fn check(
     Ok(u8::try_from(report::exit_code(&results)).unwrap_or(2))
 }
 
-/// One source's answer, or why there is none.
-async fn read<T>(future: SourceFuture<'_, T>) -> Result<T, SourceError> {
-    match tokio::time::timeout(SOURCE_TIMEOUT, future).await {
-        Ok(answer) => answer,
-        Err(_) => Err(SourceError::new(
-            SourceErrorKind::Timeout,
-            format!("no answer in {} s", SOURCE_TIMEOUT.as_secs()),
-        )),
-    }
-}
-
-/// Every source read once, at the same time; what could not be read is noted, never guessed.
+/// Every source read once, at the same time, each within its deadline as the dashboard's
+/// pollers read it; what could not be read is noted, never guessed.
 pub async fn poll_once(sources: &Sources) -> CheckInput {
-    let (auto_scaling, targets, metrics, alarms, logs, ecs, database) = tokio::join!(
-        read(sources.auto_scaling.auto_scaling_groups()),
-        read(sources.targets.target_health()),
-        read(sources.metrics.metric_series()),
-        read(sources.alarms.alarms()),
-        read(sources.logs.log_errors()),
-        read(sources.ecs.ecs_services()),
-        read(sources.database.database_activity()),
-    );
+    let answers =
+        futures::future::join_all(SourceKind::ALL.map(|kind| poll_within_deadline(sources, kind)))
+            .await;
     let mut input = CheckInput::default();
-    let mut keep = |kind: SourceKind, answer: Result<(), SourceError>| match answer {
-        Ok(()) => {}
-        Err(error) if error.kind == SourceErrorKind::NotConfigured => {
-            input.unconfigured.insert(kind, error.message);
+    for (kind, answer) in SourceKind::ALL.into_iter().zip(answers) {
+        match answer {
+            Ok(data) => input.absorb(data),
+            Err(error) if error.kind == SourceErrorKind::NotConfigured => {
+                input.unconfigured.insert(kind, error.message);
+            }
+            Err(error) => {
+                input.unread.insert(kind, error.message);
+            }
         }
-        Err(error) => {
-            input.unread.insert(kind, error.message);
-        }
-    };
-    let snapshot = &mut crate::state::Snapshot::default();
-    keep(
-        SourceKind::AutoScaling,
-        auto_scaling.map(|v| snapshot.auto_scaling = v),
-    );
-    keep(SourceKind::Targets, targets.map(|v| snapshot.targets = v));
-    keep(SourceKind::Metrics, metrics.map(|v| snapshot.metrics = v));
-    keep(SourceKind::Alarms, alarms.map(|v| snapshot.alarms = v));
-    keep(SourceKind::Logs, logs.map(|v| snapshot.logs = v));
-    keep(SourceKind::Ecs, ecs.map(|v| snapshot.ecs = v));
-    keep(
-        SourceKind::Database,
-        database.map(|v| snapshot.database = v),
-    );
-    input.snapshot = std::mem::take(snapshot);
+    }
     input
 }

@@ -278,6 +278,20 @@ impl Keymap {
                         })
                     })
                     .collect::<Result<Vec<_>, _>>()?;
+                if let Some(position) = keys.iter().position(|key| is_habit_key(*key))
+                    && action == Action::DialogConfirm
+                {
+                    let key = &spec.get_ref().keys[position];
+                    return Err(ConfigError::at(
+                        &named.label,
+                        &named.text,
+                        Some(key.span()),
+                        format!(
+                            "dialog_confirm cannot be bound to \"{}\": a key pressed by habit must never confirm a change (Enter presses the focused button, which starts on Cancel)",
+                            key.get_ref()
+                        ),
+                    ));
+                }
                 let description = spec
                     .get_ref()
                     .description
@@ -452,4 +466,12 @@ fn resolve_action(
                 ),
             )
         })
+}
+
+/// Enter and Space are pressed by habit, to dismiss whatever is on screen: the confirm key
+/// must be one pressed on purpose.
+fn is_habit_key(chord: KeyChord) -> bool {
+    use crossterm::event::{KeyCode, KeyModifiers};
+    chord.modifiers == KeyModifiers::NONE
+        && matches!(chord.code, KeyCode::Enter | KeyCode::Char(' '))
 }

@@ -8,6 +8,7 @@ mod metric;
 mod named_file;
 mod theme;
 mod thresholds;
+mod validate;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -25,6 +26,9 @@ pub use thresholds::{CheckOverride, Level, Limit, Thresholds};
 
 /// Polling faster than this would only burn API quota.
 pub const MIN_REFRESH_INTERVAL_MS: u64 = 1000;
+/// Polling slower than this leaves a dashboard that is never current (the interval keys'
+/// longest step is 5 minutes); it also keeps the interval arithmetic far from overflow.
+pub const MAX_REFRESH_INTERVAL_MS: u64 = 3_600_000;
 /// Default refresh interval for live environments.
 pub const DEFAULT_REFRESH_INTERVAL_MS: u64 = 5000;
 
@@ -51,8 +55,10 @@ pub struct ConfigFile {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EnvironmentConfig {
+    #[serde(deserialize_with = "validate::region")]
     pub region: String,
     pub profile: Option<String>,
+    #[serde(default, deserialize_with = "validate::endpoint_url")]
     pub endpoint_url: Option<String>,
     pub read_only: Option<bool>,
     /// Production environments ask for typed confirmation of every change.
@@ -146,12 +152,33 @@ pub fn locate(explicit: Option<&Path>) -> Option<PathBuf> {
     platform.is_file().then_some(platform)
 }
 
+/// A config, theme or keymap file is a few kilobytes; past this it is the wrong file
+/// (`/dev/zero`, a log), and reading on would only fill memory.
+pub const MAX_CONFIG_FILE_BYTES: u64 = 1024 * 1024;
+
+/// Reads a settings file as text, refusing one larger than [`MAX_CONFIG_FILE_BYTES`].
+pub fn read_capped(path: &Path) -> Result<String, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|error| error.to_string())?;
+    let mut bytes = Vec::new();
+    file.take(MAX_CONFIG_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|error| error.to_string())?;
+    if bytes.len() as u64 > MAX_CONFIG_FILE_BYTES {
+        return Err(format!(
+            "it is larger than {} KiB; is it the right file?",
+            MAX_CONFIG_FILE_BYTES / 1024
+        ));
+    }
+    String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_owned())
+}
+
 /// Reads and resolves the configuration for a run.
 pub fn load(overrides: &Overrides) -> Result<Resolved, ConfigError> {
     let user_dir = project_dirs().map(|dirs| dirs.config_dir().to_owned());
     match locate(overrides.config_path.as_deref()) {
         Some(path) => {
-            let text = std::fs::read_to_string(&path).map_err(|error| {
+            let text = read_capped(&path).map_err(|error| {
                 ConfigError::file(&path, format!("cannot read the config file: {error}"))
             })?;
             resolve(&path, &text, overrides, user_dir.as_deref())
@@ -192,6 +219,15 @@ pub fn resolve(
                 value.span(),
                 format!(
                     "refresh_interval_ms is {}; expected at least {MIN_REFRESH_INTERVAL_MS}",
+                    value.get_ref()
+                ),
+            ));
+        }
+        Some(value) if *value.get_ref() > MAX_REFRESH_INTERVAL_MS => {
+            return Err(at(
+                value.span(),
+                format!(
+                    "refresh_interval_ms is {}; expected at most {MAX_REFRESH_INTERVAL_MS} (one hour)",
                     value.get_ref()
                 ),
             ));

@@ -83,7 +83,7 @@ pub fn find(
 }
 
 fn read(name: &str, path: &Path) -> Result<NamedFile, String> {
-    let text = std::fs::read_to_string(path)
+    let text = super::read_capped(path)
         .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
     Ok(NamedFile {
         name: name.to_owned(),

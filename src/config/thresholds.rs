@@ -9,7 +9,9 @@ use crate::model::MetricKind;
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Limit {
+    #[serde(deserialize_with = "super::validate::finite")]
     pub warn: f64,
+    #[serde(deserialize_with = "super::validate::finite")]
     pub crit: f64,
 }
 
@@ -77,7 +79,9 @@ pub struct CheckOverride {
     pub id: String,
     #[serde(default = "enabled_by_default")]
     pub enabled: bool,
+    #[serde(default, deserialize_with = "super::validate::finite_option")]
     pub warn: Option<f64>,
+    #[serde(default, deserialize_with = "super::validate::finite_option")]
     pub fail: Option<f64>,
 }
 

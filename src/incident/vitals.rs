@@ -1,11 +1,12 @@
 //! The few numbers a war room watches, read from the snapshot, with their trend over the last
 //! minutes.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 
 use crate::check::{CheckResult, Status};
 use crate::config::{Level, Thresholds};
 use crate::model::{AlarmState, MetricKind, TargetState, Timestamp};
+use crate::source::SourceKind;
 use crate::state::Snapshot;
 
 /// How far back a trend looks.
@@ -44,6 +45,18 @@ impl Vital {
             Self::ActiveAlarms => "alarms firing",
             Self::DbConnections => "DB connections",
             Self::FailingChecks => "checks failing",
+        }
+    }
+
+    /// The source the vital is read from (None: it is the checks' own count).
+    pub fn source(self) -> Option<SourceKind> {
+        match self {
+            Self::ErrorRate5xx | Self::LatencyP99 => Some(SourceKind::Metrics),
+            Self::HealthyTargets => Some(SourceKind::Targets),
+            Self::InService => Some(SourceKind::AutoScaling),
+            Self::ActiveAlarms => Some(SourceKind::Alarms),
+            Self::DbConnections => Some(SourceKind::Database),
+            Self::FailingChecks => None,
         }
     }
 
@@ -237,13 +250,24 @@ impl History {
     }
 }
 
-/// Every vital at once.
+/// Every vital at once; none from a source in `unread` (failed, or its data too old): a war
+/// room must not watch a number that stopped moving because its source did.
 pub fn read_all(
     snapshot: &Snapshot,
+    unread: &BTreeMap<SourceKind, String>,
     checks: &[CheckResult],
     thresholds: &Thresholds,
 ) -> [Option<Reading>; 7] {
-    Vital::ALL.map(|vital| read(vital, snapshot, checks, thresholds))
+    Vital::ALL.map(|vital| {
+        let unreadable = vital
+            .source()
+            .is_some_and(|source| unread.contains_key(&source));
+        if unreadable {
+            None
+        } else {
+            read(vital, snapshot, checks, thresholds)
+        }
+    })
 }
 
 /// One line for messages: "5XX 0.40 %, p99 820 ms, healthy 12/12, ...".

@@ -12,9 +12,10 @@ pub mod unconfigured;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::time::Duration;
 
 pub use error::{SourceError, SourceErrorKind};
-pub use poller::{PollControl, spawn_pollers};
+pub use poller::{PollControl, poll_within_deadline, spawn_pollers};
 
 use crate::model::{
     Alarm, AutoScalingGroup, DatabaseActivity, EcsService, LaunchTemplateVersion, LogErrors,
@@ -76,6 +77,65 @@ pub trait DatabaseSource: Send + Sync {
     fn table_sizes(&self) -> SourceFuture<'_, Vec<TableSize>>;
 }
 
+/// How one source is polled: how long a poll may take, and how often it is worth asking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Schedule {
+    /// A poll that has not answered by then is abandoned (for PostgreSQL the connection is
+    /// dropped and made anew) and reported as a timeout: a hung peer turns the pane stale
+    /// and its checks unknown instead of freezing them as they were.
+    pub deadline: Duration,
+    /// Not polled again sooner than this, whatever the refresh interval: CloudWatch metrics
+    /// change once a period, so a faster poll would pay for the same datapoints again.
+    pub min_interval: Duration,
+}
+
+impl Schedule {
+    /// A source's default: AWS reads may page through several calls (each attempt has its own
+    /// 10 s timeout), Logs Insights runs a query of up to 20 s, and PostgreSQL answers one
+    /// query under a 500 ms statement timeout.
+    pub fn default_for(kind: SourceKind) -> Self {
+        let deadline = match kind {
+            SourceKind::Database => Duration::from_secs(5),
+            SourceKind::Logs => Duration::from_secs(45),
+            _ => Duration::from_secs(30),
+        };
+        Self {
+            deadline,
+            min_interval: Duration::ZERO,
+        }
+    }
+
+    /// How old this source's data may grow before the checks on it turn unknown: two polls
+    /// missed (at the slower of the refresh interval and the source's own minimum) plus the
+    /// deadline of the poll under way.
+    pub fn staleness_limit(&self, refresh_interval_ms: u64) -> Duration {
+        let interval = Duration::from_millis(refresh_interval_ms).max(self.min_interval);
+        interval.saturating_mul(2).saturating_add(self.deadline)
+    }
+}
+
+/// The schedule of every source, by kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Schedules([Schedule; 7]);
+
+impl Default for Schedules {
+    fn default() -> Self {
+        Self(SourceKind::ALL.map(Schedule::default_for))
+    }
+}
+
+impl Schedules {
+    /// The schedule of `kind`.
+    pub fn of(&self, kind: SourceKind) -> Schedule {
+        self.0[kind.index()]
+    }
+
+    /// Changes the schedule of `kind`.
+    pub fn set(&mut self, kind: SourceKind, schedule: Schedule) {
+        self.0[kind.index()] = schedule;
+    }
+}
+
 /// The set of sources one environment is watched through.
 #[derive(Clone)]
 pub struct Sources {
@@ -86,6 +146,8 @@ pub struct Sources {
     pub logs: Arc<dyn LogSource>,
     pub ecs: Arc<dyn EcsSource>,
     pub database: Arc<dyn DatabaseSource>,
+    /// Deadlines and minimum intervals, the pollers' and the staleness limits' one source.
+    pub schedules: Schedules,
 }
 
 impl Sources {
@@ -109,6 +171,7 @@ impl Sources {
             logs: source.clone(),
             ecs: source.clone(),
             database: source,
+            schedules: Schedules::default(),
         }
     }
 }
@@ -136,6 +199,17 @@ impl SourceKind {
         Self::Ecs,
         Self::Database,
     ];
+
+    /// Whether the source is read through the AWS APIs (and so its credential errors are
+    /// AWS credential errors).
+    pub fn is_aws(self) -> bool {
+        self != Self::Database
+    }
+
+    /// The position in [`SourceKind::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
 }
 
 /// One source's answer, as the state receives it.

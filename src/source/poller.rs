@@ -1,13 +1,16 @@
 //! Pollers: one tokio task per source that owns its schedule, backoff and in-flight dedupe.
 //!
 //! Each poller awaits its own request before scheduling the next, so two identical requests
-//! are never in flight at once, however slow the API is.
+//! are never in flight at once, however slow the API is; and no request outlives its
+//! source's deadline, so a hung peer is reported, never waited on.
 
 use std::time::Duration;
 
 use tokio::sync::{mpsc, watch};
 
-use super::{SourceData, SourceError, SourceFuture, SourceKind, Sources};
+use super::{
+    Schedule, SourceData, SourceError, SourceErrorKind, SourceFuture, SourceKind, Sources,
+};
 use crate::clock::Clock;
 use crate::msg::Msg;
 
@@ -34,6 +37,7 @@ pub fn spawn_pollers(
         let sources = sources.clone();
         let poller = Poller {
             kind,
+            schedule: sources.schedules.of(kind),
             clock: clock.clone(),
             control: control.clone(),
             tx: tx.clone(),
@@ -64,6 +68,7 @@ fn fetch(sources: &Sources, kind: SourceKind) -> SourceFuture<'static, SourceDat
 
 struct Poller {
     kind: SourceKind,
+    schedule: Schedule,
     clock: Clock,
     control: watch::Receiver<PollControl>,
     tx: mpsc::Sender<Msg>,
@@ -76,7 +81,7 @@ impl Poller {
     {
         let mut consecutive_failures = 0u32;
         loop {
-            let result = fetch().await;
+            let result = within_deadline(self.schedule.deadline, fetch()).await;
             consecutive_failures = match &result {
                 Ok(_) => 0,
                 Err(_) => consecutive_failures.saturating_add(1),
@@ -110,7 +115,8 @@ impl Poller {
             if control.refresh_generation != generation {
                 return true;
             }
-            let delay = backoff_delay(control.interval_ms, consecutive_failures);
+            let delay = backoff_delay(control.interval_ms, consecutive_failures)
+                .max(self.schedule.min_interval);
             let sleep = tokio::time::sleep_until(started + delay);
             tokio::select! {
                 () = sleep, if !control.paused => return true,
@@ -122,6 +128,34 @@ impl Poller {
             }
         }
     }
+}
+
+/// One poll of `kind` within its deadline, as the pollers make it (the health check reads
+/// each source once this way).
+pub async fn poll_within_deadline(
+    sources: &Sources,
+    kind: SourceKind,
+) -> Result<SourceData, SourceError> {
+    within_deadline(sources.schedules.of(kind).deadline, fetch(sources, kind)).await
+}
+
+/// The poll's answer, or a timeout once `deadline` has passed. Dropping the poll's future
+/// abandons it: the adapters give up what it held (PostgreSQL drops the connection).
+async fn within_deadline(
+    deadline: Duration,
+    poll: SourceFuture<'static, SourceData>,
+) -> Result<SourceData, SourceError> {
+    tokio::time::timeout(deadline, poll)
+        .await
+        .unwrap_or_else(|_| {
+            Err(SourceError::new(
+                SourceErrorKind::Timeout,
+                format!(
+                    "no answer within {}: the last data is kept, and the next poll tries again",
+                    crate::format::duration(i64::try_from(deadline.as_secs()).unwrap_or(i64::MAX))
+                ),
+            ))
+        })
 }
 
 /// The interval, doubled for each consecutive failure up to `MAX_BACKOFF_FACTOR`.

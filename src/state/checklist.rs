@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{PaneId, State};
+use super::{PaneId, State, freshness};
 use crate::check::{CHECKS, Status, evaluate_parts};
 use crate::config::InputMode;
 use crate::incident::{EntryKind, TimelineEntry};
@@ -15,36 +15,19 @@ use crate::source::{SourceErrorKind, SourceKind};
 /// timeline.
 pub fn reevaluate(state: &mut State, at: Timestamp) -> Vec<TimelineEntry> {
     let mut transitions = Vec::new();
-    let mut unread = BTreeMap::new();
-    let mut unconfigured = BTreeMap::new();
-    for source in SourceKind::ALL {
-        let pane = state.pane(PaneId::for_source(source));
-        match &pane.error {
-            Some(error) if error.kind == SourceErrorKind::NotConfigured => {
-                unconfigured.insert(source, error.message.clone());
-            }
-            Some(error) => {
-                unread.insert(source, error.message.clone());
-            }
-            None if pane.updated_at.is_none() => {
-                unread.insert(source, "waiting for the first poll".to_owned());
-            }
-            None => {}
-        }
-    }
+    let (unread, unconfigured) = unread_sources(state, at);
     let results = evaluate_parts(&state.data, &unread, &unconfigured, &state.thresholds);
     let checklist = &mut state.checklist;
     for result in &results {
-        let before = checklist
-            .results
-            .iter()
-            .find(|old| old.id == result.id)
-            .map(|old| old.status);
-        // Only real verdicts count as transitions: leaving "waiting" is not news.
+        if result.status == Status::Unknown {
+            continue;
+        }
+        // Only real verdicts count as transitions, compared with the last real one: leaving
+        // "waiting" is not news, and a spell of stale data between a pass and a fail must
+        // not hide the change.
+        let before = checklist.last_verdicts.insert(result.id, result.status);
         if let Some(before) = before
             && before != result.status
-            && before != Status::Unknown
-            && result.status != Status::Unknown
         {
             checklist
                 .changes
@@ -67,6 +50,37 @@ pub fn reevaluate(state: &mut State, at: Timestamp) -> Vec<TimelineEntry> {
         .selected
         .min(checklist.results.len().saturating_sub(1));
     transitions
+}
+
+/// The sources whose data cannot be judged by at `at` (no data yet, a failed last poll, or
+/// data older than its staleness limit), and those the environment does not configure, each
+/// with why.
+pub fn unread_sources(
+    state: &State,
+    at: Timestamp,
+) -> (BTreeMap<SourceKind, String>, BTreeMap<SourceKind, String>) {
+    let mut unread = BTreeMap::new();
+    let mut unconfigured = BTreeMap::new();
+    for source in SourceKind::ALL {
+        let pane = state.pane(PaneId::for_source(source));
+        match &pane.error {
+            Some(error) if error.kind == SourceErrorKind::NotConfigured => {
+                unconfigured.insert(source, error.message.clone());
+            }
+            Some(error) => {
+                unread.insert(source, error.message.clone());
+            }
+            None if pane.updated_at.is_none() => {
+                unread.insert(source, "waiting for the first poll".to_owned());
+            }
+            None => {
+                if let Some(why) = freshness::stale_reason(state, source, at) {
+                    unread.insert(source, why);
+                }
+            }
+        }
+    }
+    (unread, unconfigured)
 }
 
 /// Closes the checklist and focuses (and zooms) the pane that holds the selected check's

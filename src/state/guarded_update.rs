@@ -40,7 +40,7 @@ pub fn on_action_key(state: &mut State, action: Action) -> Vec<Effect> {
         Action::CancelQuery => selected_session(state).and_then(|session| {
             db_sessions::propose_cancel(next_id(state), &session, &context(state))
         }),
-        Action::TerminateBackend => selected_session(state).map(|session| {
+        Action::TerminateBackend => selected_session(state).and_then(|session| {
             db_sessions::propose_terminate(next_id(state), &session, &context(state))
         }),
         Action::TerminateLongQueries => return open_age_prompt(state, PromptTarget::LongQueries),
@@ -176,6 +176,7 @@ fn context(state: &State) -> ActionContext {
     ActionContext {
         environment: state.environment.name.clone(),
         production: state.environment.production,
+        allow_superuser_termination: state.environment.allow_superuser_termination,
     }
 }
 

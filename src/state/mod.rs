@@ -2,6 +2,7 @@
 //! No ratatui, no I/O: `update` changes it, `ui::render` reads it.
 
 mod checklist;
+pub mod freshness;
 pub mod guard;
 mod guarded_update;
 pub mod incident_update;
@@ -97,6 +98,8 @@ pub struct EnvironmentInfo {
     pub identity: Option<String>,
     /// Metrics each GetMetricData refresh requests (None where CloudWatch is not billed).
     pub metrics_requested_per_refresh: Option<usize>,
+    /// Whether superuser sessions may be cancelled or terminated.
+    pub allow_superuser_termination: bool,
 }
 
 impl EnvironmentInfo {
@@ -112,6 +115,7 @@ impl EnvironmentInfo {
             demo: true,
             identity: None,
             metrics_requested_per_refresh: None,
+            allow_superuser_termination: false,
         }
     }
 }
@@ -145,6 +149,8 @@ pub struct State {
     pub checklist: Checklist,
     /// The declared incident and its screen.
     pub war_room: war_room::WarRoom,
+    /// Staleness limits and which sources are past them.
+    pub freshness: freshness::Freshness,
 }
 
 /// The health checklist screen's state.
@@ -158,6 +164,8 @@ pub struct Checklist {
         &'static str,
         (crate::check::Status, crate::check::Status, Timestamp),
     >,
+    /// Check id -> its last real verdict (never unknown): what a change is measured from.
+    pub last_verdicts: std::collections::BTreeMap<&'static str, crate::check::Status>,
 }
 
 impl State {
@@ -194,6 +202,7 @@ impl State {
             should_quit: false,
             checklist: Checklist::default(),
             war_room: war_room::WarRoom::default(),
+            freshness: freshness::Freshness::default(),
         }
     }
 
@@ -206,13 +215,15 @@ impl State {
         &mut self.panes[pane.index()]
     }
 
-    /// What to do about missing or expired AWS credentials, when a pane's last poll failed
-    /// for that reason: every AWS pane is then stale, so it is said once, in the header.
+    /// What to do about missing or expired AWS credentials, when an AWS pane's last poll
+    /// failed for that reason: every AWS pane is then stale, so it is said once, in the
+    /// header. The database's own authentication errors stay in its pane: they are fixed in
+    /// the DSN, not with `aws sso login`.
     pub fn credentials_problem(&self) -> Option<&str> {
-        let error = self
-            .panes
-            .iter()
-            .filter_map(|pane| pane.error.as_ref())
+        let error = crate::source::SourceKind::ALL
+            .into_iter()
+            .filter(|source| source.is_aws())
+            .filter_map(|source| self.pane(PaneId::for_source(source)).error.as_ref())
             .find(|error| error.kind == crate::source::SourceErrorKind::Credentials)?;
         // "AWS credentials missing or expired; run: ... (SDK detail)": the fix alone, which
         // fits a header line.

@@ -42,9 +42,13 @@ pub struct Cell {
 }
 
 impl Cell {
-    /// A text cell that sorts by its text.
+    /// A text cell that sorts by its text; what would steer the terminal is replaced.
     pub fn text(text: impl Into<String>) -> Self {
         let text = text.into();
+        let text = match crate::format::printable(&text) {
+            std::borrow::Cow::Borrowed(_) => text,
+            std::borrow::Cow::Owned(cleaned) => cleaned,
+        };
         Self {
             sort: SortKey::Text(text.to_lowercase()),
             text,

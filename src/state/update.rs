@@ -3,6 +3,7 @@
 use crossterm::event::KeyEvent;
 
 use super::checklist;
+use super::freshness;
 use super::guarded_update::{self, on_action_finished};
 use super::incident_update;
 use super::{INTERVAL_STEPS_MS, PaneId, State, panes};
@@ -22,7 +23,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Tick(now) => {
             state.now = now;
-            Vec::new()
+            on_clock(state, now)
         }
         Msg::SourceUpdate { source, result, at } => on_source_update(state, source, result, at),
         Msg::TableSizes { result, at } => {
@@ -101,8 +102,22 @@ fn on_source_update(
             pane_state.error_at = Some(at);
         }
     }
+    state.freshness.stale = freshness::stale_now(state, at);
     entries.extend(checklist::reevaluate(state, at));
     record_vitals(state, at);
+    incident_update::record(state, entries)
+}
+
+/// Data ages while no poll arrives: when a source's data crosses its staleness limit (or a
+/// poll brings it back), the checks and vitals are judged again.
+fn on_clock(state: &mut State, now: Timestamp) -> Vec<Effect> {
+    let stale = freshness::stale_now(state, now);
+    if stale == state.freshness.stale {
+        return Vec::new();
+    }
+    state.freshness.stale = stale;
+    let entries = checklist::reevaluate(state, now);
+    record_vitals(state, now);
     incident_update::record(state, entries)
 }
 
@@ -124,8 +139,13 @@ fn timeline_changes(
 /// Reads the war room's numbers once per poll (the screen and the messages show these), and
 /// keeps those of the last minutes for the trend arrows.
 fn record_vitals(state: &mut State, at: Timestamp) {
-    let readings =
-        crate::incident::vitals::read_all(&state.data, &state.checklist.results, &state.thresholds);
+    let unread = checklist::unread_sources(state, at).0;
+    let readings = crate::incident::vitals::read_all(
+        &state.data,
+        &unread,
+        &state.checklist.results,
+        &state.thresholds,
+    );
     let values = readings
         .each_ref()
         .map(|reading| reading.as_ref().map(|r| r.value));

@@ -172,15 +172,21 @@ fn confirm_lines(state: &State, dialog: &ConfirmDialog, theme: &Theme) -> Vec<Li
             Span::raw("   "),
             button("Confirm", dialog.focus == Button::Confirm),
         ]),
-        Line::styled(
-            format!(
-                "{} confirms · {} cancels · {} presses the focused button · {} switches",
-                key(state, Action::DialogConfirm),
-                key(state, Action::DialogCancel),
-                key(state, Action::DialogPress),
-                key(state, Action::DialogSwitchButton)
-            ),
-            theme.muted,
-        ),
+        Line::styled(how_to_confirm(state), theme.muted),
     ]
+}
+
+/// Which keys confirm: the dedicated confirm key (never Enter or Space; the keymap refuses
+/// those), or the press key with the focus on Confirm.
+fn how_to_confirm(state: &State) -> String {
+    let press = key(state, Action::DialogPress);
+    let confirm = match state.keymap.keys_for(Action::DialogConfirm).first() {
+        Some(confirm) => format!("{confirm} confirms"),
+        None => format!("{press} on Confirm confirms"),
+    };
+    format!(
+        "{confirm} · {} cancels · {press} presses the focused button · {} switches",
+        key(state, Action::DialogCancel),
+        key(state, Action::DialogSwitchButton)
+    )
 }

@@ -7,6 +7,7 @@ use ratatui::widgets::{Block, BorderType, Widget};
 
 use crate::config::Theme;
 use crate::format;
+use crate::state::freshness::{pane_is_stale, stale_reason};
 use crate::state::{PaneId, State};
 
 /// Draws the frame of `pane` and returns the area inside it.
@@ -45,8 +46,22 @@ pub fn render(
     block.render(area, buf);
     match &state.pane(pane).error {
         Some(error) => error_line(theme, &error.message, inner, buf),
-        None => inner,
+        None => match stale_reason_of(state, pane) {
+            Some(why) => error_line(theme, &why, inner, buf),
+            None => inner,
+        },
     }
+}
+
+/// Why the pane's data is too old to judge by, once it is.
+fn stale_reason_of(state: &State, pane: PaneId) -> Option<String> {
+    if !pane_is_stale(state, pane) {
+        return None;
+    }
+    crate::source::SourceKind::ALL
+        .into_iter()
+        .find(|source| PaneId::for_source(*source) == pane)
+        .and_then(|source| stale_reason(state, source, state.now))
 }
 
 /// The failed poll's message on the pane's first line, above the last good data.
@@ -64,14 +79,16 @@ fn error_line(theme: &Theme, message: &str, area: Rect, buf: &mut Buffer) -> Rec
     }
 }
 
-/// "3s ago", "waiting…", or "⚠ stale, 40s old" when the last poll failed.
+/// "3s ago", "waiting…", or "⚠ stale, 40s old" when the last poll failed or the data has
+/// grown older than its source's staleness limit.
 fn freshness(state: &State, theme: &Theme, pane: PaneId) -> Line<'static> {
     let pane_state = state.pane(pane);
     let age = pane_state
         .updated_at
         .map(|at| format::duration(format::seconds_between(at, state.now)));
-    match (&pane_state.error, age) {
-        (Some(_), Some(age)) => Line::styled(format!(" ⚠ stale, {age} old "), theme.crit),
+    let failed = pane_state.error.is_some() || pane_is_stale(state, pane);
+    match (failed.then_some(()), age) {
+        (Some(()), Some(age)) => Line::styled(format!(" ⚠ stale, {age} old "), theme.crit),
         (Some(_), None) => Line::styled(" ⚠ no data ", theme.crit),
         (None, Some(age)) => Line::styled(format!(" {age} ago "), theme.muted),
         (None, None) => Line::styled(" waiting… ", theme.muted),

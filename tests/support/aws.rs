@@ -223,7 +223,6 @@ pub fn scope() -> AwsScope {
             ..MetricTargets::default()
         }),
         metric_window_seconds: 3600,
-        metric_min_refresh: std::time::Duration::ZERO,
         ecs_cluster: Some("prod".to_owned()),
         ecs_services: vec!["web".to_owned(), "worker".to_owned()],
         logs: LogScope {

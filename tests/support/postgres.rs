@@ -257,6 +257,7 @@ fn start_owned_with(bindir: PathBuf, tls: bool) -> TestPostgres {
         "initdb failed: {}",
         String::from_utf8_lossy(&initdb.stderr)
     );
+    require_password_for(&data_dir, PASSWORD_CHECKED_ROLE);
     let port = free_port();
     let mut options = format!(
         "-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={} -c fsync=off -c max_connections=200",
@@ -337,4 +338,19 @@ fn as_postgres_user(program: &Path) -> Command {
 
 fn path_str(path: &Path) -> &str {
     path.to_str().expect("utf-8 path")
+}
+
+/// The one role the test servers check passwords for (every other is trusted on loopback):
+/// tests of authentication errors log in as it.
+pub const PASSWORD_CHECKED_ROLE: &str = "pwcheck";
+
+/// Puts a password rule for `role` ahead of initdb's trust rules (the first match wins).
+fn require_password_for(data_dir: &Path, role: &str) {
+    let hba = data_dir.join("pg_hba.conf");
+    let rules = std::fs::read_to_string(&hba).expect("read pg_hba.conf");
+    std::fs::write(
+        &hba,
+        format!("host all {role} 127.0.0.1/32 scram-sha-256\n{rules}"),
+    )
+    .expect("write pg_hba.conf");
 }

@@ -41,22 +41,19 @@ pub struct AwsScope {
     /// The ECS cluster and the services watched in it.
     pub ecs_cluster: Option<String>,
     pub ecs_services: Vec<String>,
-    /// Metrics are not fetched again sooner than this (their period): a faster poll would pay
-    /// for the same datapoints twice.
-    pub metric_min_refresh: std::time::Duration,
     /// The Logs pane's log groups and queries.
     pub logs: LogScope,
 }
 
-/// CloudWatch's default metric period, and so the default minimum between metric fetches.
+/// CloudWatch's default metric period, and so the metrics poller's minimum interval (see
+/// [`crate::source::Schedule`]): the poller owns that schedule, so the pane's age is always
+/// the age of what was fetched.
 pub const METRIC_PERIOD: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// The AWS panes' sources.
 pub struct AwsSource {
     clients: AwsClients,
     scope: AwsScope,
-    /// The last metric answer and when it was fetched.
-    metrics_cache: std::sync::Mutex<Option<(std::time::Instant, Vec<MetricSeries>)>>,
     logs: logs::LogState,
 }
 
@@ -66,7 +63,6 @@ impl AwsSource {
         Arc::new(Self {
             clients,
             scope,
-            metrics_cache: std::sync::Mutex::new(None),
             logs: logs::LogState::default(),
         })
     }
@@ -90,13 +86,6 @@ impl AwsSource {
 }
 
 impl AwsSource {
-    /// The last answer while it is younger than the metrics' period.
-    fn cached_metrics(&self) -> Option<Vec<MetricSeries>> {
-        let cache = self.metrics_cache.lock().ok()?;
-        let (fetched, series) = cache.as_ref()?;
-        (fetched.elapsed() < self.scope.metric_min_refresh).then(|| series.clone())
-    }
-
     /// Metrics one GetMetricData refresh requests (what CloudWatch bills).
     pub fn metrics_requested_per_refresh(&self) -> usize {
         metrics::requested(&self.scope.metrics)
@@ -133,19 +122,12 @@ impl TargetHealthSource for AwsSource {
 impl MetricsSource for AwsSource {
     fn metric_series(&self) -> SourceFuture<'_, Vec<MetricSeries>> {
         Box::pin(async move {
-            if let Some(fresh) = self.cached_metrics() {
-                return Ok(fresh);
-            }
             let series = metrics::series(
                 &self.clients.cloudwatch,
                 &self.scope.metrics,
                 self.scope.metric_window_seconds,
             );
-            let series = self.for_profile(series.await)?;
-            if let Ok(mut cache) = self.metrics_cache.lock() {
-                *cache = Some((std::time::Instant::now(), series.clone()));
-            }
-            Ok(series)
+            self.for_profile(series.await)
         })
     }
 }

@@ -8,24 +8,9 @@ use tokio_postgres::error::SqlState;
 
 use super::PostgresSource;
 use super::errors::to_source_error;
+use crate::action::db_sessions::{CANCEL_SQL, TERMINATE_SQL};
 use crate::action::executor::{ActionExecutor, ReportFuture};
 use crate::action::{ActionRequest, Outcome, Report, SessionRef};
-
-/// Terminates the backend only if it is still the one seen.
-const TERMINATE_SQL: &str = "
-SELECT pg_terminate_backend(s.pid)
-FROM pg_stat_activity s LEFT JOIN pg_roles r ON r.oid = s.usesysid
-WHERE s.pid = $1 AND s.backend_start = $2
-  AND s.backend_type = 'client backend' AND s.pid <> pg_backend_pid()
-  AND ($3 OR NOT coalesce(r.rolsuper, false))";
-
-/// Cancels the query only if the backend and its query are still the ones seen.
-const CANCEL_SQL: &str = "
-SELECT pg_cancel_backend(s.pid)
-FROM pg_stat_activity s LEFT JOIN pg_roles r ON r.oid = s.usesysid
-WHERE s.pid = $1 AND s.backend_start = $2 AND s.query_start IS NOT DISTINCT FROM $3
-  AND s.backend_type = 'client backend' AND s.pid <> pg_backend_pid()
-  AND ($4 OR NOT coalesce(r.rolsuper, false))";
 
 /// Why a signal hit no row: the session as it is now.
 const EXPLAIN_SQL: &str = "

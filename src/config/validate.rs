@@ -1,0 +1,131 @@
+//! Values checked as they are read, so the parser reports a bad one at its line and column:
+//! numbers that would switch an alert off, and AWS settings that would only fail deep inside
+//! an SDK at run time.
+
+use serde::{Deserialize, Deserializer, de::Error};
+
+/// A limit that is a real number. NaN compares false with everything, so `warn = nan` would
+/// pass every value and silence the alert; an infinite limit can never be crossed.
+pub fn finite<'de, D: Deserializer<'de>>(deserializer: D) -> Result<f64, D::Error> {
+    let value = f64::deserialize(deserializer)?;
+    finite_value(value).map_err(D::Error::custom)
+}
+
+/// [`finite`] for an optional limit.
+pub fn finite_option<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<f64>, D::Error> {
+    Option::<f64>::deserialize(deserializer)?
+        .map(finite_value)
+        .transpose()
+        .map_err(D::Error::custom)
+}
+
+fn finite_value(value: f64) -> Result<f64, String> {
+    if value.is_finite() {
+        Ok(value)
+    } else {
+        Err(format!(
+            "{value} is not a usable limit: a limit must be a finite number (NaN and inf would switch the alert off)"
+        ))
+    }
+}
+
+/// An AWS region name as the SDK's endpoint rules expect it (`us-east-1`, `eu-central-2`,
+/// `us-gov-west-1`, `cn-north-1`): a typo here otherwise surfaces as a DNS failure per poll.
+pub fn region<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    let name = String::deserialize(deserializer)?;
+    if is_region_name(&name) {
+        Ok(name)
+    } else {
+        Err(D::Error::custom(format!(
+            "\"{name}\" is not an AWS region name; expected one like us-east-1 or eu-west-2"
+        )))
+    }
+}
+
+/// Lower-case words joined by dashes, the last one a number: `us-east-1`.
+pub fn is_region_name(name: &str) -> bool {
+    let parts: Vec<&str> = name.split('-').collect();
+    let Some((number, words)) = parts.split_last() else {
+        return false;
+    };
+    words.len() >= 2
+        && words
+            .iter()
+            .all(|word| !word.is_empty() && word.bytes().all(|b| b.is_ascii_lowercase()))
+        && !number.is_empty()
+        && number.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// An endpoint override (moto, LocalStack, a VPC endpoint): an absolute http or https URL
+/// with a host and nothing after the path.
+pub fn endpoint_url<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<String>, D::Error> {
+    let Some(text) = Option::<String>::deserialize(deserializer)? else {
+        return Ok(None);
+    };
+    endpoint_problem(&text)
+        .map_or(Ok(Some(text.clone())), |problem| {
+            Err(format!("endpoint_url \"{text}\" {problem}"))
+        })
+        .map_err(D::Error::custom)
+}
+
+/// What is wrong with `text` as an endpoint URL, if anything.
+pub fn endpoint_problem(text: &str) -> Option<&'static str> {
+    let Ok(url) = url::Url::parse(text) else {
+        return Some("is not a URL; expected one like http://127.0.0.1:5000 or https://host");
+    };
+    if !matches!(url.scheme(), "http" | "https") {
+        return Some("must start with http:// or https://");
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Some("has no host");
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Some("must not carry a query or fragment");
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn region_names() {
+        for good in [
+            "us-east-1",
+            "eu-central-2",
+            "us-gov-west-1",
+            "cn-north-1",
+            "il-central-1",
+        ] {
+            assert!(is_region_name(good), "{good}");
+        }
+        for bad in [
+            "",
+            "us-east",
+            "US-EAST-1",
+            "us_east_1",
+            "useast1",
+            "us-east-1a",
+            "us--1",
+        ] {
+            assert!(!is_region_name(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn endpoint_urls() {
+        assert_eq!(endpoint_problem("http://127.0.0.1:5000"), None);
+        assert_eq!(
+            endpoint_problem("https://monitoring.us-east-1.amazonaws.com"),
+            None
+        );
+        assert!(endpoint_problem("127.0.0.1:5000").is_some());
+        assert!(endpoint_problem("localhost").is_some());
+        assert!(endpoint_problem("ftp://host").is_some());
+        assert!(endpoint_problem("http://host/?a=1").is_some());
+    }
+}
