@@ -308,3 +308,84 @@ fn no_environment_and_no_demo_says_how_to_start() {
         "error: no environment selected: pass --env NAME (see assets/opsdeck.example.toml) or run `opsdeck --demo`",
     );
 }
+
+/// Issue 17, item 7: a file that never ends (or is far too big to be a config) is refused
+/// after 1 MiB instead of read until memory runs out.
+#[test]
+fn an_endless_config_file_is_refused() {
+    let output = opsdeck(&["config", "check", "/dev/zero"]);
+    assert_config_error(
+        &output,
+        "error: /dev/zero: cannot read the config file: it is larger than 1024 KiB; is it the right file?",
+    );
+}
+
+/// Issue 17, item 7: a data or state directory that is a file is named, with the flag that
+/// moves it, as the other config errors are: one line, exit 2, the terminal never entered.
+#[test]
+fn a_data_directory_that_is_a_file_is_one_line_not_a_backtrace() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("data");
+    std::fs::write(&blocker, "not a directory").unwrap();
+    let journal = blocker.join("journal.jsonl");
+    let incidents = dir.path().join("incidents");
+    let log = dir.path().join("opsdeck.log");
+    let output = opsdeck(&[
+        "--demo",
+        "--journal",
+        journal.to_str().unwrap(),
+        "--incident-dir",
+        incidents.to_str().unwrap(),
+        "--log-file",
+        log.to_str().unwrap(),
+    ]);
+    assert_config_error(
+        &output,
+        &format!(
+            "error: cannot write the audit journal {}: {} is a file, not a directory; move it away or pass --journal FILE",
+            journal.display(),
+            blocker.display()
+        ),
+    );
+    let log_in_file = blocker.join("opsdeck.log");
+    let output = opsdeck(&[
+        "--demo",
+        "--journal",
+        dir.path().join("journal.jsonl").to_str().unwrap(),
+        "--incident-dir",
+        incidents.to_str().unwrap(),
+        "--log-file",
+        log_in_file.to_str().unwrap(),
+    ]);
+    assert_config_error(
+        &output,
+        &format!(
+            "error: cannot write the log file {}: {} is a file, not a directory; move it away or pass --log-file FILE",
+            log_in_file.display(),
+            blocker.display()
+        ),
+    );
+}
+
+/// Issue 17, item 7: names from a config are printed without control characters.
+#[test]
+fn config_names_cannot_steer_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "default_environment = \"prod\\u001b[2J\\u202e\"\n[environments.staging]\nregion = \"us-east-1\"\n",
+    )
+    .unwrap();
+    let output = opsdeck(&["config", "check", config.to_str().unwrap()]);
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        !stderr.contains('\u{1b}') && !stderr.contains('\u{202e}'),
+        "{stderr:?}"
+    );
+    assert!(
+        stderr.contains("unknown environment \"prod�[2J�\""),
+        "{stderr}"
+    );
+    assert_eq!(output.status.code(), Some(2));
+}

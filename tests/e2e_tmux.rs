@@ -789,3 +789,110 @@ fn a_demo_incident_runs_in_the_war_room_from_declaration_to_postmortem() {
     tmux.send(&["q"]);
     tmux.wait_for("exit", Duration::from_secs(5), exited);
 }
+
+/// Issue 17, Done when: after AWS is killed, no pane or check looks fresh past its limit. The
+/// release binary watches a seeded moto estate; moto is killed; the panes polled every second
+/// turn stale within their deadline, and the Metrics pane (fetched once a minute) shows the
+/// true age of its data, never "1s ago", until its next poll fails too; the checklist then
+/// judges every AWS check unknown.
+#[test]
+fn after_aws_is_killed_no_pane_or_check_looks_fresh() {
+    let Some(moto) = support::moto::MotoServer::start() else {
+        return;
+    };
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let seeded = std::process::Command::new("python3")
+        .arg(root.join("assets/seed-moto.py"))
+        .args(["--endpoint", &moto.endpoint])
+        .output()
+        .unwrap();
+    assert!(
+        seeded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    let example = std::fs::read_to_string(root.join("assets/opsdeck.example.toml")).unwrap();
+    std::fs::write(
+        &config,
+        format!(
+            "refresh_interval_ms = 1000\n{}",
+            example
+                .replace("http://127.0.0.1:5000", &moto.endpoint)
+                .replacen("refresh_interval_ms", "# refresh_interval_ms", 1)
+        ),
+    )
+    .unwrap();
+    let command = format!(
+        "sh -c 'AWS_EC2_METADATA_DISABLED=true AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing {} --config {} --env local-moto --journal {} --log-file {} --incident-dir {}; echo EXIT=$?; sleep 600'",
+        binary(),
+        config.display(),
+        dir.path().join("journal.jsonl").display(),
+        dir.path().join("log").display(),
+        dir.path().join("incidents").display()
+    );
+    let Some(tmux) = Tmux::start(&command, 160, 45) else {
+        return;
+    };
+    tmux.wait_for("the AWS panes with data", Duration::from_secs(30), |s| {
+        ["1 Auto Scaling", "2 Targets", "3 Metrics", "4 Alarms"]
+            .iter()
+            .all(|pane| pane_title_line(s, pane).is_some_and(|line| line.contains(" ago")))
+            && s.contains("InService 5/5")
+    });
+    drop(moto);
+
+    let screen = tmux.wait_for("the polled panes stale", Duration::from_secs(40), |s| {
+        ["1 Auto Scaling", "2 Targets", "4 Alarms"]
+            .iter()
+            .all(|pane| pane_title_line(s, pane).is_some_and(|line| line.contains("⚠ stale")))
+    });
+    // The metrics were fetched at most a minute ago and are not polled again before their
+    // period: their pane shows their real age, not the age of a poll.
+    let metrics = pane_title_line(&screen, "3 Metrics").unwrap();
+    assert!(
+        !metrics.contains(" 1s ago") && !metrics.contains(" 0s ago"),
+        "{metrics}"
+    );
+
+    let screen = tmux.wait_for("the Metrics pane stale", Duration::from_secs(100), |s| {
+        pane_title_line(s, "3 Metrics").is_some_and(|line| line.contains("⚠ stale"))
+    });
+    assert!(screen.contains("3 Metrics"), "{screen}");
+    tmux.send(&["H"]);
+    let checklist = tmux.wait_for("the checklist", Duration::from_secs(5), |s| {
+        s.contains("Health check")
+    });
+    for title in [
+        "Auto Scaling: InService equals desired",
+        "ALB: no unhealthy target",
+        "5XX error rate",
+        "CPU utilisation",
+        "CloudWatch alarms: none in ALARM",
+        "ECS: running equals desired",
+        "ERROR lines in the window",
+    ] {
+        let row = checklist
+            .lines()
+            .find(|line| line.contains(title))
+            .unwrap_or_else(|| panic!("no row {title}:\n{checklist}"));
+        assert!(row.contains("? unknown"), "{row}");
+    }
+    tmux.send(&["q"]);
+    tmux.wait_for("the panes", Duration::from_secs(5), |s| {
+        s.contains("1 Auto Scaling")
+    });
+    tmux.send(&["q"]);
+    tmux.wait_for("exit", Duration::from_secs(5), |s| s.contains("EXIT="));
+}
+
+/// `pane`'s top border: from its title to the border's corner, which holds its age or stale
+/// badge (panes side by side share a screen line).
+fn pane_title_line<'a>(screen: &'a str, pane: &str) -> Option<&'a str> {
+    let line = screen.lines().find(|line| line.contains(pane))?;
+    let start = line.find(pane)?;
+    let rest = &line[start..];
+    let end = rest.find(['┐', '┓']).map_or(rest.len(), |corner| corner);
+    Some(&rest[..end])
+}

@@ -380,3 +380,79 @@ fn an_empty_journal_says_so() {
     assert!(output.stdout.is_empty());
     assert!(String::from_utf8_lossy(&output.stderr).starts_with("no actions journaled in"));
 }
+
+/// Issue 17, item 7: one line that is not UTF-8 (a damaged block) is skipped with a warning
+/// like a torn line; every other entry is still printed.
+#[test]
+fn a_line_that_is_not_utf8_is_skipped_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.jsonl");
+    let journal = Journal::new(&path);
+    journal
+        .append(&sample_entry(Phase::Intent, "prod", 10))
+        .unwrap();
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .unwrap();
+    std::io::Write::write_all(&mut file, b"{\"time\":\"\xff\xfe\"}\n").unwrap();
+    drop(file);
+    journal
+        .append(&sample_entry(Phase::Outcome, "prod", 9))
+        .unwrap();
+    let output = opsdeck(&["journal", "--journal", path.to_str().unwrap()]);
+    assert!(output.status.success());
+    assert_eq!(String::from_utf8_lossy(&output.stdout).lines().count(), 2);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(":2: skipped unreadable line: not UTF-8"),
+        "{stderr}"
+    );
+}
+
+/// Issue 17, item 7: an age past what a date can hold is refused, not a panic.
+#[test]
+fn an_absurd_since_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.jsonl");
+    let output = opsdeck(&[
+        "journal",
+        "--journal",
+        path.to_str().unwrap(),
+        "--since",
+        "99999999999h",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr).trim(),
+        "error: --since \"99999999999h\" reaches back further than a date can; give a smaller age"
+    );
+}
+
+/// Issue 17, item 7: what the journal holds is printed without anything that would steer the
+/// terminal: escape sequences and direction overrides in a target name are neutralised in
+/// text, and escaped in JSON (which still decodes to the stored name).
+#[test]
+fn journal_fields_cannot_steer_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.jsonl");
+    let mut entry = sample_entry(Phase::Intent, "prod", 10);
+    entry.target = "web\u{1b}]0;pwned\u{7}-asg\u{202e}gsa".to_owned();
+    Journal::new(&path).append(&entry).unwrap();
+    let path_arg = path.to_str().unwrap();
+
+    let text = opsdeck(&["journal", "--journal", path_arg]);
+    let stdout = String::from_utf8(text.stdout).unwrap();
+    assert!(
+        !stdout.contains('\u{1b}') && !stdout.contains('\u{7}') && !stdout.contains('\u{202e}'),
+        "{stdout:?}"
+    );
+    assert!(stdout.contains("web�]0;pwned�-asg�gsa"), "{stdout}");
+
+    let json = opsdeck(&["journal", "--journal", path_arg, "--format", "json"]);
+    let stdout = String::from_utf8(json.stdout).unwrap();
+    assert!(!stdout.contains('\u{202e}'), "{stdout:?}");
+    assert!(stdout.contains("\\u202e"), "{stdout}");
+    let parsed: Entry = serde_json::from_str(stdout.trim()).unwrap();
+    assert_eq!(parsed.target, entry.target, "the JSON still holds the name");
+}

@@ -45,3 +45,53 @@ fn readme_gives_the_two_fresh_machine_commands() {
         "CI must run the README's test command"
     );
 }
+
+/// Every test (and config fixture) the README's reliability promises name exists, so a
+/// promise cannot outlive the test that held it.
+#[test]
+fn every_reliability_promise_names_a_test_that_exists() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let section = readme
+        .split("## Reliability promises")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("a Reliability promises section");
+    let mut sources = String::new();
+    for dir in ["src", "tests"] {
+        collect_rust(&root.join(dir), &mut sources);
+    }
+    let mut named = 0;
+    for row in section.lines().filter(|line| line.starts_with("| ")) {
+        let Some(tests) = row.trim_end_matches('|').rsplit('|').next() else {
+            continue;
+        };
+        for name in tests.split('`').skip(1).step_by(2) {
+            if name == "Test" || name.contains(' ') {
+                continue;
+            }
+            let is_test = sources.contains(&format!("fn {name}("));
+            let is_fixture = root
+                .join("tests/invalid_configs")
+                .join(format!("{name}.toml"))
+                .exists();
+            assert!(
+                is_test || is_fixture,
+                "the README names `{name}`, which does not exist"
+            );
+            named += 1;
+        }
+    }
+    assert!(named >= 20, "only {named} tests named");
+}
+
+fn collect_rust(dir: &std::path::Path, out: &mut String) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            collect_rust(&path, out);
+        } else if path.extension().is_some_and(|ext| ext == "rs") {
+            out.push_str(&std::fs::read_to_string(&path).unwrap());
+        }
+    }
+}

@@ -278,6 +278,15 @@ fn row_matches(row: &Row, needle: &str) -> bool {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_cell_never_carries_what_steers_the_terminal() {
+        // A log line or query text with an escape sequence or a direction override shows
+        // what it holds, in stored order, and moves no cursor.
+        let cell = Cell::text("pid 12\u{202e}34 \x1b[2J");
+        assert_eq!(cell.text, "pid 12�34 �[2J");
+        assert_eq!(Cell::text("plain").text, "plain");
+    }
+
     fn row(id: &str, value: f64) -> Row {
         Row {
             id: id.to_owned(),
