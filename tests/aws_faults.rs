@@ -35,9 +35,11 @@ async fn all_metrics_come_in_one_get_metric_data_call_per_refresh() {
         },
     );
     let series = source.metric_series().await.unwrap();
+    // ALB p99, avg, max, requests, target 5XX, ELB 5XX (both counts shown: issue 12), 5XX
+    // and 4XX rates; CPU of 5 groups. The 4XX count is hidden.
     assert_eq!(
         series.len(),
-        11,
+        13,
         "every visible series, hidden counts left out"
     );
     assert_eq!(proxy.calls("GetMetricData"), 1);
@@ -82,10 +84,11 @@ async fn the_whole_runbook_set_and_extra_metrics_are_still_one_call() {
             ..AwsScope::default()
         },
     );
-    // ALB 6 statistics, EC2 CPU x2, ECS CPU+memory x2, RDS 4, evictions 1, 1 extra.
+    // ALB 7 statistics (p99, avg, max, target 5XX, ELB 5XX, 4XX, requests), EC2 CPU x2, ECS
+    // CPU+memory x2, RDS 4, evictions 1, 1 extra.
     assert_eq!(
         source.metrics_requested_per_refresh(),
-        6 + 2 + 4 + 4 + 1 + 1
+        7 + 2 + 4 + 4 + 1 + 1
     );
     let series = source.metric_series().await.unwrap();
     let kinds: std::collections::BTreeSet<MetricKind> = series.iter().map(|s| s.kind).collect();

@@ -277,6 +277,7 @@ async fn the_seeding_script_fills_every_pane_of_the_example_environment() {
         [
             "alb_avg",
             "alb_max",
+            "alb_target_5xx",
             "alb_requests",
             "alb_5xx_rate",
             "alb_4xx_rate",

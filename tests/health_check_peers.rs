@@ -203,3 +203,130 @@ async fn an_unreachable_source_is_unknown_and_the_exit_status_2() {
     );
     assert_eq!(exit_code(&results), 2);
 }
+
+/// Writes `count` of `metric` in AWS/ApplicationELB for the portal's load balancer at each of
+/// `minutes_ago`.
+async fn put_alb_count(clients: &AwsClients, metric: &str, count: f64, minutes_ago: &[i64]) {
+    use aws_sdk_cloudwatch::types::{Dimension, MetricDatum};
+    let now = chrono::Utc::now();
+    let data: Vec<MetricDatum> = minutes_ago
+        .iter()
+        .map(|minutes| {
+            MetricDatum::builder()
+                .metric_name(metric)
+                .dimensions(
+                    Dimension::builder()
+                        .name("LoadBalancer")
+                        .value(PORTAL_LOAD_BALANCER)
+                        .build(),
+                )
+                .timestamp(aws_smithy_types::DateTime::from_secs(
+                    (now - chrono::Duration::minutes(*minutes)).timestamp(),
+                ))
+                .value(count)
+                .build()
+        })
+        .collect();
+    clients
+        .cloudwatch
+        .put_metric_data()
+        .namespace("AWS/ApplicationELB")
+        .set_metric_data(Some(data))
+        .send()
+        .await
+        .unwrap();
+}
+
+const PORTAL_LOAD_BALANCER: &str = "app/basecoat-portal/50dc6c495c0c9188";
+
+/// Issue 12, Done when: `opsdeck check` on an estate whose targets are all down fails
+/// `error_rate_5xx`. Per "CloudWatch metrics for your Application Load Balancer", the load
+/// balancer then answers 503 itself: HTTPCode_ELB_5XX_Count climbs while
+/// HTTPCode_Target_5XX_Count and RequestCount (requests a target was chosen for) report
+/// nothing; a rate of target 5XX over requests would read 0 % through the outage.
+#[tokio::test]
+async fn check_fails_the_5xx_rate_when_only_the_load_balancer_answers() {
+    let Some(moto) = MotoServer::start() else {
+        return;
+    };
+    let clients = clients(&moto).await;
+    seed(&moto, &clients).await;
+    put_alb_count(&clients, "HTTPCode_ELB_5XX_Count", 240.0, &[1, 2, 3]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[environments.moto]\nregion = \"us-east-1\"\nendpoint_url = \"{}\"\nauto_scaling_groups = [\"basecoat-portal-asg\"]\nload_balancers = [\"{PORTAL_LOAD_BALANCER}\"]\npercentile_metrics = false\n",
+            moto.endpoint
+        ),
+    )
+    .unwrap();
+    let output = std::process::Command::new(support::tmux::binary())
+        .args([
+            "check",
+            "--config",
+            config.to_str().unwrap(),
+            "--env",
+            "moto",
+        ])
+        .args(["--format", "json"])
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("AWS_PROFILE")
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}\n{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    let check = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|check| check["id"] == "error_rate_5xx")
+        .unwrap();
+    assert_eq!(check["status"], "fail", "{check}");
+    assert!(
+        check["observed"].as_str().unwrap().starts_with("100%"),
+        "{check}"
+    );
+    assert_eq!(output.status.code(), Some(2));
+
+    // The war room's 5XX vital reads the same rate, and is critical.
+    let aws = AwsSource::new(
+        clients,
+        AwsScope {
+            metrics: opsdeck::source::aws::default_metric_queries(
+                &opsdeck::source::aws::MetricTargets {
+                    load_balancer: Some(PORTAL_LOAD_BALANCER),
+                    without_percentiles: true,
+                    ..Default::default()
+                },
+            ),
+            ..scope()
+        },
+    );
+    let series = opsdeck::source::MetricsSource::metric_series(aws.as_ref())
+        .await
+        .unwrap();
+    let snapshot = opsdeck::state::Snapshot {
+        metrics: series,
+        ..Default::default()
+    };
+    let readings = opsdeck::incident::vitals::read_all(
+        &snapshot,
+        &Default::default(),
+        &[],
+        &Thresholds::default(),
+    );
+    let vital = readings[0].as_ref().unwrap();
+    assert_eq!(
+        (vital.text.as_str(), vital.level),
+        ("100.00", opsdeck::config::Level::Crit)
+    );
+}

@@ -23,10 +23,12 @@ pub enum MetricSource {
         dimensions: Vec<(String, String)>,
         scale: f64,
     },
-    /// 100 x numerator / denominator, point by point, from two other queries' results.
+    /// 100 x (sum of the numerators) / (sum of the denominators), point by point, from other
+    /// queries' results; a count missing at a timestamp is zero (CloudWatch reports a count
+    /// only when it is not zero).
     Percentage {
-        numerator: String,
-        denominator: String,
+        numerators: Vec<String>,
+        denominators: Vec<String>,
     },
 }
 
@@ -304,15 +306,29 @@ fn alb_queries(load_balancer: Option<&str>) -> Vec<MetricQuery> {
             "ms",
             cloudwatch(alb("TargetResponseTime"), lb(), 1000.0),
         ));
-        let mut count_5xx = stat(
-            "alb_5xx",
-            "ALB 5XX",
+        // "CloudWatch metrics for your Application Load Balancer" (Elastic Load Balancing
+        // user guide): HTTPCode_Target_5XX_Count counts only what targets answered, and the
+        // 502/503/504 the load balancer returns itself (no healthy target, a target timed
+        // out) are HTTPCode_ELB_5XX_Count; RequestCount counts only requests for which a
+        // target was chosen. With every target down the first two are zero and only the ELB
+        // count climbs: the rate is (target 5XX + ELB 5XX) / (requests + ELB 5XX), and both
+        // counts are shown.
+        queries.push(stat(
+            "alb_target_5xx",
+            "ALB target 5XX",
             K::Custom,
             S::Sum,
             "count",
             cloudwatch(alb("HTTPCode_Target_5XX_Count"), lb(), 1.0),
-        );
-        count_5xx.hidden = true;
+        ));
+        queries.push(stat(
+            "alb_elb_5xx",
+            "ALB ELB 5XX",
+            K::Custom,
+            S::Sum,
+            "count",
+            cloudwatch(alb("HTTPCode_ELB_5XX_Count"), lb(), 1.0),
+        ));
         let mut count_4xx = stat(
             "alb_4xx",
             "ALB 4XX",
@@ -322,7 +338,6 @@ fn alb_queries(load_balancer: Option<&str>) -> Vec<MetricQuery> {
             cloudwatch(alb("HTTPCode_Target_4XX_Count"), lb(), 1.0),
         );
         count_4xx.hidden = true;
-        queries.push(count_5xx);
         queries.push(count_4xx);
         queries.push(stat(
             "alb_requests",
@@ -332,9 +347,22 @@ fn alb_queries(load_balancer: Option<&str>) -> Vec<MetricQuery> {
             "req",
             cloudwatch(alb("RequestCount"), lb(), 1.0),
         ));
-        for (id, label, kind, numerator) in [
-            ("alb_5xx_rate", "ALB 5XX rate", K::ErrorRate5xx, "alb_5xx"),
-            ("alb_4xx_rate", "ALB 4XX rate", K::ErrorRate4xx, "alb_4xx"),
+        let ids = |names: &[&str]| names.iter().map(|name| (*name).to_owned()).collect();
+        for (id, label, kind, numerators, denominators) in [
+            (
+                "alb_5xx_rate",
+                "ALB 5XX rate",
+                K::ErrorRate5xx,
+                ids(&["alb_target_5xx", "alb_elb_5xx"]),
+                ids(&["alb_requests", "alb_elb_5xx"]),
+            ),
+            (
+                "alb_4xx_rate",
+                "ALB 4XX rate",
+                K::ErrorRate4xx,
+                ids(&["alb_4xx"]),
+                ids(&["alb_requests"]),
+            ),
         ] {
             queries.push(MetricQuery {
                 id: id.to_owned(),
@@ -344,8 +372,8 @@ fn alb_queries(load_balancer: Option<&str>) -> Vec<MetricQuery> {
                 unit: "%".to_owned(),
                 period_seconds: 60,
                 source: MetricSource::Percentage {
-                    numerator: numerator.to_owned(),
-                    denominator: "alb_requests".to_owned(),
+                    numerators,
+                    denominators,
                 },
                 hidden: false,
             });
@@ -383,11 +411,11 @@ pub async fn series(
             let (timestamps, values) = match &query.source {
                 MetricSource::Stat { .. } => fetched_points(&fetched, &query.id),
                 MetricSource::Percentage {
-                    numerator,
-                    denominator,
+                    numerators,
+                    denominators,
                 } => percentage(
-                    &fetched_points(&fetched, numerator),
-                    &fetched_points(&fetched, denominator),
+                    &summed(&fetched, numerators),
+                    &summed(&fetched, denominators),
                 ),
             };
             MetricSeries {
@@ -414,7 +442,21 @@ fn fetched_points(fetched: &[(String, Points)], id: &str) -> Points {
         .unwrap_or_default()
 }
 
-/// 100 x numerator / denominator where both have a point and the denominator is not zero.
+/// The series of `ids` added point by point over the union of their timestamps (a count
+/// missing at a timestamp is zero).
+fn summed(fetched: &[(String, Points)], ids: &[String]) -> Points {
+    let mut sums: std::collections::BTreeMap<Timestamp, f64> = std::collections::BTreeMap::new();
+    for id in ids {
+        let (timestamps, values) = fetched_points(fetched, id);
+        for (at, value) in timestamps.into_iter().zip(values) {
+            *sums.entry(at).or_default() += value;
+        }
+    }
+    sums.into_iter().unzip()
+}
+
+/// 100 x numerator / denominator at each timestamp where the denominator is above zero (a
+/// missing numerator is zero).
 fn percentage(numerator: &Points, denominator: &Points) -> Points {
     let mut out: Points = (Vec::new(), Vec::new());
     for (at, total) in denominator.0.iter().zip(&denominator.1) {
@@ -537,4 +579,69 @@ fn to_data_query(index: usize, query: &MetricQuery) -> MetricDataQuery {
         )
         .return_data(true)
         .build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(minute: i64) -> Timestamp {
+        chrono::DateTime::from_timestamp(1_800_000_000 + minute * 60, 0).unwrap_or_default()
+    }
+
+    fn points(values: &[(i64, f64)]) -> Points {
+        values
+            .iter()
+            .map(|(minute, value)| (at(*minute), *value))
+            .unzip()
+    }
+
+    /// "CloudWatch metrics for your Application Load Balancer": with every target down the
+    /// targets answer nothing (no target 5XX, no RequestCount: zero counts are not reported)
+    /// and the load balancer's own 503s are HTTPCode_ELB_5XX_Count: the rate is 100 %.
+    #[test]
+    fn the_5xx_rate_counts_the_load_balancers_own_errors() {
+        let queries = default_metric_queries(&MetricTargets {
+            load_balancer: Some("app/portal/50dc6c495c0c9188"),
+            ..MetricTargets::default()
+        });
+        let rate = queries.iter().find(|q| q.id == "alb_5xx_rate").unwrap();
+        let MetricSource::Percentage {
+            numerators,
+            denominators,
+        } = &rate.source
+        else {
+            panic!("{rate:?}")
+        };
+        let fetched = vec![("alb_elb_5xx".to_owned(), points(&[(0, 120.0), (1, 80.0)]))];
+        let (_, values) = percentage(
+            &summed(&fetched, numerators),
+            &summed(&fetched, denominators),
+        );
+        assert_eq!(values, [100.0, 100.0]);
+
+        // Partly down: 30 target 5XX and 10 ELB 5XX of 990 target answers + 10 ELB answers.
+        let fetched = vec![
+            ("alb_target_5xx".to_owned(), points(&[(0, 30.0)])),
+            ("alb_elb_5xx".to_owned(), points(&[(0, 10.0)])),
+            ("alb_requests".to_owned(), points(&[(0, 990.0)])),
+        ];
+        let (_, values) = percentage(
+            &summed(&fetched, numerators),
+            &summed(&fetched, denominators),
+        );
+        assert_eq!(values, [4.0]);
+    }
+
+    #[test]
+    fn both_5xx_counts_are_shown() {
+        let queries = default_metric_queries(&MetricTargets {
+            load_balancer: Some("app/portal/50dc6c495c0c9188"),
+            ..MetricTargets::default()
+        });
+        for id in ["alb_target_5xx", "alb_elb_5xx"] {
+            let query = queries.iter().find(|q| q.id == id).unwrap();
+            assert!(!query.hidden, "{id}");
+        }
+    }
 }
