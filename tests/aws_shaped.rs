@@ -557,3 +557,110 @@ async fn an_error_page_that_is_not_an_aws_error_names_the_http_status() {
         "cloudwatch:DescribeAlarms: the endpoint answered HTTP 500 without an AWS error"
     );
 }
+
+/// A service of a CODE_DEPLOY (blue/green) controller, as DescribeServices answers it: per
+/// "Deployment - Amazon Elastic Container Service", `rolloutState` is returned only for the
+/// rolling update (ECS) controller without a Classic Load Balancer, so this one has none.
+const CODE_DEPLOY_SERVICE: &str = r#"{"services":[{"serviceArn":"arn:aws:ecs:us-east-1:123456789012:service/prod/web","serviceName":"web","clusterArn":"arn:aws:ecs:us-east-1:123456789012:cluster/prod","status":"ACTIVE","desiredCount":2,"runningCount":0,"pendingCount":2,"launchType":"FARGATE","deploymentController":{"type":"CODE_DEPLOY"},
+  "deployments":[
+   {"id":"ecs-svc/5550000001","status":"PRIMARY","taskDefinition":"arn:aws:ecs:us-east-1:123456789012:task-definition/basecoat-web:43","desiredCount":2,"pendingCount":2,"runningCount":0,"createdAt":1795390000.0,"updatedAt":1795390000.0}
+  ],
+  "events":[]}],"failures":[]}"#;
+
+async fn ecs_source(answer: &str) -> (AwsShaped, std::sync::Arc<AwsSource>) {
+    let server = AwsShaped::start().await;
+    server.answer("DescribeServices", vec![json(answer)]);
+    let source = AwsSource::new(
+        clients_for(&server.endpoint).await,
+        AwsScope {
+            ecs_cluster: Some("prod".to_owned()),
+            ecs_services: vec!["web".to_owned()],
+            ..AwsScope::default()
+        },
+    );
+    (server, source)
+}
+
+fn ecs_check(
+    services: Vec<opsdeck::model::EcsService>,
+    at_seconds: i64,
+) -> opsdeck::check::CheckResult {
+    let input = opsdeck::check::CheckInput {
+        snapshot: opsdeck::state::Snapshot {
+            ecs: services,
+            ..Default::default()
+        },
+        at: chrono::DateTime::from_timestamp(at_seconds, 0),
+        ..Default::default()
+    };
+    opsdeck::check::evaluate(&input, &opsdeck::config::Thresholds::default())
+        .into_iter()
+        .find(|result| result.id == "ecs_running")
+        .unwrap()
+}
+
+/// Issue 12, item 5: a missing rolloutState is unknown, not COMPLETED; a service at 0 of 2
+/// running fails `ecs_running` though 2 tasks are pending (they do not excuse an empty
+/// service).
+#[tokio::test]
+async fn a_missing_rollout_state_is_unknown_and_an_empty_service_fails() {
+    let (_server, source) = ecs_source(CODE_DEPLOY_SERVICE).await;
+    let services = source.ecs_services().await.unwrap();
+    assert_eq!(services[0].deployments[0].rollout_state, "UNKNOWN");
+    assert_eq!(
+        services[0].deployments[0]
+            .updated_at
+            .map(|at| at.timestamp()),
+        Some(1_795_390_000)
+    );
+    let check = ecs_check(services, 1_795_390_060);
+    assert_eq!(check.status, opsdeck::check::Status::Fail, "{check:?}");
+    assert_eq!(
+        check.evidence,
+        ["web running 0/2 (2 pending): no task running"]
+    );
+}
+
+/// Issue 12, item 5: pending tasks within the grace (10 min from the deployment's last
+/// change) warn as converging; past it they fail. More than one deployment is a rollout in
+/// progress, and the force-new-deployment guard refuses then.
+#[tokio::test]
+async fn pending_tasks_warn_within_the_grace_and_fail_past_it() {
+    let rolling = r#"{"services":[{"serviceArn":"arn:aws:ecs:us-east-1:123456789012:service/prod/web","serviceName":"web","clusterArn":"arn:aws:ecs:us-east-1:123456789012:cluster/prod","status":"ACTIVE","desiredCount":8,"runningCount":5,"pendingCount":3,"launchType":"FARGATE",
+  "deployments":[
+   {"id":"ecs-svc/9876543210","status":"PRIMARY","taskDefinition":"arn:aws:ecs:us-east-1:123456789012:task-definition/basecoat-web:42","desiredCount":8,"pendingCount":3,"runningCount":5,"createdAt":1795395000.0,"updatedAt":1795395600.0,"rolloutState":"COMPLETED"},
+   {"id":"ecs-svc/1234567890","status":"ACTIVE","taskDefinition":"arn:aws:ecs:us-east-1:123456789012:task-definition/basecoat-web:41","desiredCount":0,"pendingCount":0,"runningCount":2,"createdAt":1795300000.0,"updatedAt":1795395600.0,"rolloutState":"COMPLETED"}
+  ],
+  "events":[]}],"failures":[]}"#;
+    let (_server, source) = ecs_source(rolling).await;
+    let services = source.ecs_services().await.unwrap();
+    // Two deployments: the old one still drains, whatever the primary's rolloutState says.
+    assert!(services[0].rollout_in_progress());
+    let refused = opsdeck::action::ecs_desired::propose_force_deployment(
+        1,
+        &services[0],
+        &opsdeck::action::ActionContext {
+            environment: "prod".to_owned(),
+            production: false,
+            allow_superuser_termination: false,
+        },
+    )
+    .unwrap_err();
+    assert!(
+        refused.contains("still rolling out a deployment (2 deployments)"),
+        "{refused}"
+    );
+
+    let within = ecs_check(services.clone(), 1_795_395_600 + 5 * 60);
+    assert_eq!(within.status, opsdeck::check::Status::Warn, "{within:?}");
+    assert_eq!(
+        within.evidence,
+        ["web running 5/8 (3 pending): converging for 5m00s"]
+    );
+    let past = ecs_check(services, 1_795_395_600 + 14 * 60);
+    assert_eq!(past.status, opsdeck::check::Status::Fail, "{past:?}");
+    assert_eq!(
+        past.evidence,
+        ["web running 5/8 (3 pending): pending for 14m00s, over the 10m00s grace"]
+    );
+}

@@ -16,7 +16,10 @@ use opsdeck::source::SourceKind;
 fn demo_input(elapsed: i64) -> CheckInput {
     let mut world = World::new(1, support::screen::origin());
     world.advance_to_elapsed(elapsed);
-    let mut input = CheckInput::default();
+    let mut input = CheckInput {
+        at: Some(world.time_of(world.elapsed())),
+        ..CheckInput::default()
+    };
     for (_, data) in world.answers() {
         input.absorb(data);
     }

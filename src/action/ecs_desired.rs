@@ -66,20 +66,15 @@ pub fn propose_force_deployment(
     service: &EcsService,
     context: &ActionContext,
 ) -> Result<Proposal, String> {
-    if service
-        .deployments
-        .iter()
-        .any(|d| d.status == "PRIMARY" && d.rollout_state == "IN_PROGRESS")
-    {
+    if service.rollout_in_progress() {
         return Err(format!(
-            "{} is still rolling out a deployment; wait for it to finish",
-            service.name
+            "{} is still rolling out a deployment ({} deployments); wait for it to finish",
+            service.name,
+            service.deployments.len()
         ));
     }
     let task_definition = service
-        .deployments
-        .iter()
-        .find(|d| d.status == "PRIMARY")
+        .primary()
         .map_or("-", |d| d.task_definition.as_str());
     let proposal = Proposal {
         id,

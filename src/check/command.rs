@@ -66,7 +66,10 @@ pub async fn poll_once(sources: &Sources) -> CheckInput {
     let answers =
         futures::future::join_all(SourceKind::ALL.map(|kind| poll_within_deadline(sources, kind)))
             .await;
-    let mut input = CheckInput::default();
+    let mut input = CheckInput {
+        at: Some(chrono::Utc::now()),
+        ..CheckInput::default()
+    };
     for (kind, answer) in SourceKind::ALL.into_iter().zip(answers) {
         match answer {
             Ok(data) => input.absorb(data),

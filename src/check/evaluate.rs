@@ -7,7 +7,7 @@ use super::{CHECKS, CheckInput, CheckResult, CheckSpec, Status};
 use crate::action::db_sessions::BulkRule;
 use crate::config::{Level, Limit, Thresholds};
 use crate::format;
-use crate::model::{AlarmState, DbSession, MetricKind, TargetState};
+use crate::model::{AlarmState, DbSession, MetricKind, TargetState, Timestamp};
 use crate::source::SourceKind;
 use crate::state::Snapshot;
 use crate::state::panes::postgres::seconds_in_state;
@@ -47,6 +47,7 @@ impl Finding {
 pub fn evaluate(input: &CheckInput, thresholds: &Thresholds) -> Vec<CheckResult> {
     evaluate_parts(
         &input.snapshot,
+        input.at,
         &input.unread,
         &input.unconfigured,
         thresholds,
@@ -57,6 +58,7 @@ pub fn evaluate(input: &CheckInput, thresholds: &Thresholds) -> Vec<CheckResult>
 /// environment does not configure (the dashboard keeps these apart).
 pub fn evaluate_parts(
     snapshot: &Snapshot,
+    at: Option<Timestamp>,
     unread: &BTreeMap<SourceKind, String>,
     unconfigured: &BTreeMap<SourceKind, String>,
     thresholds: &Thresholds,
@@ -78,7 +80,12 @@ pub fn evaluate_parts(
                     "",
                 )
             } else {
-                find(spec, snapshot, &with_override(thresholds, spec.id, entry))
+                find(
+                    spec,
+                    snapshot,
+                    at,
+                    &with_override(thresholds, spec.id, entry),
+                )
             };
             CheckResult {
                 id: spec.id,
@@ -150,7 +157,12 @@ fn source_name(kind: SourceKind) -> &'static str {
     }
 }
 
-fn find(spec: &CheckSpec, snapshot: &Snapshot, thresholds: &Thresholds) -> Finding {
+fn find(
+    spec: &CheckSpec,
+    snapshot: &Snapshot,
+    at: Option<Timestamp>,
+    thresholds: &Thresholds,
+) -> Finding {
     use MetricKind as K;
     match spec.id {
         "asg_in_service" => asg_in_service(snapshot),
@@ -168,7 +180,7 @@ fn find(spec: &CheckSpec, snapshot: &Snapshot, thresholds: &Thresholds) -> Findi
         ),
         "cpu" => metric(snapshot, &[K::Cpu], thresholds.cpu_percent),
         "memory" => metric(snapshot, &[K::Memory], thresholds.memory_percent),
-        "ecs_running" => ecs_running(snapshot),
+        "ecs_running" => ecs_running(snapshot, at, thresholds.ecs_pending_grace_seconds),
         "alarms" => alarms(snapshot),
         "db_connections" => db_connections(snapshot, thresholds.db_connections),
         "db_long_queries" => db_long_queries(snapshot, thresholds.long_query_seconds),
@@ -336,7 +348,11 @@ fn targets_healthy(snapshot: &Snapshot) -> Finding {
     }
 }
 
-fn ecs_running(snapshot: &Snapshot) -> Finding {
+/// Running = desired for every service. An empty service (desired > 0, none running) fails
+/// whatever is pending; pending tasks excuse a shortfall only while the deployment changed
+/// less than the grace ago (unknown when: "Deployment - Amazon Elastic Container Service"
+/// gives `updatedAt`/`createdAt`, both optional).
+fn ecs_running(snapshot: &Snapshot, at: Option<Timestamp>, grace_seconds: u64) -> Finding {
     let threshold = "running = desired".to_owned();
     if snapshot.ecs.is_empty() {
         return Finding::skip("no ECS service is configured");
@@ -345,15 +361,41 @@ fn ecs_running(snapshot: &Snapshot) -> Finding {
     let mut evidence = Vec::new();
     let mut rows = Vec::new();
     for service in &snapshot.ecs {
-        if service.running_count != service.desired_count {
-            let rolling = service.pending_count > 0;
-            rows.push(format!("{}/{}", service.cluster, service.name));
-            status = status.max(if rolling { Status::Warn } else { Status::Fail });
-            evidence.push(format!(
-                "{} running {}/{} ({} pending)",
-                service.name, service.running_count, service.desired_count, service.pending_count
-            ));
+        if service.running_count == service.desired_count {
+            continue;
         }
+        let pending_for = service
+            .primary()
+            .and_then(|primary| primary.updated_at)
+            .zip(at)
+            .map(|(since, now)| format::seconds_between(since, now).max(0).unsigned_abs());
+        let (verdict, why) = if service.running_count == 0 && service.desired_count > 0 {
+            (Status::Fail, "no task running".to_owned())
+        } else if service.pending_count == 0 {
+            (Status::Fail, "nothing pending".to_owned())
+        } else {
+            match pending_for {
+                Some(seconds) if seconds > grace_seconds => (
+                    Status::Fail,
+                    format!(
+                        "pending for {}, over the {} grace",
+                        format::duration(seconds as i64),
+                        format::duration(grace_seconds as i64)
+                    ),
+                ),
+                Some(seconds) => (
+                    Status::Warn,
+                    format!("converging for {}", format::duration(seconds as i64)),
+                ),
+                None => (Status::Warn, "converging".to_owned()),
+            }
+        };
+        rows.push(format!("{}/{}", service.cluster, service.name));
+        status = status.max(verdict);
+        evidence.push(format!(
+            "{} running {}/{} ({} pending): {why}",
+            service.name, service.running_count, service.desired_count, service.pending_count
+        ));
     }
     let observed = snapshot
         .ecs

@@ -77,6 +77,8 @@ pub struct CheckResult {
 #[derive(Debug, Clone, Default)]
 pub struct CheckInput {
     pub snapshot: Snapshot,
+    /// When the snapshot was read (how long ECS tasks have been pending is measured to it).
+    pub at: Option<crate::model::Timestamp>,
     pub unread: BTreeMap<SourceKind, String>,
     /// Sources the environment does not configure, with what to set.
     pub unconfigured: BTreeMap<SourceKind, String>,

@@ -67,6 +67,10 @@ pub struct Thresholds {
     pub long_query_seconds: u64,
     /// Runbook: kill connections idle longer than 30 min.
     pub idle_session_seconds: u64,
+    /// An ECS service whose tasks have been pending longer than this since its deployment
+    /// last changed is failing, not converging (tasks that cannot be placed or keep
+    /// failing their health checks never start).
+    pub ecs_pending_grace_seconds: u64,
     /// `[[checks]]` from the config: per-check switches and limits (not part of `[thresholds]`).
     #[serde(skip)]
     pub check_overrides: Vec<CheckOverride>,
@@ -103,6 +107,7 @@ impl Default for Thresholds {
             log_errors: Limit::new(1000.0, 10000.0),
             long_query_seconds: 3600,
             idle_session_seconds: 1800,
+            ecs_pending_grace_seconds: 600,
             check_overrides: Vec::new(),
         }
     }

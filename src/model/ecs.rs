@@ -24,8 +24,34 @@ pub struct EcsDeployment {
     pub task_definition: String,
     pub desired_count: u32,
     pub running_count: u32,
-    /// COMPLETED, IN_PROGRESS or FAILED.
+    /// COMPLETED, IN_PROGRESS or FAILED, or [`ROLLOUT_UNKNOWN`] where ECS does not say.
     pub rollout_state: String,
+    /// When the deployment last changed (its `updatedAt`, else `createdAt`): how long its
+    /// tasks have been pending is measured from here.
+    pub updated_at: Option<Timestamp>,
+}
+
+/// "Deployment - Amazon Elastic Container Service": `rolloutState` is returned only for
+/// services on the rolling update (ECS) controller that are not behind a Classic Load
+/// Balancer; CODE_DEPLOY and EXTERNAL services never say. Absent means unknown, never done.
+pub const ROLLOUT_UNKNOWN: &str = "UNKNOWN";
+
+impl EcsService {
+    /// The deployment the service is converging to.
+    pub fn primary(&self) -> Option<&EcsDeployment> {
+        self.deployments
+            .iter()
+            .find(|deployment| deployment.status == "PRIMARY")
+    }
+
+    /// A rollout is under way while more than one deployment exists (the old one still
+    /// drains) or the primary says IN_PROGRESS.
+    pub fn rollout_in_progress(&self) -> bool {
+        self.deployments.len() > 1
+            || self
+                .primary()
+                .is_some_and(|primary| primary.rollout_state == "IN_PROGRESS")
+    }
 }
 
 /// One service event (placement failures, unhealthy tasks, steady state).

@@ -14,7 +14,7 @@ pub use asg::{
     ScalingActivity,
 };
 pub use db::{DatabaseActivity, DatabaseTotals, DbSession, SessionState, TableSize};
-pub use ecs::{EcsDeployment, EcsEvent, EcsService};
+pub use ecs::{EcsDeployment, EcsEvent, EcsService, ROLLOUT_UNKNOWN};
 pub use logs::{LogErrorCount, LogErrors, LogLine};
 pub use metrics::{MetricKind, MetricSeries, Statistic};
 pub use targets::{TargetGroupHealth, TargetHealth, TargetState};

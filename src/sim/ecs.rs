@@ -27,6 +27,8 @@ struct SimService {
     deployments: u32,
     /// Tasks of the previous deployment still to be replaced.
     to_replace: u32,
+    /// When the primary deployment last changed (desired count, a new deployment).
+    changed_at: i64,
 }
 
 /// The `prod` cluster.
@@ -64,6 +66,7 @@ impl SimCluster {
             last_failure: i64::MIN / 2,
             deployments: 1,
             to_replace: 0,
+            changed_at: now - 600,
         })
         .collect();
         Self {
@@ -80,6 +83,7 @@ impl SimCluster {
             return false;
         };
         service.desired = desired;
+        service.changed_at = now;
         let message = format!("(service {name}) desired count set to {desired}.");
         push_event(service, now, rng, message);
         true
@@ -133,6 +137,7 @@ impl SimCluster {
         };
         service.deployments += 1;
         service.to_replace = service.running;
+        service.changed_at = now;
         let message = format!(
             "(service {name}) has started a new deployment of {}.",
             service.task_definition
@@ -166,6 +171,7 @@ impl SimCluster {
                         desired_count: service.desired,
                         running_count: service.running,
                         rollout_state: rollout_state.to_owned(),
+                        updated_at: Some(to_time(service.changed_at)),
                     }],
                     events: service
                         .events

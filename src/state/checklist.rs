@@ -16,7 +16,13 @@ use crate::source::{SourceErrorKind, SourceKind};
 pub fn reevaluate(state: &mut State, at: Timestamp) -> Vec<TimelineEntry> {
     let mut transitions = Vec::new();
     let (unread, unconfigured) = unread_sources(state, at);
-    let results = evaluate_parts(&state.data, &unread, &unconfigured, &state.thresholds);
+    let results = evaluate_parts(
+        &state.data,
+        Some(at),
+        &unread,
+        &unconfigured,
+        &state.thresholds,
+    );
     let checklist = &mut state.checklist;
     for result in &results {
         if result.status == Status::Unknown {

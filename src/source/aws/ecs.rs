@@ -74,9 +74,14 @@ fn to_service(cluster: &str, service: &aws_sdk_ecs::types::Service) -> EcsServic
                     .to_owned(),
                 desired_count: count(deployment.desired_count()),
                 running_count: count(deployment.running_count()),
-                rollout_state: deployment
-                    .rollout_state()
-                    .map_or_else(|| "COMPLETED".to_owned(), |state| state.as_str().to_owned()),
+                rollout_state: deployment.rollout_state().map_or_else(
+                    || crate::model::ROLLOUT_UNKNOWN.to_owned(),
+                    |state| state.as_str().to_owned(),
+                ),
+                updated_at: deployment
+                    .updated_at()
+                    .or_else(|| deployment.created_at())
+                    .map(to_utc),
             })
             .collect(),
         events: service
