@@ -569,3 +569,40 @@ async fn a_forced_deployment_is_sent_as_update_service() {
         "{report:?}"
     );
 }
+
+/// Issue 12, item 6: a connection lost after the change was written (the SDK's
+/// DispatchFailure; "Enum SdkError" on docs.rs: "An HTTP response was not received. The
+/// request MAY have been sent.") is never "nothing was changed": the outcome is unknown and
+/// the next poll tells. The proxy reads the whole SetDesiredCapacity request, then closes
+/// the connection without an answer.
+#[tokio::test]
+async fn a_connection_lost_mid_change_is_unknown_not_unchanged() {
+    let Some(moto) = MotoServer::start() else {
+        return;
+    };
+    seed(&moto, &clients(&moto).await).await;
+    let proxy = CountingProxy::start(moto.port).await;
+    proxy.fail("SetDesiredCapacity", support::proxy::Fault::Reset);
+    let report = executor(&proxy.endpoint)
+        .await
+        .execute(ActionRequest::SetDesiredCapacity {
+            group: GROUP.to_owned(),
+            expected_desired: 5,
+            desired: 12,
+            honor_cooldown: false,
+        })
+        .await;
+    let Outcome::Unknown(detail) = &report.outcome else {
+        panic!("{report:?}")
+    };
+    assert!(
+        detail.contains("the request may have been sent, so the next poll shows whether basecoat-portal-asg changed; not retried"),
+        "{detail}"
+    );
+    assert!(!detail.contains("nothing was changed"), "{detail}");
+    assert_eq!(
+        proxy.calls("SetDesiredCapacity"),
+        1,
+        "sent once, never retried"
+    );
+}

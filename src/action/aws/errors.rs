@@ -25,12 +25,18 @@ where
         SdkError::DispatchFailure(failure) if failure.is_timeout() => Outcome::Unknown(format!(
             "{action}: no answer in time; the next poll shows whether {target} changed; not retried"
         )),
-        SdkError::DispatchFailure(_) | SdkError::ConstructionFailure(_) => {
-            Outcome::Failed(format!(
-                "{action}: could not reach AWS ({}); nothing was changed",
-                aws_smithy_types::error::display::DisplayErrorContext(error)
-            ))
-        }
+        // "Enum SdkError" (aws-smithy-runtime-api, docs.rs): DispatchFailure means "an HTTP
+        // response was not received. The request MAY have been sent." A connection lost after
+        // the request was written looks the same as one never made: the change may be made.
+        SdkError::DispatchFailure(_) => Outcome::Unknown(format!(
+            "{action}: the connection failed ({}); the request may have been sent, so the next poll shows whether {target} changed; not retried",
+            aws_smithy_types::error::display::DisplayErrorContext(error)
+        )),
+        // The request could not even be built: nothing left the machine.
+        SdkError::ConstructionFailure(_) => Outcome::Failed(format!(
+            "{action}: the request could not be built ({}); nothing was changed",
+            aws_smithy_types::error::display::DisplayErrorContext(error)
+        )),
         _ => Outcome::Unknown(format!(
             "{action}: {}; the next poll shows whether {target} changed; not retried",
             aws_smithy_types::error::display::DisplayErrorContext(error)
