@@ -33,7 +33,7 @@ fn log_scope(query_timeout: Duration, min_query_refresh: Duration) -> AwsScope {
 const RUNNING: &str = r#"{"results":[],"statistics":{"recordsMatched":0.0,"recordsScanned":1200.0,"bytesScanned":204800.0},"status":"Running"}"#;
 
 const COMPLETE: &str = r#"{"results":[
-  [{"field":"@service","value":"portal-api"},{"field":"errors","value":"41"}],
+  [{"field":"service_name","value":"portal-api"},{"field":"errors","value":"41"}],
   [{"field":"@service","value":"worker"},{"field":"errors","value":"3"}],
   [{"field":"@service","value":"portal-web"},{"field":"errors","value":"17"}]
  ],
@@ -88,7 +88,13 @@ async fn error_counts_come_from_the_insights_stats_with_bytes_scanned() {
     );
     let start = &server.requests("StartQuery")[0];
     assert!(start.contains(GROUP), "{start}");
-    assert!(start.contains(r#"filter @level = \"ERROR\""#), "{start}");
+    // The default query counts JSON logs whose keys are `level`/`service` as well as the
+    // runbook's `@level`/`@service` ("Supported logs and discovered fields").
+    assert!(
+        start.contains(r#"coalesce(level, @level) as severity"#),
+        "{start}"
+    );
+    assert!(start.contains(r#"filter severity = \"ERROR\""#), "{start}");
     let tail: Vec<(&str, &str)> = logs
         .recent
         .iter()

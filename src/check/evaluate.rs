@@ -567,7 +567,10 @@ fn log_errors(snapshot: &Snapshot, limit: Limit) -> Finding {
             status: Status::Warn,
             observed: format!("{} recent ERROR lines (no counts)", logs.recent.len()),
             threshold,
-            evidence: vec!["the error query grouped nothing; see the error tail".to_owned()],
+            evidence: vec![format!(
+                "the error query counted nothing while the tail shows {} ERROR lines: it matches no field of these logs; fix log_error_query",
+                logs.recent.len()
+            )],
             rows: Vec::new(),
         };
     }

@@ -18,9 +18,15 @@ use super::errors::classify;
 use crate::model::{LogErrorCount, LogErrors, LogLine, Timestamp};
 use crate::source::{SourceError, SourceErrorKind};
 
-/// The runbook's error analysis query, with the count named so it can be sorted on.
-pub const DEFAULT_ERROR_QUERY: &str = "fields @timestamp, @message, @requestId, @service \
-| filter @level = \"ERROR\" | stats count() as errors by @service | sort errors desc";
+/// The default error query: the runbook's (`filter @level = "ERROR" | stats count() by
+/// @service`, quoted in the README), made to count on real logs. "Supported logs and
+/// discovered fields" (CloudWatch Logs user guide): only the system fields start with `@`;
+/// the keys of a JSON log event are discovered under their own names, so `{"level":"ERROR"}`
+/// is `level`, and the runbook's `@level` matches nothing there. `coalesce` ("CloudWatch Logs
+/// Insights language query syntax", general functions) takes whichever the logs carry.
+pub const DEFAULT_ERROR_QUERY: &str = "fields coalesce(level, @level) as severity, \
+coalesce(service, @service) as service_name \
+| filter severity = \"ERROR\" | stats count() as errors by service_name | sort errors desc";
 /// FilterLogEvents pattern for the tail.
 pub const DEFAULT_TAIL_FILTER: &str = "ERROR";
 /// The runbook's window for the error query.

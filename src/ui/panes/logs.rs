@@ -23,7 +23,11 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     if logs.counts.is_empty() && logs.recent.is_empty() {
         spans.push(Span::styled("✓ none", theme.ok));
     } else if logs.counts.is_empty() {
-        spans.push(Span::styled("no counts from the query", theme.muted));
+        // The tail shows errors the query did not count: the query, not the logs, is wrong.
+        spans.push(Span::styled(
+            "⚠ the error query counted none of the ERROR lines below: check log_error_query",
+            theme.warn,
+        ));
     }
     for (index, count) in logs.counts.iter().enumerate() {
         if index > 0 {
