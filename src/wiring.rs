@@ -14,18 +14,24 @@ use crate::config::{ConfigOrigin, Resolved};
 use crate::model::Timestamp;
 use crate::sim::Simulator;
 use crate::source::aws::{
-    AwsClients, AwsScope, AwsSettings, AwsSource, LogScope, METRIC_PERIOD, MetricQuery,
+    AlarmScope, AwsClients, AwsScope, AwsSettings, AwsSource, LogScope, METRIC_PERIOD, MetricQuery,
     MetricTargets, custom_metric_query, default_metric_queries,
 };
 use crate::source::postgres::{Dsn, PostgresSource};
 use crate::source::unconfigured::Unconfigured;
-use crate::source::{DatabaseSource, LogSource, Schedule, Schedules, SourceKind, Sources};
+use crate::source::{
+    AlarmSource, DatabaseSource, LogSource, Schedule, Schedules, SourceKind, Sources,
+};
 use crate::state::EnvironmentInfo;
 
 /// The demo environment's name, in the header and the journal.
 pub const DEMO_ENVIRONMENT: &str = "basecoat-prod (simulated)";
 /// The demo's poll interval: fast enough that the panes visibly live.
 const DEMO_REFRESH_INTERVAL_MS: u64 = 2000;
+/// Alarms are evaluated once a period (a minute for most), and DescribeAlarms is limited to 9
+/// requests a second for the whole account ("CloudWatch service quotas"): a dashboard per
+/// engineer polling every few seconds would eat that for everyone.
+const ALARMS_MIN_INTERVAL: std::time::Duration = std::time::Duration::from_secs(15);
 /// How far back the metric charts reach.
 const METRIC_WINDOW_SECONDS: i64 = 3 * 3600;
 
@@ -131,6 +137,7 @@ pub async fn live_with_credentials(
             ecs_cluster: environment.ecs_cluster.clone(),
             ecs_services: environment.ecs_services.clone(),
             logs: log_scope(environment),
+            alarms: alarm_scope(environment).unwrap_or_default(),
         },
     );
     let metrics_requested = aws.metrics_requested_per_refresh();
@@ -140,6 +147,12 @@ pub async fn live_with_credentials(
         )))
     } else {
         aws.clone()
+    };
+    let alarms: Arc<dyn AlarmSource> = match alarm_scope(environment) {
+        Some(_) => aws.clone(),
+        None => Arc::new(Unconfigured::new(format!(
+            "no alarms scoped to {name}: set alarm_name_prefixes or alarm_names (all_alarms = true watches every alarm of the account)"
+        ))),
     };
     let database_source: Arc<dyn DatabaseSource> = match &database {
         Some(source) => source.clone(),
@@ -151,7 +164,7 @@ pub async fn live_with_credentials(
         auto_scaling: aws.clone(),
         targets: aws.clone(),
         metrics: aws.clone(),
-        alarms: aws.clone(),
+        alarms,
         logs,
         ecs: aws,
         database: database_source,
@@ -192,6 +205,20 @@ pub async fn live_with_credentials(
     })
 }
 
+/// The alarms the environment names, or None when it names none and does not ask for all:
+/// an account's alarms belong to many environments, so none is shown unasked.
+fn alarm_scope(environment: &EnvironmentConfig) -> Option<AlarmScope> {
+    if environment.all_alarms {
+        return Some(AlarmScope::All);
+    }
+    (!environment.alarm_name_prefixes.is_empty() || !environment.alarm_names.is_empty()).then(
+        || AlarmScope::Named {
+            prefixes: environment.alarm_name_prefixes.clone(),
+            names: environment.alarm_names.clone(),
+        },
+    )
+}
+
 /// The default deadlines, with metrics fetched once per CloudWatch period.
 fn live_schedules() -> Schedules {
     let mut schedules = Schedules::default();
@@ -200,6 +227,13 @@ fn live_schedules() -> Schedules {
         Schedule {
             min_interval: METRIC_PERIOD,
             ..Schedule::default_for(SourceKind::Metrics)
+        },
+    );
+    schedules.set(
+        SourceKind::Alarms,
+        Schedule {
+            min_interval: ALARMS_MIN_INTERVAL,
+            ..Schedule::default_for(SourceKind::Alarms)
         },
     );
     schedules

@@ -295,3 +295,48 @@ async fn the_seeding_script_fills_every_pane_of_the_example_environment() {
     let services = sources.ecs.ecs_services().await.unwrap();
     assert_eq!(services.len(), 2);
 }
+
+/// Issue 12, item 4: an account's alarms belong to many environments, so an environment that
+/// names none of its alarms shows none, and says how to name them.
+#[tokio::test]
+async fn alarms_are_shown_only_when_the_environment_scopes_them() {
+    let Some(moto) = MotoServer::start() else {
+        return;
+    };
+    let text = format!(
+        "[environments.unscoped]\nregion = \"us-east-1\"\nendpoint_url = \"{}\"\n[environments.scoped]\nregion = \"us-east-1\"\nendpoint_url = \"{}\"\nalarm_name_prefixes = [\"basecoat-\"]\n",
+        moto.endpoint, moto.endpoint
+    );
+    let clients = support::aws::clients(&moto).await;
+    support::aws::seed(&moto, &clients).await;
+    let wired = |name: &str| {
+        let overrides = opsdeck::config::Overrides {
+            environment: Some(name.to_owned()),
+            ..opsdeck::config::Overrides::default()
+        };
+        let resolved =
+            opsdeck::config::resolve(std::path::Path::new("config.toml"), &text, &overrides, None)
+                .unwrap();
+        async move {
+            opsdeck::wiring::live_with_credentials(
+                &resolved,
+                Some(("testing".to_owned(), "testing".to_owned())),
+            )
+            .await
+            .unwrap()
+        }
+    };
+    let unscoped = wired("unscoped").await;
+    let error = unscoped.sources.alarms.alarms().await.unwrap_err();
+    assert_eq!(error.kind, opsdeck::source::SourceErrorKind::NotConfigured);
+    assert_eq!(
+        error.message,
+        "no alarms scoped to unscoped: set alarm_name_prefixes or alarm_names (all_alarms = true watches every alarm of the account)"
+    );
+    let scoped = wired("scoped").await;
+    let alarms = scoped.sources.alarms.alarms().await.unwrap();
+    assert_eq!(
+        alarms.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(),
+        ["basecoat-portal-cpu-high"]
+    );
+}

@@ -670,3 +670,154 @@ async fn pending_tasks_warn_within_the_grace_and_fail_past_it() {
         ["web running 5/8 (3 pending): pending for 14m00s, over the 10m00s grace"]
     );
 }
+
+/// DescribeAlarms as the CloudWatch API reference ("DescribeAlarms") shapes it, with a
+/// composite alarm in ALARM over two metric alarms (moto serves no composite alarms).
+const ALARMS_WITH_A_COMPOSITE: &str = r#"<DescribeAlarmsResponse xmlns="http://monitoring.amazonaws.com/doc/2010-08-01/">
+  <DescribeAlarmsResult>
+    <CompositeAlarms>
+      <member>
+        <AlarmName>basecoat-portal-down</AlarmName>
+        <AlarmArn>arn:aws:cloudwatch:us-east-1:123456789012:alarm:basecoat-portal-down</AlarmArn>
+        <AlarmRule>ALARM(basecoat-portal-5xx-rate) AND ALARM(basecoat-portal-unhealthy-targets)</AlarmRule>
+        <ActionsEnabled>true</ActionsEnabled>
+        <StateValue>ALARM</StateValue>
+        <StateReason>arn:aws:cloudwatch:us-east-1:123456789012:alarm:basecoat-portal-5xx-rate transitioned to ALARM at Monday 30 November, 2026 03:10:00 UTC</StateReason>
+        <StateUpdatedTimestamp>2026-11-30T03:10:00.000Z</StateUpdatedTimestamp>
+      </member>
+    </CompositeAlarms>
+    <MetricAlarms>
+      <member>
+        <AlarmName>basecoat-portal-cpu-high</AlarmName>
+        <AlarmArn>arn:aws:cloudwatch:us-east-1:123456789012:alarm:basecoat-portal-cpu-high</AlarmArn>
+        <StateValue>OK</StateValue>
+        <StateReason>Threshold Crossed: 3 datapoints were not greater than the threshold (85.0).</StateReason>
+        <StateUpdatedTimestamp>2026-11-30T02:00:00.000Z</StateUpdatedTimestamp>
+        <MetricName>CPUUtilization</MetricName>
+        <Namespace>AWS/EC2</Namespace>
+        <Statistic>Average</Statistic>
+        <Period>60</Period>
+        <EvaluationPeriods>3</EvaluationPeriods>
+        <Threshold>85.0</Threshold>
+        <ComparisonOperator>GreaterThanThreshold</ComparisonOperator>
+      </member>
+    </MetricAlarms>
+  </DescribeAlarmsResult>
+  <ResponseMetadata><RequestId>44444444-0000-4000-8000-000000000001</RequestId></ResponseMetadata>
+</DescribeAlarmsResponse>"#;
+
+/// Issue 12, item 4: composite alarms are read (AlarmTypes names both kinds), the pane is
+/// scoped by the environment's prefix, and a composite in ALARM fails the `alarms` check and
+/// counts in the war room's "alarms firing".
+#[tokio::test]
+async fn a_composite_alarm_in_alarm_is_read_scoped_and_counted() {
+    let server = AwsShaped::start().await;
+    server.answer("DescribeAlarms", vec![xml(ALARMS_WITH_A_COMPOSITE)]);
+    let source = AwsSource::new(
+        clients_for(&server.endpoint).await,
+        AwsScope {
+            alarms: opsdeck::source::aws::AlarmScope::Named {
+                prefixes: vec!["basecoat-".to_owned()],
+                names: Vec::new(),
+            },
+            ..AwsScope::default()
+        },
+    );
+    let alarms = opsdeck::source::AlarmSource::alarms(source.as_ref())
+        .await
+        .unwrap();
+    let request = &server.requests("DescribeAlarms")[0];
+    assert!(
+        request.contains("AlarmTypes.member.1=MetricAlarm"),
+        "{request}"
+    );
+    assert!(
+        request.contains("AlarmTypes.member.2=CompositeAlarm"),
+        "{request}"
+    );
+    assert!(request.contains("AlarmNamePrefix=basecoat-"), "{request}");
+    let composite = alarms
+        .iter()
+        .find(|a| a.name == "basecoat-portal-down")
+        .unwrap();
+    assert_eq!(composite.state, opsdeck::model::AlarmState::Alarm);
+    assert_eq!(
+        composite.metric.as_deref(),
+        Some(
+            "composite: ALARM(basecoat-portal-5xx-rate) AND ALARM(basecoat-portal-unhealthy-targets)"
+        )
+    );
+
+    let snapshot = opsdeck::state::Snapshot {
+        alarms,
+        ..Default::default()
+    };
+    let input = opsdeck::check::CheckInput {
+        snapshot: snapshot.clone(),
+        ..Default::default()
+    };
+    let check = opsdeck::check::evaluate(&input, &opsdeck::config::Thresholds::default())
+        .into_iter()
+        .find(|r| r.id == "alarms")
+        .unwrap();
+    assert_eq!(check.status, opsdeck::check::Status::Fail, "{check:?}");
+    assert!(
+        check.evidence[0].starts_with("basecoat-portal-down in ALARM"),
+        "{check:?}"
+    );
+    let readings = opsdeck::incident::vitals::read_all(
+        &snapshot,
+        &Default::default(),
+        &[],
+        &opsdeck::config::Thresholds::default(),
+    );
+    let firing = opsdeck::incident::vitals::Vital::ALL
+        .iter()
+        .position(|v| *v == opsdeck::incident::vitals::Vital::ActiveAlarms)
+        .unwrap();
+    assert_eq!(readings[firing].as_ref().unwrap().text, "1");
+}
+
+/// Issue 12, item 4: `AlarmNames` takes at most 100 names and excludes a prefix, so names and
+/// prefixes are asked separately, a hundred names a call.
+#[tokio::test]
+async fn alarm_names_go_a_hundred_a_call_apart_from_the_prefixes() {
+    let server = AwsShaped::start().await;
+    server.answer("DescribeAlarms", vec![xml(ALARMS_WITH_A_COMPOSITE)]);
+    let names: Vec<String> = (0..150).map(|i| format!("alarm-{i:03}")).collect();
+    let source = AwsSource::new(
+        clients_for(&server.endpoint).await,
+        AwsScope {
+            alarms: opsdeck::source::aws::AlarmScope::Named {
+                prefixes: vec!["basecoat-".to_owned()],
+                names,
+            },
+            ..AwsScope::default()
+        },
+    );
+    let alarms = opsdeck::source::AlarmSource::alarms(source.as_ref())
+        .await
+        .unwrap();
+    assert_eq!(alarms.len(), 2, "each alarm once: {alarms:?}");
+    let requests = server.requests("DescribeAlarms");
+    assert_eq!(requests.len(), 3);
+    assert!(
+        requests[0].contains("AlarmNamePrefix=basecoat-") && !requests[0].contains("AlarmNames")
+    );
+    assert!(
+        requests[1].contains("AlarmNames.member.100=alarm-099"),
+        "{}",
+        requests[1]
+    );
+    assert!(
+        !requests[1].contains("AlarmNames.member.101"),
+        "{}",
+        requests[1]
+    );
+    assert!(
+        requests[2].contains("AlarmNames.member.50=alarm-149"),
+        "{}",
+        requests[2]
+    );
+    assert!(!requests[1].contains("AlarmNamePrefix"), "{}", requests[1]);
+}

@@ -223,6 +223,9 @@ fn environment(read_only: Option<bool>) -> EnvironmentConfig {
         cache_clusters: Vec::new(),
         percentile_metrics: None,
         metrics: Vec::new(),
+        alarm_name_prefixes: Vec::new(),
+        alarm_names: Vec::new(),
+        all_alarms: false,
         postgres_url_env: None,
         allow_superuser_termination: false,
     }

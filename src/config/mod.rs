@@ -93,6 +93,15 @@ pub struct EnvironmentConfig {
     /// Metrics beyond the runbooks' set.
     #[serde(default)]
     pub metrics: Vec<ExtraMetric>,
+    /// Alarms whose names start with one of these belong to the environment.
+    #[serde(default)]
+    pub alarm_name_prefixes: Vec<String>,
+    /// Alarms of the environment by name.
+    #[serde(default)]
+    pub alarm_names: Vec<String>,
+    /// Watch every alarm of the account and Region (an account holding one environment).
+    #[serde(default)]
+    pub all_alarms: bool,
     /// Name of the variable holding the PostgreSQL DSN; the DSN itself is never stored here.
     pub postgres_url_env: Option<String>,
     /// Whether sessions of superuser roles may be cancelled or terminated from opsdeck.

@@ -230,6 +230,7 @@ pub fn scope() -> AwsScope {
             min_query_refresh: std::time::Duration::ZERO,
             ..LogScope::default()
         },
+        alarms: opsdeck::source::aws::AlarmScope::All,
     }
 }
 

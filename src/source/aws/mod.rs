@@ -12,6 +12,7 @@ mod metrics;
 mod targets;
 mod time;
 
+pub use alarms::AlarmScope;
 pub use clients::{AwsClients, AwsSettings};
 pub use errors::classify;
 pub use launch_templates::{group_template, resolve_version};
@@ -43,6 +44,8 @@ pub struct AwsScope {
     pub ecs_services: Vec<String>,
     /// The Logs pane's log groups and queries.
     pub logs: LogScope,
+    /// The alarms the Alarms pane watches.
+    pub alarms: AlarmScope,
 }
 
 /// CloudWatch's default metric period, and so the metrics poller's minimum interval (see
@@ -134,7 +137,9 @@ impl MetricsSource for AwsSource {
 
 impl AlarmSource for AwsSource {
     fn alarms(&self) -> SourceFuture<'_, Vec<Alarm>> {
-        Box::pin(async move { self.for_profile(alarms::alarms(&self.clients.cloudwatch).await) })
+        Box::pin(async move {
+            self.for_profile(alarms::alarms(&self.clients.cloudwatch, &self.scope.alarms).await)
+        })
     }
 }
 
