@@ -123,9 +123,14 @@ pub async fn live_with_credentials(
         static_credentials,
         max_attempts: 3,
         attempt_timeout: None,
+        profile_needs_mfa: environment
+            .profile
+            .as_deref()
+            .is_some_and(crate::source::aws::profile_needs_mfa),
     };
-    let aws_executor = AwsExecutor::new(settings.clone()).await;
+    // One configuration, one credential cache, for the panes and the actions.
     let clients = AwsClients::new(settings).await;
+    let aws_executor = AwsExecutor::sharing(&clients);
     let identity = caller_identity(&clients).await;
     let aws = AwsSource::new(
         clients,

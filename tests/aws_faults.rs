@@ -227,6 +227,7 @@ async fn a_slow_api_times_out_in_its_pane_only_and_recovers() {
     let proxy = CountingProxy::start(moto.port).await;
     let clients = opsdeck::source::aws::AwsClients::new(opsdeck::source::aws::AwsSettings {
         attempt_timeout: Some(std::time::Duration::from_millis(700)),
+        profile_needs_mfa: false,
         ..clients_for(&proxy.endpoint).await.settings
     })
     .await;

@@ -121,6 +121,7 @@ async fn an_unknown_group_is_named_and_an_unreachable_endpoint_says_so() {
         static_credentials: Some(("testing".to_owned(), "testing".to_owned())),
         max_attempts: 1,
         attempt_timeout: None,
+        profile_needs_mfa: false,
     })
     .await;
     let error = AwsSource::new(down, scope()).alarms().await.unwrap_err();

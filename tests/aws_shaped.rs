@@ -821,3 +821,85 @@ async fn alarm_names_go_a_hundred_a_call_apart_from_the_prefixes() {
     );
     assert!(!requests[1].contains("AlarmNamePrefix"), "{}", requests[1]);
 }
+
+/// Issue 12, item 8: a DescribeInstanceRefreshes refusal is the pane's error, in words (a
+/// refresh under way must not silently vanish); only an emulator's non-AWS page for a call it
+/// does not serve is tolerated (moto's HTML 500).
+#[tokio::test]
+async fn instance_refresh_errors_show_and_only_an_emulators_gap_is_tolerated() {
+    let server = AwsShaped::start().await;
+    server.answer("DescribeAutoScalingGroups", vec![xml(DESCRIBE_GROUPS)]);
+    server.answer("DescribeScalingActivities", vec![xml(DESCRIBE_ACTIVITIES)]);
+    server.answer(
+        "DescribeInstanceRefreshes",
+        vec![Answer {
+            status: 403,
+            ..xml(
+                r#"<ErrorResponse xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User: arn:aws:sts::123456789012:assumed-role/ReadOnly/jane is not authorized to perform: autoscaling:DescribeInstanceRefreshes</Message></Error><RequestId>55555555-0000-4000-8000-000000000001</RequestId></ErrorResponse>"#,
+            )
+        }],
+    );
+    let source = AwsSource::new(
+        clients_for(&server.endpoint).await,
+        AwsScope {
+            auto_scaling_groups: vec!["basecoat-portal-asg".to_owned()],
+            ..AwsScope::default()
+        },
+    );
+    let error = source.auto_scaling_groups().await.unwrap_err();
+    assert_eq!(error.kind, SourceErrorKind::Permission);
+    assert_eq!(
+        error.message,
+        "no permission: autoscaling:DescribeInstanceRefreshes"
+    );
+
+    server.answer(
+        "DescribeInstanceRefreshes",
+        vec![Answer {
+            status: 500,
+            content_type: "text/html",
+            ..xml("<!doctype html>\n<html lang=en>\n<title>500 Internal Server Error</title>\n")
+        }],
+    );
+    let groups = source.auto_scaling_groups().await.unwrap();
+    assert!(groups[0].instance_refresh.is_none());
+}
+
+/// Issue 12, item 8: "CloudWatch Logs quotas" allow 30 concurrent Logs Insights queries per
+/// account; StartQuery past them answers LimitExceededException, which is named and backed off
+/// from, and a signature the service rejects (a wrong secret or a skewed clock) says so.
+#[tokio::test]
+async fn the_query_limit_and_a_rejected_signature_are_named() {
+    let server = server_with_tail().await;
+    server.answer(
+        "StartQuery",
+        vec![Answer {
+            status: 400,
+            ..json(r#"{"__type":"LimitExceededException","message":"Account maximum query concurrency limit of [30] reached."}"#)
+        }],
+    );
+    let source = AwsSource::new(
+        clients_for(&server.endpoint).await,
+        log_scope(Duration::from_secs(5), Duration::ZERO),
+    );
+    let error = source.log_errors().await.unwrap_err();
+    assert_eq!(error.kind, SourceErrorKind::Throttled);
+    assert_eq!(
+        error.message,
+        "logs:StartQuery: the account's 30 concurrent Logs Insights queries are all in use (LimitExceededException); backing off"
+    );
+
+    server.answer(
+        "StartQuery",
+        vec![Answer {
+            status: 400,
+            ..json(r#"{"__type":"InvalidSignatureException","message":"The request signature we calculated does not match the signature you provided."}"#)
+        }],
+    );
+    let error = source.log_errors().await.unwrap_err();
+    assert_eq!(error.kind, SourceErrorKind::Credentials);
+    assert_eq!(
+        error.message,
+        "AWS rejected the request's signature (InvalidSignatureException); check the secret access key and this machine's clock (The request signature we calculated does not match the signature you provided.)"
+    );
+}

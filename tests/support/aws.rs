@@ -16,6 +16,7 @@ pub async fn clients_for(endpoint: &str) -> AwsClients {
         static_credentials: Some(("testing".to_owned(), "testing".to_owned())),
         max_attempts: 1,
         attempt_timeout: None,
+        profile_needs_mfa: false,
     })
     .await
 }

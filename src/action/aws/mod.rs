@@ -24,12 +24,14 @@ impl AwsExecutor {
     /// An executor with its own clients: same endpoint and credentials as the panes', one
     /// attempt per call.
     pub async fn new(settings: AwsSettings) -> Self {
+        Self::sharing(&AwsClients::new(settings).await)
+    }
+
+    /// An executor on the panes' own configuration (one credential cache), one attempt per
+    /// call.
+    pub fn sharing(clients: &AwsClients) -> Self {
         Self {
-            clients: AwsClients::new(AwsSettings {
-                max_attempts: 1,
-                ..settings
-            })
-            .await,
+            clients: clients.single_attempt(),
         }
     }
 }

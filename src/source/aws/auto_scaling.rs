@@ -3,7 +3,7 @@
 
 use aws_sdk_autoscaling::Client;
 
-use super::errors::classify;
+use super::errors::{classify, is_not_an_aws_answer};
 use super::time::to_utc;
 use crate::model::{AutoScalingGroup, Instance, InstanceRefresh, LifecycleState, ScalingActivity};
 use crate::source::{SourceError, SourceErrorKind};
@@ -14,9 +14,13 @@ const ACTIVITIES_SHOWN: i32 = 10;
 
 /// Every configured group, in configuration order. A name AWS does not know is an error that
 /// names it.
+///
+/// `emulated` says the endpoint is not AWS (an `endpoint_url`): only then may
+/// DescribeInstanceRefreshes be missing, and only when its answer is no AWS error at all.
 pub async fn groups(
     client: &Client,
     names: &[String],
+    emulated: bool,
 ) -> Result<Vec<AutoScalingGroup>, SourceError> {
     let mut found = Vec::with_capacity(names.len());
     for chunk in names.chunks(NAMES_PER_CALL) {
@@ -44,7 +48,7 @@ pub async fn groups(
     }
     for group in &mut found {
         group.activities = activities(client, &group.name).await?;
-        group.instance_refresh = newest_refresh(client, &group.name).await;
+        group.instance_refresh = newest_refresh(client, &group.name, emulated).await?;
     }
     found.sort_by_key(|group| names.iter().position(|name| *name == group.name));
     Ok(found)
@@ -117,21 +121,38 @@ async fn activities(client: &Client, group: &str) -> Result<Vec<ScalingActivity>
         .collect())
 }
 
-/// The newest instance refresh. Not every endpoint serves this call (moto does not): its
-/// absence only means no refresh is shown, never a failed pane.
-async fn newest_refresh(client: &Client, group: &str) -> Option<InstanceRefresh> {
-    let answer = client
+/// The newest instance refresh. A failed read is the pane's error (a refresh under way is
+/// what an on-call engineer must not miss), except on an emulator that does not serve the
+/// call at all: moto answers it with an HTML page and HTTP 500, which is no AWS error.
+async fn newest_refresh(
+    client: &Client,
+    group: &str,
+    emulated: bool,
+) -> Result<Option<InstanceRefresh>, SourceError> {
+    let answer = match client
         .describe_instance_refreshes()
         .auto_scaling_group_name(group)
         .max_records(1)
         .send()
         .await
-        .map_err(|error| {
-            tracing::debug!(error = %aws_smithy_types::error::display::DisplayErrorContext(&error), "DescribeInstanceRefreshes failed");
-        })
-        .ok()?;
-    let refresh = answer.instance_refreshes().first()?;
-    Some(InstanceRefresh {
+    {
+        Ok(answer) => answer,
+        Err(error) if emulated && is_not_an_aws_answer(&error) => {
+            tracing::debug!("the endpoint does not serve DescribeInstanceRefreshes");
+            return Ok(None);
+        }
+        Err(error) => {
+            return Err(classify(
+                &error,
+                "autoscaling:DescribeInstanceRefreshes",
+                None,
+            ));
+        }
+    };
+    let Some(refresh) = answer.instance_refreshes().first() else {
+        return Ok(None);
+    };
+    Ok(Some(InstanceRefresh {
         id: refresh.instance_refresh_id().unwrap_or_default().to_owned(),
         status: refresh
             .status()
@@ -140,5 +161,5 @@ async fn newest_refresh(client: &Client, group: &str) -> Option<InstanceRefresh>
         instances_to_update: u32::try_from(refresh.instances_to_update().unwrap_or(0)).unwrap_or(0),
         status_reason: refresh.status_reason().map(str::to_owned),
         start_time: refresh.start_time().map(to_utc).unwrap_or_default(),
-    })
+    }))
 }

@@ -21,6 +21,57 @@ pub struct AwsSettings {
     pub max_attempts: u32,
     /// Longest wait for one attempt of one call; `ATTEMPT_TIMEOUT` when None.
     pub attempt_timeout: Option<Duration>,
+    /// The profile names an `mfa_serial`: credential errors then say how to get session
+    /// credentials, since the SDK cannot prompt for the code.
+    pub profile_needs_mfa: bool,
+}
+
+/// Whether `profile` in the AWS config file (`$AWS_CONFIG_FILE`, else `~/.aws/config`)
+/// names an `mfa_serial`.
+pub fn profile_needs_mfa(profile: &str) -> bool {
+    let path = std::env::var_os("AWS_CONFIG_FILE")
+        .map(std::path::PathBuf::from)
+        .or_else(|| directories::BaseDirs::new().map(|dirs| dirs.home_dir().join(".aws/config")));
+    path.and_then(|path| std::fs::read_to_string(path).ok())
+        .is_some_and(|text| mfa_serial_in(&text, profile))
+}
+
+/// Whether the `[profile NAME]` (or `[default]`) section of an AWS config file sets
+/// `mfa_serial`.
+fn mfa_serial_in(config: &str, profile: &str) -> bool {
+    let wanted = if profile == "default" {
+        vec!["default".to_owned(), "profile default".to_owned()]
+    } else {
+        vec![format!("profile {profile}")]
+    };
+    let mut in_section = false;
+    for line in config.lines().map(str::trim) {
+        if let Some(header) = line.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+            let header = header.split_whitespace().collect::<Vec<_>>().join(" ");
+            in_section = wanted.contains(&header);
+        } else if in_section
+            && line
+                .split_once('=')
+                .is_some_and(|(key, value)| key.trim() == "mfa_serial" && !value.trim().is_empty())
+        {
+            return true;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mfa_serial_in;
+
+    #[test]
+    fn an_mfa_serial_is_found_in_its_profile_only() {
+        let config = "[default]\nregion = us-east-1\n\n[profile prod]\nrole_arn = arn:aws:iam::1:role/OnCall\nsource_profile = base\nmfa_serial = arn:aws:iam::1:mfa/jane\n\n[profile  staging ]\nregion = eu-west-1\n";
+        assert!(mfa_serial_in(config, "prod"));
+        assert!(!mfa_serial_in(config, "staging"));
+        assert!(!mfa_serial_in(config, "default"));
+        assert!(!mfa_serial_in(config, "missing"));
+    }
 }
 
 /// One client per service, sharing one configuration.
@@ -34,6 +85,50 @@ pub struct AwsClients {
     pub logs: aws_sdk_cloudwatchlogs::Client,
     pub ec2: aws_sdk_ec2::Client,
     pub settings: AwsSettings,
+}
+
+impl AwsClients {
+    /// The same clients with retries off, for changes (a change is never retried blindly).
+    /// They share this configuration's credentials provider and its cache: one sign-in, one
+    /// refresh, for the panes and the actions alike.
+    pub fn single_attempt(&self) -> Self {
+        let once = || RetryConfig::standard().with_max_attempts(1);
+        Self {
+            auto_scaling: aws_sdk_autoscaling::Client::from_conf(
+                self.auto_scaling
+                    .config()
+                    .to_builder()
+                    .retry_config(once())
+                    .build(),
+            ),
+            elb: aws_sdk_elasticloadbalancingv2::Client::from_conf(
+                self.elb.config().to_builder().retry_config(once()).build(),
+            ),
+            cloudwatch: aws_sdk_cloudwatch::Client::from_conf(
+                self.cloudwatch
+                    .config()
+                    .to_builder()
+                    .retry_config(once())
+                    .build(),
+            ),
+            sts: aws_sdk_sts::Client::from_conf(
+                self.sts.config().to_builder().retry_config(once()).build(),
+            ),
+            ecs: aws_sdk_ecs::Client::from_conf(
+                self.ecs.config().to_builder().retry_config(once()).build(),
+            ),
+            logs: aws_sdk_cloudwatchlogs::Client::from_conf(
+                self.logs.config().to_builder().retry_config(once()).build(),
+            ),
+            ec2: aws_sdk_ec2::Client::from_conf(
+                self.ec2.config().to_builder().retry_config(once()).build(),
+            ),
+            settings: AwsSettings {
+                max_attempts: 1,
+                ..self.settings.clone()
+            },
+        }
+    }
 }
 
 /// Connect timeout: a peer that does not answer a SYN is down.

@@ -13,7 +13,7 @@ mod targets;
 mod time;
 
 pub use alarms::AlarmScope;
-pub use clients::{AwsClients, AwsSettings};
+pub use clients::{AwsClients, AwsSettings, profile_needs_mfa};
 pub use errors::classify;
 pub use launch_templates::{group_template, resolve_version};
 pub use logs::{LogScope, counts_from_rows, service_and_text};
@@ -78,10 +78,14 @@ impl AwsSource {
             if error.kind == SourceErrorKind::Credentials
                 && let Some(profile) = &self.clients.settings.profile
             {
-                error.message = error.message.replace(
-                    "set AWS credentials (aws configure, or aws sso login --profile NAME)",
-                    &format!("run: aws sso login --profile {profile}"),
-                );
+                let generic =
+                    "set AWS credentials (aws configure, or aws sso login --profile NAME)";
+                let fix = if self.clients.settings.profile_needs_mfa {
+                    errors::mfa_fix(profile)
+                } else {
+                    format!("run: aws sso login --profile {profile}")
+                };
+                error.message = error.message.replace(generic, &fix);
             }
             error
         })
@@ -98,8 +102,11 @@ impl AwsSource {
 impl AutoScalingSource for AwsSource {
     fn auto_scaling_groups(&self) -> SourceFuture<'_, Vec<AutoScalingGroup>> {
         Box::pin(async move {
-            let groups =
-                auto_scaling::groups(&self.clients.auto_scaling, &self.scope.auto_scaling_groups);
+            let groups = auto_scaling::groups(
+                &self.clients.auto_scaling,
+                &self.scope.auto_scaling_groups,
+                self.clients.settings.endpoint_url.is_some(),
+            );
             self.for_profile(groups.await)
         })
     }
