@@ -178,6 +178,13 @@ async fn a_failed_query_and_a_missing_permission_are_named() {
     );
     let error = source.log_errors().await.unwrap_err();
     assert_eq!(error.message, "Logs Insights query ended Failed");
+    // A failed query is not run again at once (each run is billed): the pause is named.
+    let paused = source.log_errors().await.unwrap_err();
+    assert!(
+        paused.message.starts_with("Logs Insights query ended Failed; the error query is paused for 1m00s after repeated failures"),
+        "{paused}"
+    );
+    assert_eq!(server.requests("StartQuery").len(), 1, "not run again");
 
     server.answer(
         "StartQuery",
@@ -185,6 +192,10 @@ async fn a_failed_query_and_a_missing_permission_are_named() {
             status: 400,
             ..json(r#"{"__type":"AccessDeniedException","message":"User is not authorized to perform: logs:StartQuery"}"#)
         }],
+    );
+    let source = AwsSource::new(
+        clients_for(&server.endpoint).await,
+        log_scope(Duration::from_secs(5), Duration::ZERO),
     );
     let error = source.log_errors().await.unwrap_err();
     assert_eq!(error.kind, SourceErrorKind::Permission);
@@ -895,6 +906,10 @@ async fn the_query_limit_and_a_rejected_signature_are_named() {
             status: 400,
             ..json(r#"{"__type":"InvalidSignatureException","message":"The request signature we calculated does not match the signature you provided."}"#)
         }],
+    );
+    let source = AwsSource::new(
+        clients_for(&server.endpoint).await,
+        log_scope(Duration::from_secs(5), Duration::ZERO),
     );
     let error = source.log_errors().await.unwrap_err();
     assert_eq!(error.kind, SourceErrorKind::Credentials);

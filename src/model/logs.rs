@@ -11,6 +11,7 @@ pub struct LogErrors {
     pub counts: Vec<LogErrorCount>,
     /// Newest first.
     pub recent: Vec<LogLine>,
+    /// Bytes the error queries scanned in the last hour: what Logs Insights bills.
     pub bytes_scanned: u64,
 }
 

@@ -2,9 +2,9 @@
 //! StopQuery when it runs too long or its poll is dropped) and a tail of ERROR lines
 //! (FilterLogEvents, continued from the newest line seen).
 //!
-//! Logs Insights is billed per byte scanned, so the error counts are refreshed no faster than
-//! `min_query_refresh` and at most `MAX_QUERIES_IN_FLIGHT` queries run at once; the tail is
-//! incremental, so each poll reads only what was written since the last one.
+//! Logs Insights is billed per byte scanned, so each error query scans only what was written
+//! since the last (see [`super::log_ledger`]), no faster than `min_query_refresh`, at most
+//! `MAX_QUERIES_IN_FLIGHT` at once; the tail is incremental too.
 
 use std::collections::{HashSet, VecDeque};
 use std::sync::Mutex;
@@ -15,6 +15,7 @@ use aws_sdk_cloudwatchlogs::types::QueryStatus;
 use tokio::sync::Semaphore;
 
 use super::errors::classify;
+use super::log_ledger::{Ledger, Plan};
 use crate::model::{LogErrorCount, LogErrors, LogLine, Timestamp};
 use crate::source::{SourceError, SourceErrorKind};
 
@@ -73,10 +74,19 @@ struct ErrorCounts {
     bytes_scanned: u64,
 }
 
+/// The window's counts as the ledger holds them, and what the scans cost.
+#[derive(Debug, Clone, Default)]
+struct HeldCounts {
+    counts: Vec<LogErrorCount>,
+    bytes_last_hour: u64,
+}
+
 /// What the Logs source remembers between polls.
 pub struct LogState {
     queries: Semaphore,
-    last_counts: Mutex<Option<(Instant, ErrorCounts)>>,
+    ledger: Mutex<Ledger>,
+    /// The last query's error, repeated while failing queries are paused.
+    last_error: Mutex<Option<SourceError>>,
     tail: Mutex<Tail>,
 }
 
@@ -84,7 +94,8 @@ impl Default for LogState {
     fn default() -> Self {
         Self {
             queries: Semaphore::new(MAX_QUERIES_IN_FLIGHT),
-            last_counts: Mutex::new(None),
+            ledger: Mutex::new(Ledger::default()),
+            last_error: Mutex::new(None),
             tail: Mutex::new(Tail::default()),
         }
     }
@@ -120,30 +131,68 @@ pub async fn log_errors(
         window_minutes: scope.window_minutes,
         counts: counts.counts,
         recent,
-        bytes_scanned: counts.bytes_scanned,
+        bytes_scanned: counts.bytes_last_hour,
     })
 }
 
+/// The window's error counts: only the slice since the last query is scanned (see
+/// [`Ledger`]), no sooner than `min_query_refresh`, and failing queries are paused.
 async fn counts_within_period(
     client: &Client,
     scope: &LogScope,
     state: &LogState,
-) -> Result<ErrorCounts, SourceError> {
-    let cached = state.last_counts.lock().ok().and_then(|last| {
-        let (at, counts) = last.as_ref()?;
-        (at.elapsed() < scope.min_query_refresh).then(|| counts.clone())
-    });
-    if let Some(counts) = cached {
-        return Ok(counts);
-    }
+) -> Result<HeldCounts, SourceError> {
+    let now = chrono::Utc::now().timestamp();
+    let window = i64::from(scope.window_minutes) * 60;
+    let min_refresh = i64::try_from(scope.min_query_refresh.as_secs()).unwrap_or(i64::MAX);
+    let plan = lock(&state.ledger).plan(now, window, min_refresh);
+    let (start, end) = match plan {
+        Plan::UseHeld => return Ok(held(state, now, window)),
+        Plan::Paused { until } => {
+            let last = lock(&state.last_error).clone().unwrap_or_else(|| {
+                SourceError::new(SourceErrorKind::Other, "the error query failed")
+            });
+            return Err(SourceError::new(
+                last.kind,
+                format!(
+                    "{}; the error query is paused for {} after repeated failures (each is billed)",
+                    last.message,
+                    crate::format::duration(until - now)
+                ),
+            ));
+        }
+        Plan::Query { start, end } => (start, end),
+    };
     let _permit = state.queries.acquire().await.map_err(|_| {
         SourceError::new(SourceErrorKind::Other, "logs: the query limiter has closed")
     })?;
-    let counts = run_error_query(client, scope).await?;
-    if let Ok(mut last) = state.last_counts.lock() {
-        *last = Some((Instant::now(), counts.clone()));
+    match run_error_query(client, scope, start, end).await {
+        Ok(answer) => {
+            lock(&state.ledger).counted(start, end, answer.counts, answer.bytes_scanned, window);
+            *lock(&state.last_error) = None;
+            Ok(held(state, end, window))
+        }
+        Err(error) => {
+            lock(&state.ledger).failed(end, 0);
+            *lock(&state.last_error) = Some(error.clone());
+            Err(error)
+        }
     }
-    Ok(counts)
+}
+
+fn held(state: &LogState, now: i64, window: i64) -> HeldCounts {
+    let ledger = lock(&state.ledger);
+    HeldCounts {
+        counts: ledger.window_counts(now, window),
+        bytes_last_hour: ledger.bytes_last_hour(now),
+    }
+}
+
+/// The ledger and the error hold no invariant a panic could break.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Stops a started query if its poll is dropped before it finished (the app quit, or the
@@ -173,9 +222,12 @@ impl Drop for StopWhenDropped {
     }
 }
 
-async fn run_error_query(client: &Client, scope: &LogScope) -> Result<ErrorCounts, SourceError> {
-    let end = chrono::Utc::now().timestamp();
-    let start = end - i64::from(scope.window_minutes) * 60;
+async fn run_error_query(
+    client: &Client,
+    scope: &LogScope,
+    start: i64,
+    end: i64,
+) -> Result<ErrorCounts, SourceError> {
     let started = client
         .start_query()
         .set_log_group_names(Some(scope.log_groups.clone()))

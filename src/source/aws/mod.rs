@@ -7,6 +7,7 @@ mod clients;
 mod ecs;
 mod errors;
 mod launch_templates;
+pub mod log_ledger;
 mod logs;
 mod metrics;
 mod targets;

@@ -37,7 +37,10 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
         spans.push(Span::styled(count.count.to_string(), theme.crit));
     }
     spans.push(Span::styled(
-        format!("  ({} scanned)", format::bytes(logs.bytes_scanned)),
+        format!(
+            "  ({} scanned in the last hour)",
+            format::bytes(logs.bytes_scanned)
+        ),
         theme.muted,
     ));
     let inner = if super::has_data(state, PaneId::Logs) {

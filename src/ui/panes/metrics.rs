@@ -22,7 +22,14 @@ pub fn render(state: &State, theme: &Theme, area: Rect, zoomed: bool, buf: &mut 
         .metrics_requested_per_refresh
         .map(|requested| {
             Span::styled(
-                format!("· {} ", cost_per_hour(requested, state.polling.interval_ms)),
+                format!(
+                    "· {} ",
+                    cost_line(
+                        requested,
+                        state.polling.interval_ms,
+                        state.data.logs.bytes_scanned
+                    )
+                ),
                 theme.muted,
             )
         });
@@ -40,12 +47,24 @@ pub fn render(state: &State, theme: &Theme, area: Rect, zoomed: bool, buf: &mut 
 /// GetMetricData's price: $0.01 per 1,000 metrics requested.
 const DOLLARS_PER_METRIC: f64 = 0.01 / 1000.0;
 
-/// `≈ $0.04/h`: what the current settings cost, metrics being fetched at most once a minute.
-pub fn cost_per_hour(requested: usize, interval_ms: u64) -> String {
+/// GetMetricData's cost an hour at the current settings, metrics being fetched at most once a
+/// minute.
+fn metrics_dollars_per_hour(requested: usize, interval_ms: u64) -> f64 {
     let seconds_between = (interval_ms / 1000).max(60);
     let refreshes_per_hour = 3600 / seconds_between;
-    let dollars = requested as f64 * refreshes_per_hour as f64 * DOLLARS_PER_METRIC;
-    format!("≈ ${dollars:.3}/h")
+    requested as f64 * refreshes_per_hour as f64 * DOLLARS_PER_METRIC
+}
+
+/// `metrics ≈ $0.006/h + logs $0.012/h = $0.018/h`: GetMetricData at the current settings,
+/// Logs Insights as billed over the last hour (bytes scanned), and the environment's total.
+pub fn cost_line(requested: usize, interval_ms: u64, log_bytes_last_hour: u64) -> String {
+    let metrics = metrics_dollars_per_hour(requested, interval_ms);
+    let logs =
+        log_bytes_last_hour as f64 * crate::source::aws::log_ledger::DOLLARS_PER_BYTE_SCANNED;
+    format!(
+        "metrics ≈ ${metrics:.3}/h + logs ${logs:.3}/h = ${:.3}/h",
+        metrics + logs
+    )
 }
 
 fn series_of<'a>(state: &'a State, id: &str) -> Option<&'a MetricSeries> {
@@ -201,14 +220,32 @@ fn threshold_dataset<'a>(
 
 #[cfg(test)]
 mod tests {
-    use super::cost_per_hour;
+    use super::metrics_dollars_per_hour;
+
+    #[test]
+    fn the_cost_line_adds_logs_insights_as_billed() {
+        // 10 metrics a minute: $0.006/h; 2 GB scanned in the last hour: $0.010.
+        assert_eq!(
+            super::cost_line(10, 5000, 2_000_000_000),
+            "metrics ≈ $0.006/h + logs $0.010/h = $0.016/h"
+        );
+    }
 
     #[test]
     fn cost_counts_each_requested_metric_at_most_once_a_minute() {
         // 10 metrics, polled every 5 s but fetched once a minute: 600 metrics an hour.
-        assert_eq!(cost_per_hour(10, 5000), "≈ $0.006/h");
+        assert_eq!(
+            format!("{:.3}", metrics_dollars_per_hour(10, 5000)),
+            "0.006"
+        );
         // Polled every 5 minutes: 12 refreshes an hour.
-        assert_eq!(cost_per_hour(10, 300_000), "≈ $0.001/h");
-        assert_eq!(cost_per_hour(500, 60_000), "≈ $0.300/h");
+        assert_eq!(
+            format!("{:.3}", metrics_dollars_per_hour(10, 300_000)),
+            "0.001"
+        );
+        assert_eq!(
+            format!("{:.3}", metrics_dollars_per_hour(500, 60_000)),
+            "0.300"
+        );
     }
 }
