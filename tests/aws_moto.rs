@@ -234,16 +234,7 @@ async fn the_seeding_script_fills_every_pane_of_the_example_environment() {
         return;
     };
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let seeded = std::process::Command::new("python3")
-        .arg(root.join("assets/seed-moto.py"))
-        .args(["--endpoint", &moto.endpoint])
-        .output()
-        .unwrap();
-    assert!(
-        seeded.status.success(),
-        "{}",
-        String::from_utf8_lossy(&seeded.stderr)
-    );
+    moto.seed_with_script();
     let example = std::fs::read_to_string(root.join("assets/opsdeck.example.toml")).unwrap();
     let text = example.replace("http://127.0.0.1:5000", &moto.endpoint);
     let path = root.join("assets/opsdeck.example.toml");

@@ -15,6 +15,27 @@ fn exited(screen: &str) -> bool {
     screen.contains("EXIT=")
 }
 
+/// The release binary on a live environment watching `server`, with its files in `dir`.
+/// AWS points at a closed loopback port (every alarm asked for, so the Alarms pane calls it):
+/// the AWS panes say they cannot reach it, and no request ever leaves the machine.
+fn live_command(server: &TestPostgres, dir: &std::path::Path) -> String {
+    let config = dir.join("config.toml");
+    std::fs::write(
+        &config,
+        "refresh_interval_ms = 1000\n[environments.local]\nregion = \"us-east-1\"\nendpoint_url = \"http://127.0.0.1:9\"\nall_alarms = true\npostgres_url_env = \"OPSDECK_E2E_DB_URL\"\n",
+    )
+    .unwrap();
+    format!(
+        "sh -c 'AWS_EC2_METADATA_DISABLED=true AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing OPSDECK_E2E_DB_URL=\"{}?sslmode=disable\" {} --config {} --env local --journal {} --log-file {} --incident-dir {}; echo EXIT=$?; sleep 600'",
+        server.url,
+        binary(),
+        config.display(),
+        dir.join("journal.jsonl").display(),
+        dir.join("log").display(),
+        dir.join("incidents").display()
+    )
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn terminate_a_long_query_on_a_real_server_from_the_keyboard() {
     let Some(server) = TestPostgres::start() else {
@@ -43,23 +64,8 @@ async fn terminate_a_long_query_on_a_real_server_from_the_keyboard() {
     });
 
     let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("config.toml");
-    std::fs::write(
-        &config,
-        // AWS points at a closed loopback port: the AWS panes say they cannot reach it, and no
-        // request ever leaves the machine.
-        "refresh_interval_ms = 1000\n[environments.local]\nregion = \"us-east-1\"\nendpoint_url = \"http://127.0.0.1:9\"\npostgres_url_env = \"OPSDECK_E2E_DB_URL\"\n",
-    )
-    .unwrap();
     let journal = dir.path().join("journal.jsonl");
-    let command = format!(
-        "sh -c 'AWS_EC2_METADATA_DISABLED=true AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing OPSDECK_E2E_DB_URL=\"{}?sslmode=disable\" {} --config {} --env local --journal {} --log-file {}; echo EXIT=$?; sleep 600'",
-        server.url,
-        binary(),
-        config.display(),
-        journal.display(),
-        dir.path().join("log").display()
-    );
+    let command = live_command(&server, dir.path());
     let Some(tmux) = Tmux::start(&command, 140, 40) else {
         return;
     };
@@ -140,14 +146,6 @@ async fn terminate_a_long_query_on_a_real_server_from_the_keyboard() {
     tmux.wait_for("exit", Duration::from_secs(5), exited);
 }
 
-fn signal_process(signal: &str, pid: i32) {
-    let status = std::process::Command::new("kill")
-        .args([signal, &pid.to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success(), "kill {signal} {pid}");
-}
-
 /// The checklist row of `title`, if the screen shows it.
 fn checklist_row<'a>(screen: &'a str, title: &str) -> Option<&'a str> {
     screen.lines().find(|line| line.contains(title))
@@ -168,21 +166,7 @@ async fn a_hung_monitoring_connection_turns_the_pane_stale_and_the_checks_unknow
     let (admin, connection) = tokio_postgres::connect(&server.url, NoTls).await.unwrap();
     tokio::spawn(connection);
     let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("config.toml");
-    std::fs::write(
-        &config,
-        "refresh_interval_ms = 1000\n[environments.local]\nregion = \"us-east-1\"\nendpoint_url = \"http://127.0.0.1:9\"\npostgres_url_env = \"OPSDECK_E2E_DB_URL\"\n",
-    )
-    .unwrap();
-    let command = format!(
-        "sh -c 'AWS_EC2_METADATA_DISABLED=true AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing OPSDECK_E2E_DB_URL=\"{}?sslmode=disable\" {} --config {} --env local --journal {} --log-file {} --incident-dir {}; echo EXIT=$?; sleep 600'",
-        server.url,
-        binary(),
-        config.display(),
-        dir.path().join("journal.jsonl").display(),
-        dir.path().join("log").display(),
-        dir.path().join("incidents").display()
-    );
+    let command = live_command(&server, dir.path());
     let Some(tmux) = Tmux::start(&command, 160, 45) else {
         return;
     };
@@ -200,7 +184,7 @@ async fn a_hung_monitoring_connection_turns_the_pane_stale_and_the_checks_unknow
         .await
         .unwrap()
         .get(0);
-    signal_process("-STOP", backend);
+    support::postgres::signal_process("-STOP", backend);
     let screen = tmux.wait_for("the stale pane", Duration::from_secs(12), |s| {
         s.contains("no answer within 5s") && s.contains("⚠ stale")
     });
@@ -215,7 +199,7 @@ async fn a_hung_monitoring_connection_turns_the_pane_stale_and_the_checks_unknow
         "{checklist}"
     );
 
-    signal_process("-CONT", backend);
+    support::postgres::signal_process("-CONT", backend);
     tmux.wait_for("the checks back", Duration::from_secs(20), |s| {
         checklist_row(s, "Database connections").is_some_and(|row| row.contains("✓ pass"))
     });

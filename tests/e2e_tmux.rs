@@ -801,16 +801,7 @@ fn after_aws_is_killed_no_pane_or_check_looks_fresh() {
         return;
     };
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let seeded = std::process::Command::new("python3")
-        .arg(root.join("assets/seed-moto.py"))
-        .args(["--endpoint", &moto.endpoint])
-        .output()
-        .unwrap();
-    assert!(
-        seeded.status.success(),
-        "{}",
-        String::from_utf8_lossy(&seeded.stderr)
-    );
+    moto.seed_with_script();
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("config.toml");
     let example = std::fs::read_to_string(root.join("assets/opsdeck.example.toml")).unwrap();

@@ -755,14 +755,6 @@ async fn own_backend(admin: &Client) -> i32 {
         .get(0)
 }
 
-fn signal_process(signal: &str, pid: i32) {
-    let status = std::process::Command::new("kill")
-        .args([signal, &pid.to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success(), "kill {signal} {pid}");
-}
-
 /// Issue 17, item 1: a monitoring connection that stops answering without closing (the
 /// backend stopped with SIGSTOP, as a hung server or proxy would) is abandoned at the poll's
 /// deadline with a timeout in words, and the next poll runs on a new connection.
@@ -781,11 +773,11 @@ async fn a_hung_connection_times_out_at_the_deadline_and_is_made_anew() {
         .await
         .unwrap();
     let hung = own_backend(&admin).await;
-    signal_process("-STOP", hung);
+    support::postgres::signal_process("-STOP", hung);
     let error = opsdeck::source::poll_within_deadline(&sources, kind)
         .await
         .unwrap_err();
-    signal_process("-CONT", hung);
+    support::postgres::signal_process("-CONT", hung);
     assert_eq!(error.kind, SourceErrorKind::Timeout, "{error}");
     assert!(error.message.starts_with("no answer within 5s"), "{error}");
     // The next poll connects again instead of queueing behind the hung one.

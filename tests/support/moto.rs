@@ -56,6 +56,22 @@ impl MotoServer {
         );
     }
 
+    /// Fills moto with the example config's `local-moto` estate, as the README's
+    /// `assets/seed-moto.py` does for a user.
+    pub fn seed_with_script(&self) {
+        let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/seed-moto.py");
+        let seeded = Command::new("python3")
+            .arg(script)
+            .args(["--endpoint", &self.endpoint])
+            .output()
+            .expect("run python3");
+        assert!(
+            seeded.status.success(),
+            "{}",
+            String::from_utf8_lossy(&seeded.stderr)
+        );
+    }
+
     /// Clears every resource moto holds (POST /moto-api/reset).
     pub fn reset(&self) {
         let status = self.request("POST", "/moto-api/reset").expect("reset moto");

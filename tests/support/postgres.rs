@@ -354,3 +354,13 @@ fn require_password_for(data_dir: &Path, role: &str) {
     )
     .expect("write pg_hba.conf");
 }
+
+/// Sends `signal` (`-STOP`, `-CONT`) to a server process, as a hung server or proxy would
+/// behave: the socket stays open and nothing answers.
+pub fn signal_process(signal: &str, pid: i32) {
+    let status = Command::new("kill")
+        .args([signal, &pid.to_string()])
+        .status()
+        .expect("run kill");
+    assert!(status.success(), "kill {signal} {pid}");
+}

@@ -75,32 +75,37 @@ async fn read_all(
 }
 
 fn collect(page: &DescribeAlarmsOutput, into: &mut Vec<Alarm>) {
-    for alarm in page.metric_alarms() {
-        into.push(Alarm {
-            name: alarm.alarm_name().unwrap_or_default().to_owned(),
-            state: AlarmState::from_aws(alarm.state_value().map_or("", |s| s.as_str())),
-            reason: alarm.state_reason().unwrap_or_default().to_owned(),
-            state_updated_at: alarm
-                .state_updated_timestamp()
-                .map(to_utc)
-                .unwrap_or_default(),
-            metric: alarm.metric_name().map(str::to_owned),
-        });
+    let alarm = |name: Option<&str>,
+                 state: Option<&aws_sdk_cloudwatch::types::StateValue>,
+                 reason: Option<&str>,
+                 updated: Option<&aws_smithy_types::DateTime>,
+                 metric: Option<String>| Alarm {
+        name: name.unwrap_or_default().to_owned(),
+        state: AlarmState::from_aws(state.map_or("", |s| s.as_str())),
+        reason: reason.unwrap_or_default().to_owned(),
+        state_updated_at: updated.map(to_utc).unwrap_or_default(),
+        metric,
+    };
+    for metric_alarm in page.metric_alarms() {
+        into.push(alarm(
+            metric_alarm.alarm_name(),
+            metric_alarm.state_value(),
+            metric_alarm.state_reason(),
+            metric_alarm.state_updated_timestamp(),
+            metric_alarm.metric_name().map(str::to_owned),
+        ));
     }
-    for alarm in page.composite_alarms() {
-        into.push(Alarm {
-            name: alarm.alarm_name().unwrap_or_default().to_owned(),
-            state: AlarmState::from_aws(alarm.state_value().map_or("", |s| s.as_str())),
-            reason: alarm.state_reason().unwrap_or_default().to_owned(),
-            state_updated_at: alarm
-                .state_updated_timestamp()
-                .map(to_utc)
-                .unwrap_or_default(),
+    for composite in page.composite_alarms() {
+        into.push(alarm(
+            composite.alarm_name(),
+            composite.state_value(),
+            composite.state_reason(),
+            composite.state_updated_timestamp(),
             // What the composite combines stands where a metric alarm's metric does.
-            metric: Some(format!(
+            Some(format!(
                 "composite: {}",
-                alarm.alarm_rule().unwrap_or_default()
+                composite.alarm_rule().unwrap_or_default()
             )),
-        });
+        ));
     }
 }
