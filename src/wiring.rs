@@ -247,7 +247,7 @@ fn live_schedules() -> Schedules {
 /// The runbooks' metrics for what the environment names, then its extra metrics.
 fn metric_queries(environment: &EnvironmentConfig) -> Vec<MetricQuery> {
     let mut queries = default_metric_queries(&MetricTargets {
-        load_balancer: environment.load_balancers.first().map(String::as_str),
+        load_balancers: &environment.load_balancers,
         auto_scaling_groups: &environment.auto_scaling_groups,
         ecs_cluster: environment.ecs_cluster.as_deref(),
         ecs_services: &environment.ecs_services,

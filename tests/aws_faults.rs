@@ -21,7 +21,7 @@ async fn all_metrics_come_in_one_get_metric_data_call_per_refresh() {
     let proxy = CountingProxy::start(moto.port).await;
     let groups: Vec<String> = (0..5).map(|i| format!("group-{i}")).collect();
     let queries = default_metric_queries(&MetricTargets {
-        load_balancer: Some("app/basecoat-portal/50dc6c495c0c9188"),
+        load_balancers: &["app/basecoat-portal/50dc6c495c0c9188".to_owned()],
         auto_scaling_groups: &groups,
         ..MetricTargets::default()
     });
@@ -59,7 +59,7 @@ async fn the_whole_runbook_set_and_extra_metrics_are_still_one_call() {
     ];
     let services = vec!["web".to_owned(), "worker".to_owned()];
     let mut queries = default_metric_queries(&MetricTargets {
-        load_balancer: Some("app/basecoat-portal/50dc6c495c0c9188"),
+        load_balancers: &["app/basecoat-portal/50dc6c495c0c9188".to_owned()],
         auto_scaling_groups: &groups,
         ecs_cluster: Some("prod"),
         ecs_services: &services,

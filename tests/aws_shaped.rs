@@ -530,7 +530,7 @@ async fn the_p99_series_is_read_in_milliseconds() {
         )],
     );
     let queries: Vec<_> = default_metric_queries(&MetricTargets {
-        load_balancer: Some("app/basecoat-portal/50dc6c495c0c9188"),
+        load_balancers: &["app/basecoat-portal/50dc6c495c0c9188".to_owned()],
         ..MetricTargets::default()
     })
     .into_iter()

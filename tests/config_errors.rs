@@ -392,3 +392,19 @@ fn config_names_cannot_steer_the_terminal() {
     );
     assert_eq!(output.status.code(), Some(2));
 }
+
+/// Issue 12, item 7: a load balancer given by its full ARN is read as CloudWatch's
+/// `app/NAME/ID` dimension ("CloudWatch metrics for your Application Load Balancer").
+#[test]
+fn a_load_balancer_arn_becomes_its_dimension() {
+    let text = "[environments.prod]\nregion = \"us-east-1\"\nload_balancers = [\"arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/basecoat-portal/50dc6c495c0c9188\", \"app/basecoat-admin/73e2d6bc24d8a067\"]\n";
+    let resolved =
+        config::resolve(Path::new("config.toml"), text, &Overrides::default(), None).unwrap();
+    assert_eq!(
+        resolved.environment.unwrap().load_balancers,
+        [
+            "app/basecoat-portal/50dc6c495c0c9188",
+            "app/basecoat-admin/73e2d6bc24d8a067"
+        ]
+    );
+}

@@ -303,7 +303,7 @@ async fn check_fails_the_5xx_rate_when_only_the_load_balancer_answers() {
         AwsScope {
             metrics: opsdeck::source::aws::default_metric_queries(
                 &opsdeck::source::aws::MetricTargets {
-                    load_balancer: Some(PORTAL_LOAD_BALANCER),
+                    load_balancers: &[PORTAL_LOAD_BALANCER.to_owned()],
                     without_percentiles: true,
                     ..Default::default()
                 },

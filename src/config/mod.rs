@@ -68,7 +68,8 @@ pub struct EnvironmentConfig {
     pub auto_scaling_groups: Vec<String>,
     #[serde(default)]
     pub target_groups: Vec<String>,
-    #[serde(default)]
+    /// As CloudWatch's `app/NAME/ID` (an ARN given is turned into it when read).
+    #[serde(default, deserialize_with = "validate::load_balancers")]
     pub load_balancers: Vec<String>,
     #[serde(default)]
     pub log_groups: Vec<String>,

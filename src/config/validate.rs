@@ -88,9 +88,70 @@ pub fn endpoint_problem(text: &str) -> Option<&'static str> {
     None
 }
 
+/// Load balancers as CloudWatch's `LoadBalancer` dimension names them. "CloudWatch metrics
+/// for your Application Load Balancer": the dimension is `app/NAME/ID`, the final portion of
+/// the load balancer's ARN; a full ARN is turned into it, a bare name is refused with the fix
+/// (the ID cannot be guessed), and so is a Network Load Balancer (AWS/NetworkELB has other
+/// metrics).
+pub fn load_balancers<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    Vec::<String>::deserialize(deserializer)?
+        .iter()
+        .map(|given| load_balancer_dimension(given))
+        .collect::<Result<_, _>>()
+        .map_err(D::Error::custom)
+}
+
+/// The `app/NAME/ID` of `given` (that, or an ARN), or what is wrong with it.
+pub fn load_balancer_dimension(given: &str) -> Result<String, String> {
+    let dimension = given
+        .split_once(":loadbalancer/")
+        .filter(|(prefix, _)| {
+            prefix.starts_with("arn:") && prefix.contains(":elasticloadbalancing:")
+        })
+        .map_or(given, |(_, rest)| rest);
+    let parts: Vec<&str> = dimension.split('/').collect();
+    match parts.as_slice() {
+        ["app", name, id]
+            if !name.is_empty() && !id.is_empty() && id.bytes().all(|b| b.is_ascii_hexdigit()) =>
+        {
+            Ok(dimension.to_owned())
+        }
+        ["net", ..] => Err(format!(
+            "load balancer \"{given}\" is a Network Load Balancer; opsdeck charts Application Load Balancers (app/NAME/ID)"
+        )),
+        _ => Err(format!(
+            "load balancer \"{given}\" is not app/NAME/ID (CloudWatch needs the ID too): give its ARN or the part after loadbalancer/ (aws elbv2 describe-load-balancers --names NAME --query 'LoadBalancers[0].LoadBalancerArn')"
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn load_balancers_become_their_cloudwatch_dimension() {
+        assert_eq!(
+            load_balancer_dimension("app/basecoat-portal/50dc6c495c0c9188"),
+            Ok("app/basecoat-portal/50dc6c495c0c9188".to_owned())
+        );
+        assert_eq!(
+            load_balancer_dimension(
+                "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/basecoat-portal/50dc6c495c0c9188"
+            ),
+            Ok("app/basecoat-portal/50dc6c495c0c9188".to_owned())
+        );
+        assert!(
+            load_balancer_dimension("basecoat-portal")
+                .unwrap_err()
+                .contains("is not app/NAME/ID")
+        );
+        assert!(
+            load_balancer_dimension("net/dns/50dc6c495c0c9188")
+                .unwrap_err()
+                .contains("Network Load Balancer")
+        );
+    }
 
     #[test]
     fn region_names() {

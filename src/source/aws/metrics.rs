@@ -83,7 +83,8 @@ fn stat(
 /// What the default metric set watches; empty parts add no metrics.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct MetricTargets<'a> {
-    pub load_balancer: Option<&'a str>,
+    /// Every load balancer, as its CloudWatch dimension `app/NAME/ID`.
+    pub load_balancers: &'a [String],
     pub auto_scaling_groups: &'a [String],
     pub ecs_cluster: Option<&'a str>,
     pub ecs_services: &'a [String],
@@ -96,7 +97,7 @@ pub struct MetricTargets<'a> {
 /// The runbooks' metric set: ALB latency and error rates, EC2 CPU per group, ECS CPU and
 /// memory per service, RDS connections, latency and CPU, ElastiCache evictions.
 pub fn default_metric_queries(targets: &MetricTargets) -> Vec<MetricQuery> {
-    let mut queries = alb_queries(targets.load_balancer);
+    let mut queries = alb_queries(targets.load_balancers);
     if targets.without_percentiles {
         queries.retain(|query| !matches!(query.statistic, Statistic::Percentile(_)));
     }
@@ -274,110 +275,127 @@ pub fn custom_metric_query(
 }
 
 /// ALB response time (avg, max, p99), request count, and the 5XX/4XX rates derived from the
-/// counts as the runbooks compute them.
-fn alb_queries(load_balancer: Option<&str>) -> Vec<MetricQuery> {
+/// counts as the runbooks compute them, for every configured load balancer (`app/NAME/ID`);
+/// the ids of the second and later carry their index.
+fn alb_queries(load_balancers: &[String]) -> Vec<MetricQuery> {
+    let several = load_balancers.len() > 1;
+    load_balancers
+        .iter()
+        .enumerate()
+        .flat_map(|(index, balancer)| alb_queries_for(balancer, index, several))
+        .collect()
+}
+
+fn alb_queries_for(balancer: &str, index: usize, several: bool) -> Vec<MetricQuery> {
     use MetricKind as K;
     use Statistic as S;
-    let mut queries = Vec::new();
-    if let Some(balancer) = load_balancer {
-        let lb = || vec![("LoadBalancer".to_owned(), balancer.to_owned())];
-        let alb = |name| ("AWS/ApplicationELB", name);
-        queries.push(stat(
-            "alb_p99",
-            "ALB response p99",
-            K::ResponseTimeP99,
-            S::Percentile(99.0),
-            "ms",
-            cloudwatch(alb("TargetResponseTime"), lb(), 1000.0),
-        ));
-        queries.push(stat(
-            "alb_avg",
-            "ALB response avg",
-            K::ResponseTimeAvg,
-            S::Average,
-            "ms",
-            cloudwatch(alb("TargetResponseTime"), lb(), 1000.0),
-        ));
-        queries.push(stat(
-            "alb_max",
-            "ALB response max",
-            K::ResponseTimeMax,
-            S::Maximum,
-            "ms",
-            cloudwatch(alb("TargetResponseTime"), lb(), 1000.0),
-        ));
-        // "CloudWatch metrics for your Application Load Balancer" (Elastic Load Balancing
-        // user guide): HTTPCode_Target_5XX_Count counts only what targets answered, and the
-        // 502/503/504 the load balancer returns itself (no healthy target, a target timed
-        // out) are HTTPCode_ELB_5XX_Count; RequestCount counts only requests for which a
-        // target was chosen. With every target down the first two are zero and only the ELB
-        // count climbs: the rate is (target 5XX + ELB 5XX) / (requests + ELB 5XX), and both
-        // counts are shown.
-        queries.push(stat(
-            "alb_target_5xx",
-            "ALB target 5XX",
-            K::Custom,
-            S::Sum,
-            "count",
-            cloudwatch(alb("HTTPCode_Target_5XX_Count"), lb(), 1.0),
-        ));
-        queries.push(stat(
-            "alb_elb_5xx",
-            "ALB ELB 5XX",
-            K::Custom,
-            S::Sum,
-            "count",
-            cloudwatch(alb("HTTPCode_ELB_5XX_Count"), lb(), 1.0),
-        ));
-        let mut count_4xx = stat(
-            "alb_4xx",
-            "ALB 4XX",
-            K::Custom,
-            S::Sum,
-            "count",
-            cloudwatch(alb("HTTPCode_Target_4XX_Count"), lb(), 1.0),
-        );
-        count_4xx.hidden = true;
-        queries.push(count_4xx);
-        queries.push(stat(
-            "alb_requests",
-            "ALB requests",
-            K::RequestCount,
-            S::Sum,
-            "req",
-            cloudwatch(alb("RequestCount"), lb(), 1.0),
-        ));
-        let ids = |names: &[&str]| names.iter().map(|name| (*name).to_owned()).collect();
-        for (id, label, kind, numerators, denominators) in [
-            (
-                "alb_5xx_rate",
-                "ALB 5XX rate",
-                K::ErrorRate5xx,
-                ids(&["alb_target_5xx", "alb_elb_5xx"]),
-                ids(&["alb_requests", "alb_elb_5xx"]),
-            ),
-            (
-                "alb_4xx_rate",
-                "ALB 4XX rate",
-                K::ErrorRate4xx,
-                ids(&["alb_4xx"]),
-                ids(&["alb_requests"]),
-            ),
-        ] {
-            queries.push(MetricQuery {
-                id: id.to_owned(),
-                label: label.to_owned(),
-                kind,
-                statistic: S::Sum,
-                unit: "%".to_owned(),
-                period_seconds: 60,
-                source: MetricSource::Percentage {
-                    numerators,
-                    denominators,
-                },
-                hidden: false,
-            });
+    let id = |base: &str| {
+        if index == 0 {
+            base.to_owned()
+        } else {
+            format!("{base}_{index}")
         }
+    };
+    let name = balancer.split('/').nth(1).unwrap_or(balancer);
+    let label = |base: &str| labelled(base, name, several);
+    let mut queries = Vec::new();
+    let lb = || vec![("LoadBalancer".to_owned(), balancer.to_owned())];
+    let alb = |name| ("AWS/ApplicationELB", name);
+    queries.push(stat(
+        &id("alb_p99"),
+        &label("ALB response p99"),
+        K::ResponseTimeP99,
+        S::Percentile(99.0),
+        "ms",
+        cloudwatch(alb("TargetResponseTime"), lb(), 1000.0),
+    ));
+    queries.push(stat(
+        &id("alb_avg"),
+        &label("ALB response avg"),
+        K::ResponseTimeAvg,
+        S::Average,
+        "ms",
+        cloudwatch(alb("TargetResponseTime"), lb(), 1000.0),
+    ));
+    queries.push(stat(
+        &id("alb_max"),
+        &label("ALB response max"),
+        K::ResponseTimeMax,
+        S::Maximum,
+        "ms",
+        cloudwatch(alb("TargetResponseTime"), lb(), 1000.0),
+    ));
+    // "CloudWatch metrics for your Application Load Balancer" (Elastic Load Balancing
+    // user guide): HTTPCode_Target_5XX_Count counts only what targets answered, and the
+    // 502/503/504 the load balancer returns itself (no healthy target, a target timed
+    // out) are HTTPCode_ELB_5XX_Count; RequestCount counts only requests for which a
+    // target was chosen. With every target down the first two are zero and only the ELB
+    // count climbs: the rate is (target 5XX + ELB 5XX) / (requests + ELB 5XX), and both
+    // counts are shown.
+    queries.push(stat(
+        &id("alb_target_5xx"),
+        &label("ALB target 5XX"),
+        K::Custom,
+        S::Sum,
+        "count",
+        cloudwatch(alb("HTTPCode_Target_5XX_Count"), lb(), 1.0),
+    ));
+    queries.push(stat(
+        &id("alb_elb_5xx"),
+        &label("ALB ELB 5XX"),
+        K::Custom,
+        S::Sum,
+        "count",
+        cloudwatch(alb("HTTPCode_ELB_5XX_Count"), lb(), 1.0),
+    ));
+    let mut count_4xx = stat(
+        &id("alb_4xx"),
+        &label("ALB 4XX"),
+        K::Custom,
+        S::Sum,
+        "count",
+        cloudwatch(alb("HTTPCode_Target_4XX_Count"), lb(), 1.0),
+    );
+    count_4xx.hidden = true;
+    queries.push(count_4xx);
+    queries.push(stat(
+        &id("alb_requests"),
+        &label("ALB requests"),
+        K::RequestCount,
+        S::Sum,
+        "req",
+        cloudwatch(alb("RequestCount"), lb(), 1.0),
+    ));
+    let ids = |names: &[&str]| names.iter().map(|name| id(name)).collect();
+    for (rate_id, rate_label, kind, numerators, denominators) in [
+        (
+            "alb_5xx_rate",
+            "ALB 5XX rate",
+            K::ErrorRate5xx,
+            ids(&["alb_target_5xx", "alb_elb_5xx"]),
+            ids(&["alb_requests", "alb_elb_5xx"]),
+        ),
+        (
+            "alb_4xx_rate",
+            "ALB 4XX rate",
+            K::ErrorRate4xx,
+            ids(&["alb_4xx"]),
+            ids(&["alb_requests"]),
+        ),
+    ] {
+        queries.push(MetricQuery {
+            id: id(rate_id),
+            label: label(rate_label),
+            kind,
+            statistic: S::Sum,
+            unit: "%".to_owned(),
+            period_seconds: 60,
+            source: MetricSource::Percentage {
+                numerators,
+                denominators,
+            },
+            hidden: false,
+        });
     }
     queries
 }
@@ -602,7 +620,7 @@ mod tests {
     #[test]
     fn the_5xx_rate_counts_the_load_balancers_own_errors() {
         let queries = default_metric_queries(&MetricTargets {
-            load_balancer: Some("app/portal/50dc6c495c0c9188"),
+            load_balancers: &["app/portal/50dc6c495c0c9188".to_owned()],
             ..MetricTargets::default()
         });
         let rate = queries.iter().find(|q| q.id == "alb_5xx_rate").unwrap();
@@ -633,10 +651,44 @@ mod tests {
         assert_eq!(values, [4.0]);
     }
 
+    /// Issue 12, item 7: every configured load balancer is charted, not just the first, each
+    /// rate from its own counts.
+    #[test]
+    fn every_load_balancer_is_charted() {
+        let balancers = [
+            "app/portal/50dc6c495c0c9188".to_owned(),
+            "app/admin/73e2d6bc24d8a067".to_owned(),
+        ];
+        let queries = default_metric_queries(&MetricTargets {
+            load_balancers: &balancers,
+            ..MetricTargets::default()
+        });
+        let p99: Vec<(&str, &str)> = queries
+            .iter()
+            .filter(|q| q.kind == MetricKind::ResponseTimeP99)
+            .map(|q| (q.id.as_str(), q.label.as_str()))
+            .collect();
+        assert_eq!(
+            p99,
+            [
+                ("alb_p99", "ALB response p99 portal"),
+                ("alb_p99_1", "ALB response p99 admin")
+            ]
+        );
+        let admin_rate = queries.iter().find(|q| q.id == "alb_5xx_rate_1").unwrap();
+        assert_eq!(
+            admin_rate.source,
+            MetricSource::Percentage {
+                numerators: vec!["alb_target_5xx_1".to_owned(), "alb_elb_5xx_1".to_owned()],
+                denominators: vec!["alb_requests_1".to_owned(), "alb_elb_5xx_1".to_owned()],
+            }
+        );
+    }
+
     #[test]
     fn both_5xx_counts_are_shown() {
         let queries = default_metric_queries(&MetricTargets {
-            load_balancer: Some("app/portal/50dc6c495c0c9188"),
+            load_balancers: &["app/portal/50dc6c495c0c9188".to_owned()],
             ..MetricTargets::default()
         });
         for id in ["alb_target_5xx", "alb_elb_5xx"] {
