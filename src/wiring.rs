@@ -32,8 +32,8 @@ const DEMO_REFRESH_INTERVAL_MS: u64 = 2000;
 /// requests a second for the whole account ("CloudWatch service quotas"): a dashboard per
 /// engineer polling every few seconds would eat that for everyone.
 const ALARMS_MIN_INTERVAL: std::time::Duration = std::time::Duration::from_secs(15);
-/// How far back the metric charts reach.
-const METRIC_WINDOW_SECONDS: i64 = 3 * 3600;
+/// How far back the metric charts reach (one number with the config's period check).
+const METRIC_WINDOW_SECONDS: i64 = crate::config::METRIC_WINDOW_SECONDS as i64;
 
 /// Everything a run of the dashboard is connected to.
 pub struct Wiring {

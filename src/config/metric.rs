@@ -61,10 +61,19 @@ impl Default for PeriodSetting {
     }
 }
 
+/// How far back the metric charts reach: a period longer than this gets no whole datapoint
+/// in the window.
+pub const METRIC_WINDOW_SECONDS: u32 = 3 * 3600;
+
 impl TryFrom<u32> for PeriodSetting {
     type Error = String;
     fn try_from(seconds: u32) -> Result<Self, String> {
-        if matches!(seconds, 1 | 5 | 10 | 30) || (seconds > 0 && seconds.is_multiple_of(60)) {
+        if seconds > METRIC_WINDOW_SECONDS {
+            Err(format!(
+                "period {seconds} is longer than the charts' 3-hour window ({METRIC_WINDOW_SECONDS} s): GetMetricData would answer with no whole datapoint; use at most {METRIC_WINDOW_SECONDS}"
+            ))
+        } else if matches!(seconds, 1 | 5 | 10 | 30) || (seconds > 0 && seconds.is_multiple_of(60))
+        {
             Ok(Self(seconds))
         } else {
             Err(format!(

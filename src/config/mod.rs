@@ -19,7 +19,7 @@ use toml::Spanned;
 pub use error::{ConfigError, line_and_column};
 pub use keymap::{Binding, InputMode, Keymap, Section};
 pub use keys::KeyChord;
-pub use metric::{ExtraMetric, PeriodSetting, StatSetting, WindowMinutes};
+pub use metric::{ExtraMetric, METRIC_WINDOW_SECONDS, PeriodSetting, StatSetting, WindowMinutes};
 pub use named_file::{BUILTIN_KEYMAPS, BUILTIN_THEMES, NamedFile};
 pub use theme::{STYLE_NAMES, Theme};
 pub use thresholds::{CheckOverride, Level, Limit, Thresholds};
