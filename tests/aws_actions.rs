@@ -570,7 +570,8 @@ async fn a_forced_deployment_is_sent_as_update_service() {
     );
 }
 
-/// Issue 12, item 6: a connection lost after the change was written (the SDK's
+/// Issue 12, item 6 (SetDesiredCapacity, Amazon EC2 Auto Scaling API Reference): a connection
+/// lost after the change was written (the SDK's
 /// DispatchFailure; "Enum SdkError" on docs.rs: "An HTTP response was not received. The
 /// request MAY have been sent.") is never "nothing was changed": the outcome is unknown and
 /// the next poll tells. The proxy reads the whole SetDesiredCapacity request, then closes

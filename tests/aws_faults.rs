@@ -35,7 +35,8 @@ async fn all_metrics_come_in_one_get_metric_data_call_per_refresh() {
         },
     );
     let series = source.metric_series().await.unwrap();
-    // ALB p99, avg, max, requests, target 5XX, ELB 5XX (both counts shown: issue 12), 5XX
+    // ALB p99, avg, max, requests, target 5XX, ELB 5XX (both counts shown: issue 12, per the
+    // Elastic Load Balancing User Guide's ALB CloudWatch metrics page), 5XX
     // and 4XX rates; CPU of 5 groups. The 4XX count is hidden.
     assert_eq!(
         series.len(),

@@ -288,7 +288,8 @@ async fn the_seeding_script_fills_every_pane_of_the_example_environment() {
     assert_eq!(services.len(), 2);
 }
 
-/// Issue 12, item 4: an account's alarms belong to many environments, so an environment that
+/// Issue 12, item 4 (DescribeAlarms, Amazon CloudWatch API Reference): an account's alarms
+/// belong to many environments, so an environment that
 /// names none of its alarms shows none, and says how to name them.
 #[tokio::test]
 async fn alarms_are_shown_only_when_the_environment_scopes_them() {

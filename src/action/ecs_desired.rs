@@ -66,6 +66,8 @@ pub fn propose_force_deployment(
     service: &EcsService,
     context: &ActionContext,
 ) -> Result<Proposal, String> {
+    // "Deployment" (Amazon ECS API Reference): while the old deployment still runs tasks the
+    // service lists more than one; a forced deployment on top would replace tasks mid-rollout.
     if service.rollout_in_progress() {
         return Err(format!(
             "{} is still rolling out a deployment ({} deployments); wait for it to finish",

@@ -25,7 +25,7 @@ where
         SdkError::DispatchFailure(failure) if failure.is_timeout() => Outcome::Unknown(format!(
             "{action}: no answer in time; the next poll shows whether {target} changed; not retried"
         )),
-        // "Enum SdkError" (aws-smithy-runtime-api, docs.rs): DispatchFailure means "an HTTP
+        // Per AWS SDK for Rust API docs, "Enum SdkError" (aws-smithy-runtime-api): DispatchFailure means "an HTTP
         // response was not received. The request MAY have been sent." A connection lost after
         // the request was written looks the same as one never made: the change may be made.
         SdkError::DispatchFailure(_) => Outcome::Unknown(format!(

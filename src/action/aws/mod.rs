@@ -27,8 +27,9 @@ impl AwsExecutor {
         Self::sharing(&AwsClients::new(settings).await)
     }
 
-    /// An executor on the panes' own configuration (one credential cache), one attempt per
-    /// call.
+    /// An executor on the panes' own configuration (one credential cache: per AWS SDK for
+    /// Rust Developer Guide, clients built from one SdkConfig share its identity cache), one
+    /// attempt per call.
     pub fn sharing(clients: &AwsClients) -> Self {
         Self {
             clients: clients.single_attempt(),

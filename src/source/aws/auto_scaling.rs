@@ -121,7 +121,8 @@ async fn activities(client: &Client, group: &str) -> Result<Vec<ScalingActivity>
         .collect())
 }
 
-/// The newest instance refresh. A failed read is the pane's error (a refresh under way is
+/// The newest instance refresh (DescribeInstanceRefreshes in the Amazon EC2 Auto Scaling
+/// API Reference: `MaxRecords` 1 gives the newest first). A failed read is the pane's error (a refresh under way is
 /// what an on-call engineer must not miss), except on an emulator that does not serve the
 /// call at all: moto answers it with an HTML page and HTTP 500, which is no AWS error.
 async fn newest_refresh(

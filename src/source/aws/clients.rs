@@ -88,7 +88,9 @@ pub struct AwsClients {
 }
 
 impl AwsClients {
-    /// The same clients with retries off, for changes (a change is never retried blindly).
+    /// The same clients with retries off, for changes (a change is never retried blindly;
+    /// per AWS SDK for Rust Developer Guide, "Retries", the standard mode's attempts
+    /// include the first, so 1 means no retry).
     /// They share this configuration's credentials provider and its cache: one sign-in, one
     /// refresh, for the panes and the actions alike.
     pub fn single_attempt(&self) -> Self {

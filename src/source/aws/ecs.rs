@@ -74,6 +74,8 @@ fn to_service(cluster: &str, service: &aws_sdk_ecs::types::Service) -> EcsServic
                     .to_owned(),
                 desired_count: count(deployment.desired_count()),
                 running_count: count(deployment.running_count()),
+                // "Deployment" (Amazon ECS API Reference): rolloutState is returned only
+                // for the rolling update controller without a Classic Load Balancer.
                 rollout_state: deployment.rollout_state().map_or_else(
                     || crate::model::ROLLOUT_UNKNOWN.to_owned(),
                     |state| state.as_str().to_owned(),

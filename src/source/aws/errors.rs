@@ -81,7 +81,9 @@ fn from_code(code: &str, message: &str, action: &str, profile: Option<&str>) -> 
         | "ExpiredTokenException"
         | "InvalidClientTokenId"
         | "UnrecognizedClientException" => credentials(profile, message),
-        // A wrong secret key, or a clock far enough off that the signature's time is wrong.
+        // A wrong secret key, or a clock far enough off that the signature's time is wrong
+        // ("Common Errors" in the CloudWatch Logs and ECS API Reference; AuthFailure in the
+        // Amazon EC2 API Reference's error codes).
         "SignatureDoesNotMatch" | "InvalidSignatureException" | "AuthFailure" => {
             credential_problem(
                 &format!("AWS rejected the request's signature ({code})"),

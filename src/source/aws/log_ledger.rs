@@ -1,6 +1,7 @@
 //! What the Logs Insights error counts cost, and how to keep it bounded.
 //!
-//! Logs Insights bills per byte scanned ("Amazon CloudWatch Pricing": $0.005 per GB). Counting
+//! Logs Insights bills per byte scanned ("Amazon CloudWatch Pricing": $0.005 per GB); the
+//! bytes come from GetQueryResults' `statistics.bytesScanned` (CloudWatch Logs API Reference). Counting
 //! the last 15 minutes again every minute scans each byte 15 times; instead each query scans
 //! only the slice since the last one, and the window's count is the sum of the slices it
 //! covers. A slice that reaches back before the window start (the first, which fills the

@@ -45,7 +45,8 @@ pub struct AwsScope {
     pub ecs_services: Vec<String>,
     /// The Logs pane's log groups and queries.
     pub logs: LogScope,
-    /// The alarms the Alarms pane watches.
+    /// The alarms the Alarms pane watches (DescribeAlarms, Amazon CloudWatch API Reference:
+    /// by `AlarmNamePrefix` or up to 100 `AlarmNames`).
     pub alarms: AlarmScope,
 }
 
