@@ -598,22 +598,54 @@ async fn ecs_source(answer: &str) -> (AwsShaped, std::sync::Arc<AwsSource>) {
     (server, source)
 }
 
-fn ecs_check(
-    services: Vec<opsdeck::model::EcsService>,
-    at_seconds: i64,
+/// Check `id` on `snapshot` read at `at`, with the default thresholds.
+fn check_of(
+    snapshot: opsdeck::state::Snapshot,
+    at: Option<opsdeck::model::Timestamp>,
+    id: &str,
 ) -> opsdeck::check::CheckResult {
     let input = opsdeck::check::CheckInput {
-        snapshot: opsdeck::state::Snapshot {
-            ecs: services,
-            ..Default::default()
-        },
-        at: chrono::DateTime::from_timestamp(at_seconds, 0),
+        snapshot,
+        at,
         ..Default::default()
     };
     opsdeck::check::evaluate(&input, &opsdeck::config::Thresholds::default())
         .into_iter()
-        .find(|result| result.id == "ecs_running")
+        .find(|result| result.id == id)
         .unwrap()
+}
+
+fn ecs_check(
+    services: Vec<opsdeck::model::EcsService>,
+    at_seconds: i64,
+) -> opsdeck::check::CheckResult {
+    let snapshot = opsdeck::state::Snapshot {
+        ecs: services,
+        ..Default::default()
+    };
+    check_of(
+        snapshot,
+        chrono::DateTime::from_timestamp(at_seconds, 0),
+        "ecs_running",
+    )
+}
+
+/// A source reading the alarms named by `prefixes` and `names` from `server`.
+async fn alarm_source(
+    server: &AwsShaped,
+    prefixes: &[&str],
+    names: Vec<String>,
+) -> std::sync::Arc<AwsSource> {
+    AwsSource::new(
+        clients_for(&server.endpoint).await,
+        AwsScope {
+            alarms: opsdeck::source::aws::AlarmScope::Named {
+                prefixes: prefixes.iter().map(|p| (*p).to_owned()).collect(),
+                names,
+            },
+            ..AwsScope::default()
+        },
+    )
 }
 
 /// Issue 12, item 5: a missing rolloutState is unknown, not COMPLETED; a service at 0 of 2
@@ -724,16 +756,7 @@ const ALARMS_WITH_A_COMPOSITE: &str = r#"<DescribeAlarmsResponse xmlns="http://m
 async fn a_composite_alarm_in_alarm_is_read_scoped_and_counted() {
     let server = AwsShaped::start().await;
     server.answer("DescribeAlarms", vec![xml(ALARMS_WITH_A_COMPOSITE)]);
-    let source = AwsSource::new(
-        clients_for(&server.endpoint).await,
-        AwsScope {
-            alarms: opsdeck::source::aws::AlarmScope::Named {
-                prefixes: vec!["basecoat-".to_owned()],
-                names: Vec::new(),
-            },
-            ..AwsScope::default()
-        },
-    );
+    let source = alarm_source(&server, &["basecoat-"], Vec::new()).await;
     let alarms = opsdeck::source::AlarmSource::alarms(source.as_ref())
         .await
         .unwrap();
@@ -763,14 +786,7 @@ async fn a_composite_alarm_in_alarm_is_read_scoped_and_counted() {
         alarms,
         ..Default::default()
     };
-    let input = opsdeck::check::CheckInput {
-        snapshot: snapshot.clone(),
-        ..Default::default()
-    };
-    let check = opsdeck::check::evaluate(&input, &opsdeck::config::Thresholds::default())
-        .into_iter()
-        .find(|r| r.id == "alarms")
-        .unwrap();
+    let check = check_of(snapshot.clone(), None, "alarms");
     assert_eq!(check.status, opsdeck::check::Status::Fail, "{check:?}");
     assert!(
         check.evidence[0].starts_with("basecoat-portal-down in ALARM"),
@@ -796,16 +812,7 @@ async fn alarm_names_go_a_hundred_a_call_apart_from_the_prefixes() {
     let server = AwsShaped::start().await;
     server.answer("DescribeAlarms", vec![xml(ALARMS_WITH_A_COMPOSITE)]);
     let names: Vec<String> = (0..150).map(|i| format!("alarm-{i:03}")).collect();
-    let source = AwsSource::new(
-        clients_for(&server.endpoint).await,
-        AwsScope {
-            alarms: opsdeck::source::aws::AlarmScope::Named {
-                prefixes: vec!["basecoat-".to_owned()],
-                names,
-            },
-            ..AwsScope::default()
-        },
-    );
+    let source = alarm_source(&server, &["basecoat-"], names).await;
     let alarms = opsdeck::source::AlarmSource::alarms(source.as_ref())
         .await
         .unwrap();

@@ -176,14 +176,9 @@ async fn a_hung_monitoring_connection_turns_the_pane_stale_and_the_checks_unknow
     });
     tmux.send(&["Escape"]);
 
-    let backend: i32 = admin
-        .query_one(
-            "SELECT pid FROM pg_stat_activity WHERE application_name = 'opsdeck'",
-            &[],
-        )
-        .await
-        .unwrap()
-        .get(0);
+    let [backend] = support::postgres::opsdeck_backends(&admin, 0).await[..] else {
+        panic!("not one monitoring connection")
+    };
     support::postgres::signal_process("-STOP", backend);
     let screen = tmux.wait_for("the stale pane", Duration::from_secs(12), |s| {
         s.contains("no answer within 5s") && s.contains("⚠ stale")
@@ -203,13 +198,7 @@ async fn a_hung_monitoring_connection_turns_the_pane_stale_and_the_checks_unknow
     tmux.wait_for("the checks back", Duration::from_secs(20), |s| {
         checklist_row(s, "Database connections").is_some_and(|row| row.contains("✓ pass"))
     });
-    let new_backends = admin
-        .query(
-            "SELECT pid FROM pg_stat_activity WHERE application_name = 'opsdeck' AND pid <> $1",
-            &[&backend],
-        )
-        .await
-        .unwrap();
+    let new_backends = support::postgres::opsdeck_backends(&admin, backend).await;
     assert_eq!(new_backends.len(), 1, "opsdeck made a new connection");
     // Escape and q sent together would read as Alt-q: close the checklist first.
     tmux.send(&["Escape"]);

@@ -744,17 +744,6 @@ fn database_only(database: Arc<PostgresSource>) -> opsdeck::source::Sources {
     }
 }
 
-async fn own_backend(admin: &Client) -> i32 {
-    admin
-        .query_one(
-            "SELECT pid FROM pg_stat_activity WHERE application_name = 'opsdeck'",
-            &[],
-        )
-        .await
-        .unwrap()
-        .get(0)
-}
-
 /// Issue 17, item 1: a monitoring connection that stops answering without closing (the
 /// backend stopped with SIGSTOP, as a hung server or proxy would) is abandoned at the poll's
 /// deadline with a timeout in words, and the next poll runs on a new connection.
@@ -772,7 +761,9 @@ async fn a_hung_connection_times_out_at_the_deadline_and_is_made_anew() {
     opsdeck::source::poll_within_deadline(&sources, kind)
         .await
         .unwrap();
-    let hung = own_backend(&admin).await;
+    let [hung] = support::postgres::opsdeck_backends(&admin, 0).await[..] else {
+        panic!("not one monitoring connection")
+    };
     support::postgres::signal_process("-STOP", hung);
     let error = opsdeck::source::poll_within_deadline(&sources, kind)
         .await
@@ -784,13 +775,7 @@ async fn a_hung_connection_times_out_at_the_deadline_and_is_made_anew() {
     opsdeck::source::poll_within_deadline(&sources, kind)
         .await
         .unwrap();
-    let others = admin
-        .query(
-            "SELECT pid FROM pg_stat_activity WHERE application_name = 'opsdeck' AND pid <> $1",
-            &[&hung],
-        )
-        .await
-        .unwrap();
+    let others = support::postgres::opsdeck_backends(&admin, hung).await;
     assert_eq!(others.len(), 1, "a new connection");
 }
 

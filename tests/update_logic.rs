@@ -263,15 +263,7 @@ fn the_checklist_follows_the_polls_marks_changes_and_jumps_to_the_evidence() {
     let mut world = opsdeck::sim::World::new(1, support::screen::origin());
     let mut state = support::screen::empty_state();
     support::screen::feed(&mut state, &world);
-    let status = |state: &State, id: &str| {
-        state
-            .checklist
-            .results
-            .iter()
-            .find(|r| r.id == id)
-            .unwrap()
-            .status
-    };
+    let status = status_of;
     assert_eq!(status(&state, "latency_p99"), Status::Pass);
     world.advance_to_elapsed(300);
     support::screen::feed(&mut state, &world);

@@ -10,17 +10,21 @@ use crate::incident::{EntryKind, TimelineEntry};
 use crate::model::Timestamp;
 use crate::source::{SourceErrorKind, SourceKind};
 
-/// Evaluates every check against the state's data; a source whose pane has no data yet or
-/// whose last poll failed is *unknown*. Returns the real verdict changes, for the incident
+/// Evaluates every check against the state's data; a source in `unread` (see
+/// [`unread_sources`]) is *unknown*. Returns the real verdict changes, for the incident
 /// timeline.
-pub fn reevaluate(state: &mut State, at: Timestamp) -> Vec<TimelineEntry> {
+pub fn reevaluate(
+    state: &mut State,
+    at: Timestamp,
+    unread: &BTreeMap<SourceKind, String>,
+    unconfigured: &BTreeMap<SourceKind, String>,
+) -> Vec<TimelineEntry> {
     let mut transitions = Vec::new();
-    let (unread, unconfigured) = unread_sources(state, at);
     let results = evaluate_parts(
         &state.data,
         Some(at),
-        &unread,
-        &unconfigured,
+        unread,
+        unconfigured,
         &state.thresholds,
     );
     let checklist = &mut state.checklist;

@@ -69,10 +69,14 @@ pub fn stale_now(state: &State, now: Timestamp) -> [bool; 7] {
     SourceKind::ALL.map(|source| stale_reason(state, source, now).is_some())
 }
 
+/// The source whose data `pane` shows.
+pub fn source_of(pane: PaneId) -> Option<SourceKind> {
+    SourceKind::ALL
+        .into_iter()
+        .find(|source| PaneId::for_source(*source) == pane)
+}
+
 /// Whether `pane` shows data that is too old (the frame's stale badge).
 pub fn pane_is_stale(state: &State, pane: PaneId) -> bool {
-    SourceKind::ALL
-        .iter()
-        .find(|source| PaneId::for_source(**source) == pane)
-        .is_some_and(|source| state.freshness.stale[source.index()])
+    source_of(pane).is_some_and(|source| state.freshness.stale[source.index()])
 }

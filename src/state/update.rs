@@ -103,8 +103,7 @@ fn on_source_update(
         }
     }
     state.freshness.stale = freshness::stale_now(state, at);
-    entries.extend(checklist::reevaluate(state, at));
-    record_vitals(state, at);
+    entries.extend(judge(state, at));
     incident_update::record(state, entries)
 }
 
@@ -116,9 +115,17 @@ fn on_clock(state: &mut State, now: Timestamp) -> Vec<Effect> {
         return Vec::new();
     }
     state.freshness.stale = stale;
-    let entries = checklist::reevaluate(state, now);
-    record_vitals(state, now);
+    let entries = judge(state, now);
     incident_update::record(state, entries)
+}
+
+/// The checks and the war room's numbers, judged at `at` from one reading of which sources
+/// can be trusted; returns the checks' verdict changes for the timeline.
+fn judge(state: &mut State, at: Timestamp) -> Vec<crate::incident::TimelineEntry> {
+    let (unread, unconfigured) = checklist::unread_sources(state, at);
+    let changes = checklist::reevaluate(state, at, &unread, &unconfigured);
+    record_vitals(state, at, &unread);
+    changes
 }
 
 /// What the new data changed, as incident timeline entries.
@@ -138,11 +145,14 @@ fn timeline_changes(
 
 /// Reads the war room's numbers once per poll (the screen and the messages show these), and
 /// keeps those of the last minutes for the trend arrows.
-fn record_vitals(state: &mut State, at: Timestamp) {
-    let unread = checklist::unread_sources(state, at).0;
+fn record_vitals(
+    state: &mut State,
+    at: Timestamp,
+    unread: &std::collections::BTreeMap<SourceKind, String>,
+) {
     let readings = crate::incident::vitals::read_all(
         &state.data,
-        &unread,
+        unread,
         &state.checklist.results,
         &state.thresholds,
     );

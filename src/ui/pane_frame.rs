@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, BorderType, Widget};
 
 use crate::config::Theme;
 use crate::format;
-use crate::state::freshness::{pane_is_stale, stale_reason};
+use crate::state::freshness::{pane_is_stale, source_of, stale_reason};
 use crate::state::{PaneId, State};
 
 /// Draws the frame of `pane` and returns the area inside it.
@@ -58,10 +58,7 @@ fn stale_reason_of(state: &State, pane: PaneId) -> Option<String> {
     if !pane_is_stale(state, pane) {
         return None;
     }
-    crate::source::SourceKind::ALL
-        .into_iter()
-        .find(|source| PaneId::for_source(*source) == pane)
-        .and_then(|source| stale_reason(state, source, state.now))
+    source_of(pane).and_then(|source| stale_reason(state, source, state.now))
 }
 
 /// The failed poll's message on the pane's first line, above the last good data.

@@ -364,3 +364,18 @@ pub fn signal_process(signal: &str, pid: i32) {
         .expect("run kill");
     assert!(status.success(), "kill {signal} {pid}");
 }
+
+/// The pids of opsdeck's own monitoring connections (`application_name = 'opsdeck'`) but
+/// `except`.
+pub async fn opsdeck_backends(admin: &tokio_postgres::Client, except: i32) -> Vec<i32> {
+    admin
+        .query(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = 'opsdeck' AND pid <> $1",
+            &[&except],
+        )
+        .await
+        .expect("read pg_stat_activity")
+        .iter()
+        .map(|row| row.get(0))
+        .collect()
+}

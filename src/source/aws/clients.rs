@@ -94,37 +94,27 @@ impl AwsClients {
     /// They share this configuration's credentials provider and its cache: one sign-in, one
     /// refresh, for the panes and the actions alike.
     pub fn single_attempt(&self) -> Self {
-        let once = || RetryConfig::standard().with_max_attempts(1);
+        // Each client's own configuration (credentials, region, endpoint, timeouts) again,
+        // with one attempt.
+        macro_rules! once {
+            ($client:expr, $sdk:ident) => {
+                $sdk::Client::from_conf(
+                    $client
+                        .config()
+                        .to_builder()
+                        .retry_config(RetryConfig::standard().with_max_attempts(1))
+                        .build(),
+                )
+            };
+        }
         Self {
-            auto_scaling: aws_sdk_autoscaling::Client::from_conf(
-                self.auto_scaling
-                    .config()
-                    .to_builder()
-                    .retry_config(once())
-                    .build(),
-            ),
-            elb: aws_sdk_elasticloadbalancingv2::Client::from_conf(
-                self.elb.config().to_builder().retry_config(once()).build(),
-            ),
-            cloudwatch: aws_sdk_cloudwatch::Client::from_conf(
-                self.cloudwatch
-                    .config()
-                    .to_builder()
-                    .retry_config(once())
-                    .build(),
-            ),
-            sts: aws_sdk_sts::Client::from_conf(
-                self.sts.config().to_builder().retry_config(once()).build(),
-            ),
-            ecs: aws_sdk_ecs::Client::from_conf(
-                self.ecs.config().to_builder().retry_config(once()).build(),
-            ),
-            logs: aws_sdk_cloudwatchlogs::Client::from_conf(
-                self.logs.config().to_builder().retry_config(once()).build(),
-            ),
-            ec2: aws_sdk_ec2::Client::from_conf(
-                self.ec2.config().to_builder().retry_config(once()).build(),
-            ),
+            auto_scaling: once!(self.auto_scaling, aws_sdk_autoscaling),
+            elb: once!(self.elb, aws_sdk_elasticloadbalancingv2),
+            cloudwatch: once!(self.cloudwatch, aws_sdk_cloudwatch),
+            sts: once!(self.sts, aws_sdk_sts),
+            ecs: once!(self.ecs, aws_sdk_ecs),
+            logs: once!(self.logs, aws_sdk_cloudwatchlogs),
+            ec2: once!(self.ec2, aws_sdk_ec2),
             settings: AwsSettings {
                 max_attempts: 1,
                 ..self.settings.clone()
