@@ -607,3 +607,158 @@ async fn a_connection_lost_mid_change_is_unknown_not_unchanged() {
         "sent once, never retried"
     );
 }
+
+/// DescribeAutoScalingGroups as the Amazon EC2 Auto Scaling API Reference shapes it, for a
+/// group launching `template` (the XML of its `LaunchTemplate` or `MixedInstancesPolicy`).
+fn described_group(template: &str) -> String {
+    format!(
+        r#"<DescribeAutoScalingGroupsResponse xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/"><DescribeAutoScalingGroupsResult><AutoScalingGroups><member><AutoScalingGroupName>basecoat-portal-asg</AutoScalingGroupName><MinSize>3</MinSize><MaxSize>20</MaxSize><DesiredCapacity>5</DesiredCapacity>{template}</member></AutoScalingGroups></DescribeAutoScalingGroupsResult><ResponseMetadata><RequestId>44444444-0000-4000-8000-000000000011</RequestId></ResponseMetadata></DescribeAutoScalingGroupsResponse>"#
+    )
+}
+
+/// A mixed instances policy over launch template lt-0abc version 8: two instance types and a
+/// Spot share, as "MixedInstancesPolicy" (Amazon EC2 Auto Scaling API Reference) describes.
+const MIXED_POLICY: &str = "<MixedInstancesPolicy><LaunchTemplate><LaunchTemplateSpecification><LaunchTemplateId>lt-0abc</LaunchTemplateId><LaunchTemplateName>basecoat-portal</LaunchTemplateName><Version>8</Version></LaunchTemplateSpecification><Overrides><member><InstanceType>m5.large</InstanceType></member><member><InstanceType>m5a.large</InstanceType><WeightedCapacity>1</WeightedCapacity></member></Overrides></LaunchTemplate><InstancesDistribution><OnDemandAllocationStrategy>prioritized</OnDemandAllocationStrategy><OnDemandBaseCapacity>2</OnDemandBaseCapacity><OnDemandPercentageAboveBaseCapacity>25</OnDemandPercentageAboveBaseCapacity><SpotAllocationStrategy>price-capacity-optimized</SpotAllocationStrategy></InstancesDistribution></MixedInstancesPolicy>";
+
+const UPDATED: &str = r#"<UpdateAutoScalingGroupResponse xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/"><ResponseMetadata><RequestId>44444444-0000-4000-8000-000000000012</RequestId></ResponseMetadata></UpdateAutoScalingGroupResponse>"#;
+
+/// DescribeLaunchTemplateVersions as the Amazon EC2 API Reference shapes it: `versions` in
+/// ascending order, then `nextToken` when more remain.
+fn template_versions(versions: std::ops::RangeInclusive<u32>, next: Option<&str>) -> String {
+    let items: String = versions
+        .map(|v| format!("<item><launchTemplateId>lt-0abc</launchTemplateId><launchTemplateName>basecoat-portal</launchTemplateName><versionNumber>{v}</versionNumber><versionDescription>portal 2.{v}.0</versionDescription><createTime>2026-11-{:02}T10:00:00.000Z</createTime><defaultVersion>{}</defaultVersion></item>", 1 + v % 28, v == 1))
+        .collect();
+    let next = next.map_or(String::new(), |token| {
+        format!("<nextToken>{token}</nextToken>")
+    });
+    format!(
+        r#"<DescribeLaunchTemplateVersionsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>65cadec1-b364-4354-8ca8-4176dexample</requestId><launchTemplateVersionSet>{items}</launchTemplateVersionSet>{next}</DescribeLaunchTemplateVersionsResponse>"#
+    )
+}
+
+fn roll_back(from_version: u32, to_version: u32) -> ActionRequest {
+    ActionRequest::RollBack {
+        group: GROUP.to_owned(),
+        template_id: "lt-0abc".to_owned(),
+        from_version,
+        to_version,
+        min_healthy_percentage: 50,
+        instance_warmup_seconds: 300,
+    }
+}
+
+/// Issue 12, item 6: a group with a mixed instances policy is rolled back inside its policy
+/// (the LaunchTemplate page of the Amazon EC2 Auto Scaling API Reference: updating the
+/// policy's launch template keeps the running instances), with its instance types and Spot
+/// settings sent back as they were; a top-level LaunchTemplate would convert the group.
+#[tokio::test]
+async fn a_mixed_instances_group_rolls_back_inside_its_policy() {
+    let server = AwsShaped::start().await;
+    server.answer(
+        "DescribeAutoScalingGroups",
+        vec![xml(&described_group(MIXED_POLICY))],
+    );
+    server.answer("UpdateAutoScalingGroup", vec![xml(UPDATED)]);
+    server.answer("StartInstanceRefresh", vec![xml(STARTED)]);
+    let report = executor(&server.endpoint)
+        .await
+        .execute(roll_back(8, 7))
+        .await;
+    assert!(
+        matches!(&report.outcome, Outcome::Succeeded(detail) if detail.starts_with("basecoat-portal-asg launches version 7 (was 8)")),
+        "{report:?}"
+    );
+    let update = &server.requests("UpdateAutoScalingGroup")[0];
+    let sent: Vec<&str> = update.split('&').collect();
+    for expected in [
+        "MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification.LaunchTemplateId=lt-0abc",
+        "MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification.Version=7",
+        "MixedInstancesPolicy.LaunchTemplate.Overrides.member.1.InstanceType=m5.large",
+        "MixedInstancesPolicy.LaunchTemplate.Overrides.member.2.InstanceType=m5a.large",
+        "MixedInstancesPolicy.InstancesDistribution.OnDemandBaseCapacity=2",
+        "MixedInstancesPolicy.InstancesDistribution.OnDemandPercentageAboveBaseCapacity=25",
+        "MixedInstancesPolicy.InstancesDistribution.SpotAllocationStrategy=price-capacity-optimized",
+    ] {
+        assert!(sent.contains(&expected), "{expected} not in {update}");
+    }
+    assert!(
+        !sent.iter().any(|p| p.starts_with("LaunchTemplate.")
+            || p.contains("LaunchTemplateSpecification.LaunchTemplateName")),
+        "no top-level LaunchTemplate, the template named by id alone: {update}"
+    );
+}
+
+/// Issue 12, item 6: the preflight of a group on `$Latest` asks EC2 what `$Latest` is now
+/// (DescribeLaunchTemplateVersions takes `$Latest` in `Versions`, Amazon EC2 API Reference):
+/// someone created version 9 since the operator saw 8, so nothing is sent.
+#[tokio::test]
+async fn a_latest_group_whose_latest_moved_is_not_rolled_back() {
+    let server = AwsShaped::start().await;
+    let latest = "<LaunchTemplate><LaunchTemplateId>lt-0abc</LaunchTemplateId><LaunchTemplateName>basecoat-portal</LaunchTemplateName><Version>$Latest</Version></LaunchTemplate>";
+    server.answer(
+        "DescribeAutoScalingGroups",
+        vec![xml(&described_group(latest))],
+    );
+    server.answer(
+        "DescribeLaunchTemplateVersions",
+        vec![
+            xml(&template_versions(9..=9, None)),
+            xml(&template_versions(8..=8, None)),
+        ],
+    );
+    server.answer("UpdateAutoScalingGroup", vec![xml(UPDATED)]);
+    server.answer("StartInstanceRefresh", vec![xml(STARTED)]);
+    let executor = executor(&server.endpoint).await;
+    let report = executor.execute(roll_back(8, 7)).await;
+    assert_eq!(
+        report.outcome,
+        Outcome::Aborted(
+            "basecoat-portal-asg now launches version 9 ($Latest), not the 8 you saw; nothing was changed"
+                .to_owned()
+        )
+    );
+    assert!(server.requests("UpdateAutoScalingGroup").is_empty());
+    let asked = &server.requests("DescribeLaunchTemplateVersions")[0];
+    assert!(
+        asked.contains("LaunchTemplateVersion.1=%24Latest")
+            && asked.contains("LaunchTemplateId=lt-0abc"),
+        "{asked}"
+    );
+    let report = executor.execute(roll_back(8, 7)).await;
+    assert!(
+        matches!(report.outcome, Outcome::Succeeded(_)),
+        "{report:?}"
+    );
+    assert_eq!(server.requests("UpdateAutoScalingGroup").len(), 1);
+}
+
+/// Issue 12, item 7: DescribeLaunchTemplateVersions answers in pages (`MaxResults` at most
+/// 200, then `nextToken`; Amazon EC2 API Reference), oldest first: every page is read, the
+/// newest twenty are listed, and the version in use is listed however old it is.
+#[tokio::test]
+async fn every_page_of_versions_is_read_and_the_one_in_use_always_listed() {
+    let server = AwsShaped::start().await;
+    let on_three = "<LaunchTemplate><LaunchTemplateId>lt-0abc</LaunchTemplateId><LaunchTemplateName>basecoat-portal</LaunchTemplateName><Version>3</Version></LaunchTemplate>";
+    server.answer(
+        "DescribeAutoScalingGroups",
+        vec![xml(&described_group(on_three))],
+    );
+    server.answer(
+        "DescribeLaunchTemplateVersions",
+        vec![
+            xml(&template_versions(1..=3, Some("page-2"))),
+            xml(&template_versions(4..=30, None)),
+        ],
+    );
+    let source = AwsSource::new(clients_for(&server.endpoint).await, scope());
+    let versions = source.launch_template_versions(GROUP).await.unwrap();
+    let listed: Vec<u32> = versions.iter().map(|v| v.version).collect();
+    let mut expected: Vec<u32> = (11..=30).rev().collect();
+    expected.push(3);
+    assert_eq!(listed, expected);
+    assert!(versions.iter().all(|v| v.in_use == (v.version == 3)));
+    let asked = server.requests("DescribeLaunchTemplateVersions");
+    assert_eq!(asked.len(), 2);
+    assert!(asked[0].contains("MaxResults=200"), "{}", asked[0]);
+    assert!(asked[1].contains("NextToken=page-2"), "{}", asked[1]);
+}

@@ -925,3 +925,70 @@ async fn the_query_limit_and_a_rejected_signature_are_named() {
         "AWS rejected the request's signature (InvalidSignatureException); check the secret access key and this machine's clock (The request signature we calculated does not match the signature you provided.)"
     );
 }
+
+/// One DescribeAutoScalingGroups page (Amazon EC2 Auto Scaling API Reference) holding `group`
+/// attached to `target_group`, and a `NextToken` when more pages follow.
+fn group_page(group: &str, target_group: &str, next: Option<&str>) -> String {
+    let next = next.map_or(String::new(), |token| {
+        format!("<NextToken>{token}</NextToken>")
+    });
+    let member = if group.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "<member><AutoScalingGroupName>{group}</AutoScalingGroupName><MinSize>1</MinSize><MaxSize>4</MaxSize><DesiredCapacity>2</DesiredCapacity><TargetGroupARNs><member>{target_group}</member></TargetGroupARNs></member>"
+        )
+    };
+    format!(
+        r#"<DescribeAutoScalingGroupsResponse xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/"><DescribeAutoScalingGroupsResult><AutoScalingGroups>{member}</AutoScalingGroups>{next}</DescribeAutoScalingGroupsResult><ResponseMetadata><RequestId>55555555-0000-4000-8000-000000000001</RequestId></ResponseMetadata></DescribeAutoScalingGroupsResponse>"#
+    )
+}
+
+/// Issue 12, item 7: target discovery reads the groups as DescribeAutoScalingGroups documents
+/// (Amazon EC2 Auto Scaling API Reference): at most 100 names a call with `MaxRecords` 100
+/// (50 names without it), every `NextToken` page followed; the target groups of a group on a
+/// later page are watched too.
+#[tokio::test]
+async fn target_discovery_reads_every_page_a_hundred_groups_a_call() {
+    let server = AwsShaped::start().await;
+    let second_arn = TARGET_GROUP_ARN.replace("basecoat-portal/73e2", "basecoat-admin/99aa");
+    server.answer(
+        "DescribeAutoScalingGroups",
+        vec![
+            xml(&group_page(
+                "portal-asg-0",
+                TARGET_GROUP_ARN,
+                Some("page-2"),
+            )),
+            xml(&group_page("portal-asg-1", &second_arn, None)),
+            xml(&group_page("", "", None)),
+        ],
+    );
+    server.answer("DescribeTargetGroups", vec![xml(DESCRIBE_TARGET_GROUPS)]);
+    server.answer(
+        "DescribeTargetHealth",
+        vec![xml(&format!(
+            r#"<DescribeTargetHealthResponse xmlns="http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/"><DescribeTargetHealthResult><TargetHealthDescriptions>{}</TargetHealthDescriptions></DescribeTargetHealthResult><ResponseMetadata><RequestId>c534f810-f389-11e5-9192-3fff33344cfb</RequestId></ResponseMetadata></DescribeTargetHealthResponse>"#,
+            target("i-0aaa", "us-east-1a", "healthy", "", "")
+        ))],
+    );
+    let source = AwsSource::new(
+        clients_for(&server.endpoint).await,
+        AwsScope {
+            auto_scaling_groups: (0..150).map(|n| format!("portal-asg-{n}")).collect(),
+            ..AwsScope::default()
+        },
+    );
+    source.target_health().await.unwrap();
+    let asked = server.requests("DescribeAutoScalingGroups");
+    let names = |body: &str| body.matches("AutoScalingGroupNames.member.").count();
+    assert_eq!(asked.len(), 3, "{asked:?}");
+    assert_eq!((names(&asked[0]), names(&asked[2])), (100, 50));
+    assert!(asked.iter().all(|body| body.contains("MaxRecords=100")));
+    assert!(asked[1].contains("NextToken=page-2"), "{}", asked[1]);
+    let described = &server.requests("DescribeTargetGroups")[0];
+    assert!(
+        described.contains("basecoat-portal%2F73e2") && described.contains("basecoat-admin%2F99aa"),
+        "both groups' target groups are watched: {described}"
+    );
+}

@@ -33,6 +33,18 @@ pub fn version_lines(versions: &[LaunchTemplateVersion], now: Timestamp) -> Vec<
         .collect()
 }
 
+/// The UpdateAutoScalingGroup parameter that points `group` at version `to`: its own launch
+/// template, or its mixed instances policy's (sent back with only the version changed).
+fn template_setting(group: &AutoScalingGroup, template_id: &str, to: u32) -> String {
+    if group.mixed_instances_policy {
+        format!(
+            "MixedInstancesPolicy={{LaunchTemplate={{LaunchTemplateSpecification={{LaunchTemplateId={template_id},Version={to}}}, overrides and instances distribution as they are}}}}"
+        )
+    } else {
+        format!("LaunchTemplate={{LaunchTemplateId={template_id},Version={to}}}")
+    }
+}
+
 /// Proposes rolling `group` back to launch template version `to`.
 pub fn propose(
     id: u64,
@@ -102,9 +114,9 @@ pub fn propose(
         ],
         permission: "autoscaling:UpdateAutoScalingGroup, autoscaling:StartInstanceRefresh, ec2:RunInstances (for the new version)".to_owned(),
         call: format!(
-            "UpdateAutoScalingGroup AutoScalingGroupName={name} LaunchTemplate={{LaunchTemplateId={id},Version={to}}}; StartInstanceRefresh AutoScalingGroupName={name} Preferences={{MinHealthyPercentage={min_healthy},InstanceWarmup={warmup}}}",
+            "UpdateAutoScalingGroup AutoScalingGroupName={name} {template}; StartInstanceRefresh AutoScalingGroupName={name} Preferences={{MinHealthyPercentage={min_healthy},InstanceWarmup={warmup}}}",
             name = group.name,
-            id = current.template_id,
+            template = template_setting(group, &current.template_id, to),
         ),
         typed_confirmation: Some(group.name.clone()),
         request: ActionRequest::RollBack {

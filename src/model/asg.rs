@@ -13,6 +13,9 @@ pub struct AutoScalingGroup {
     /// Newest first.
     pub activities: Vec<ScalingActivity>,
     pub instance_refresh: Option<InstanceRefresh>,
+    /// The group launches from a mixed instances policy's launch template (instance types and
+    /// Spot settings a rollback must keep), not a launch template of its own.
+    pub mixed_instances_policy: bool,
 }
 
 impl AutoScalingGroup {

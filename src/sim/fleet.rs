@@ -449,6 +449,7 @@ impl Fleet {
                 })
                 .collect(),
             instance_refresh: self.refresh_snapshot(now, &to_time),
+            mixed_instances_policy: false,
         }
     }
 

@@ -5,6 +5,7 @@ use aws_sdk_autoscaling::types::AutoScalingGroup;
 
 use super::errors::report;
 use crate::action::{Outcome, Report};
+use crate::source::aws::describe_groups;
 
 /// Desired capacity, min and max of a group now.
 pub struct Sizes {
@@ -16,16 +17,11 @@ pub struct Sizes {
 /// `group` as DescribeAutoScalingGroups shows it now, or the report that ends the action
 /// (not found, no permission, AWS unreachable) with nothing sent.
 pub async fn current(client: &Client, group: &str) -> Result<AutoScalingGroup, Report> {
-    let answer = client
-        .describe_auto_scaling_groups()
-        .auto_scaling_group_names(group)
-        .send()
+    describe_groups(client, &[group.to_owned()])
         .await
-        .map_err(|error| report(&error, "autoscaling:DescribeAutoScalingGroups", group))?;
-    answer
-        .auto_scaling_groups()
-        .first()
-        .cloned()
+        .map_err(|error| report(&error, "autoscaling:DescribeAutoScalingGroups", group))?
+        .into_iter()
+        .next()
         .ok_or_else(|| Report {
             outcome: Outcome::Refused(format!("ASG {group} not found; nothing was sent")),
             request_id: None,

@@ -2,14 +2,21 @@
 //! scaling activities and the newest instance refresh of each group.
 
 use aws_sdk_autoscaling::Client;
+use aws_sdk_autoscaling::error::SdkError;
+use aws_sdk_autoscaling::operation::describe_auto_scaling_groups::DescribeAutoScalingGroupsError;
+use aws_sdk_autoscaling::types::AutoScalingGroup as AwsGroup;
 
 use super::errors::{classify, is_not_an_aws_answer};
 use super::time::to_utc;
 use crate::model::{AutoScalingGroup, Instance, InstanceRefresh, LifecycleState, ScalingActivity};
 use crate::source::{SourceError, SourceErrorKind};
 
-/// AWS takes at most this many names in one DescribeAutoScalingGroups call.
+/// DescribeAutoScalingGroups (Amazon EC2 Auto Scaling API Reference): "By default, you can
+/// only specify up to 50 names. You can optionally increase this limit using the MaxRecords
+/// parameter", whose maximum is 100. So a hundred names a call, with MaxRecords 100, and
+/// every page read (the answer is paginated by NextToken).
 const NAMES_PER_CALL: usize = 100;
+const RECORDS_PER_PAGE: i32 = 100;
 const ACTIVITIES_SHOWN: i32 = 10;
 
 /// Every configured group, in configuration order. A name AWS does not know is an error that
@@ -22,21 +29,12 @@ pub async fn groups(
     names: &[String],
     emulated: bool,
 ) -> Result<Vec<AutoScalingGroup>, SourceError> {
-    let mut found = Vec::with_capacity(names.len());
-    for chunk in names.chunks(NAMES_PER_CALL) {
-        let mut pages = client
-            .describe_auto_scaling_groups()
-            .set_auto_scaling_group_names(Some(chunk.to_vec()))
-            .into_paginator()
-            .send();
-        while let Some(page) = pages.next().await {
-            let page =
-                page.map_err(|e| classify(&e, "autoscaling:DescribeAutoScalingGroups", None))?;
-            for group in page.auto_scaling_groups() {
-                found.push(to_group(group));
-            }
-        }
-    }
+    let mut found: Vec<AutoScalingGroup> = describe_groups(client, names)
+        .await
+        .map_err(|e| classify(&e, "autoscaling:DescribeAutoScalingGroups", None))?
+        .iter()
+        .map(to_group)
+        .collect();
     if let Some(missing) = names
         .iter()
         .find(|name| !found.iter().any(|g: &AutoScalingGroup| &&g.name == name))
@@ -54,7 +52,29 @@ pub async fn groups(
     Ok(found)
 }
 
-fn to_group(group: &aws_sdk_autoscaling::types::AutoScalingGroup) -> AutoScalingGroup {
+/// The groups named, as DescribeAutoScalingGroups answers them: a hundred names a call, every
+/// page read. Names AWS does not know are simply absent. Every reader of groups (the pane,
+/// target discovery, the launch template lookup, the actions' preflight) goes through here.
+pub async fn describe_groups(
+    client: &Client,
+    names: &[String],
+) -> Result<Vec<AwsGroup>, SdkError<DescribeAutoScalingGroupsError>> {
+    let mut found = Vec::with_capacity(names.len());
+    for chunk in names.chunks(NAMES_PER_CALL) {
+        let mut pages = client
+            .describe_auto_scaling_groups()
+            .set_auto_scaling_group_names(Some(chunk.to_vec()))
+            .max_records(RECORDS_PER_PAGE)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            found.extend(page?.auto_scaling_groups().iter().cloned());
+        }
+    }
+    Ok(found)
+}
+
+fn to_group(group: &AwsGroup) -> AutoScalingGroup {
     let count = |value: Option<i32>| u32::try_from(value.unwrap_or(0)).unwrap_or(0);
     AutoScalingGroup {
         name: group
@@ -67,6 +87,7 @@ fn to_group(group: &aws_sdk_autoscaling::types::AutoScalingGroup) -> AutoScaling
         instances: group.instances().iter().map(to_instance).collect(),
         activities: Vec::new(),
         instance_refresh: None,
+        mixed_instances_policy: group.mixed_instances_policy().is_some(),
     }
 }
 

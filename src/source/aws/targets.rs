@@ -6,6 +6,9 @@ use super::{AwsClients, AwsScope};
 use crate::model::{TargetGroupHealth, TargetHealth, TargetState};
 use crate::source::SourceError;
 
+/// DescribeTargetGroups' largest `PageSize`.
+const TARGET_GROUPS_PER_PAGE: i32 = 400;
+
 /// Health of every target of every watched target group.
 pub async fn target_health(
     clients: &AwsClients,
@@ -56,37 +59,46 @@ pub async fn target_health(
     Ok(result)
 }
 
-/// (name, ARN) of every watched target group.
+/// (name, ARN) of every watched target group. DescribeTargetGroups (Elastic Load Balancing
+/// API Reference) takes names or ARNs, not both in one call, and pages its answer
+/// (`NextMarker`, up to 400 a page): each kind is asked apart and every page read.
 async fn target_groups(
     clients: &AwsClients,
     scope: &AwsScope,
 ) -> Result<Vec<(String, String)>, SourceError> {
-    let describe = clients.elb.describe_target_groups();
-    let request = if scope.target_groups.is_empty() {
-        let arns = attached_target_groups(clients, scope).await?;
-        if arns.is_empty() {
-            return Ok(Vec::new());
-        }
-        describe.set_target_group_arns(Some(arns))
-    } else if scope.target_groups.iter().all(|g| g.starts_with("arn:")) {
-        describe.set_target_group_arns(Some(scope.target_groups.clone()))
-    } else {
-        describe.set_names(Some(scope.target_groups.clone()))
-    };
-    let answer = request
-        .send()
-        .await
-        .map_err(|e| classify(&e, "elasticloadbalancing:DescribeTargetGroups", None))?;
-    Ok(answer
-        .target_groups()
+    let (mut arns, names): (Vec<String>, Vec<String>) = scope
+        .target_groups
         .iter()
-        .map(|group| {
-            (
-                group.target_group_name().unwrap_or_default().to_owned(),
-                group.target_group_arn().unwrap_or_default().to_owned(),
-            )
-        })
-        .collect())
+        .cloned()
+        .partition(|group| group.starts_with("arn:"));
+    if scope.target_groups.is_empty() {
+        arns = attached_target_groups(clients, scope).await?;
+    }
+    let mut found = Vec::new();
+    for (arns, names) in [(arns, Vec::new()), (Vec::new(), names)] {
+        if arns.is_empty() && names.is_empty() {
+            continue;
+        }
+        let mut pages = clients
+            .elb
+            .describe_target_groups()
+            .set_target_group_arns((!arns.is_empty()).then_some(arns))
+            .set_names((!names.is_empty()).then_some(names))
+            .page_size(TARGET_GROUPS_PER_PAGE)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            let page =
+                page.map_err(|e| classify(&e, "elasticloadbalancing:DescribeTargetGroups", None))?;
+            found.extend(page.target_groups().iter().map(|group| {
+                (
+                    group.target_group_name().unwrap_or_default().to_owned(),
+                    group.target_group_arn().unwrap_or_default().to_owned(),
+                )
+            }));
+        }
+    }
+    Ok(found)
 }
 
 async fn attached_target_groups(
@@ -96,15 +108,11 @@ async fn attached_target_groups(
     if scope.auto_scaling_groups.is_empty() {
         return Ok(Vec::new());
     }
-    let answer = clients
-        .auto_scaling
-        .describe_auto_scaling_groups()
-        .set_auto_scaling_group_names(Some(scope.auto_scaling_groups.clone()))
-        .send()
-        .await
-        .map_err(|e| classify(&e, "autoscaling:DescribeAutoScalingGroups", None))?;
-    let mut arns: Vec<String> = answer
-        .auto_scaling_groups()
+    let groups =
+        super::auto_scaling::describe_groups(&clients.auto_scaling, &scope.auto_scaling_groups)
+            .await
+            .map_err(|e| classify(&e, "autoscaling:DescribeAutoScalingGroups", None))?;
+    let mut arns: Vec<String> = groups
         .iter()
         .flat_map(|group| group.target_group_arns().iter().cloned())
         .collect();
