@@ -992,3 +992,127 @@ async fn target_discovery_reads_every_page_a_hundred_groups_a_call() {
         "both groups' target groups are watched: {described}"
     );
 }
+
+/// A FilterLogEvents page as the Amazon CloudWatch Logs API Reference ("FilterLogEvents")
+/// shapes it: `(event id, milliseconds)` oldest first, and a `nextToken` when more remain.
+fn filtered_page(events: &[(String, i64)], next: Option<&str>) -> String {
+    let events: Vec<String> = events
+        .iter()
+        .map(|(id, at)| {
+            format!(
+                r#"{{"logStreamName":"i-0abc","timestamp":{at},"message":"ERROR {id}","ingestionTime":{},"eventId":"{id}"}}"#,
+                at + 800
+            )
+        })
+        .collect();
+    let next = next.map_or(String::new(), |token| format!(r#","nextToken":"{token}""#));
+    format!(
+        r#"{{"events":[{}],"searchedLogStreams":[]{next}}}"#,
+        events.join(",")
+    )
+}
+
+fn start_time(body: &str) -> i64 {
+    let request: serde_json::Value = serde_json::from_str(body).unwrap();
+    request["startTime"].as_i64().unwrap()
+}
+
+fn at(id: &str, ms: i64) -> (String, i64) {
+    (id.to_owned(), ms)
+}
+
+/// Issue 12, item 7: each log group continues from its own newest line, less an overlap, so
+/// a group that is behind (or a line ingested late, stamped before lines already read) loses
+/// nothing; the overlap is read twice and each event kept once, by its id.
+#[tokio::test]
+async fn each_log_group_continues_from_its_own_newest_line_and_keeps_each_event_once() {
+    let server = server_with_tail().await;
+    server.answer("GetQueryResults", vec![json(COMPLETE)]);
+    let now = chrono::Utc::now().timestamp_millis();
+    let (fast, slow) = ("/ecs/portal-api", "/ecs/worker");
+    server.answer(
+        "FilterLogEvents",
+        vec![
+            json(&filtered_page(
+                &[at("a1", now - 60_000), at("a2", now - 10_000)],
+                None,
+            )),
+            json(&filtered_page(&[at("b1", now - 600_000)], None)),
+            // The late line a3 is stamped before a2 but only now searchable.
+            json(&filtered_page(
+                &[at("a3", now - 30_000), at("a2", now - 10_000)],
+                None,
+            )),
+            json(&filtered_page(&[at("b1", now - 600_000)], None)),
+        ],
+    );
+    let mut scope = log_scope(Duration::from_secs(10), Duration::from_secs(60));
+    scope.logs.log_groups = vec![fast.to_owned(), slow.to_owned()];
+    let source = AwsSource::new(clients_for(&server.endpoint).await, scope);
+    source.log_errors().await.unwrap();
+    let logs = source.log_errors().await.unwrap();
+    let ids: Vec<&str> = logs.recent.iter().map(|line| line.id.as_str()).collect();
+    assert_eq!(ids, ["a2", "a3", "a1", "b1"]);
+    let asked = server.requests("FilterLogEvents");
+    assert_eq!(asked.len(), 4);
+    assert!(asked[2].contains(fast) && asked[3].contains(slow));
+    assert_eq!(start_time(&asked[2]), now - 10_000 - 120_000);
+    assert_eq!(start_time(&asked[3]), now - 600_000 - 120_000);
+    assert!(logs.tail_gap.is_none());
+}
+
+/// Issue 12, item 7: when more lines match than a poll reads (1000, whatever the pages held:
+/// "FilterLogEvents" pages may be partly full), the tail reads the newest minute instead of
+/// stopping at the oldest, and the pane is told which span it did not show.
+#[tokio::test]
+async fn a_flood_of_errors_shows_the_newest_lines_and_names_the_span_skipped() {
+    let server = server_with_tail().await;
+    server.answer("GetQueryResults", vec![json(COMPLETE)]);
+    let now = chrono::Utc::now().timestamp_millis();
+    let flood = |from: usize| -> Vec<(String, i64)> {
+        (from..from + 500)
+            .map(|n| {
+                at(
+                    &format!("old-{n:04}"),
+                    now - 840_000 + i64::try_from(n).unwrap() * 100,
+                )
+            })
+            .collect()
+    };
+    server.answer(
+        "FilterLogEvents",
+        vec![
+            json(&filtered_page(&flood(0), Some("t-2"))),
+            json(&filtered_page(&[], Some("t-3"))),
+            json(&filtered_page(&flood(500), Some("t-4"))),
+            json(&filtered_page(
+                &[at("new-1", now - 20_000), at("new-2", now - 5_000)],
+                None,
+            )),
+        ],
+    );
+    let source = AwsSource::new(
+        clients_for(&server.endpoint).await,
+        log_scope(Duration::from_secs(10), Duration::from_secs(60)),
+    );
+    let logs = source.log_errors().await.unwrap();
+    let newest: Vec<&str> = logs.recent.iter().take(2).map(|l| l.id.as_str()).collect();
+    assert_eq!(newest, ["new-2", "new-1"]);
+    let asked = server.requests("FilterLogEvents");
+    assert_eq!(
+        asked.len(),
+        4,
+        "three pages to the cap, then the newest minute"
+    );
+    assert!(!asked[3].contains("nextToken"), "{}", asked[3]);
+    let newest_from = start_time(&asked[3]);
+    assert!(
+        (now - 61_000..=now - 59_000).contains(&newest_from),
+        "{}",
+        asked[3]
+    );
+    let gap = logs.tail_gap.expect("the skipped span is named");
+    assert_eq!(gap.log_group, GROUP);
+    assert_eq!(gap.to.timestamp_millis(), newest_from);
+    assert_eq!(gap.from.timestamp_millis(), now - 840_000 + 999 * 100);
+}

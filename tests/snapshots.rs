@@ -345,3 +345,35 @@ fn health_checklist_mid_incident_120x40() {
     keys(&mut state, "H");
     assert_snapshot!(render_text(&state, 120, 40));
 }
+
+/// Issue 12, item 7: when the tail skipped lines (more matched than a poll reads), the Logs
+/// pane says which span of which group it did not show, rather than looking complete.
+#[test]
+fn a_skipped_span_of_the_tail_is_named_in_the_logs_pane() {
+    let mut state = demo_state(INCIDENT);
+    let mut logs = state.data.logs.clone();
+    let from = state.now - chrono::Duration::minutes(12);
+    logs.tail_gap = Some(opsdeck::model::TailGap {
+        log_group: "/aws/basecoat-portal/application".to_owned(),
+        from,
+        to: from + chrono::Duration::minutes(11),
+    });
+    let at = state.now;
+    update(
+        &mut state,
+        Msg::SourceUpdate {
+            source: SourceKind::Logs,
+            result: Ok(opsdeck::source::SourceData::Logs(logs)),
+            at,
+        },
+    );
+    press(&mut state, '5');
+    press(&mut state, 'z');
+    let text = render_text(&state, 120, 40);
+    let expected = format!(
+        "⚠ more ERROR lines than a poll reads in /aws/basecoat-portal/application: {}–{} not shown, the newest are",
+        opsdeck::format::clock(from),
+        opsdeck::format::clock(from + chrono::Duration::minutes(11))
+    );
+    assert!(text.contains(&expected), "{text}");
+}

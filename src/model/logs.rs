@@ -13,6 +13,17 @@ pub struct LogErrors {
     pub recent: Vec<LogLine>,
     /// Bytes the error queries scanned in the last hour: what Logs Insights bills.
     pub bytes_scanned: u64,
+    /// Lines the tail did not show: more matched than a poll reads, so it skipped to the
+    /// newest.
+    pub tail_gap: Option<TailGap>,
+}
+
+/// A span of a log group's matching lines the tail skipped.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TailGap {
+    pub log_group: String,
+    pub from: Timestamp,
+    pub to: Timestamp,
 }
 
 /// `stats count() by @service` row.

@@ -119,6 +119,7 @@ impl SimLogs {
             // Scanning only each minute's new slice, an hour of queries reads 60 minutes of
             // logs: four windows' worth.
             bytes_scanned: events * BYTES_PER_EVENT * 4,
+            tail_gap: None,
         }
     }
 }

@@ -1,12 +1,11 @@
 //! CloudWatch Logs: the runbook's Logs Insights error query (StartQuery, GetQueryResults;
 //! StopQuery when it runs too long or its poll is dropped) and a tail of ERROR lines
-//! (FilterLogEvents, continued from the newest line seen).
+//! (FilterLogEvents, each group continued from its newest line seen; see [`super::log_tail`]).
 //!
 //! Logs Insights is billed per byte scanned, so each error query scans only what was written
 //! since the last (see [`super::log_ledger`]), no faster than `min_query_refresh`, at most
 //! `MAX_QUERIES_IN_FLIGHT` at once; the tail is incremental too.
 
-use std::collections::{HashSet, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -16,7 +15,8 @@ use tokio::sync::Semaphore;
 
 use super::errors::classify;
 use super::log_ledger::{Ledger, Plan};
-use crate::model::{LogErrorCount, LogErrors, LogLine, Timestamp};
+use super::log_tail::Tail;
+use crate::model::{LogErrorCount, LogErrors};
 use crate::source::{SourceError, SourceErrorKind};
 
 /// The default error query: the runbook's (`filter @level = "ERROR" | stats count() by
@@ -36,11 +36,6 @@ pub const DEFAULT_WINDOW_MINUTES: u32 = 15;
 pub const DEFAULT_QUERY_TIMEOUT: Duration = Duration::from_secs(20);
 /// Logs Insights queries this source runs at once, whatever asks.
 const MAX_QUERIES_IN_FLIGHT: usize = 2;
-/// Newest tail lines kept.
-const TAIL_LINES_KEPT: usize = 200;
-/// FilterLogEvents pages read per log group and poll; past this the tail skips ahead.
-const TAIL_PAGES_PER_POLL: usize = 10;
-const TAIL_PAGE_SIZE: i32 = 100;
 
 /// What the Logs pane reads.
 #[derive(Debug, Clone)]
@@ -101,14 +96,6 @@ impl Default for LogState {
     }
 }
 
-/// The newest lines, and where the next poll continues from.
-#[derive(Debug, Default)]
-struct Tail {
-    lines: VecDeque<LogLine>,
-    /// Milliseconds since the epoch of the newest line read (or of the skip-ahead point).
-    continue_from_ms: Option<i64>,
-}
-
 /// Error counts (cached for `min_query_refresh`) and the tail, read concurrently.
 pub async fn log_errors(
     client: &Client,
@@ -122,16 +109,13 @@ pub async fn log_errors(
     // The tail reads one group a call, so its not-found error names the group.
     tail?;
     let counts = counts?;
-    let recent = state
-        .tail
-        .lock()
-        .map(|tail| tail.lines.iter().cloned().collect())
-        .unwrap_or_default();
+    let tail = lock(&state.tail);
     Ok(LogErrors {
         window_minutes: scope.window_minutes,
         counts: counts.counts,
-        recent,
+        recent: tail.lines(),
         bytes_scanned: counts.bytes_last_hour,
+        tail_gap: tail.gap(window_start_ms(scope)),
     })
 }
 
@@ -188,8 +172,8 @@ fn held(state: &LogState, now: i64, window: i64) -> HeldCounts {
     }
 }
 
-/// The ledger and the error hold no invariant a panic could break.
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+/// The ledger, the tail and the error hold no invariant a panic could break.
+pub(super) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -332,98 +316,26 @@ pub fn counts_from_rows(rows: &[Vec<(String, String)>]) -> Vec<LogErrorCount> {
     counts
 }
 
-/// Reads the lines written since the last poll into the kept tail.
+/// Reads each group's lines written since its last poll into the kept tail.
 async fn tail(client: &Client, scope: &LogScope, state: &LogState) -> Result<(), SourceError> {
     let now_ms = chrono::Utc::now().timestamp_millis();
-    let window_start = now_ms - i64::from(scope.window_minutes) * 60_000;
-    let since = state
-        .tail
-        .lock()
-        .ok()
-        .and_then(|tail| tail.continue_from_ms)
-        .map_or(window_start, |from| from.max(window_start));
-    let mut fresh = Vec::new();
-    let mut capped = false;
     for group in &scope.log_groups {
-        let (lines, hit_cap) = tail_group(client, group, &scope.tail_filter, since).await?;
-        fresh.extend(lines);
-        capped |= hit_cap;
-    }
-    if let Ok(mut tail) = state.tail.lock() {
-        tail.absorb(fresh);
-        // Past the page cap the unread lines are older than what a tail is for: skip ahead.
-        if capped {
-            tail.continue_from_ms = Some(now_ms);
-        }
+        super::log_tail::poll_group(
+            client,
+            group,
+            &scope.tail_filter,
+            &state.tail,
+            window_start_ms(scope),
+            now_ms,
+        )
+        .await?;
     }
     Ok(())
 }
 
-impl Tail {
-    /// Adds lines not seen yet, keeps the newest, newest first.
-    fn absorb(&mut self, fresh: Vec<LogLine>) {
-        let known: HashSet<String> = self.lines.iter().map(|line| line.id.clone()).collect();
-        for line in fresh {
-            if known.contains(&line.id) {
-                continue;
-            }
-            let at = line.timestamp.timestamp_millis();
-            self.continue_from_ms = Some(self.continue_from_ms.map_or(at, |from| from.max(at)));
-            self.lines.push_back(line);
-        }
-        let mut lines: Vec<LogLine> = self.lines.drain(..).collect();
-        lines.sort_by(|a, b| b.timestamp.cmp(&a.timestamp).then(b.id.cmp(&a.id)));
-        lines.truncate(TAIL_LINES_KEPT);
-        self.lines = lines.into();
-    }
-}
-
-/// One group's matching lines since `since_ms`; true when the page cap cut it short.
-async fn tail_group(
-    client: &Client,
-    group: &str,
-    filter: &str,
-    since_ms: i64,
-) -> Result<(Vec<LogLine>, bool), SourceError> {
-    let mut pages = client
-        .filter_log_events()
-        .log_group_name(group)
-        .filter_pattern(filter)
-        .start_time(since_ms)
-        .limit(TAIL_PAGE_SIZE)
-        .into_paginator()
-        .send();
-    let mut lines = Vec::new();
-    let mut read = 0;
-    while let Some(page) = pages.next().await {
-        let page = page.map_err(|e| {
-            let error = classify(&e, "logs:FilterLogEvents", None);
-            if error.kind == SourceErrorKind::NotFound {
-                SourceError::new(error.kind, format!("log group {group} not found"))
-            } else {
-                error
-            }
-        })?;
-        for event in page.events() {
-            let message = event.message().unwrap_or_default();
-            let (service, text) = service_and_text(message, group);
-            lines.push(LogLine {
-                id: event.event_id().unwrap_or_default().to_owned(),
-                timestamp: timestamp_ms(event.timestamp().unwrap_or_default()),
-                service,
-                message: text,
-            });
-        }
-        read += 1;
-        if read >= TAIL_PAGES_PER_POLL {
-            return Ok((lines, true));
-        }
-    }
-    Ok((lines, false))
-}
-
-fn timestamp_ms(ms: i64) -> Timestamp {
-    chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default()
+/// The start of the error window, in milliseconds since the epoch.
+fn window_start_ms(scope: &LogScope) -> i64 {
+    chrono::Utc::now().timestamp_millis() - i64::from(scope.window_minutes) * 60_000
 }
 
 /// The service and readable text of a log line: structured (JSON) lines name their service
@@ -495,21 +407,5 @@ mod tests {
             service_and_text("ERROR upstream timed out\n  at line 2", "/ecs/web"),
             ("web".to_owned(), "ERROR upstream timed out".to_owned())
         );
-    }
-
-    #[test]
-    fn the_tail_keeps_each_line_once_newest_first() {
-        let line = |id: &str, ms: i64| LogLine {
-            id: id.to_owned(),
-            timestamp: timestamp_ms(ms),
-            service: "web".to_owned(),
-            message: id.to_owned(),
-        };
-        let mut tail = Tail::default();
-        tail.absorb(vec![line("a", 1_000), line("b", 2_000)]);
-        tail.absorb(vec![line("b", 2_000), line("c", 3_000)]);
-        let ids: Vec<&str> = tail.lines.iter().map(|l| l.id.as_str()).collect();
-        assert_eq!(ids, vec!["c", "b", "a"]);
-        assert_eq!(tail.continue_from_ms, Some(3_000));
     }
 }

@@ -8,6 +8,7 @@ mod ecs;
 mod errors;
 mod launch_templates;
 pub mod log_ledger;
+mod log_tail;
 mod logs;
 mod metrics;
 mod targets;

@@ -44,7 +44,24 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
         theme.muted,
     ));
     let inner = if super::has_data(state, PaneId::Logs) {
-        line_then_rest(Line::from(spans), inner, buf)
+        let inner = line_then_rest(Line::from(spans), inner, buf);
+        match &logs.tail_gap {
+            // Silence in the tail must not read as "no errors" when lines were skipped.
+            Some(gap) => line_then_rest(
+                Line::styled(
+                    format!(
+                        "⚠ more ERROR lines than a poll reads in {}: {}–{} not shown, the newest are",
+                        format::printable(&gap.log_group),
+                        format::clock(gap.from),
+                        format::clock(gap.to)
+                    ),
+                    theme.warn,
+                ),
+                inner,
+                buf,
+            ),
+            None => inner,
+        }
     } else {
         inner
     };
