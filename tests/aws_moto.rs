@@ -92,7 +92,7 @@ async fn every_adapter_returns_what_was_seeded() {
     assert_eq!(cpu.values.len(), 5, "{cpu:?}");
     let mut values = cpu.values.clone();
     values.sort_by(f64::total_cmp);
-    assert_eq!(values, [41.0, 42.0, 43.0, 44.0, 45.0]);
+    assert_eq!(values, [42.0, 43.0, 44.0, 45.0, 46.0]);
     assert!(cpu.timestamps.windows(2).all(|w| w[0] <= w[1]), "ascending");
 }
 

@@ -1,5 +1,6 @@
-//! CloudWatch metrics: every configured query in one GetMetricData call per refresh (up to
-//! 500 queries a call, paginated), never one call per metric. Error rates are derived from
+//! CloudWatch metrics: every configured query of a period in one GetMetricData call per
+//! refresh (up to 500 queries a call, paginated; one call per distinct period, each window
+//! aligned on it), never one call per metric. Error rates are derived from
 //! the counts, as the runbooks compute them.
 
 use aws_sdk_cloudwatch::Client;
@@ -412,16 +413,14 @@ fn stat_name(statistic: &Statistic) -> String {
     statistic.label()
 }
 
-/// Every visible series over the last `window_seconds`, in one GetMetricData call per 500
-/// queries.
+/// Every visible series over the closed periods of the last `window_seconds`, in one
+/// GetMetricData call per period and 500 queries.
 pub async fn series(
     client: &Client,
     queries: &[MetricQuery],
     window_seconds: i64,
 ) -> Result<Vec<MetricSeries>, SourceError> {
-    let end = chrono::Utc::now();
-    let start = end - chrono::Duration::seconds(window_seconds.max(60));
-    let fetched = fetch(client, queries, start, end).await?;
+    let fetched = fetch(client, queries, chrono::Utc::now(), window_seconds).await?;
     Ok(queries
         .iter()
         .filter(|query| !query.hidden)
@@ -491,67 +490,114 @@ fn percentage(numerator: &Points, denominator: &Points) -> Points {
     out
 }
 
+/// The bounds of the closed periods within the last `window_seconds` before `now`: start and
+/// end on a multiple of `period` (UTC), end exclusive.
+///
+/// GetMetricData (Amazon CloudWatch API Reference): `EndTime` is exclusive, and times that
+/// "align with the value of the metric's Period" answer faster. Ending on the boundary leaves
+/// out the period still open, whose sum covers only part of it (a request count read at
+/// 10:03:20 for the 10:03 minute holds 20 s): compared with a threshold it reads as a drop,
+/// and a rate from two such partial counts as noise. Starting on a boundary puts every
+/// datapoint on the clock's periods, as alarms evaluate them.
+pub fn closed_periods(now: Timestamp, window_seconds: i64, period: i64) -> (Timestamp, Timestamp) {
+    let period = period.max(1);
+    let end = now.timestamp() - now.timestamp().rem_euclid(period);
+    let periods = (window_seconds.max(period) + period - 1) / period;
+    let at = |seconds: i64| chrono::DateTime::from_timestamp(seconds, 0).unwrap_or_default();
+    (at(end - periods * period), at(end))
+}
+
+/// The statistics' datapoints, one call per period (each aligned on its own period) and 500
+/// queries: GetMetricData is billed per metric requested, not per call.
 async fn fetch(
     client: &Client,
     queries: &[MetricQuery],
-    start: Timestamp,
-    end: Timestamp,
+    now: Timestamp,
+    window_seconds: i64,
 ) -> Result<Vec<(String, Points)>, SourceError> {
-    let stats: Vec<&MetricQuery> = queries
+    let mut by_period: std::collections::BTreeMap<u32, Vec<&MetricQuery>> =
+        std::collections::BTreeMap::new();
+    for query in queries
         .iter()
         .filter(|q| matches!(q.source, MetricSource::Stat { .. }))
-        .collect();
-    let mut out: Vec<(String, Points)> = Vec::with_capacity(stats.len());
-    for chunk in stats.chunks(QUERIES_PER_CALL) {
-        let data_queries: Vec<MetricDataQuery> = chunk
-            .iter()
-            .enumerate()
-            .map(|(index, query)| to_data_query(index, query))
-            .collect();
-        let mut pages = client
-            .get_metric_data()
-            .set_metric_data_queries(Some(data_queries))
-            .start_time(from_utc(start))
-            .end_time(from_utc(end))
-            .scan_by(ScanBy::TimestampAscending)
-            .into_paginator()
-            .send();
-        while let Some(page) = pages.next().await {
-            let page = page.map_err(|e| classify(&e, "cloudwatch:GetMetricData", None))?;
-            for result in page.metric_data_results() {
-                let Some(index) = result
-                    .id()
-                    .and_then(|id| id.strip_prefix('m'))
-                    .and_then(|n| n.parse::<usize>().ok())
-                else {
-                    continue;
-                };
-                let Some(query) = chunk.get(index) else {
-                    continue;
-                };
-                let scale = match &query.source {
-                    MetricSource::Stat { scale, .. } => *scale,
-                    MetricSource::Percentage { .. } => 1.0,
-                };
-                let position = match out.iter().position(|(id, _)| *id == query.id) {
-                    Some(position) => position,
-                    None => {
-                        out.push((query.id.clone(), (Vec::new(), Vec::new())));
-                        out.len() - 1
-                    }
-                };
-                let entry = &mut out[position].1;
-                entry.0.extend(result.timestamps().iter().map(to_utc));
-                entry
-                    .1
-                    .extend(result.values().iter().map(|value| value * scale));
-            }
+    {
+        by_period
+            .entry(query.period_seconds)
+            .or_default()
+            .push(query);
+    }
+    let mut out: Vec<(String, Points)> = Vec::new();
+    for (period, stats) in by_period {
+        let (start, end) = closed_periods(now, window_seconds, i64::from(period));
+        for chunk in stats.chunks(QUERIES_PER_CALL) {
+            fetch_chunk(client, chunk, start, end, &mut out).await?;
         }
     }
     for (_, points) in &mut out {
         sort_points(points);
     }
     Ok(out)
+}
+
+/// One GetMetricData call (every page of it) for up to 500 statistics.
+async fn fetch_chunk(
+    client: &Client,
+    chunk: &[&MetricQuery],
+    start: Timestamp,
+    end: Timestamp,
+    out: &mut Vec<(String, Points)>,
+) -> Result<(), SourceError> {
+    let data_queries: Vec<MetricDataQuery> = chunk
+        .iter()
+        .enumerate()
+        .map(|(index, query)| to_data_query(index, query))
+        .collect();
+    let mut pages = client
+        .get_metric_data()
+        .set_metric_data_queries(Some(data_queries))
+        .start_time(from_utc(start))
+        .end_time(from_utc(end))
+        .scan_by(ScanBy::TimestampAscending)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| classify(&e, "cloudwatch:GetMetricData", None))?;
+        for result in page.metric_data_results() {
+            let Some(index) = result
+                .id()
+                .and_then(|id| id.strip_prefix('m'))
+                .and_then(|n| n.parse::<usize>().ok())
+            else {
+                continue;
+            };
+            let Some(query) = chunk.get(index) else {
+                continue;
+            };
+            let scale = match &query.source {
+                MetricSource::Stat { scale, .. } => *scale,
+                MetricSource::Percentage { .. } => 1.0,
+            };
+            let position = match out.iter().position(|(id, _)| *id == query.id) {
+                Some(position) => position,
+                None => {
+                    out.push((query.id.clone(), (Vec::new(), Vec::new())));
+                    out.len() - 1
+                }
+            };
+            // A datapoint whose period is not over by `end` is partial; CloudWatch sends none
+            // past an aligned `EndTime`, and none is ever compared with a threshold.
+            let period = chrono::Duration::seconds(i64::from(query.period_seconds));
+            let entry = &mut out[position].1;
+            for (at, value) in result.timestamps().iter().zip(result.values()) {
+                let at = to_utc(at);
+                if at + period <= end {
+                    entry.0.push(at);
+                    entry.1.push(value * scale);
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Ascending by time (pages may interleave).
@@ -612,6 +658,27 @@ mod tests {
             .iter()
             .map(|(minute, value)| (at(*minute), *value))
             .unzip()
+    }
+
+    /// GetMetricData (Amazon CloudWatch API Reference): times aligned with the period, `EndTime`
+    /// exclusive, so the period still open is never asked for.
+    #[test]
+    fn the_window_is_the_closed_periods_on_the_clock() {
+        let now = chrono::DateTime::from_timestamp(1_800_000_000 + 3 * 60 + 20, 0).unwrap();
+        let (start, end) = closed_periods(now, 3600, 60);
+        assert_eq!(end.timestamp(), 1_800_000_000 + 3 * 60);
+        assert_eq!((end - start).num_seconds(), 3600);
+        let (start, end) = closed_periods(now, 3600, 300);
+        assert_eq!(end.timestamp() % 300, 0);
+        assert!(end <= now && now - end < chrono::Duration::seconds(300));
+        assert_eq!(start.timestamp() % 300, 0);
+        assert_eq!((end - start).num_seconds(), 3600);
+        let (start, end) = closed_periods(now, 100, 60);
+        assert_eq!(
+            (end - start).num_seconds(),
+            120,
+            "a partial period rounds up"
+        );
     }
 
     /// "CloudWatch metrics for your Application Load Balancer": with every target down the
