@@ -299,10 +299,15 @@ fn log_scope(environment: &EnvironmentConfig) -> LogScope {
 /// STS cannot say (the panes then show the credential error in words).
 pub async fn caller_identity(clients: &AwsClients) -> Option<(String, String)> {
     let call = clients.sts.get_caller_identity().send();
-    let answer = tokio::time::timeout(std::time::Duration::from_secs(5), call)
-        .await
-        .ok()?
-        .ok()?;
+    let answer = match tokio::time::timeout(std::time::Duration::from_secs(5), call).await {
+        Ok(Ok(answer)) => answer,
+        Ok(Err(error)) => {
+            let error = crate::source::aws::classify(&error, "sts:GetCallerIdentity", None);
+            tracing::debug!("no caller identity: {}", error.message);
+            return None;
+        }
+        Err(_) => return None,
+    };
     let arn = answer.arn()?.to_owned();
     let account = answer.account().unwrap_or("?");
     // arn:aws:sts::123456789012:assumed-role/OnCall/jane -> OnCall

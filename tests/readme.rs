@@ -95,3 +95,161 @@ fn collect_rust(dir: &std::path::Path, out: &mut String) {
         }
     }
 }
+
+/// The AWS services whose permissions opsdeck names.
+const SERVICES: [&str; 8] = [
+    "autoscaling",
+    "elasticloadbalancing",
+    "cloudwatch",
+    "logs",
+    "ecs",
+    "ec2",
+    "sts",
+    "iam",
+];
+
+/// Permissions AWS checks on a call opsdeck makes without opsdeck calling them: UpdateAutoScalingGroup
+/// with a launch template ("Control Amazon EC2 launch template usage in Auto Scaling groups",
+/// Amazon EC2 Auto Scaling User Guide) checks `ec2:RunInstances`, and `iam:PassRole` /
+/// `ec2:CreateTags` when the template has an instance profile / tags.
+const CHECKED_BY_AWS: [&str; 3] = ["ec2:RunInstances", "iam:PassRole", "ec2:CreateTags"];
+
+/// The `service:Operation` permissions named in the code (not its comments) under `paths`.
+fn permissions_named_in(paths: &[&str]) -> std::collections::BTreeSet<String> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut sources = String::new();
+    for path in paths {
+        let path = root.join(path);
+        if path.is_dir() {
+            collect_rust(&path, &mut sources);
+        } else {
+            sources.push_str(&std::fs::read_to_string(&path).unwrap());
+        }
+    }
+    let code: String = sources
+        .lines()
+        .filter(|line| !line.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut found = std::collections::BTreeSet::new();
+    for service in SERVICES {
+        let prefix = format!("{service}:");
+        for (at, _) in code.match_indices(&prefix) {
+            let before = code[..at].chars().next_back().unwrap_or(' ');
+            let operation: String = code[at + prefix.len()..]
+                .chars()
+                .take_while(char::is_ascii_alphanumeric)
+                .collect();
+            if !before.is_ascii_alphanumeric()
+                && operation.starts_with(|c: char| c.is_ascii_uppercase())
+            {
+                found.insert(format!("{service}:{operation}"));
+            }
+        }
+    }
+    found
+}
+
+/// The operations the code sends through an AWS SDK client (`client.op()` .. `.send()` or
+/// `.into_paginator()`), as `Operation` names.
+fn sdk_calls() -> std::collections::BTreeSet<String> {
+    let mut sources = String::new();
+    collect_rust(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut sources,
+    );
+    let code: String = sources.split_whitespace().collect();
+    let mut calls = std::collections::BTreeSet::new();
+    for receiver in [
+        "client.",
+        "auto_scaling.",
+        "ec2.",
+        "ecs.",
+        "elb.",
+        "cloudwatch.",
+        "logs.",
+        "sts.",
+    ] {
+        for (at, _) in code.match_indices(receiver) {
+            let rest = &code[at + receiver.len()..];
+            let method: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                .collect();
+            let statement = rest.split(';').next().unwrap_or_default();
+            let sent = statement.contains(".send()") || statement.contains(".into_paginator()");
+            if !method.is_empty() && rest[method.len()..].starts_with("()") && sent {
+                let pascal: String = method
+                    .split('_')
+                    .map(|word| {
+                        let mut chars = word.chars();
+                        chars.next().map_or(String::new(), |first| {
+                            first.to_ascii_uppercase().to_string() + chars.as_str()
+                        })
+                    })
+                    .collect();
+                calls.insert(pascal);
+            }
+        }
+    }
+    calls
+}
+
+/// The actions a policy in `assets/` allows.
+fn policy_actions(name: &str) -> std::collections::BTreeSet<String> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("assets")
+        .join(name);
+    let policy: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    policy["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|statement| statement["Action"].as_array().unwrap().clone())
+        .map(|action| action.as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Issue 12, item 6: the IAM policies in `assets/` grant exactly what the code calls: the
+/// read-only policy every read (the rollback's version list included), the actions policy
+/// every change and what AWS checks on it; every SDK call names its permission (so a refusal
+/// can say which), and the README's actions table names every permission an action needs.
+#[test]
+fn the_iam_policies_grant_exactly_the_calls_the_code_makes() {
+    let reads = permissions_named_in(&["src/source", "src/wiring.rs"]);
+    let acting = permissions_named_in(&["src/action"]);
+    let named: std::collections::BTreeSet<String> = reads.union(&acting).cloned().collect();
+    let calls = sdk_calls();
+    assert!(
+        calls.len() >= 15,
+        "only {} SDK calls found: {calls:?}",
+        calls.len()
+    );
+    for call in &calls {
+        assert!(
+            named.iter().any(|p| p.ends_with(&format!(":{call}"))),
+            "{call} is called but no code names its permission"
+        );
+    }
+    assert_eq!(policy_actions("iam-read-only-policy.json"), reads);
+    let changes: std::collections::BTreeSet<String> = acting
+        .difference(&reads)
+        .cloned()
+        .chain(CHECKED_BY_AWS.iter().map(|p| (*p).to_owned()))
+        .collect();
+    assert_eq!(policy_actions("iam-actions-policy.json"), changes);
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let table = readme
+        .split("### AWS actions")
+        .nth(1)
+        .and_then(|rest| rest.split("\n#").next())
+        .unwrap();
+    for permission in acting.iter().chain(&changes) {
+        assert!(
+            table.contains(&format!("`{permission}`")),
+            "the README's actions table does not name `{permission}`"
+        );
+    }
+}

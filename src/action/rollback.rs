@@ -112,7 +112,7 @@ pub fn propose(
             ),
             format!("at most {}% of {count} out of service at a time", 100 - min_healthy),
         ],
-        permission: "autoscaling:UpdateAutoScalingGroup, autoscaling:StartInstanceRefresh, ec2:RunInstances (for the new version)".to_owned(),
+        permission: "autoscaling:UpdateAutoScalingGroup, autoscaling:StartInstanceRefresh; AWS checks ec2:RunInstances (and iam:PassRole / ec2:CreateTags if the template has a profile / tags)".to_owned(),
         call: format!(
             "UpdateAutoScalingGroup AutoScalingGroupName={name} {template}; StartInstanceRefresh AutoScalingGroupName={name} Preferences={{MinHealthyPercentage={min_healthy},InstanceWarmup={warmup}}}",
             name = group.name,

@@ -199,10 +199,20 @@ impl Drop for StopWhenDropped {
         };
         let client = self.client.clone();
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            runtime.spawn(async move {
-                let _ = client.stop_query().query_id(query_id).send().await;
-            });
+            runtime.spawn(async move { stop_query(&client, &query_id).await });
         }
+    }
+}
+
+/// Stops a query. A query that cannot be stopped scans (and is billed) until it ends, so the
+/// failure is logged with the permission it may lack.
+async fn stop_query(client: &Client, query_id: &str) {
+    if let Err(error) = client.stop_query().query_id(query_id).send().await {
+        let error = classify(&error, "logs:StopQuery", None);
+        tracing::warn!(
+            "could not stop Logs Insights query {query_id}: {}; it runs until it ends",
+            error.message
+        );
     }
 }
 
@@ -269,7 +279,7 @@ async fn run_error_query(
         }
         if Instant::now() + delay > deadline {
             guard.finished();
-            let _ = client.stop_query().query_id(&query_id).send().await;
+            stop_query(client, &query_id).await;
             return Err(SourceError::new(
                 SourceErrorKind::Timeout,
                 format!(
