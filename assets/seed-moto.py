@@ -2,9 +2,13 @@
 """Seeds a moto server like the basecoat portal, for trying a live environment without AWS.
 
     pip install 'moto[server]'            # brings boto3 too
-    moto_server -H 127.0.0.1 -p 5000 &
+    moto_server -H 127.0.0.1 -p 5001 &
+    cargo run --release --example moto-front -- --listen 5000 --moto 5001 &
     python3 assets/seed-moto.py           # or: --endpoint http://127.0.0.1:5000
     opsdeck --config assets/opsdeck.example.toml --env local-moto
+
+(moto-front translates CloudWatch's RPC v2 CBOR, which opsdeck's SDK speaks and moto does not
+serve; every other call passes through it unchanged.)
 
 What it makes: a launch template and a 3/5/20 Auto Scaling group behind an ALB target group
 and listener, 30 minutes of ALB, EC2 and ECS metrics, an alarm in ALARM, the application log group

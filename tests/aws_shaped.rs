@@ -511,22 +511,11 @@ async fn the_p99_series_is_read_in_milliseconds() {
     let server = AwsShaped::start().await;
     server.answer(
         "GetMetricData",
-        vec![xml(
-            r#"<GetMetricDataResponse xmlns="http://monitoring.amazonaws.com/doc/2010-08-01/">
-  <GetMetricDataResult>
-    <MetricDataResults>
-      <member>
-        <Id>m0</Id>
-        <Label>TargetResponseTime</Label>
-        <Timestamps><member>2026-11-23T02:00:00Z</member><member>2026-11-23T02:01:00Z</member></Timestamps>
-        <Values><member>0.412</member><member>1.25</member></Values>
-        <StatusCode>Complete</StatusCode>
-      </member>
-    </MetricDataResults>
-    <Messages/>
-  </GetMetricDataResult>
-  <ResponseMetadata><RequestId>5a1b2c3d-0000-4000-8000-000000000004</RequestId></ResponseMetadata>
-</GetMetricDataResponse>"#,
+        vec![json(
+            // GetMetricData's answer (Amazon CloudWatch API Reference), sent as CBOR.
+            r#"{"MetricDataResults":[{"Id":"m0","Label":"TargetResponseTime",
+              "Timestamps":[1795399200,1795399260],"Values":[0.412,1.25],"StatusCode":"Complete"}],
+              "Messages":[]}"#,
         )],
     );
     let queries: Vec<_> = default_metric_queries(&MetricTargets {
@@ -548,10 +537,7 @@ async fn the_p99_series_is_read_in_milliseconds() {
     assert_eq!(series[0].kind, MetricKind::ResponseTimeP99);
     assert_eq!(series[0].values, [412.0, 1250.0]);
     let request = &server.requests("GetMetricData")[0];
-    assert!(
-        request.contains("ExtendedStatistic") || request.contains("Stat=p99"),
-        "{request}"
-    );
+    assert!(request.contains(r#""Stat":"p99""#), "{request}");
 }
 
 #[tokio::test]
@@ -716,38 +702,31 @@ async fn pending_tasks_warn_within_the_grace_and_fail_past_it() {
 
 /// DescribeAlarms as the CloudWatch API reference ("DescribeAlarms") shapes it, with a
 /// composite alarm in ALARM over two metric alarms (moto serves no composite alarms).
-const ALARMS_WITH_A_COMPOSITE: &str = r#"<DescribeAlarmsResponse xmlns="http://monitoring.amazonaws.com/doc/2010-08-01/">
-  <DescribeAlarmsResult>
-    <CompositeAlarms>
-      <member>
-        <AlarmName>basecoat-portal-down</AlarmName>
-        <AlarmArn>arn:aws:cloudwatch:us-east-1:123456789012:alarm:basecoat-portal-down</AlarmArn>
-        <AlarmRule>ALARM(basecoat-portal-5xx-rate) AND ALARM(basecoat-portal-unhealthy-targets)</AlarmRule>
-        <ActionsEnabled>true</ActionsEnabled>
-        <StateValue>ALARM</StateValue>
-        <StateReason>arn:aws:cloudwatch:us-east-1:123456789012:alarm:basecoat-portal-5xx-rate transitioned to ALARM at Monday 30 November, 2026 03:10:00 UTC</StateReason>
-        <StateUpdatedTimestamp>2026-11-30T03:10:00.000Z</StateUpdatedTimestamp>
-      </member>
-    </CompositeAlarms>
-    <MetricAlarms>
-      <member>
-        <AlarmName>basecoat-portal-cpu-high</AlarmName>
-        <AlarmArn>arn:aws:cloudwatch:us-east-1:123456789012:alarm:basecoat-portal-cpu-high</AlarmArn>
-        <StateValue>OK</StateValue>
-        <StateReason>Threshold Crossed: 3 datapoints were not greater than the threshold (85.0).</StateReason>
-        <StateUpdatedTimestamp>2026-11-30T02:00:00.000Z</StateUpdatedTimestamp>
-        <MetricName>CPUUtilization</MetricName>
-        <Namespace>AWS/EC2</Namespace>
-        <Statistic>Average</Statistic>
-        <Period>60</Period>
-        <EvaluationPeriods>3</EvaluationPeriods>
-        <Threshold>85.0</Threshold>
-        <ComparisonOperator>GreaterThanThreshold</ComparisonOperator>
-      </member>
-    </MetricAlarms>
-  </DescribeAlarmsResult>
-  <ResponseMetadata><RequestId>44444444-0000-4000-8000-000000000001</RequestId></ResponseMetadata>
-</DescribeAlarmsResponse>"#;
+const ALARMS_WITH_A_COMPOSITE: &str = r#"{
+  "CompositeAlarms": [{
+    "AlarmName": "basecoat-portal-down",
+    "AlarmArn": "arn:aws:cloudwatch:us-east-1:123456789012:alarm:basecoat-portal-down",
+    "AlarmRule": "ALARM(basecoat-portal-5xx-rate) AND ALARM(basecoat-portal-unhealthy-targets)",
+    "ActionsEnabled": true,
+    "StateValue": "ALARM",
+    "StateReason": "arn:aws:cloudwatch:us-east-1:123456789012:alarm:basecoat-portal-5xx-rate transitioned to ALARM at Monday 30 November, 2026 03:10:00 UTC",
+    "StateUpdatedTimestamp": 1796008200
+  }],
+  "MetricAlarms": [{
+    "AlarmName": "basecoat-portal-cpu-high",
+    "AlarmArn": "arn:aws:cloudwatch:us-east-1:123456789012:alarm:basecoat-portal-cpu-high",
+    "StateValue": "OK",
+    "StateReason": "Threshold Crossed: 3 datapoints were not greater than the threshold (85.0).",
+    "StateUpdatedTimestamp": 1796004000,
+    "MetricName": "CPUUtilization",
+    "Namespace": "AWS/EC2",
+    "Statistic": "Average",
+    "Period": 60,
+    "EvaluationPeriods": 3,
+    "Threshold": 85.0,
+    "ComparisonOperator": "GreaterThanThreshold"
+  }]
+}"#;
 
 /// Issue 12, item 4: composite alarms are read (AlarmTypes names both kinds), the pane is
 /// scoped by the environment's prefix, and a composite in ALARM fails the `alarms` check and
@@ -755,21 +734,19 @@ const ALARMS_WITH_A_COMPOSITE: &str = r#"<DescribeAlarmsResponse xmlns="http://m
 #[tokio::test]
 async fn a_composite_alarm_in_alarm_is_read_scoped_and_counted() {
     let server = AwsShaped::start().await;
-    server.answer("DescribeAlarms", vec![xml(ALARMS_WITH_A_COMPOSITE)]);
+    server.answer("DescribeAlarms", vec![json(ALARMS_WITH_A_COMPOSITE)]);
     let source = alarm_source(&server, &["basecoat-"], Vec::new()).await;
     let alarms = opsdeck::source::AlarmSource::alarms(source.as_ref())
         .await
         .unwrap();
-    let request = &server.requests("DescribeAlarms")[0];
-    assert!(
-        request.contains("AlarmTypes.member.1=MetricAlarm"),
+    let request: serde_json::Value =
+        serde_json::from_str(&server.requests("DescribeAlarms")[0]).unwrap();
+    assert_eq!(
+        request["AlarmTypes"],
+        serde_json::json!(["MetricAlarm", "CompositeAlarm"]),
         "{request}"
     );
-    assert!(
-        request.contains("AlarmTypes.member.2=CompositeAlarm"),
-        "{request}"
-    );
-    assert!(request.contains("AlarmNamePrefix=basecoat-"), "{request}");
+    assert_eq!(request["AlarmNamePrefix"], "basecoat-", "{request}");
     let composite = alarms
         .iter()
         .find(|a| a.name == "basecoat-portal-down")
@@ -810,34 +787,31 @@ async fn a_composite_alarm_in_alarm_is_read_scoped_and_counted() {
 #[tokio::test]
 async fn alarm_names_go_a_hundred_a_call_apart_from_the_prefixes() {
     let server = AwsShaped::start().await;
-    server.answer("DescribeAlarms", vec![xml(ALARMS_WITH_A_COMPOSITE)]);
+    server.answer("DescribeAlarms", vec![json(ALARMS_WITH_A_COMPOSITE)]);
     let names: Vec<String> = (0..150).map(|i| format!("alarm-{i:03}")).collect();
     let source = alarm_source(&server, &["basecoat-"], names).await;
     let alarms = opsdeck::source::AlarmSource::alarms(source.as_ref())
         .await
         .unwrap();
     assert_eq!(alarms.len(), 2, "each alarm once: {alarms:?}");
-    let requests = server.requests("DescribeAlarms");
+    let requests: Vec<serde_json::Value> = server
+        .requests("DescribeAlarms")
+        .iter()
+        .map(|body| serde_json::from_str(body).unwrap())
+        .collect();
     assert_eq!(requests.len(), 3);
+    assert_eq!(requests[0]["AlarmNamePrefix"], "basecoat-");
+    assert!(requests[0].get("AlarmNames").is_none(), "{}", requests[0]);
+    let names = |request: &serde_json::Value| request["AlarmNames"].as_array().unwrap().clone();
+    assert_eq!(names(&requests[1]).len(), 100);
+    assert_eq!(names(&requests[1])[99], "alarm-099");
+    assert_eq!(names(&requests[2]).len(), 50);
+    assert_eq!(names(&requests[2])[49], "alarm-149");
     assert!(
-        requests[0].contains("AlarmNamePrefix=basecoat-") && !requests[0].contains("AlarmNames")
-    );
-    assert!(
-        requests[1].contains("AlarmNames.member.100=alarm-099"),
+        requests[1].get("AlarmNamePrefix").is_none(),
         "{}",
         requests[1]
     );
-    assert!(
-        !requests[1].contains("AlarmNames.member.101"),
-        "{}",
-        requests[1]
-    );
-    assert!(
-        requests[2].contains("AlarmNames.member.50=alarm-149"),
-        "{}",
-        requests[2]
-    );
-    assert!(!requests[1].contains("AlarmNamePrefix"), "{}", requests[1]);
 }
 
 /// Issue 12, item 8: a DescribeInstanceRefreshes refusal is the pane's error, in words (a
@@ -1119,38 +1093,22 @@ async fn a_flood_of_errors_shows_the_newest_lines_and_names_the_span_skipped() {
 
 /// A GetMetricData answer (Amazon CloudWatch API Reference) of `m0` at `points`.
 fn metric_answer(points: &[(i64, f64)]) -> String {
-    let stamp = |seconds: i64| {
-        chrono::DateTime::from_timestamp(seconds, 0)
-            .unwrap()
-            .format("%Y-%m-%dT%H:%M:%SZ")
-            .to_string()
-    };
-    let timestamps: String = points
-        .iter()
-        .map(|(at, _)| format!("<member>{}</member>", stamp(*at)))
-        .collect();
-    let values: String = points
-        .iter()
-        .map(|(_, value)| format!("<member>{value}</member>"))
-        .collect();
-    format!(
-        r#"<GetMetricDataResponse xmlns="http://monitoring.amazonaws.com/doc/2010-08-01/"><GetMetricDataResult><MetricDataResults><member><Id>m0</Id><Label>CPUUtilization</Label><Timestamps>{timestamps}</Timestamps><Values>{values}</Values><StatusCode>Complete</StatusCode></member></MetricDataResults><Messages/></GetMetricDataResult><ResponseMetadata><RequestId>5a1b2c3d-0000-4000-8000-000000000021</RequestId></ResponseMetadata></GetMetricDataResponse>"#
-    )
+    let (timestamps, values): (Vec<i64>, Vec<f64>) = points.iter().copied().unzip();
+    serde_json::json!({
+        "MetricDataResults": [{
+            "Id": "m0", "Label": "CPUUtilization", "StatusCode": "Complete",
+            "Timestamps": timestamps, "Values": values,
+        }],
+        "Messages": [],
+    })
+    .to_string()
 }
 
 /// The `StartTime` and `EndTime` of a GetMetricData request, in seconds.
 fn request_window(body: &str) -> (i64, i64) {
-    let time = |name: &str| {
-        let value = body
-            .split('&')
-            .find_map(|pair| pair.strip_prefix(&format!("{name}=")))
-            .unwrap()
-            .replace("%3A", ":");
-        chrono::DateTime::parse_from_rfc3339(&value)
-            .unwrap()
-            .timestamp()
-    };
-    (time("StartTime"), time("EndTime"))
+    let request: serde_json::Value = serde_json::from_str(body).unwrap();
+    let seconds = |name: &str| request[name].as_f64().unwrap() as i64;
+    (seconds("StartTime"), seconds("EndTime"))
 }
 
 /// Issue 12, item 7: GetMetricData (Amazon CloudWatch API Reference) is asked for windows that
@@ -1168,7 +1126,7 @@ async fn metric_windows_end_on_a_period_boundary_and_leave_out_the_open_period()
     let server = AwsShaped::start().await;
     server.answer(
         "GetMetricData",
-        vec![xml(&metric_answer(&[
+        vec![json(&metric_answer(&[
             (minute - 120, 40.0),
             (minute - 60, 42.0),
             (minute, 9.0),

@@ -2,6 +2,9 @@
 //! as the AWS API reference documents them), for what moto does not serve: Logs Insights
 //! `stats` and StopQuery, instance refreshes, percentiles, non-healthy target states, ECS
 //! events. The real SDK still sends real requests and parses real wire formats.
+//!
+//! CloudWatch speaks RPC v2 CBOR: its answers are written as the awsJson body (same member
+//! names, timestamps as epoch seconds) and sent as CBOR; its requests are recorded as JSON.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -21,7 +24,7 @@ pub struct Answer {
     pub delay: Duration,
 }
 
-/// An AWS JSON 1.1 answer (CloudWatch Logs, ECS).
+/// An AWS JSON answer (CloudWatch Logs, ECS; CloudWatch's, sent as CBOR).
 pub fn json(body: &str) -> Answer {
     Answer {
         status: 200,
@@ -112,7 +115,12 @@ fn next_answer(shared: &Mutex<Shared>, operation: &str, body: &str) -> Option<An
 async fn serve(mut client: TcpStream, shared: Arc<Mutex<Shared>>) {
     while let Some((head, body)) = read_request(&mut client).await {
         let name = operation(&head, &body);
-        let body = String::from_utf8_lossy(&body).into_owned();
+        let cbor = super::cbor::rpc_v2_operation(&head).is_some();
+        let body = if cbor {
+            super::cbor::cbor_to_json(&body).map_or_else(|e| e, |json| json.to_string())
+        } else {
+            String::from_utf8_lossy(&body).into_owned()
+        };
         let answer = next_answer(&shared, &name, &body).unwrap_or_else(|| Answer {
             status: 400,
             content_type: "application/x-amz-json-1.1",
@@ -135,7 +143,12 @@ async fn serve(mut client: TcpStream, shared: Arc<Mutex<Shared>>) {
             answer.body.len(),
             answer.body
         );
-        if client.write_all(reply.as_bytes()).await.is_err() {
+        let reply = if cbor && answer.content_type.contains("json") {
+            super::cbor::to_cbor_answer(reply.as_bytes())
+        } else {
+            reply.into_bytes()
+        };
+        if client.write_all(&reply).await.is_err() {
             return;
         }
     }

@@ -3,6 +3,7 @@
 
 pub mod aws;
 pub mod aws_shaped;
+pub mod cbor;
 pub mod moto;
 pub mod postgres;
 pub mod proxy;

@@ -1,4 +1,6 @@
-//! moto_server on a free loopback port, for the AWS SDK to talk to over real HTTP.
+//! moto_server on a free loopback port, for the AWS SDK to talk to over real HTTP, behind a
+//! front that translates CloudWatch's RPC v2 CBOR (which the current SDK speaks and moto does
+//! not serve) to moto's JSON protocol; every other request passes as it is.
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -9,8 +11,9 @@ use super::{free_port, in_ci};
 
 /// A running moto server; killed on drop.
 pub struct MotoServer {
-    /// `http://127.0.0.1:PORT`, the SDK's endpoint override.
+    /// `http://127.0.0.1:PORT` of the translating front: the SDK's endpoint override.
     pub endpoint: String,
+    /// moto's own port, for a test's own proxy (which translates too) and moto's API.
     pub port: u16,
     child: Child,
 }
@@ -31,11 +34,12 @@ impl MotoServer {
             }
         };
         let mut server = Self {
-            endpoint: format!("http://127.0.0.1:{port}"),
+            endpoint: String::new(),
             port,
             child,
         };
         server.wait_until_ready();
+        server.endpoint = start_front(port);
         Some(server)
     }
 
@@ -94,6 +98,24 @@ impl MotoServer {
             .and_then(|code| code.parse().ok())
             .ok_or_else(|| std::io::Error::other(format!("not HTTP: {response:.80}")))
     }
+}
+
+/// A translating proxy in front of moto on its own thread and runtime (a test may have none,
+/// or one that ends before moto is dropped); it lives as long as the test process.
+fn start_front(moto_port: u16) -> String {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("front runtime");
+        runtime.block_on(async move {
+            let front = super::proxy::CountingProxy::start(moto_port).await;
+            let _ = sender.send(front.endpoint.clone());
+            std::future::pending::<()>().await;
+        });
+    });
+    receiver.recv().expect("the front starts")
 }
 
 /// `moto_server`, else `python3 -m moto.server` (pip may put the script off the PATH).

@@ -1,5 +1,7 @@
 //! A loopback HTTP proxy in front of moto that counts the API calls by operation and injects
-//! faults (an AWS error answer, a dropped connection) for chosen operations.
+//! faults (an AWS error answer, a dropped connection) for chosen operations. CloudWatch's RPC
+//! v2 CBOR requests, which moto does not serve, are translated to its JSON protocol and back
+//! (see [`super::cbor`]).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -38,8 +40,15 @@ pub struct CountingProxy {
 impl CountingProxy {
     /// Starts forwarding to `upstream_port` on loopback.
     pub async fn start(upstream_port: u16) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind proxy");
-        let port = listener.local_addr().expect("proxy address").port();
+        Self::try_start_on(0, upstream_port)
+            .await
+            .expect("bind proxy")
+    }
+
+    /// Starts on loopback port `port` (0: any free one), forwarding to `upstream_port`.
+    pub async fn try_start_on(port: u16, upstream_port: u16) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(("127.0.0.1", port)).await?;
+        let port = listener.local_addr()?.port();
         let shared = Arc::new(Mutex::new(Shared::default()));
         let accepting = shared.clone();
         tokio::spawn(async move {
@@ -47,10 +56,10 @@ impl CountingProxy {
                 tokio::spawn(serve(stream, upstream_port, accepting.clone()));
             }
         });
-        Self {
+        Ok(Self {
             endpoint: format!("http://127.0.0.1:{port}"),
             shared,
-        }
+        })
     }
 
     /// How many times `operation` (e.g. `GetMetricData`) was called.
@@ -118,8 +127,12 @@ pub async fn read_request(stream: &mut TcpStream) -> Option<(String, Vec<u8>)> {
     Some((head, body))
 }
 
-/// The operation: `Action=` of a query-protocol body, else the `X-Amz-Target` header.
+/// The operation: the path of an RPC v2 CBOR request, `Action=` of a query-protocol body, else
+/// the `X-Amz-Target` header.
 pub fn operation(head: &str, body: &[u8]) -> String {
+    if let Some((_, operation)) = super::cbor::rpc_v2_operation(head) {
+        return operation;
+    }
     let body = String::from_utf8_lossy(body);
     if let Some(action) = body
         .split('&')
@@ -151,20 +164,14 @@ async fn serve(mut client: TcpStream, upstream_port: u16, shared: Arc<Mutex<Shar
                 code,
                 message,
             }) => {
-                let xml = format!(
-                    "<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error><RequestId>proxy-0000</RequestId></ErrorResponse>"
-                );
-                let answer = format!(
-                    "HTTP/1.1 {status} Error\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nx-amzn-RequestId: proxy-0000\r\n\r\n{xml}",
-                    xml.len()
-                );
-                if client.write_all(answer.as_bytes()).await.is_err() {
+                let answer = error_answer(&head, status, &code, &message);
+                if client.write_all(&answer).await.is_err() {
                     return;
                 }
             }
             Some(Fault::Delay(delay)) => {
                 tokio::time::sleep(delay).await;
-                let Some(answer) = forward(upstream_port, &head, &body).await else {
+                let Some(answer) = translated(upstream_port, &head, &body).await else {
                     return;
                 };
                 if client.write_all(&answer).await.is_err() {
@@ -172,7 +179,7 @@ async fn serve(mut client: TcpStream, upstream_port: u16, shared: Arc<Mutex<Shar
                 }
             }
             None => {
-                let Some(answer) = forward(upstream_port, &head, &body).await else {
+                let Some(answer) = translated(upstream_port, &head, &body).await else {
                     return;
                 };
                 if client.write_all(&answer).await.is_err() {
@@ -180,6 +187,38 @@ async fn serve(mut client: TcpStream, upstream_port: u16, shared: Arc<Mutex<Shar
                 }
             }
         }
+    }
+}
+
+/// An AWS error answer in the request's protocol: RPC v2 CBOR (`__type`, and the query-error
+/// header CloudWatch keeps for query-compatible codes) or the query protocol's XML.
+fn error_answer(head: &str, status: u16, code: &str, message: &str) -> Vec<u8> {
+    if super::cbor::rpc_v2_operation(head).is_some() {
+        let json = serde_json::json!({ "__type": code, "message": message }).to_string();
+        let answer = format!(
+            "HTTP/1.1 {status} Error\r\nx-amzn-RequestId: proxy-0000\r\nx-amzn-query-error: {code};Sender\r\n\r\n{json}"
+        );
+        return super::cbor::to_cbor_answer(answer.as_bytes());
+    }
+    let xml = format!(
+        "<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error><RequestId>proxy-0000</RequestId></ErrorResponse>"
+    );
+    format!(
+        "HTTP/1.1 {status} Error\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nx-amzn-RequestId: proxy-0000\r\n\r\n{xml}",
+        xml.len()
+    )
+    .into_bytes()
+}
+
+/// Forwards the request to moto, an RPC v2 CBOR one translated to its JSON protocol and the
+/// answer back to CBOR.
+async fn translated(port: u16, head: &str, body: &[u8]) -> Option<Vec<u8>> {
+    match super::cbor::to_json_request(head, body) {
+        None => forward(port, head, body).await,
+        Some(Ok((json_head, json_body))) => forward(port, &json_head, &json_body)
+            .await
+            .map(|answer| super::cbor::to_cbor_answer(&answer)),
+        Some(Err(problem)) => Some(error_answer(head, 400, "SerializationException", &problem)),
     }
 }
 
