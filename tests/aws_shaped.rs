@@ -752,6 +752,8 @@ async fn a_composite_alarm_in_alarm_is_read_scoped_and_counted() {
         .find(|a| a.name == "basecoat-portal-down")
         .unwrap();
     assert_eq!(composite.state, opsdeck::model::AlarmState::Alarm);
+    // A CBOR tag-1 timestamp, as the RPC v2 CBOR protocol sends `StateUpdatedTimestamp`.
+    assert_eq!(composite.state_updated_at.timestamp(), 1_796_008_200);
     assert_eq!(
         composite.metric.as_deref(),
         Some(
