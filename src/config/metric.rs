@@ -49,8 +49,9 @@ impl From<StatSetting> for String {
     }
 }
 
-/// A metric period in seconds: 1, 5, 10, 30 (high resolution) or a multiple of 60, as
-/// GetMetricData accepts.
+/// A metric period in seconds: 1, 5, 10, 20, 30 (high resolution) or a multiple of 60, as
+/// GetMetricData accepts ("MetricStat", Amazon CloudWatch API Reference: "the period can be 1,
+/// 5, 10, 20, 30, 60, or any multiple of 60").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "u32", into = "u32")]
 pub struct PeriodSetting(pub u32);
@@ -72,12 +73,12 @@ impl TryFrom<u32> for PeriodSetting {
             Err(format!(
                 "period {seconds} is longer than the charts' 3-hour window ({METRIC_WINDOW_SECONDS} s): GetMetricData would answer with no whole datapoint; use at most {METRIC_WINDOW_SECONDS}"
             ))
-        } else if matches!(seconds, 1 | 5 | 10 | 30) || (seconds > 0 && seconds.is_multiple_of(60))
+        } else if matches!(seconds, 1 | 5 | 10 | 20 | 30) || (seconds > 0 && seconds.is_multiple_of(60))
         {
             Ok(Self(seconds))
         } else {
             Err(format!(
-                "period {seconds} is not one CloudWatch accepts; expected 1, 5, 10, 30 or a multiple of 60"
+                "period {seconds} is not one CloudWatch accepts; expected 1, 5, 10, 20, 30 or a multiple of 60"
             ))
         }
     }
