@@ -616,6 +616,13 @@ fn described_group(template: &str) -> String {
     )
 }
 
+/// The group's own launch template lt-0abc at `version` (`8`, `$Latest`, ...).
+fn own_template(version: &str) -> String {
+    format!(
+        "<LaunchTemplate><LaunchTemplateId>lt-0abc</LaunchTemplateId><LaunchTemplateName>basecoat-portal</LaunchTemplateName><Version>{version}</Version></LaunchTemplate>"
+    )
+}
+
 /// A mixed instances policy over launch template lt-0abc version 8: two instance types and a
 /// Spot share, as "MixedInstancesPolicy" (Amazon EC2 Auto Scaling API Reference) describes.
 const MIXED_POLICY: &str = "<MixedInstancesPolicy><LaunchTemplate><LaunchTemplateSpecification><LaunchTemplateId>lt-0abc</LaunchTemplateId><LaunchTemplateName>basecoat-portal</LaunchTemplateName><Version>8</Version></LaunchTemplateSpecification><Overrides><member><InstanceType>m5.large</InstanceType></member><member><InstanceType>m5a.large</InstanceType><WeightedCapacity>1</WeightedCapacity></member></Overrides></LaunchTemplate><InstancesDistribution><OnDemandAllocationStrategy>prioritized</OnDemandAllocationStrategy><OnDemandBaseCapacity>2</OnDemandBaseCapacity><OnDemandPercentageAboveBaseCapacity>25</OnDemandPercentageAboveBaseCapacity><SpotAllocationStrategy>price-capacity-optimized</SpotAllocationStrategy></InstancesDistribution></MixedInstancesPolicy>";
@@ -694,10 +701,9 @@ async fn a_mixed_instances_group_rolls_back_inside_its_policy() {
 #[tokio::test]
 async fn a_latest_group_whose_latest_moved_is_not_rolled_back() {
     let server = AwsShaped::start().await;
-    let latest = "<LaunchTemplate><LaunchTemplateId>lt-0abc</LaunchTemplateId><LaunchTemplateName>basecoat-portal</LaunchTemplateName><Version>$Latest</Version></LaunchTemplate>";
     server.answer(
         "DescribeAutoScalingGroups",
-        vec![xml(&described_group(latest))],
+        vec![xml(&described_group(&own_template("$Latest")))],
     );
     server.answer(
         "DescribeLaunchTemplateVersions",
@@ -738,10 +744,9 @@ async fn a_latest_group_whose_latest_moved_is_not_rolled_back() {
 #[tokio::test]
 async fn every_page_of_versions_is_read_and_the_one_in_use_always_listed() {
     let server = AwsShaped::start().await;
-    let on_three = "<LaunchTemplate><LaunchTemplateId>lt-0abc</LaunchTemplateId><LaunchTemplateName>basecoat-portal</LaunchTemplateName><Version>3</Version></LaunchTemplate>";
     server.answer(
         "DescribeAutoScalingGroups",
-        vec![xml(&described_group(on_three))],
+        vec![xml(&described_group(&own_template("3")))],
     );
     server.answer(
         "DescribeLaunchTemplateVersions",

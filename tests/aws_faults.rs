@@ -26,14 +26,7 @@ async fn all_metrics_come_in_one_get_metric_data_call_per_refresh() {
         ..MetricTargets::default()
     });
     assert!(queries.len() >= 10, "{}", queries.len());
-    let source = AwsSource::new(
-        clients_for(&proxy.endpoint).await,
-        AwsScope {
-            metrics: queries,
-            metric_window_seconds: 3600,
-            ..AwsScope::default()
-        },
-    );
+    let source = support::aws::metrics_source(&proxy.endpoint, queries).await;
     let series = source.metric_series().await.unwrap();
     // ALB p99, avg, max, requests, target 5XX, ELB 5XX (both counts shown: issue 12, per the
     // Elastic Load Balancing User Guide's ALB CloudWatch metrics page), 5XX
@@ -77,14 +70,7 @@ async fn the_whole_runbook_set_and_extra_metrics_take_one_call_per_period() {
         300,
         "bytes",
     ));
-    let source = AwsSource::new(
-        clients_for(&proxy.endpoint).await,
-        AwsScope {
-            metrics: queries,
-            metric_window_seconds: 3600,
-            ..AwsScope::default()
-        },
-    );
+    let source = support::aws::metrics_source(&proxy.endpoint, queries).await;
     // ALB 7 statistics (p99, avg, max, target 5XX, ELB 5XX, 4XX, requests), EC2 CPU x2, ECS
     // CPU+memory x2, RDS 4, evictions 1, 1 extra.
     assert_eq!(

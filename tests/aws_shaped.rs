@@ -525,14 +525,7 @@ async fn the_p99_series_is_read_in_milliseconds() {
     .into_iter()
     .filter(|q| q.id == "alb_p99")
     .collect();
-    let source = AwsSource::new(
-        clients_for(&server.endpoint).await,
-        AwsScope {
-            metrics: queries,
-            metric_window_seconds: 3600,
-            ..AwsScope::default()
-        },
-    );
+    let source = support::aws::metrics_source(&server.endpoint, queries).await;
     let series = source.metric_series().await.unwrap();
     assert_eq!(series[0].kind, MetricKind::ResponseTimeP99);
     assert_eq!(series[0].values, [412.0, 1250.0]);
@@ -1154,14 +1147,7 @@ async fn metric_windows_end_on_a_period_boundary_and_leave_out_the_open_period()
             "count",
         ),
     ];
-    let source = AwsSource::new(
-        clients_for(&server.endpoint).await,
-        AwsScope {
-            metrics: queries,
-            metric_window_seconds: 3600,
-            ..AwsScope::default()
-        },
-    );
+    let source = support::aws::metrics_source(&server.endpoint, queries).await;
     let series = source.metric_series().await.unwrap();
     assert_eq!(
         series[0].values,

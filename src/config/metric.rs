@@ -73,7 +73,8 @@ impl TryFrom<u32> for PeriodSetting {
             Err(format!(
                 "period {seconds} is longer than the charts' 3-hour window ({METRIC_WINDOW_SECONDS} s): GetMetricData would answer with no whole datapoint; use at most {METRIC_WINDOW_SECONDS}"
             ))
-        } else if matches!(seconds, 1 | 5 | 10 | 20 | 30) || (seconds > 0 && seconds.is_multiple_of(60))
+        } else if matches!(seconds, 1 | 5 | 10 | 20 | 30)
+            || (seconds > 0 && seconds.is_multiple_of(60))
         {
             Ok(Self(seconds))
         } else {

@@ -21,6 +21,21 @@ pub async fn clients_for(endpoint: &str) -> AwsClients {
     .await
 }
 
+/// A source reading `queries` over the last hour from `endpoint`.
+pub async fn metrics_source(
+    endpoint: &str,
+    queries: Vec<opsdeck::source::aws::MetricQuery>,
+) -> std::sync::Arc<opsdeck::source::aws::AwsSource> {
+    opsdeck::source::aws::AwsSource::new(
+        clients_for(endpoint).await,
+        AwsScope {
+            metrics: queries,
+            metric_window_seconds: 3600,
+            ..AwsScope::default()
+        },
+    )
+}
+
 /// Clients for moto.
 pub async fn clients(moto: &MotoServer) -> AwsClients {
     clients_for(&moto.endpoint).await
