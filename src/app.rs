@@ -79,9 +79,9 @@ pub async fn run(
     loop {
         if dirty {
             state.now = clock.now();
-            guard
-                .terminal
-                .draw(|frame| ui::render(&state, &theme, frame))?;
+            crate::tui::draw_synchronized(&mut guard.terminal, |frame| {
+                ui::render(&state, &theme, frame);
+            })?;
             dirty = false;
             if options.exit_after_first_full_frame && every_pane_has_data(&state) {
                 break;

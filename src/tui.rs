@@ -4,12 +4,13 @@
 use std::io::{self, Stdout};
 
 use crossterm::cursor::{Hide, Show};
-use crossterm::execute;
 use crossterm::terminal::{
-    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+    BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen,
+    disable_raw_mode, enable_raw_mode,
 };
-use ratatui::Terminal;
+use crossterm::{execute, queue};
 use ratatui::backend::CrosstermBackend;
+use ratatui::{Frame, Terminal};
 
 /// The terminal in TUI mode; dropping it restores the terminal.
 pub struct TerminalGuard {
@@ -33,6 +34,20 @@ impl TerminalGuard {
             }
         }
     }
+}
+
+/// Draws one frame inside the terminal's synchronized update (DEC private mode 2026): a
+/// terminal or multiplexer that knows it (tmux 3.4, kitty, WezTerm, iTerm2, ...) shows the
+/// frame whole, never half-drawn over a slow SSH link; others ignore the two sequences.
+pub fn draw_synchronized<W: io::Write>(
+    terminal: &mut Terminal<CrosstermBackend<W>>,
+    render: impl FnOnce(&mut Frame<'_>),
+) -> io::Result<()> {
+    queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
+    let drawn = terminal.draw(render).map(drop);
+    // Ended even when drawing failed, so the terminal is not left holding its output.
+    execute!(terminal.backend_mut(), EndSynchronizedUpdate)?;
+    drawn
 }
 
 impl Drop for TerminalGuard {
@@ -59,4 +74,45 @@ pub fn install_error_hooks() -> color_eyre::Result<()> {
         std::process::exit(101);
     }));
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::widgets::Paragraph;
+
+    /// What the backend wrote, readable after the terminal took the writer.
+    #[derive(Clone, Default)]
+    struct Written(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+
+    impl io::Write for Written {
+        fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+            self.0.borrow_mut().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_frame_is_drawn_inside_a_synchronized_update() {
+        let written = Written::default();
+        let mut terminal = Terminal::with_options(
+            CrosstermBackend::new(written.clone()),
+            ratatui::TerminalOptions {
+                viewport: ratatui::Viewport::Fixed(ratatui::layout::Rect::new(0, 0, 20, 2)),
+            },
+        )
+        .expect("terminal");
+        draw_synchronized(&mut terminal, |frame| {
+            frame.render_widget(Paragraph::new("opsdeck"), frame.area());
+        })
+        .expect("drawn");
+        let output = String::from_utf8_lossy(&written.0.borrow()).into_owned();
+        let begin = output.find("\x1b[?2026h").expect("begins the update");
+        let text = output.find("opsdeck").expect("draws the frame");
+        let end = output.rfind("\x1b[?2026l").expect("ends the update");
+        assert!(begin < text && text < end, "{output:?}");
+    }
 }
