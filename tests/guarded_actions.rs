@@ -769,3 +769,34 @@ fn forcing_a_deployment_replaces_every_task_one_at_a_time() {
         rolling.events
     );
 }
+
+/// Issue 13, item 4: an on-demand read is asked once while it is in flight (a second `B` would
+/// race the first and pay for it twice); its answer frees the next, and one unanswered for a
+/// minute may be asked again.
+#[test]
+fn an_on_demand_read_in_flight_is_not_asked_twice() {
+    let mut state = demo_state(120);
+    let asked = Effect::LoadLaunchTemplateVersions {
+        group: "basecoat-portal-asg".to_owned(),
+    };
+    assert_eq!(typed(&mut state, "1B"), [asked.clone()]);
+    assert_eq!(typed(&mut state, "B"), [], "still in flight");
+    update(
+        &mut state,
+        Msg::LaunchTemplateVersions {
+            group: "basecoat-portal-asg".to_owned(),
+            result: Err(opsdeck::source::SourceError::new(
+                opsdeck::source::SourceErrorKind::Unavailable,
+                "cannot reach AWS",
+            )),
+        },
+    );
+    assert_eq!(
+        typed(&mut state, "B"),
+        [asked.clone()],
+        "answered: asked again"
+    );
+    let later = state.now + chrono::Duration::seconds(61);
+    update(&mut state, Msg::Tick(later));
+    assert_eq!(typed(&mut state, "B"), [asked], "unanswered for a minute");
+}

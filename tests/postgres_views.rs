@@ -180,3 +180,35 @@ fn snapshot_connection_hogs_zoomed() {
     }
     assert_snapshot!(render_text(&state, 120, 40));
 }
+
+/// Issue 13, item 4: table sizes are asked once while the read is in flight, however often
+/// the Tables view comes round again before the answer.
+#[test]
+fn table_sizes_in_flight_are_not_asked_again() {
+    let mut state = demo_state(INCIDENT_START_SECONDS);
+    press(&mut state, '7');
+    let mut asked = 0;
+    for _ in 0..PgView::ALL.len() * 2 {
+        asked += press(&mut state, 'v')
+            .iter()
+            .filter(|effect| **effect == Effect::LoadTableSizes)
+            .count();
+    }
+    assert_eq!(asked, 1);
+    let at = state.now;
+    update(
+        &mut state,
+        Msg::TableSizes {
+            result: Ok(Vec::new()),
+            at,
+        },
+    );
+    let mut again = 0;
+    for _ in 0..PgView::ALL.len() {
+        again += press(&mut state, 'v')
+            .iter()
+            .filter(|effect| **effect == Effect::LoadTableSizes)
+            .count();
+    }
+    assert_eq!(again, 1, "answered: the next showing reads them again");
+}

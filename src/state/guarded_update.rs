@@ -126,6 +126,13 @@ fn load_versions(state: &mut State) -> Vec<Effect> {
                 "reading the launch template versions of {}…",
                 group.name
             ));
+            if let Some((asked, at)) = &state.in_flight.versions
+                && *asked == group.name
+                && super::InFlight::holds(*at, state.now)
+            {
+                return Vec::new();
+            }
+            state.in_flight.versions = Some((group.name.clone(), state.now));
             vec![Effect::LoadLaunchTemplateVersions { group: group.name }]
         }
         Err(message) => {

@@ -151,6 +151,28 @@ pub struct State {
     pub war_room: war_room::WarRoom,
     /// Staleness limits and which sources are past them.
     pub freshness: freshness::Freshness,
+    /// On-demand reads asked for and not answered yet.
+    pub in_flight: InFlight,
+}
+
+/// On-demand reads asked for and not answered yet, with when they were asked. A second key
+/// press while one is in flight asks nothing more (it would race the first, and each read
+/// costs); one unanswered after [`InFlight::PATIENCE_SECONDS`] may be asked again.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct InFlight {
+    pub table_sizes: Option<Timestamp>,
+    /// The group whose launch template versions are being read.
+    pub versions: Option<(String, Timestamp)>,
+}
+
+impl InFlight {
+    /// How long an unanswered on-demand read holds off another.
+    pub const PATIENCE_SECONDS: i64 = 60;
+
+    /// True when a read asked at `asked` still holds off another at `now`.
+    pub fn holds(asked: Timestamp, now: Timestamp) -> bool {
+        (now - asked).num_seconds() < Self::PATIENCE_SECONDS
+    }
 }
 
 /// The health checklist screen's state.
@@ -203,6 +225,7 @@ impl State {
             checklist: Checklist::default(),
             war_room: war_room::WarRoom::default(),
             freshness: freshness::Freshness::default(),
+            in_flight: InFlight::default(),
         }
     }
 

@@ -27,10 +27,19 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::SourceUpdate { source, result, at } => on_source_update(state, source, result, at),
         Msg::TableSizes { result, at } => {
+            state.in_flight.table_sizes = None;
             on_table_sizes(state, result, at);
             Vec::new()
         }
         Msg::LaunchTemplateVersions { group, result } => {
+            if state
+                .in_flight
+                .versions
+                .as_ref()
+                .is_some_and(|(asked, _)| *asked == group)
+            {
+                state.in_flight.versions = None;
+            }
             guarded_update::on_launch_template_versions(state, group, result);
             Vec::new()
         }
@@ -203,6 +212,12 @@ fn cycle_postgres_view(state: &mut State) -> Vec<Effect> {
     let at = state.pane(PaneId::Postgres).updated_at.unwrap_or(state.now);
     refresh_postgres_rows(state, at);
     if state.pg_view == panes::postgres::PgView::Tables {
+        if let Some(asked) = state.in_flight.table_sizes
+            && super::InFlight::holds(asked, state.now)
+        {
+            return Vec::new();
+        }
+        state.in_flight.table_sizes = Some(state.now);
         return vec![Effect::LoadTableSizes];
     }
     Vec::new()
