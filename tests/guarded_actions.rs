@@ -779,7 +779,7 @@ fn an_on_demand_read_in_flight_is_not_asked_twice() {
     let asked = Effect::LoadLaunchTemplateVersions {
         group: "basecoat-portal-asg".to_owned(),
     };
-    assert_eq!(typed(&mut state, "1B"), [asked.clone()]);
+    assert_eq!(typed(&mut state, "1B"), std::slice::from_ref(&asked));
     assert_eq!(typed(&mut state, "B"), [], "still in flight");
     update(
         &mut state,
@@ -793,7 +793,7 @@ fn an_on_demand_read_in_flight_is_not_asked_twice() {
     );
     assert_eq!(
         typed(&mut state, "B"),
-        [asked.clone()],
+        std::slice::from_ref(&asked),
         "answered: asked again"
     );
     let later = state.now + chrono::Duration::seconds(61);
