@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Prints the dependency cycles between the top-level modules of a crate's src/.
+
+A module depends on another when any of its files names `crate::OTHER` (in a `use` or a
+path). The strongly connected components with more than one module are the cycles that the
+layering (issue 13) must break; an empty answer means the modules form a DAG.
+
+    python3 scripts/module-cycles.py [SRC_DIR]     # default: src
+"""
+import re
+import sys
+from pathlib import Path
+
+
+def top_module(src: Path, path: Path) -> str:
+    parts = path.relative_to(src).parts
+    return parts[0].removesuffix(".rs")
+
+
+def edges(src: Path) -> dict[str, set[str]]:
+    graph: dict[str, set[str]] = {}
+    for path in src.rglob("*.rs"):
+        module = top_module(src, path)
+        if module in ("lib", "main"):
+            continue
+        text = path.read_text()
+        # Strip comments so a doc link does not count as a dependency.
+        text = re.sub(r"//[^\n]*", "", text)
+        targets = set(re.findall(r"\bcrate::([a-z_][a-z0-9_]*)", text))
+        # `use crate::{a, b::c}` names several.
+        for group in re.findall(r"\bcrate::\{([^}]*)\}", text):
+            targets |= set(re.findall(r"(?:^|[,\s{])([a-z_][a-z0-9_]*)(?=::|\s*[,}]|$)", group))
+        graph.setdefault(module, set()).update(t for t in targets if t != module)
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Tarjan's strongly connected components, larger than one."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+    counter = [0]
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = counter[0]
+        counter[0] += 1
+        stack.append(node)
+        on_stack.add(node)
+        for other in sorted(graph.get(node, ())):
+            if other not in graph:
+                continue
+            if other not in index:
+                visit(other)
+                low[node] = min(low[node], low[other])
+            elif other in on_stack:
+                low[node] = min(low[node], index[other])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                top = stack.pop()
+                on_stack.discard(top)
+                component.append(top)
+                if top == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    sys.setrecursionlimit(10_000)
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def main() -> int:
+    src = Path(sys.argv[1] if len(sys.argv) > 1 else "src")
+    graph = edges(src)
+    found = cycles(graph)
+    for component in found:
+        print(f"cycle of {len(component)} modules: {', '.join(component)}")
+    if not found:
+        print(f"no cycle among the {len(graph)} top-level modules of {src}")
+    return 1 if found else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
