@@ -65,6 +65,20 @@ pub struct RunArgs {
     pub debug_panic_after_ms: Option<u64>,
 }
 
+impl RunArgs {
+    /// What these options change in the loaded configuration.
+    pub fn overrides(&self) -> crate::config::Overrides {
+        crate::config::Overrides {
+            config_path: self.config.clone(),
+            environment: self.environment.clone(),
+            theme: self.theme.clone(),
+            keymap: self.keymap.clone(),
+            read_only: self.read_only,
+            demo: self.demo,
+        }
+    }
+}
+
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {

@@ -5,6 +5,7 @@
 pub mod action;
 pub mod app;
 pub mod check;
+pub mod check_command;
 pub mod cli;
 pub mod clock;
 pub mod config;

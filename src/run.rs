@@ -9,7 +9,7 @@ use crate::action::journal_view;
 use crate::action::runner::ActionRunner;
 use crate::app::{self, RunOptions};
 use crate::cli::{Cli, Command, ConfigCommand, RunArgs};
-use crate::config::{self, ConfigError, ConfigOrigin, Overrides, Resolved};
+use crate::config::{self, ConfigError, ConfigOrigin, Resolved};
 use crate::incident::Severity;
 use crate::incident::store::{IncidentStore, Reopened};
 use crate::msg::Effect;
@@ -29,7 +29,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             format,
             output,
             demo_elapsed,
-        }) => Ok(crate::check::command::run(
+        }) => Ok(crate::check_command::run(
             &cli.run,
             &format,
             output.as_deref(),
@@ -39,17 +39,6 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(journal(&cli.run, since.as_deref(), &format))
         }
         None => dashboard(&cli.run),
-    }
-}
-
-pub fn overrides_of(args: &RunArgs) -> Overrides {
-    Overrides {
-        config_path: args.config.clone(),
-        environment: args.environment.clone(),
-        theme: args.theme.clone(),
-        keymap: args.keymap.clone(),
-        read_only: args.read_only,
-        demo: args.demo,
     }
 }
 
@@ -95,7 +84,7 @@ fn directory_problem(what: &str, file: &std::path::Path, flag: &str) -> Option<S
 }
 
 fn config_check(args: &RunArgs, file: Option<std::path::PathBuf>) -> ExitCode {
-    let mut overrides = overrides_of(args);
+    let mut overrides = args.overrides();
     if file.is_some() {
         overrides.config_path = file;
     }
@@ -288,7 +277,7 @@ fn open_incident(
 }
 
 fn dashboard(args: &RunArgs) -> Result<ExitCode> {
-    let resolved = match config::load(&overrides_of(args)) {
+    let resolved = match config::load(&args.overrides()) {
         Ok(resolved) => resolved,
         Err(error) => return Ok(report_config_error(&error)),
     };

@@ -9,9 +9,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use aws_sdk_cloudwatch::types::StateValue;
-use opsdeck::check::command::poll_once;
 use opsdeck::check::report::exit_code;
 use opsdeck::check::{CheckResult, Status, evaluate};
+use opsdeck::check_command::poll_once;
 use opsdeck::config::Thresholds;
 use opsdeck::source::aws::{AwsClients, AwsScope, AwsSource};
 use opsdeck::source::postgres::{Dsn, PostgresSource};

@@ -7,10 +7,9 @@ use super::{CHECKS, CheckInput, CheckResult, CheckSpec, Status};
 use crate::action::db_sessions::BulkRule;
 use crate::config::{Level, Limit, Thresholds};
 use crate::format;
+use crate::model::Snapshot;
 use crate::model::{AlarmState, DbSession, MetricKind, TargetState, Timestamp};
 use crate::source::SourceKind;
-use crate::state::Snapshot;
-use crate::state::panes::postgres::seconds_in_state;
 
 /// What one check found.
 struct Finding {
@@ -516,7 +515,7 @@ fn db_long_queries(snapshot: &Snapshot, limit_seconds: u64) -> Finding {
                     s.pid,
                     s.user,
                     s.database,
-                    format::duration(seconds_in_state(s, at)),
+                    format::duration(s.seconds_in_state(at)),
                     format::truncate(&format::one_line(&s.query), 60)
                 )
             })

@@ -2,7 +2,6 @@
 //! evaluated against one snapshot of every source to pass / warn / fail / unknown with the
 //! value seen and the evidence. Data that could not be read is *unknown*, never pass.
 
-pub mod command;
 mod definitions;
 mod evaluate;
 pub mod report;
@@ -14,8 +13,8 @@ use serde::Serialize;
 pub use definitions::{CHECKS, CheckSpec};
 pub use evaluate::{evaluate, evaluate_parts};
 
+use crate::model::Snapshot;
 use crate::source::{SourceData, SourceKind};
-use crate::state::Snapshot;
 
 /// A check's outcome; ordered from best to worst for the overall status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -5,9 +5,9 @@ use std::collections::{BTreeMap, VecDeque};
 
 use crate::check::{CheckResult, Status};
 use crate::config::{Level, Thresholds};
+use crate::model::Snapshot;
 use crate::model::{AlarmState, MetricKind, TargetState, Timestamp};
 use crate::source::SourceKind;
-use crate::state::Snapshot;
 
 /// How far back a trend looks.
 pub const TREND_WINDOW_SECONDS: i64 = 300;

@@ -51,6 +51,18 @@ pub struct DbSession {
     pub superuser: bool,
 }
 
+impl DbSession {
+    /// Seconds the session has been in its current state (running, idle) at `at`: a running
+    /// query from its start, anything else from the last state change; 0 for a future start.
+    pub fn seconds_in_state(&self, at: Timestamp) -> i64 {
+        let since = match self.state {
+            SessionState::Active => self.query_start,
+            _ => self.state_change,
+        };
+        since.map_or(0, |since| (at - since).num_seconds().max(0))
+    }
+}
+
 /// `pg_stat_activity.state`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum SessionState {

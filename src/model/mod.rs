@@ -6,6 +6,8 @@ mod db;
 mod ecs;
 mod logs;
 mod metrics;
+mod snapshot;
+mod source;
 mod targets;
 
 pub use alarms::{Alarm, AlarmState};
@@ -17,6 +19,8 @@ pub use db::{DatabaseActivity, DatabaseTotals, DbSession, SessionState, TableSiz
 pub use ecs::{EcsDeployment, EcsEvent, EcsService, ROLLOUT_UNKNOWN};
 pub use logs::{LogErrorCount, LogErrors, LogLine, TailGap};
 pub use metrics::{MetricKind, MetricSeries, Statistic};
+pub use snapshot::Snapshot;
+pub use source::{SourceData, SourceError, SourceErrorKind, SourceKind};
 pub use targets::{TargetGroupHealth, TargetHealth, TargetState};
 
 /// A point in time, always UTC.

@@ -4,7 +4,6 @@
 //! the same traits, so the panes never know where their data came from.
 
 pub mod aws;
-mod error;
 mod poller;
 pub mod postgres;
 pub mod unconfigured;
@@ -14,7 +13,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use error::{SourceError, SourceErrorKind};
+pub use crate::model::{SourceData, SourceError, SourceErrorKind, SourceKind};
 pub use poller::{PollControl, poll_within_deadline, spawn_pollers};
 
 use crate::model::{
@@ -174,52 +173,4 @@ impl Sources {
             schedules: Schedules::default(),
         }
     }
-}
-
-/// Which source a poll result comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SourceKind {
-    AutoScaling,
-    Targets,
-    Metrics,
-    Alarms,
-    Logs,
-    Ecs,
-    Database,
-}
-
-impl SourceKind {
-    /// Every source, in pane order.
-    pub const ALL: [SourceKind; 7] = [
-        Self::AutoScaling,
-        Self::Targets,
-        Self::Metrics,
-        Self::Alarms,
-        Self::Logs,
-        Self::Ecs,
-        Self::Database,
-    ];
-
-    /// Whether the source is read through the AWS APIs (and so its credential errors are
-    /// AWS credential errors).
-    pub fn is_aws(self) -> bool {
-        self != Self::Database
-    }
-
-    /// The position in [`SourceKind::ALL`].
-    pub fn index(self) -> usize {
-        self as usize
-    }
-}
-
-/// One source's answer, as the state receives it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SourceData {
-    AutoScaling(Vec<AutoScalingGroup>),
-    Targets(Vec<TargetGroupHealth>),
-    Metrics(Vec<MetricSeries>),
-    Alarms(Vec<Alarm>),
-    Logs(LogErrors),
-    Ecs(Vec<EcsService>),
-    Database(DatabaseActivity),
 }

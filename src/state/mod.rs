@@ -12,49 +12,17 @@ pub mod table;
 mod update;
 pub mod war_room;
 
+pub use crate::model::Snapshot;
 pub use pane_id::PaneId;
 pub use update::update;
 
 use crate::config::{InputMode, Keymap, Thresholds};
-use crate::model::{
-    Alarm, AutoScalingGroup, DatabaseActivity, EcsService, LogErrors, MetricSeries, TableSize,
-    TargetGroupHealth, Timestamp,
-};
-use crate::source::{PollControl, SourceError};
+use crate::model::{SourceError, Timestamp};
+use crate::source::PollControl;
 use table::TableView;
 
 /// Refresh intervals the interval keys step through, in milliseconds.
 pub const INTERVAL_STEPS_MS: [u64; 7] = [1000, 2000, 5000, 10_000, 30_000, 60_000, 300_000];
-
-/// The newest data from every source.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Snapshot {
-    pub auto_scaling: Vec<AutoScalingGroup>,
-    pub targets: Vec<TargetGroupHealth>,
-    pub metrics: Vec<MetricSeries>,
-    pub alarms: Vec<Alarm>,
-    pub logs: LogErrors,
-    pub ecs: Vec<EcsService>,
-    pub database: DatabaseActivity,
-    /// Table sizes and when they were read (on demand only).
-    pub table_sizes: Option<(Vec<TableSize>, Timestamp)>,
-}
-
-impl Snapshot {
-    /// Takes one source's answer in place of the last one.
-    pub fn store(&mut self, data: crate::source::SourceData) {
-        use crate::source::SourceData;
-        match data {
-            SourceData::AutoScaling(groups) => self.auto_scaling = groups,
-            SourceData::Targets(groups) => self.targets = groups,
-            SourceData::Metrics(series) => self.metrics = series,
-            SourceData::Alarms(alarms) => self.alarms = alarms,
-            SourceData::Logs(logs) => self.logs = logs,
-            SourceData::Ecs(services) => self.ecs = services,
-            SourceData::Database(activity) => self.database = activity,
-        }
-    }
-}
 
 /// A pane's freshness and table.
 #[derive(Debug, Clone, PartialEq)]

@@ -130,15 +130,6 @@ pub const DEFAULT_SORT: Sort = Sort {
     descending: true,
 };
 
-/// Seconds the session has been in its current state (running, idle) at `at`.
-pub fn seconds_in_state(session: &DbSession, at: Timestamp) -> i64 {
-    let since = match session.state {
-        SessionState::Active => session.query_start,
-        _ => session.state_change,
-    };
-    since.map_or(0, |since| format::seconds_between(since, at))
-}
-
 /// The rows of `view`.
 pub fn rows(
     view: PgView,
@@ -185,7 +176,7 @@ fn session_rows<'a>(
 ) -> Vec<Row> {
     sessions
         .map(|session| {
-            let seconds = seconds_in_state(session, at);
+            let seconds = session.seconds_in_state(at);
             let (state_tone, duration_tone) = tones(session, seconds, thresholds);
             let state = if session.blocked_by.is_empty() {
                 session.state.as_str().to_owned()
@@ -249,7 +240,7 @@ fn hog_rows(sessions: &[DbSession], at: Timestamp) -> Vec<Row> {
             SessionState::Active => counts[1] += 1,
             SessionState::Idle => {
                 counts[2] += 1;
-                *oldest_idle = (*oldest_idle).max(seconds_in_state(session, at));
+                *oldest_idle = (*oldest_idle).max(session.seconds_in_state(at));
             }
             SessionState::IdleInTransaction | SessionState::IdleInTransactionAborted => {
                 counts[3] += 1
@@ -319,7 +310,7 @@ fn push_tree<'a>(
     if !seen.insert(session.pid) {
         return;
     }
-    let seconds = seconds_in_state(session, at);
+    let seconds = session.seconds_in_state(at);
     let (state_tone, duration_tone) = tones(session, seconds, thresholds);
     let waiters = blocks(session.pid);
     let prefix = if depth == 0 {

@@ -4,8 +4,8 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use super::report::{self, Format};
-use super::{CheckInput, evaluate};
+use crate::check::report::{self, Format};
+use crate::check::{CheckInput, evaluate};
 use crate::cli::RunArgs;
 use crate::clock::Clock;
 use crate::config;
@@ -34,7 +34,7 @@ fn check(
     demo_elapsed: u32,
 ) -> Result<u8, String> {
     let format = Format::parse(format)?;
-    let resolved = config::load(&crate::run::overrides_of(args)).map_err(|e| e.to_string())?;
+    let resolved = config::load(&args.overrides()).map_err(|e| e.to_string())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

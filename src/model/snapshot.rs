@@ -1,0 +1,36 @@
+//! The newest answer of every source: what the screen, the checks and the incident vitals
+//! are computed from.
+
+use super::{
+    Alarm, AutoScalingGroup, DatabaseActivity, EcsService, LogErrors, MetricSeries, SourceData,
+    TableSize, TargetGroupHealth, Timestamp,
+};
+
+/// The newest data from every source.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Snapshot {
+    pub auto_scaling: Vec<AutoScalingGroup>,
+    pub targets: Vec<TargetGroupHealth>,
+    pub metrics: Vec<MetricSeries>,
+    pub alarms: Vec<Alarm>,
+    pub logs: LogErrors,
+    pub ecs: Vec<EcsService>,
+    pub database: DatabaseActivity,
+    /// Table sizes and when they were read (on demand only).
+    pub table_sizes: Option<(Vec<TableSize>, Timestamp)>,
+}
+
+impl Snapshot {
+    /// Takes one source's answer in place of the last one.
+    pub fn store(&mut self, data: SourceData) {
+        match data {
+            SourceData::AutoScaling(groups) => self.auto_scaling = groups,
+            SourceData::Targets(groups) => self.targets = groups,
+            SourceData::Metrics(series) => self.metrics = series,
+            SourceData::Alarms(alarms) => self.alarms = alarms,
+            SourceData::Logs(logs) => self.logs = logs,
+            SourceData::Ecs(services) => self.ecs = services,
+            SourceData::Database(activity) => self.database = activity,
+        }
+    }
+}

@@ -1,0 +1,104 @@
+//! The vocabulary of the sources that the screen state, the checks and the incident logic all
+//! read: which source, what it answered, and why it failed (classified so a pane can say what
+//! to do about it). The sources themselves (traits, pollers, adapters) live in `source`.
+
+use std::fmt;
+
+use super::{
+    Alarm, AutoScalingGroup, DatabaseActivity, EcsService, LogErrors, MetricSeries,
+    TargetGroupHealth,
+};
+
+/// Why a poll failed, in categories the UI and the poller act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceErrorKind {
+    /// The identity lacks a permission (AccessDenied).
+    Permission,
+    /// The API asked us to slow down; the poller backs off.
+    Throttled,
+    /// No answer in time.
+    Timeout,
+    /// A configured resource does not exist.
+    NotFound,
+    /// The environment does not configure this source at all.
+    NotConfigured,
+    /// Credentials are missing or expired.
+    Credentials,
+    /// The peer could not be reached.
+    Unavailable,
+    /// Anything else.
+    Other,
+}
+
+/// A failed poll: a kind and a message a user can act on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceError {
+    pub kind: SourceErrorKind,
+    pub message: String,
+}
+
+impl SourceError {
+    /// A new error of `kind`.
+    pub fn new(kind: SourceErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for SourceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for SourceError {}
+
+/// Which source a poll result comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SourceKind {
+    AutoScaling,
+    Targets,
+    Metrics,
+    Alarms,
+    Logs,
+    Ecs,
+    Database,
+}
+
+impl SourceKind {
+    /// Every source, in pane order.
+    pub const ALL: [SourceKind; 7] = [
+        Self::AutoScaling,
+        Self::Targets,
+        Self::Metrics,
+        Self::Alarms,
+        Self::Logs,
+        Self::Ecs,
+        Self::Database,
+    ];
+
+    /// Whether the source is read through the AWS APIs (and so its credential errors are
+    /// AWS credential errors).
+    pub fn is_aws(self) -> bool {
+        self != Self::Database
+    }
+
+    /// The position in [`SourceKind::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// One source's answer, as the state receives it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SourceData {
+    AutoScaling(Vec<AutoScalingGroup>),
+    Targets(Vec<TargetGroupHealth>),
+    Metrics(Vec<MetricSeries>),
+    Alarms(Vec<Alarm>),
+    Logs(LogErrors),
+    Ecs(Vec<EcsService>),
+    Database(DatabaseActivity),
+}
