@@ -5,6 +5,7 @@
 pub mod action;
 pub mod app;
 pub mod check;
+pub mod check_catalog;
 pub mod check_command;
 pub mod cli;
 pub mod clock;
@@ -12,6 +13,7 @@ pub mod config;
 pub mod durable;
 pub mod format;
 pub mod incident;
+pub mod key_action;
 pub mod logging;
 pub mod model;
 pub mod msg;

@@ -168,56 +168,25 @@ pub fn propose_terminate(
     ))
 }
 
-/// Which sessions a bulk rule hits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BulkRule {
-    /// Active queries running longer than the limit.
-    LongQueries { longer_than_seconds: u64 },
-    /// Idle sessions idle longer than the limit.
-    IdleSessions { longer_than_seconds: u64 },
-}
+pub use crate::model::BulkRule;
 
-impl BulkRule {
-    /// Whether `session`, observed at `at`, is one the rule terminates (the health check
-    /// counts by the same rule, so its rows are what `L` and `I` would clear).
-    pub fn hits(self, session: &DbSession, at: Timestamp) -> bool {
-        let older_than = |since: Option<Timestamp>, limit: u64| {
-            since.is_some_and(|since| format::seconds_between(since, at) as u64 > limit)
-        };
-        match self {
-            Self::LongQueries {
-                longer_than_seconds,
-            } => {
-                session.state == SessionState::Active
-                    && older_than(session.query_start, longer_than_seconds)
-            }
-            Self::IdleSessions {
-                longer_than_seconds,
-            } => {
-                session.state == SessionState::Idle
-                    && older_than(session.state_change, longer_than_seconds)
-            }
-        }
-    }
-
-    fn title(self) -> String {
-        match self {
-            Self::LongQueries {
-                longer_than_seconds,
-            } => format!(
-                "Terminate queries running longer than {}",
-                format::duration(longer_than_seconds as i64)
-            ),
-            Self::IdleSessions {
-                longer_than_seconds,
-            } => format!(
-                "Terminate sessions idle longer than {}",
-                format::duration(longer_than_seconds as i64)
-            ),
-        }
+/// The proposal's title for `rule`.
+fn title_of(rule: BulkRule) -> String {
+    match rule {
+        BulkRule::LongQueries {
+            longer_than_seconds,
+        } => format!(
+            "Terminate queries running longer than {}",
+            format::duration(longer_than_seconds as i64)
+        ),
+        BulkRule::IdleSessions {
+            longer_than_seconds,
+        } => format!(
+            "Terminate sessions idle longer than {}",
+            format::duration(longer_than_seconds as i64)
+        ),
     }
 }
-
 /// Proposes terminating every session `rule` hits, observed at `at`. Always high risk: the
 /// operator types the database name.
 pub fn propose_bulk(
@@ -231,7 +200,7 @@ pub fn propose_bulk(
     let Some(first) = hit.first() else {
         return Err(format!(
             "no session matches: {}",
-            rule.title().to_lowercase()
+            title_of(rule).to_lowercase()
         ));
     };
     // One database per proposal: the name typed to confirm must cover every pid hit.
@@ -273,7 +242,7 @@ pub fn propose_bulk(
     let pids: Vec<String> = references.iter().map(|r| r.pid.to_string()).collect();
     let proposal = Proposal {
         id,
-        title: rule.title(),
+        title: title_of(rule),
         environment: context.environment.clone(),
         target: database.clone(),
         changes: vec![Change::new(

@@ -4,12 +4,12 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use super::{CHECKS, CheckInput, CheckResult, CheckSpec, Status};
-use crate::action::db_sessions::BulkRule;
 use crate::config::{Level, Limit, Thresholds};
 use crate::format;
+use crate::model::BulkRule;
 use crate::model::Snapshot;
+use crate::model::SourceKind;
 use crate::model::{AlarmState, DbSession, MetricKind, TargetState, Timestamp};
-use crate::source::SourceKind;
 
 /// What one check found.
 struct Finding {
@@ -102,26 +102,6 @@ pub fn evaluate_parts(
 
 /// The `[thresholds]` limit a check's verdict rests on, if it rests on one: the one place
 /// that ties check ids to limits.
-fn limit_of<'a>(thresholds: &'a mut Thresholds, id: &str) -> Option<&'a mut Limit> {
-    Some(match id {
-        "latency_p99" => &mut thresholds.latency_p99_ms,
-        "error_rate_5xx" => &mut thresholds.error_rate_5xx_percent,
-        "error_rate_4xx" => &mut thresholds.error_rate_4xx_percent,
-        "cpu" => &mut thresholds.cpu_percent,
-        "memory" => &mut thresholds.memory_percent,
-        "db_connections" => &mut thresholds.db_connections,
-        "db_latency" => &mut thresholds.db_latency_ms,
-        "cache_evictions" => &mut thresholds.cache_evictions,
-        "log_errors" => &mut thresholds.log_errors,
-        _ => return None,
-    })
-}
-
-/// Checks whose verdict rests on warn / fail limits, which `[[checks]]` may set.
-pub fn takes_limits(id: &str) -> bool {
-    limit_of(&mut Thresholds::default(), id).is_some()
-}
-
 /// The thresholds with one check's own limits from `[[checks]]` in place; borrowed as they
 /// are (no copy on every poll) when the check has no entry or no limits of its own.
 fn with_override<'a>(
@@ -133,7 +113,7 @@ fn with_override<'a>(
         return Cow::Borrowed(thresholds);
     };
     let mut owned = thresholds.clone();
-    if let Some(limit) = limit_of(&mut owned, id) {
+    if let Some(limit) = owned.limit_of_check(id) {
         if let Some(warn) = entry.warn {
             limit.warn = warn;
         }

@@ -2,7 +2,6 @@
 //! evaluated against one snapshot of every source to pass / warn / fail / unknown with the
 //! value seen and the evidence. Data that could not be read is *unknown*, never pass.
 
-mod definitions;
 mod evaluate;
 pub mod report;
 
@@ -10,11 +9,11 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-pub use definitions::{CHECKS, CheckSpec};
+pub use crate::check_catalog::{CHECKS, CheckSpec};
 pub use evaluate::{evaluate, evaluate_parts};
 
 use crate::model::Snapshot;
-use crate::source::{SourceData, SourceKind};
+use crate::model::{SourceData, SourceKind};
 
 /// A check's outcome; ordered from best to worst for the overall status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -87,33 +86,6 @@ impl CheckInput {
     /// Takes one source's answer into the snapshot.
     pub fn absorb(&mut self, data: SourceData) {
         self.snapshot.store(data);
-    }
-}
-
-/// What is wrong with a `[[checks]]` entry, if anything: an unknown id, limits on a check
-/// that has none, or warn above fail.
-pub fn override_problem(entry: &crate::config::CheckOverride) -> Option<String> {
-    let Some(spec) = CHECKS.iter().find(|spec| spec.id == entry.id) else {
-        let ids: Vec<&str> = CHECKS.iter().map(|spec| spec.id).collect();
-        return Some(format!(
-            "unknown check \"{}\"; expected one of: {}",
-            entry.id,
-            ids.join(", ")
-        ));
-    };
-    let has_limits = entry.warn.is_some() || entry.fail.is_some();
-    if has_limits && !evaluate::takes_limits(spec.id) {
-        return Some(format!(
-            "check \"{}\" has no warn / fail limits to set (only enabled = false)",
-            spec.id
-        ));
-    }
-    match (entry.warn, entry.fail) {
-        (Some(warn), Some(fail)) if warn > fail => Some(format!(
-            "check \"{}\": warn {warn} is above fail {fail}",
-            spec.id
-        )),
-        _ => None,
     }
 }
 

@@ -10,7 +10,7 @@ use toml::Spanned;
 use super::error::ConfigError;
 use super::keys::KeyChord;
 use super::named_file::NamedFile;
-use crate::msg::Action;
+use crate::key_action::Action;
 
 /// The keymap sections; each holds a fixed set of actions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -218,7 +218,7 @@ pub fn resolve(
         None => Thresholds::default(),
     };
     for check in &file.checks {
-        if let Some(message) = crate::check::override_problem(check.get_ref()) {
+        if let Some(message) = thresholds::override_problem(check.get_ref()) {
             return Err(at(check.span(), message));
         }
         thresholds.check_overrides.push(check.get_ref().clone());

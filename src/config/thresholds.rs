@@ -160,3 +160,55 @@ impl Thresholds {
             })
     }
 }
+
+impl Thresholds {
+    /// The warn / fail limits of check `id`, for checks whose verdict rests on them (which
+    /// `[[checks]]` may set); None for the others.
+    pub fn limit_of_check(&mut self, id: &str) -> Option<&mut Limit> {
+        Some(match id {
+            "latency_p99" => &mut self.latency_p99_ms,
+            "error_rate_5xx" => &mut self.error_rate_5xx_percent,
+            "error_rate_4xx" => &mut self.error_rate_4xx_percent,
+            "cpu" => &mut self.cpu_percent,
+            "memory" => &mut self.memory_percent,
+            "db_connections" => &mut self.db_connections,
+            "db_latency" => &mut self.db_latency_ms,
+            "cache_evictions" => &mut self.cache_evictions,
+            "log_errors" => &mut self.log_errors,
+            _ => return None,
+        })
+    }
+
+    /// Whether check `id` has warn / fail limits to set.
+    pub fn check_takes_limits(id: &str) -> bool {
+        Self::default().limit_of_check(id).is_some()
+    }
+}
+
+/// What is wrong with a `[[checks]]` entry, if anything: an unknown id, limits on a check
+/// that has none, or warn above fail.
+pub fn override_problem(entry: &CheckOverride) -> Option<String> {
+    let checks = crate::check_catalog::CHECKS;
+    let Some(spec) = checks.iter().find(|spec| spec.id == entry.id) else {
+        let ids: Vec<&str> = checks.iter().map(|spec| spec.id).collect();
+        return Some(format!(
+            "unknown check \"{}\"; expected one of: {}",
+            entry.id,
+            ids.join(", ")
+        ));
+    };
+    let has_limits = entry.warn.is_some() || entry.fail.is_some();
+    if has_limits && !Thresholds::check_takes_limits(spec.id) {
+        return Some(format!(
+            "check \"{}\" has no warn / fail limits to set (only enabled = false)",
+            spec.id
+        ));
+    }
+    match (entry.warn, entry.fail) {
+        (Some(warn), Some(fail)) if warn > fail => Some(format!(
+            "check \"{}\": warn {warn} is above fail {fail}",
+            spec.id
+        )),
+        _ => None,
+    }
+}

@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, VecDeque};
 use crate::check::{CheckResult, Status};
 use crate::config::{Level, Thresholds};
 use crate::model::Snapshot;
+use crate::model::SourceKind;
 use crate::model::{AlarmState, MetricKind, TargetState, Timestamp};
-use crate::source::SourceKind;
 
 /// How far back a trend looks.
 pub const TREND_WINDOW_SECONDS: i64 = 300;

@@ -63,6 +63,39 @@ impl DbSession {
     }
 }
 
+/// Which sessions a bulk rule hits: what `L` and `I` terminate and what the health check
+/// counts, by the same rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BulkRule {
+    /// Active queries running longer than the limit.
+    LongQueries { longer_than_seconds: u64 },
+    /// Idle sessions idle longer than the limit.
+    IdleSessions { longer_than_seconds: u64 },
+}
+
+impl BulkRule {
+    /// Whether `session`, observed at `at`, is one the rule hits.
+    pub fn hits(self, session: &DbSession, at: Timestamp) -> bool {
+        let older_than = |since: Option<Timestamp>, limit: u64| {
+            since.is_some_and(|since| (at - since).num_seconds().max(0) as u64 > limit)
+        };
+        match self {
+            Self::LongQueries {
+                longer_than_seconds,
+            } => {
+                session.state == SessionState::Active
+                    && older_than(session.query_start, longer_than_seconds)
+            }
+            Self::IdleSessions {
+                longer_than_seconds,
+            } => {
+                session.state == SessionState::Idle
+                    && older_than(session.state_change, longer_than_seconds)
+            }
+        }
+    }
+}
+
 /// `pg_stat_activity.state`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum SessionState {

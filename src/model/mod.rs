@@ -15,7 +15,7 @@ pub use asg::{
     AutoScalingGroup, Instance, InstanceRefresh, LaunchTemplateVersion, LifecycleState,
     ScalingActivity,
 };
-pub use db::{DatabaseActivity, DatabaseTotals, DbSession, SessionState, TableSize};
+pub use db::{BulkRule, DatabaseActivity, DatabaseTotals, DbSession, SessionState, TableSize};
 pub use ecs::{EcsDeployment, EcsEvent, EcsService, ROLLOUT_UNKNOWN};
 pub use logs::{LogErrorCount, LogErrors, LogLine, TailGap};
 pub use metrics::{MetricKind, MetricSeries, Statistic};

@@ -1,6 +1,7 @@
-//! Which checks exist, what each reads and which runbook section it comes from.
+//! Which checks exist, what each reads and which runbook section it comes from: the catalog
+//! both the configuration (validating `[[checks]]`) and the checks themselves read.
 
-use crate::source::SourceKind;
+use crate::model::SourceKind;
 
 /// A check as data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
