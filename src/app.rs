@@ -9,11 +9,12 @@ use futures::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::{mpsc, watch};
 
-use crate::action::runner::ActionRunner;
+use crate::action_runner::ActionRunner;
 use crate::config::Theme;
 use crate::incident::store::IncidentStore;
 use crate::msg::{Effect, Msg};
-use crate::source::{Sources, spawn_pollers};
+use crate::poller::spawn_pollers;
+use crate::source::Sources;
 use crate::state::{PaneId, State, update};
 use crate::tui::TerminalGuard;
 use crate::ui;

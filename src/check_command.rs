@@ -9,8 +9,9 @@ use crate::check::{CheckInput, evaluate};
 use crate::cli::RunArgs;
 use crate::clock::Clock;
 use crate::config;
+use crate::poller::poll_within_deadline;
 use crate::sim::Simulator;
-use crate::source::{SourceErrorKind, SourceKind, Sources, poll_within_deadline};
+use crate::source::{SourceErrorKind, SourceKind, Sources};
 use crate::wiring;
 
 /// Exit status when the check could not run (bad config, no environment, no credentials).

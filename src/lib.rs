@@ -3,6 +3,7 @@
 //! Data flows one way: pollers -> messages -> `state::update` -> `ui::render`.
 
 pub mod action;
+pub mod action_runner;
 pub mod app;
 pub mod check;
 pub mod check_catalog;
@@ -17,6 +18,7 @@ pub mod key_action;
 pub mod logging;
 pub mod model;
 pub mod msg;
+pub mod poller;
 pub mod run;
 pub mod sim;
 pub mod source;

@@ -5,7 +5,7 @@ use crossterm::event::KeyEvent;
 use crate::action::{Proposal, Report};
 pub use crate::key_action::Action;
 use crate::model::Timestamp;
-use crate::source::{PollControl, SourceData, SourceError, SourceKind};
+use crate::model::{PollControl, SourceData, SourceError, SourceKind};
 
 /// Everything the update function reacts to.
 #[derive(Debug, Clone, PartialEq)]

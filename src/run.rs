@@ -6,7 +6,7 @@ use color_eyre::eyre::Result;
 
 use crate::action::journal::Journal;
 use crate::action::journal_view;
-use crate::action::runner::ActionRunner;
+use crate::action_runner::ActionRunner;
 use crate::app::{self, RunOptions};
 use crate::cli::{Cli, Command, ConfigCommand, RunArgs};
 use crate::config::{self, ConfigError, ConfigOrigin, Resolved};

@@ -4,7 +4,6 @@
 
 use std::sync::Arc;
 
-use crate::action::aws::AwsExecutor;
 use crate::action::executor::ActionExecutor;
 use crate::action::journal::Actor;
 use crate::action::routing::RoutingExecutor;
@@ -13,6 +12,7 @@ use crate::config::EnvironmentConfig;
 use crate::config::{ConfigOrigin, Resolved};
 use crate::model::Timestamp;
 use crate::sim::Simulator;
+use crate::source::aws::AwsExecutor;
 use crate::source::aws::{
     AlarmScope, AwsClients, AwsScope, AwsSettings, AwsSource, LogScope, METRIC_PERIOD, MetricQuery,
     MetricTargets, custom_metric_query, default_metric_queries,

@@ -8,13 +8,13 @@ mod support;
 
 use std::sync::Arc;
 
-use opsdeck::action::aws::AwsExecutor;
 use opsdeck::action::executor::ActionExecutor;
 use opsdeck::action::journal::{Actor, Journal};
-use opsdeck::action::runner::ActionRunner;
 use opsdeck::action::{ActionContext, ActionRequest, Outcome, ecs_desired, scale};
+use opsdeck::action_runner::ActionRunner;
 use opsdeck::clock::Clock;
 use opsdeck::msg::Msg;
+use opsdeck::source::aws::AwsExecutor;
 use opsdeck::source::aws::AwsSource;
 use opsdeck::source::{AutoScalingSource, EcsSource};
 use support::aws::{clients, clients_for, scope, seed};

@@ -11,8 +11,8 @@ use std::sync::{Arc, Mutex};
 
 use opsdeck::action::executor::{ActionExecutor, ReportFuture};
 use opsdeck::action::journal::{Actor, Entry, Journal, Phase};
-use opsdeck::action::runner::ActionRunner;
 use opsdeck::action::{ActionContext, ActionRequest, Outcome, Proposal, Report, scale};
+use opsdeck::action_runner::ActionRunner;
 use opsdeck::clock::Clock;
 use opsdeck::msg::Msg;
 use opsdeck::sim::Simulator;

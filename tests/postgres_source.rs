@@ -11,8 +11,8 @@ use std::time::Duration;
 use opsdeck::action::db_sessions::{self, BulkRule};
 use opsdeck::action::executor::ActionExecutor;
 use opsdeck::action::journal::{Actor, Journal};
-use opsdeck::action::runner::ActionRunner;
 use opsdeck::action::{ActionContext, ActionRequest, Outcome, SessionRef};
+use opsdeck::action_runner::ActionRunner;
 use opsdeck::clock::Clock;
 use opsdeck::model::{DatabaseActivity, DbSession, SessionState};
 use opsdeck::source::postgres::{Dsn, PostgresSource};
@@ -758,21 +758,21 @@ async fn a_hung_connection_times_out_at_the_deadline_and_is_made_anew() {
     let admin = connect(&server, "postgres", "admin").await;
     let sources = database_only(Arc::new(source(&server, "postgres", false)));
     let kind = opsdeck::source::SourceKind::Database;
-    opsdeck::source::poll_within_deadline(&sources, kind)
+    opsdeck::poller::poll_within_deadline(&sources, kind)
         .await
         .unwrap();
     let [hung] = support::postgres::opsdeck_backends(&admin, 0).await[..] else {
         panic!("not one monitoring connection")
     };
     support::postgres::signal_process("-STOP", hung);
-    let error = opsdeck::source::poll_within_deadline(&sources, kind)
+    let error = opsdeck::poller::poll_within_deadline(&sources, kind)
         .await
         .unwrap_err();
     support::postgres::signal_process("-CONT", hung);
     assert_eq!(error.kind, SourceErrorKind::Timeout, "{error}");
     assert!(error.message.starts_with("no answer within 5s"), "{error}");
     // The next poll connects again instead of queueing behind the hung one.
-    opsdeck::source::poll_within_deadline(&sources, kind)
+    opsdeck::poller::poll_within_deadline(&sources, kind)
         .await
         .unwrap();
     let others = support::postgres::opsdeck_backends(&admin, hung).await;
@@ -800,7 +800,7 @@ async fn a_listener_that_never_answers_times_out_at_the_deadline() {
     );
     let sources = database_only(Arc::new(silent));
     let error =
-        opsdeck::source::poll_within_deadline(&sources, opsdeck::source::SourceKind::Database)
+        opsdeck::poller::poll_within_deadline(&sources, opsdeck::source::SourceKind::Database)
             .await
             .unwrap_err();
     assert_eq!(error.kind, SourceErrorKind::Timeout, "{error}");

@@ -86,10 +86,17 @@ fn every_reliability_promise_names_a_test_that_exists() {
 }
 
 fn collect_rust(dir: &std::path::Path, out: &mut String) {
+    collect_rust_except(dir, None, out);
+}
+
+fn collect_rust_except(dir: &std::path::Path, except: Option<&std::path::Path>, out: &mut String) {
+    if Some(dir) == except {
+        return;
+    }
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         if path.is_dir() {
-            collect_rust(&path, out);
+            collect_rust_except(&path, except, out);
         } else if path.extension().is_some_and(|ext| ext == "rs") {
             out.push_str(&std::fs::read_to_string(&path).unwrap());
         }
@@ -114,14 +121,22 @@ const SERVICES: [&str; 8] = [
 /// `ec2:CreateTags` when the template has an instance profile / tags.
 const CHECKED_BY_AWS: [&str; 3] = ["ec2:RunInstances", "iam:PassRole", "ec2:CreateTags"];
 
-/// The `service:Operation` permissions named in the code (not its comments) under `paths`.
-fn permissions_named_in(paths: &[&str]) -> std::collections::BTreeSet<String> {
+/// The `service:Operation` permissions named in the code (not its comments) under `paths`,
+/// leaving out the directory `except`.
+fn permissions_named_in(
+    paths: &[&str],
+    except: Option<&str>,
+) -> std::collections::BTreeSet<String> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut sources = String::new();
     for path in paths {
         let path = root.join(path);
         if path.is_dir() {
-            collect_rust(&path, &mut sources);
+            collect_rust_except(
+                &path,
+                except.map(|dir| root.join(dir)).as_deref(),
+                &mut sources,
+            );
         } else {
             sources.push_str(&std::fs::read_to_string(&path).unwrap());
         }
@@ -217,8 +232,10 @@ fn policy_actions(name: &str) -> std::collections::BTreeSet<String> {
 /// can say which), and the README's actions table names every permission an action needs.
 #[test]
 fn the_iam_policies_grant_exactly_the_calls_the_code_makes() {
-    let reads = permissions_named_in(&["src/source", "src/wiring.rs"]);
-    let acting = permissions_named_in(&["src/action"]);
+    // The AWS actions' executor is an adapter beside the readers; its calls are the changes.
+    let executor = "src/source/aws/actions";
+    let reads = permissions_named_in(&["src/source", "src/wiring.rs"], Some(executor));
+    let acting = permissions_named_in(&["src/action", executor], None);
     let named: std::collections::BTreeSet<String> = reads.union(&acting).cloned().collect();
     let calls = sdk_calls();
     assert!(

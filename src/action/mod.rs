@@ -3,7 +3,6 @@
 //! only a confirmed proposal becomes an effect, which re-reads the state (preflight) before it
 //! changes anything, and writes an intent and an outcome line to the audit journal.
 
-pub mod aws;
 pub mod db_sessions;
 pub mod ecs_desired;
 pub mod executor;
@@ -13,7 +12,6 @@ pub mod journal_view;
 pub mod max_size;
 pub mod rollback;
 pub mod routing;
-pub mod runner;
 pub mod scale;
 
 use serde::{Deserialize, Serialize};

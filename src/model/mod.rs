@@ -20,7 +20,7 @@ pub use ecs::{EcsDeployment, EcsEvent, EcsService, ROLLOUT_UNKNOWN};
 pub use logs::{LogErrorCount, LogErrors, LogLine, TailGap};
 pub use metrics::{MetricKind, MetricSeries, Statistic};
 pub use snapshot::Snapshot;
-pub use source::{SourceData, SourceError, SourceErrorKind, SourceKind};
+pub use source::{PollControl, SourceData, SourceError, SourceErrorKind, SourceKind};
 pub use targets::{TargetGroupHealth, TargetHealth, TargetState};
 
 /// A point in time, always UTC.

@@ -102,3 +102,12 @@ pub enum SourceData {
     Ecs(Vec<EcsService>),
     Database(DatabaseActivity),
 }
+
+/// What the UI tells the pollers: pause, interval, and "refresh now" as a counter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PollControl {
+    pub paused: bool,
+    pub interval_ms: u64,
+    /// Bumped to ask every poller to poll at once.
+    pub refresh_generation: u64,
+}

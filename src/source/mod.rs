@@ -4,7 +4,6 @@
 //! the same traits, so the panes never know where their data came from.
 
 pub mod aws;
-mod poller;
 pub mod postgres;
 pub mod unconfigured;
 
@@ -13,8 +12,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use crate::model::{SourceData, SourceError, SourceErrorKind, SourceKind};
-pub use poller::{PollControl, poll_within_deadline, spawn_pollers};
+pub use crate::model::{PollControl, SourceData, SourceError, SourceErrorKind, SourceKind};
 
 use crate::model::{
     Alarm, AutoScalingGroup, DatabaseActivity, EcsService, LaunchTemplateVersion, LogErrors,

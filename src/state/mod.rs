@@ -17,8 +17,8 @@ pub use pane_id::PaneId;
 pub use update::update;
 
 use crate::config::{InputMode, Keymap, Thresholds};
+use crate::model::PollControl;
 use crate::model::{SourceError, Timestamp};
-use crate::source::PollControl;
 use table::TableView;
 
 /// Refresh intervals the interval keys step through, in milliseconds.

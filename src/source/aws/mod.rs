@@ -1,6 +1,7 @@
 //! The AWS sources through the AWS SDK for Rust: one module per service, plain domain values
 //! out, SDK errors classified into words a user can act on.
 
+pub mod actions;
 mod alarms;
 mod auto_scaling;
 mod clients;
@@ -14,6 +15,7 @@ mod metrics;
 mod targets;
 mod time;
 
+pub use actions::AwsExecutor;
 pub use alarms::AlarmScope;
 pub use auto_scaling::describe_groups;
 pub use clients::{AwsClients, AwsSettings, profile_needs_mfa};

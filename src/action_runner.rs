@@ -5,9 +5,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::executor::ActionExecutor;
-use super::journal::{Actor, Entry, Journal};
-use super::{Outcome, Proposal, Report};
+use crate::action::executor::ActionExecutor;
+use crate::action::journal::{Actor, Entry, Journal};
+use crate::action::{Outcome, Proposal, Report};
 use crate::clock::Clock;
 use crate::msg::Msg;
 

@@ -11,8 +11,8 @@ mod max_size;
 mod rollback;
 mod scale;
 
-use super::executor::{ActionExecutor, ReportFuture};
-use super::{ActionRequest, Outcome, Report};
+use crate::action::executor::{ActionExecutor, ReportFuture};
+use crate::action::{ActionRequest, Outcome, Report};
 use crate::source::aws::{AwsClients, AwsSettings};
 
 /// Carries out AWS requests for one environment.

@@ -8,20 +8,10 @@ use std::time::Duration;
 
 use tokio::sync::{mpsc, watch};
 
-use super::{
-    Schedule, SourceData, SourceError, SourceErrorKind, SourceFuture, SourceKind, Sources,
-};
 use crate::clock::Clock;
+use crate::model::{PollControl, SourceData, SourceError, SourceErrorKind, SourceKind};
 use crate::msg::Msg;
-
-/// What the UI tells the pollers: pause, interval, and "refresh now" as a counter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PollControl {
-    pub paused: bool,
-    pub interval_ms: u64,
-    /// Bumped to ask every poller to poll at once.
-    pub refresh_generation: u64,
-}
+use crate::source::{Schedule, SourceFuture, Sources};
 
 /// Backoff after consecutive failures never exceeds this many intervals.
 const MAX_BACKOFF_FACTOR: u32 = 8;
