@@ -6,6 +6,7 @@ mod db;
 mod ecs;
 mod logs;
 mod metrics;
+mod prices;
 mod snapshot;
 mod source;
 mod targets;
@@ -19,8 +20,11 @@ pub use db::{BulkRule, DatabaseActivity, DatabaseTotals, DbSession, SessionState
 pub use ecs::{EcsDeployment, EcsEvent, EcsService, ROLLOUT_UNKNOWN};
 pub use logs::{LogErrorCount, LogErrors, LogLine, TailGap};
 pub use metrics::{MetricKind, MetricSeries, Statistic};
+pub use prices::{DOLLARS_PER_BYTE_SCANNED, DOLLARS_PER_METRIC};
 pub use snapshot::Snapshot;
-pub use source::{PollControl, SourceData, SourceError, SourceErrorKind, SourceKind};
+pub use source::{
+    PollControl, Schedule, Schedules, SourceData, SourceError, SourceErrorKind, SourceKind,
+};
 pub use targets::{TargetGroupHealth, TargetHealth, TargetState};
 
 /// A point in time, always UTC.

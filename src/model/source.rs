@@ -3,6 +3,7 @@
 //! to do about it). The sources themselves (traits, pollers, adapters) live in `source`.
 
 use std::fmt;
+use std::time::Duration;
 
 use super::{
     Alarm, AutoScalingGroup, DatabaseActivity, EcsService, LogErrors, MetricSeries,
@@ -110,4 +111,63 @@ pub struct PollControl {
     pub interval_ms: u64,
     /// Bumped to ask every poller to poll at once.
     pub refresh_generation: u64,
+}
+
+/// How one source is polled: how long a poll may take, and how often it is worth asking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Schedule {
+    /// A poll that has not answered by then is abandoned (for PostgreSQL the connection is
+    /// dropped and made anew) and reported as a timeout: a hung peer turns the pane stale
+    /// and its checks unknown instead of freezing them as they were.
+    pub deadline: Duration,
+    /// Not polled again sooner than this, whatever the refresh interval: CloudWatch metrics
+    /// change once a period, so a faster poll would pay for the same datapoints again.
+    pub min_interval: Duration,
+}
+
+impl Schedule {
+    /// A source's default: AWS reads may page through several calls (each attempt has its own
+    /// 10 s timeout), Logs Insights runs a query of up to 20 s, and PostgreSQL answers one
+    /// query under a 500 ms statement timeout.
+    pub fn default_for(kind: SourceKind) -> Self {
+        let deadline = match kind {
+            SourceKind::Database => Duration::from_secs(5),
+            SourceKind::Logs => Duration::from_secs(45),
+            _ => Duration::from_secs(30),
+        };
+        Self {
+            deadline,
+            min_interval: Duration::ZERO,
+        }
+    }
+
+    /// How old this source's data may grow before the checks on it turn unknown: two polls
+    /// missed (at the slower of the refresh interval and the source's own minimum) plus the
+    /// deadline of the poll under way.
+    pub fn staleness_limit(&self, refresh_interval_ms: u64) -> Duration {
+        let interval = Duration::from_millis(refresh_interval_ms).max(self.min_interval);
+        interval.saturating_mul(2).saturating_add(self.deadline)
+    }
+}
+
+/// The schedule of every source, by kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Schedules([Schedule; 7]);
+
+impl Default for Schedules {
+    fn default() -> Self {
+        Self(SourceKind::ALL.map(Schedule::default_for))
+    }
+}
+
+impl Schedules {
+    /// The schedule of `kind`.
+    pub fn of(&self, kind: SourceKind) -> Schedule {
+        self.0[kind.index()]
+    }
+
+    /// Changes the schedule of `kind`.
+    pub fn set(&mut self, kind: SourceKind, schedule: Schedule) {
+        self.0[kind.index()] = schedule;
+    }
 }

@@ -8,7 +8,7 @@ use crate::check::{CHECKS, Status, evaluate_parts};
 use crate::config::InputMode;
 use crate::incident::{EntryKind, TimelineEntry};
 use crate::model::Timestamp;
-use crate::source::{SourceErrorKind, SourceKind};
+use crate::model::{SourceErrorKind, SourceKind};
 
 /// Evaluates every check against the state's data; a source in `unread` (see
 /// [`unread_sources`]) is *unknown*. Returns the real verdict changes, for the incident

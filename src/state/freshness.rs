@@ -5,7 +5,7 @@
 use super::{PaneId, State};
 use crate::format;
 use crate::model::Timestamp;
-use crate::source::{Schedules, SourceKind};
+use crate::model::{Schedules, SourceKind};
 
 /// What the staleness limits are computed from.
 #[derive(Debug, Clone, PartialEq)]

@@ -147,7 +147,7 @@ fn load_versions(state: &mut State) -> Vec<Effect> {
 pub fn on_launch_template_versions(
     state: &mut State,
     group: String,
-    result: Result<Vec<crate::model::LaunchTemplateVersion>, crate::source::SourceError>,
+    result: Result<Vec<crate::model::LaunchTemplateVersion>, crate::model::SourceError>,
 ) {
     let versions = match result {
         Ok(versions) if versions.is_empty() => {

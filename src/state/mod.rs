@@ -211,11 +211,11 @@ impl State {
     /// header. The database's own authentication errors stay in its pane: they are fixed in
     /// the DSN, not with `aws sso login`.
     pub fn credentials_problem(&self) -> Option<&str> {
-        let error = crate::source::SourceKind::ALL
+        let error = crate::model::SourceKind::ALL
             .into_iter()
             .filter(|source| source.is_aws())
             .filter_map(|source| self.pane(PaneId::for_source(source)).error.as_ref())
-            .find(|error| error.kind == crate::source::SourceErrorKind::Credentials)?;
+            .find(|error| error.kind == crate::model::SourceErrorKind::Credentials)?;
         // "AWS credentials missing or expired; run: ... (SDK detail)": the fix alone, which
         // fits a header line.
         let advice = error

@@ -1,6 +1,6 @@
 //! The seven panes of the overview and the source each one shows.
 
-use crate::source::SourceKind;
+use crate::model::SourceKind;
 
 /// A pane of the overview screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -9,8 +9,8 @@ use super::incident_update;
 use super::{INTERVAL_STEPS_MS, PaneId, State, panes};
 use crate::config::{InputMode, KeyChord};
 use crate::model::Timestamp;
+use crate::model::{SourceData, SourceError, SourceKind};
 use crate::msg::{Action, Effect, Msg};
-use crate::source::{SourceData, SourceError, SourceKind};
 
 /// Applies `msg` to `state` and says what must be done outside.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {

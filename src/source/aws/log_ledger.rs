@@ -14,8 +14,7 @@ use std::time::Duration;
 
 use crate::model::LogErrorCount;
 
-/// Logs Insights' price per byte scanned: $0.005 per GB.
-pub const DOLLARS_PER_BYTE_SCANNED: f64 = 0.005 / 1_000_000_000.0;
+pub use crate::model::DOLLARS_PER_BYTE_SCANNED;
 /// The longest pause after repeated failures.
 const MAX_RETRY_PAUSE: Duration = Duration::from_secs(30 * 60);
 

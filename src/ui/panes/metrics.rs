@@ -44,23 +44,19 @@ pub fn render(state: &State, theme: &Theme, area: Rect, zoomed: bool, buf: &mut 
     }
 }
 
-/// GetMetricData's price: $0.01 per 1,000 metrics requested.
-const DOLLARS_PER_METRIC: f64 = 0.01 / 1000.0;
-
 /// GetMetricData's cost an hour at the current settings, metrics being fetched at most once a
 /// minute.
 fn metrics_dollars_per_hour(requested: usize, interval_ms: u64) -> f64 {
     let seconds_between = (interval_ms / 1000).max(60);
     let refreshes_per_hour = 3600 / seconds_between;
-    requested as f64 * refreshes_per_hour as f64 * DOLLARS_PER_METRIC
+    requested as f64 * refreshes_per_hour as f64 * crate::model::DOLLARS_PER_METRIC
 }
 
 /// `metrics ≈ $0.006/h + logs $0.012/h = $0.018/h`: GetMetricData at the current settings,
 /// Logs Insights as billed over the last hour (bytes scanned), and the environment's total.
 pub fn cost_line(requested: usize, interval_ms: u64, log_bytes_last_hour: u64) -> String {
     let metrics = metrics_dollars_per_hour(requested, interval_ms);
-    let logs =
-        log_bytes_last_hour as f64 * crate::source::aws::log_ledger::DOLLARS_PER_BYTE_SCANNED;
+    let logs = log_bytes_last_hour as f64 * crate::model::DOLLARS_PER_BYTE_SCANNED;
     format!(
         "metrics ≈ ${metrics:.3}/h + logs ${logs:.3}/h = ${:.3}/h",
         metrics + logs
