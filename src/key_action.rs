@@ -79,10 +79,11 @@ pub enum Action {
     CopyMessage,
 }
 
-/// Each action's name in keymap files and its default help text.
+/// Each action's name in keymap files and its help text: the one place both are written (the
+/// shipped keymaps bind keys only; the help overlay and the README's key table read these).
 const ACTION_NAMES: [(Action, &str, &str); 72] = [
     (Action::Quit, "quit", "Quit opsdeck"),
-    (Action::ToggleHelp, "toggle_help", "Show or hide this help"),
+    (Action::ToggleHelp, "toggle_help", "Show or hide the help"),
     (Action::FocusNext, "focus_next", "Focus the next pane"),
     (
         Action::FocusPrevious,
@@ -120,28 +121,20 @@ const ACTION_NAMES: [(Action, &str, &str); 72] = [
     (
         Action::StartFilter,
         "start_filter",
-        "Filter the focused pane's rows",
+        "Filter the focused pane",
     ),
-    (
-        Action::ClearFilter,
-        "clear_filter",
-        "Clear the focused pane's filter",
-    ),
+    (Action::ClearFilter, "clear_filter", "Clear the filter"),
     (
         Action::CycleView,
         "cycle_view",
-        "Next view of the PostgreSQL pane",
+        "Next PostgreSQL view: sessions, active, idle, hogs, blocking, table sizes",
     ),
     (Action::SelectUp, "select_up", "Select the row above"),
     (Action::SelectDown, "select_down", "Select the row below"),
-    (Action::PageUp, "page_up", "Move the selection a page up"),
-    (
-        Action::PageDown,
-        "page_down",
-        "Move the selection a page down",
-    ),
-    (Action::SelectFirst, "select_first", "Select the first row"),
-    (Action::SelectLast, "select_last", "Select the last row"),
+    (Action::PageUp, "page_up", "Page up"),
+    (Action::PageDown, "page_down", "Page down"),
+    (Action::SelectFirst, "select_first", "First row"),
+    (Action::SelectLast, "select_last", "Last row"),
     (
         Action::SortNextColumn,
         "sort_next_column",
@@ -152,11 +145,7 @@ const ACTION_NAMES: [(Action, &str, &str); 72] = [
         "sort_reverse",
         "Reverse the sort order",
     ),
-    (
-        Action::FilterApply,
-        "filter_apply",
-        "Keep the filter and return to the pane",
-    ),
+    (Action::FilterApply, "filter_apply", "Keep the filter"),
     (
         Action::FilterCancel,
         "filter_cancel",
@@ -165,15 +154,11 @@ const ACTION_NAMES: [(Action, &str, &str); 72] = [
     (
         Action::FilterDeleteChar,
         "filter_delete_char",
-        "Delete the last character",
+        "Delete a character",
     ),
     (Action::CloseHelp, "close_help", "Close the help"),
-    (Action::HelpScrollUp, "help_scroll_up", "Scroll the help up"),
-    (
-        Action::HelpScrollDown,
-        "help_scroll_down",
-        "Scroll the help down",
-    ),
+    (Action::HelpScrollUp, "help_scroll_up", "Scroll up"),
+    (Action::HelpScrollDown, "help_scroll_down", "Scroll down"),
     (
         Action::EditDesired,
         "edit_desired",
@@ -290,7 +275,7 @@ const ACTION_NAMES: [(Action, &str, &str); 72] = [
     (
         Action::ToggleWarRoom,
         "toggle_war_room",
-        "War room: the big numbers, the incident clock and timeline / back to the panes",
+        "War room: big numbers, incident clock, timeline / back to the panes",
     ),
     (
         Action::DeclareIncident,
@@ -312,7 +297,7 @@ const ACTION_NAMES: [(Action, &str, &str); 72] = [
         "resolve_incident",
         "Resolve the incident (root cause, prevention)",
     ),
-    (Action::FormSubmit, "form_submit", "Submit the form"),
+    (Action::FormSubmit, "form_submit", "Submit"),
     (Action::FormCancel, "form_cancel", "Cancel: record nothing"),
     (Action::FormNextField, "form_next_field", "Next field"),
     (
@@ -331,7 +316,7 @@ const ACTION_NAMES: [(Action, &str, &str); 72] = [
     (
         Action::CopyMessage,
         "copy_message",
-        "Copy the message (OSC 52) and save it beside the incident",
+        "Copy (OSC 52) and save beside the incident",
     ),
 ];
 

@@ -270,3 +270,26 @@ fn the_iam_policies_grant_exactly_the_calls_the_code_makes() {
         );
     }
 }
+
+/// Issue 13, item 2: an action's help text is written once, beside the action; the shipped
+/// keymaps bind keys only, so no description in them can disagree with the help or the
+/// README's key table.
+#[test]
+fn the_shipped_keymaps_bind_keys_only() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for name in ["default", "vim"] {
+        let text =
+            std::fs::read_to_string(root.join("keymaps").join(format!("{name}.toml"))).unwrap();
+        let described: Vec<&str> = text
+            .lines()
+            .filter(|line| !line.trim_start().starts_with('#') && line.contains("description"))
+            .collect();
+        assert!(described.is_empty(), "keymaps/{name}.toml: {described:?}");
+    }
+    let keymap = Keymap::builtin_default().unwrap();
+    for section in Section::ALL {
+        for binding in keymap.bindings(section) {
+            assert_eq!(binding.description, binding.action.description());
+        }
+    }
+}
