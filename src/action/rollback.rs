@@ -34,7 +34,10 @@ pub fn version_lines(versions: &[LaunchTemplateVersion], now: Timestamp) -> Vec<
 }
 
 /// The UpdateAutoScalingGroup parameter that points `group` at version `to`: its own launch
-/// template, or its mixed instances policy's (sent back with only the version changed).
+/// template, or its mixed instances policy's (sent back with only the version changed; see
+/// "LaunchTemplate" in the Amazon EC2 Auto Scaling API Reference). AWS checks
+/// `ec2:RunInstances` on such an update ("Control Amazon EC2 launch template usage in Auto
+/// Scaling groups", Amazon EC2 Auto Scaling User Guide), which the proposal names.
 fn template_setting(group: &AutoScalingGroup, template_id: &str, to: u32) -> String {
     if group.mixed_instances_policy {
         format!(
