@@ -17,7 +17,7 @@ const VERSIONS_PER_PAGE: i32 = 200;
 
 /// The launch template `group` launches from: id, name and the version as the group names it
 /// (`7`, `$Latest` or `$Default`).
-pub async fn group_template(
+async fn group_template(
     clients: &AwsClients,
     group: &str,
 ) -> Result<(String, String, String), SourceError> {
@@ -113,7 +113,7 @@ fn newest_and_in_use(
 }
 
 /// The number a group's version setting stands for.
-pub fn resolve_version(setting: &str, latest: Option<u32>, default: Option<u32>) -> Option<u32> {
+fn resolve_version(setting: &str, latest: Option<u32>, default: Option<u32>) -> Option<u32> {
     match setting {
         "$Latest" => latest,
         "$Default" => default,

@@ -21,9 +21,9 @@ use crate::source::{SourceError, SourceErrorKind};
 const LINES_KEPT: usize = 200;
 /// Each read starts this long before the group's newest line: lines ingested late are still
 /// found, and read twice at most (deduplicated).
-pub const OVERLAP_MS: i64 = 2 * 60_000;
+const OVERLAP_MS: i64 = 2 * 60_000;
 /// Events read per group and poll. Past this the oldest unread lines are skipped.
-pub const EVENTS_PER_POLL: usize = 1_000;
+const EVENTS_PER_POLL: usize = 1_000;
 /// Pages read per group and poll, however few events they held: bounds the calls when pages
 /// come back empty with a `nextToken`.
 const PAGES_PER_POLL: usize = 30;
@@ -50,9 +50,9 @@ struct Cursor {
 }
 
 /// One group's read: lines oldest first, and whether more matched than were read.
-pub struct Read {
-    pub lines: Vec<LogLine>,
-    pub more: bool,
+struct Read {
+    lines: Vec<LogLine>,
+    more: bool,
 }
 
 impl Tail {
@@ -109,7 +109,7 @@ impl Tail {
 }
 
 /// Reads `group`'s lines matching `filter` from `start_ms` on, up to [`EVENTS_PER_POLL`].
-pub async fn read(
+async fn read(
     client: &Client,
     group: &str,
     filter: &str,

@@ -20,7 +20,7 @@ pub use alarms::AlarmScope;
 pub use auto_scaling::describe_groups;
 pub use clients::{AwsClients, AwsSettings, profile_needs_mfa};
 pub use errors::classify;
-pub use launch_templates::{group_template, resolve_now, resolve_version, template_of};
+pub use launch_templates::{resolve_now, template_of};
 pub use logs::{LogScope, counts_from_rows, service_and_text};
 pub use metrics::{MetricQuery, MetricTargets, custom_metric_query, default_metric_queries};
 
