@@ -12,6 +12,7 @@ use tokio::sync::{mpsc, watch};
 use crate::action_runner::ActionRunner;
 use crate::config::Theme;
 use crate::incident::store::IncidentStore;
+use crate::key::{KeyCode, KeyEvent, KeyModifiers};
 use crate::msg::{Effect, Msg};
 use crate::poller::spawn_pollers;
 use crate::source::Sources;
@@ -258,10 +259,50 @@ fn copy_to_clipboard(text: &str) {
 /// Key presses and resizes; key release and repeat events are ignored.
 pub fn to_msg(event: Event) -> Option<Msg> {
     match event {
-        Event::Key(key) if key.kind == KeyEventKind::Press => Some(Msg::Key(key)),
+        Event::Key(key) if key.kind == KeyEventKind::Press => core_key(key).map(Msg::Key),
         Event::Resize(width, height) => Some(Msg::Resize { width, height }),
         _ => None,
     }
+}
+
+/// The core's spelling of a terminal key press; keys no binding can name (media keys, a lone
+/// modifier, Caps Lock) are None.
+fn core_key(key: crossterm::event::KeyEvent) -> Option<KeyEvent> {
+    use crossterm::event::KeyCode as Term;
+    let code = match key.code {
+        Term::Backspace => KeyCode::Backspace,
+        Term::Enter => KeyCode::Enter,
+        Term::Left => KeyCode::Left,
+        Term::Right => KeyCode::Right,
+        Term::Up => KeyCode::Up,
+        Term::Down => KeyCode::Down,
+        Term::Home => KeyCode::Home,
+        Term::End => KeyCode::End,
+        Term::PageUp => KeyCode::PageUp,
+        Term::PageDown => KeyCode::PageDown,
+        Term::Tab => KeyCode::Tab,
+        Term::BackTab => KeyCode::BackTab,
+        Term::Delete => KeyCode::Delete,
+        Term::Insert => KeyCode::Insert,
+        Term::F(number) => KeyCode::F(number),
+        Term::Char(c) => KeyCode::Char(c),
+        Term::Esc => KeyCode::Esc,
+        _ => return None,
+    };
+    let mut modifiers = KeyModifiers::NONE;
+    for (term, core) in [
+        (crossterm::event::KeyModifiers::SHIFT, KeyModifiers::SHIFT),
+        (
+            crossterm::event::KeyModifiers::CONTROL,
+            KeyModifiers::CONTROL,
+        ),
+        (crossterm::event::KeyModifiers::ALT, KeyModifiers::ALT),
+    ] {
+        if key.modifiers.contains(term) {
+            modifiers.insert(core);
+        }
+    }
+    Some(KeyEvent::new(code, modifiers))
 }
 
 fn every_pane_has_data(state: &State) -> bool {

@@ -4,9 +4,9 @@
 
 mod support;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use opsdeck::action::{ActionRequest, Outcome, Report, Risk};
 use opsdeck::config::InputMode;
+use opsdeck::key::{KeyCode, KeyEvent, KeyModifiers};
 use opsdeck::msg::{Effect, Msg};
 use opsdeck::state::guard::{Button, FollowTarget, Undo};
 use opsdeck::state::{PaneId, State, update};

@@ -5,9 +5,9 @@
 
 mod support;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use insta::assert_snapshot;
 use opsdeck::config::{Keymap, Thresholds};
+use opsdeck::key::{KeyCode, KeyEvent, KeyModifiers};
 use opsdeck::msg::Msg;
 use opsdeck::source::aws::AwsSource;
 use opsdeck::source::{

@@ -3,8 +3,8 @@
 
 mod support;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use insta::assert_snapshot;
+use opsdeck::key::{KeyCode, KeyEvent, KeyModifiers};
 use opsdeck::msg::{Effect, Msg};
 use opsdeck::sim::INCIDENT_START_SECONDS;
 use opsdeck::state::panes::postgres::PgView;

@@ -4,9 +4,9 @@
 
 mod support;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use insta::assert_snapshot;
 use opsdeck::config::Theme;
+use opsdeck::key::{KeyCode, KeyEvent, KeyModifiers};
 use opsdeck::msg::Msg;
 use opsdeck::source::{SourceError, SourceErrorKind, SourceKind};
 use opsdeck::state::{PaneId, State, update};

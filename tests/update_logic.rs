@@ -3,8 +3,9 @@
 
 mod support;
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{Event, KeyEventKind};
 use opsdeck::config::InputMode;
+use opsdeck::key::{KeyCode, KeyEvent, KeyModifiers};
 use opsdeck::msg::{Effect, Msg};
 use opsdeck::sim::World;
 use opsdeck::source::{SourceError, SourceErrorKind, SourceKind};
@@ -76,17 +77,56 @@ fn quit_by_q_and_ctrl_c() {
 
 #[test]
 fn only_key_presses_become_messages() {
-    let mut release = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
+    use crossterm::event::{KeyCode as TermCode, KeyEvent as TermKey, KeyModifiers as TermMods};
+    let mut release = TermKey::new(TermCode::Char('q'), TermMods::NONE);
     release.kind = KeyEventKind::Release;
     assert_eq!(opsdeck::app::to_msg(Event::Key(release)), None);
-    let mut repeat = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
+    let mut repeat = TermKey::new(TermCode::Char('q'), TermMods::NONE);
     repeat.kind = KeyEventKind::Repeat;
     assert_eq!(opsdeck::app::to_msg(Event::Key(repeat)), None);
-    let press = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
+    let press = TermKey::new(TermCode::Char('q'), TermMods::NONE);
     assert_eq!(
         opsdeck::app::to_msg(Event::Key(press)),
-        Some(Msg::Key(press))
+        Some(Msg::Key(KeyEvent::new(
+            KeyCode::Char('q'),
+            KeyModifiers::NONE
+        )))
     );
+}
+
+#[test]
+fn terminal_keys_keep_their_code_and_modifiers_in_the_core() {
+    use crossterm::event::{KeyCode as TermCode, KeyEvent as TermKey, KeyModifiers as TermMods};
+    let cases = [
+        (
+            TermKey::new(TermCode::Char('c'), TermMods::CONTROL),
+            Some(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+        ),
+        (
+            TermKey::new(TermCode::BackTab, TermMods::SHIFT),
+            Some(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)),
+        ),
+        (
+            TermKey::new(TermCode::F(5), TermMods::ALT | TermMods::SHIFT),
+            Some(KeyEvent::new(
+                KeyCode::F(5),
+                KeyModifiers::ALT | KeyModifiers::SHIFT,
+            )),
+        ),
+        (
+            TermKey::new(TermCode::PageDown, TermMods::NONE),
+            Some(KeyEvent::new(KeyCode::PageDown, KeyModifiers::NONE)),
+        ),
+        // A key no binding can name is not a message.
+        (TermKey::new(TermCode::CapsLock, TermMods::NONE), None),
+    ];
+    for (term, core) in cases {
+        assert_eq!(
+            opsdeck::app::to_msg(Event::Key(term)),
+            core.map(Msg::Key),
+            "{term:?}"
+        );
+    }
 }
 
 #[test]

@@ -6,7 +6,6 @@
 mod support;
 
 use chrono::Duration;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use insta::assert_snapshot;
 use opsdeck::action::{Outcome, Report};
 use opsdeck::incident::cadence::{Urgency, next_update};
@@ -15,6 +14,7 @@ use opsdeck::incident::store::IncidentStore;
 use opsdeck::incident::{
     EntryKind, Incident, IncidentEvent, Resolution, Severity, TimelineEntry, postmortem,
 };
+use opsdeck::key::{KeyCode, KeyEvent, KeyModifiers};
 use opsdeck::model::Timestamp;
 use opsdeck::msg::{Effect, Msg};
 use opsdeck::sim::World;

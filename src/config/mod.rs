@@ -1,148 +1,15 @@
-//! Configuration: the config file, thresholds, themes and keymaps. Embedded defaults first,
-//! the user's files over them, every problem reported with file, line and column.
+//! Settings as a run reads them: the config file found and read, the theme and keymap looked
+//! up by name in the user's config dir. The file formats, their validation and everything
+//! pure about them live in `opsdeck_core::config`; this part touches the filesystem.
 
-mod error;
-mod keymap;
-mod keys;
-mod metric;
-mod named_file;
 mod theme;
-mod thresholds;
-mod validate;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-pub use error::{ConfigError, line_and_column};
-pub use keymap::{Binding, InputMode, Keymap, Section};
-pub use keys::KeyChord;
-pub use metric::{ExtraMetric, METRIC_WINDOW_SECONDS, PeriodSetting, StatSetting, WindowMinutes};
-pub use named_file::{BUILTIN_KEYMAPS, BUILTIN_THEMES, NamedFile};
+pub use opsdeck_core::config::*;
 pub use theme::{STYLE_NAMES, Theme};
-pub use thresholds::{CheckOverride, Level, Limit, Thresholds};
-
-/// Polling faster than this would only burn API quota.
-pub const MIN_REFRESH_INTERVAL_MS: u64 = 1000;
-/// Polling slower than this leaves a dashboard that is never current (the interval keys'
-/// longest step is 5 minutes); it also keeps the interval arithmetic far from overflow.
-pub const MAX_REFRESH_INTERVAL_MS: u64 = 3_600_000;
-/// Default refresh interval for live environments.
-pub const DEFAULT_REFRESH_INTERVAL_MS: u64 = 5000;
-
-/// The config file as written.
-#[derive(Debug, Clone, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-pub struct ConfigFile {
-    pub theme: Option<Spanned<String>>,
-    pub keymap: Option<Spanned<String>>,
-    /// Global read-only switch; an environment's own setting and `--read-only` win over it.
-    pub read_only: Option<bool>,
-    pub refresh_interval_ms: Option<Spanned<u64>>,
-    pub default_environment: Option<Spanned<String>>,
-    #[serde(default)]
-    pub thresholds: Option<Spanned<Thresholds>>,
-    #[serde(default)]
-    pub environments: BTreeMap<String, EnvironmentConfig>,
-    /// Per-check switches and limits of the health check.
-    #[serde(default)]
-    pub checks: Vec<Spanned<CheckOverride>>,
-}
-
-/// One `[environments.NAME]` table.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EnvironmentConfig {
-    #[serde(deserialize_with = "validate::region")]
-    pub region: String,
-    pub profile: Option<String>,
-    #[serde(default, deserialize_with = "validate::endpoint_url")]
-    pub endpoint_url: Option<String>,
-    pub read_only: Option<bool>,
-    /// Production environments ask for typed confirmation of every change.
-    #[serde(default)]
-    pub production: bool,
-    #[serde(default)]
-    pub auto_scaling_groups: Vec<String>,
-    #[serde(default)]
-    pub target_groups: Vec<String>,
-    /// As CloudWatch's `app/NAME/ID` (an ARN given is turned into it when read).
-    #[serde(default, deserialize_with = "validate::load_balancers")]
-    pub load_balancers: Vec<String>,
-    #[serde(default)]
-    pub log_groups: Vec<String>,
-    /// Logs Insights query for the error counts; the runbook's when absent.
-    pub log_error_query: Option<String>,
-    /// FilterLogEvents pattern for the error tail; `ERROR` when absent.
-    pub log_tail_filter: Option<String>,
-    /// How far back the error counts reach; the runbook's 15 minutes when absent.
-    pub log_window_minutes: Option<WindowMinutes>,
-    pub ecs_cluster: Option<String>,
-    #[serde(default)]
-    pub ecs_services: Vec<String>,
-    /// RDS instances whose connections, latency and CPU are charted.
-    #[serde(default)]
-    pub rds_instances: Vec<String>,
-    /// ElastiCache clusters whose evictions are charted.
-    #[serde(default)]
-    pub cache_clusters: Vec<String>,
-    /// False leaves percentile statistics (p99) out, for endpoints that do not serve them
-    /// (moto answers them with an HTTP 500).
-    pub percentile_metrics: Option<bool>,
-    /// Metrics beyond the runbooks' set.
-    #[serde(default)]
-    pub metrics: Vec<ExtraMetric>,
-    /// Alarms whose names start with one of these belong to the environment.
-    #[serde(default)]
-    pub alarm_name_prefixes: Vec<String>,
-    /// Alarms of the environment by name.
-    #[serde(default)]
-    pub alarm_names: Vec<String>,
-    /// Watch every alarm of the account and Region (an account holding one environment).
-    #[serde(default)]
-    pub all_alarms: bool,
-    /// Name of the variable holding the PostgreSQL DSN; the DSN itself is never stored here.
-    pub postgres_url_env: Option<String>,
-    /// Whether sessions of superuser roles may be cancelled or terminated from opsdeck.
-    #[serde(default)]
-    pub allow_superuser_termination: bool,
-}
-
-/// Where the config was read from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ConfigOrigin {
-    File(PathBuf),
-    /// No file anywhere: the embedded defaults.
-    Defaults,
-}
-
-/// What the command line asks of the config.
-#[derive(Debug, Clone, Default)]
-pub struct Overrides {
-    pub config_path: Option<PathBuf>,
-    pub environment: Option<String>,
-    pub theme: Option<String>,
-    pub keymap: Option<String>,
-    pub read_only: bool,
-    pub demo: bool,
-}
-
-/// Everything the app needs from configuration, validated.
-#[derive(Debug, Clone)]
-pub struct Resolved {
-    pub origin: ConfigOrigin,
-    pub environment_name: String,
-    pub environment: Option<EnvironmentConfig>,
-    pub read_only: bool,
-    /// Why the app is read-only, for the badge's explanation.
-    pub read_only_reason: Option<String>,
-    pub refresh_interval_ms: u64,
-    pub thresholds: Thresholds,
-    pub theme: Theme,
-    pub keymap: Keymap,
-}
 
 /// The platform directories (config, data, state) for opsdeck.
 pub fn project_dirs() -> Option<directories::ProjectDirs> {
@@ -183,6 +50,51 @@ pub fn read_capped(path: &Path) -> Result<String, String> {
     String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_owned())
 }
 
+/// Finds `name` of `kind` ("theme" or "keymap"): `name.toml` in `user_dir`, else a shipped
+/// preset, else `name` as a path to a `.toml` file. The error lists what exists.
+pub fn find_named(
+    kind: &str,
+    name: &str,
+    user_dir: Option<&Path>,
+    builtins: &[(&str, &str)],
+) -> Result<NamedFile, String> {
+    if let Some(dir) = user_dir {
+        let candidate = dir.join(format!("{name}.toml"));
+        if candidate.is_file() {
+            return read_named(name, &candidate);
+        }
+    }
+    if let Some(builtin) = builtin_named(kind, name, builtins) {
+        return Ok(builtin);
+    }
+    let as_path = Path::new(name);
+    if name.ends_with(".toml") && as_path.is_file() {
+        return read_named(name, as_path);
+    }
+    Err(unknown_name(kind, name, user_dir, builtins))
+}
+
+fn read_named(name: &str, path: &Path) -> Result<NamedFile, String> {
+    let text =
+        read_capped(path).map_err(|error| format!("cannot read {}: {error}", path.display()))?;
+    Ok(NamedFile::from_file(name, path, text))
+}
+
+/// Everything the app needs from configuration, validated.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub origin: ConfigOrigin,
+    pub environment_name: String,
+    pub environment: Option<EnvironmentConfig>,
+    pub read_only: bool,
+    /// Why the app is read-only, for the badge's explanation.
+    pub read_only_reason: Option<String>,
+    pub refresh_interval_ms: u64,
+    pub thresholds: Thresholds,
+    pub theme: Theme,
+    pub keymap: Keymap,
+}
+
 /// Reads and resolves the configuration for a run.
 pub fn load(overrides: &Overrides) -> Result<Resolved, ConfigError> {
     let user_dir = project_dirs().map(|dirs| dirs.config_dir().to_owned());
@@ -218,7 +130,7 @@ pub fn resolve(
         None => Thresholds::default(),
     };
     for check in &file.checks {
-        if let Some(message) = thresholds::override_problem(check.get_ref()) {
+        if let Some(message) = override_problem(check.get_ref()) {
             return Err(at(check.span(), message));
         }
         thresholds.check_overrides.push(check.get_ref().clone());
@@ -284,68 +196,6 @@ fn resolve_defaults(
     Ok(resolved)
 }
 
-/// Read-only precedence: the flag, then the environment, then the global setting.
-pub fn read_only_of(
-    overrides: &Overrides,
-    environment: Option<&EnvironmentConfig>,
-    global: Option<bool>,
-) -> (bool, Option<String>) {
-    if overrides.read_only {
-        return (true, Some("--read-only was given".to_owned()));
-    }
-    if let Some(read_only) = environment.and_then(|environment| environment.read_only) {
-        let reason = read_only.then(|| "the environment sets read_only = true".to_owned());
-        return (read_only, reason);
-    }
-    if global == Some(true) {
-        return (true, Some("the config sets read_only = true".to_owned()));
-    }
-    (false, None)
-}
-
-fn pick_environment(
-    file: &ConfigFile,
-    overrides: &Overrides,
-    path: &Path,
-    text: &str,
-) -> Result<(String, Option<EnvironmentConfig>), ConfigError> {
-    let defined: Vec<&str> = file.environments.keys().map(String::as_str).collect();
-    let expected = if defined.is_empty() {
-        "the file defines no [environments.NAME] table".to_owned()
-    } else {
-        format!("expected one of: {}", defined.join(", "))
-    };
-    if let Some(name) = &overrides.environment {
-        return match file.environments.get(name) {
-            Some(environment) => Ok((name.clone(), Some(environment.clone()))),
-            None => Err(ConfigError::file(
-                path,
-                format!("unknown environment \"{name}\" (from --env); {expected}"),
-            )),
-        };
-    }
-    if let Some(name) = &file.default_environment {
-        return match file.environments.get(name.get_ref()) {
-            Some(environment) => Ok((name.get_ref().clone(), Some(environment.clone()))),
-            None => Err(ConfigError::at(
-                path,
-                text,
-                Some(name.span()),
-                format!("unknown environment \"{}\"; {expected}", name.get_ref()),
-            )),
-        };
-    }
-    if overrides.demo {
-        return Ok(("demo".to_owned(), None));
-    }
-    match file.environments.iter().next() {
-        Some((name, environment)) if file.environments.len() == 1 => {
-            Ok((name.clone(), Some(environment.clone())))
-        }
-        _ => Ok((String::new(), None)),
-    }
-}
-
 fn load_theme(
     flag: Option<&str>,
     setting: Option<&Spanned<String>>,
@@ -354,8 +204,7 @@ fn load_theme(
     user_dir: Option<&Path>,
 ) -> Result<Theme, ConfigError> {
     let themes_dir = user_dir.map(|dir| dir.join("themes"));
-    let lookup =
-        |name: &str| named_file::find("theme", name, themes_dir.as_deref(), &BUILTIN_THEMES);
+    let lookup = |name: &str| find_named("theme", name, themes_dir.as_deref(), &BUILTIN_THEMES);
     let file = pick_named(flag, setting, path, text, &lookup, "--theme")?;
     Theme::load(&file, &lookup)
 }
@@ -368,8 +217,7 @@ fn load_keymap(
     user_dir: Option<&Path>,
 ) -> Result<Keymap, ConfigError> {
     let keymaps_dir = user_dir.map(|dir| dir.join("keymaps"));
-    let lookup =
-        |name: &str| named_file::find("keymap", name, keymaps_dir.as_deref(), &BUILTIN_KEYMAPS);
+    let lookup = |name: &str| find_named("keymap", name, keymaps_dir.as_deref(), &BUILTIN_KEYMAPS);
     let file = pick_named(flag, setting, path, text, &lookup, "--keymap")?;
     Keymap::load(&file, &lookup)
 }

@@ -8,8 +8,7 @@ use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::error::ConfigError;
-use super::named_file::NamedFile;
+use super::{ConfigError, NamedFile};
 
 /// The semantic style names every theme defines (after inheritance).
 pub const STYLE_NAMES: [&str; 14] = [
@@ -161,8 +160,7 @@ impl Theme {
 impl Theme {
     /// A shipped theme by name (`default`, `light`, `high-contrast`).
     pub fn builtin(name: &str) -> Result<Self, ConfigError> {
-        let lookup =
-            |name: &str| super::named_file::find("theme", name, None, &super::BUILTIN_THEMES);
+        let lookup = |name: &str| super::find_named("theme", name, None, &super::BUILTIN_THEMES);
         let file = lookup(name)
             .map_err(|message| ConfigError::file(std::path::Path::new("<built-in>"), message))?;
         Self::load(&file, &lookup)

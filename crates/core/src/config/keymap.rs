@@ -372,8 +372,10 @@ impl Keymap {
 
     /// The shipped default keymap.
     pub fn builtin_default() -> Result<Self, ConfigError> {
-        let lookup =
-            |name: &str| super::named_file::find("keymap", name, None, &super::BUILTIN_KEYMAPS);
+        let lookup = |name: &str| {
+            super::builtin_named("keymap", name, &super::BUILTIN_KEYMAPS)
+                .ok_or_else(|| super::unknown_name("keymap", name, None, &super::BUILTIN_KEYMAPS))
+        };
         let file = lookup("default")
             .map_err(|message| ConfigError::file(Path::new("<built-in>"), message))?;
         Self::load(&file, &lookup)
@@ -471,7 +473,7 @@ fn resolve_action(
 /// Enter and Space are pressed by habit, to dismiss whatever is on screen: the confirm key
 /// must be one pressed on purpose.
 fn is_habit_key(chord: KeyChord) -> bool {
-    use crossterm::event::{KeyCode, KeyModifiers};
+    use crate::key::{KeyCode, KeyModifiers};
     chord.modifiers == KeyModifiers::NONE
         && matches!(chord.code, KeyCode::Enter | KeyCode::Char(' '))
 }

@@ -1,6 +1,6 @@
 //! The update function: a pure state transition from one message, returning effects.
 
-use crossterm::event::KeyEvent;
+use crate::key::KeyEvent;
 
 use super::checklist;
 use super::freshness;

@@ -2,7 +2,7 @@
 //! number is needed), the dialog's keys confirm or cancel, and finished actions start the
 //! follow-through and offer an undo. Pure, like the rest of update.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crate::key::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::guard::{
     ActionRecord, ActionStatus, Button, ConfirmDialog, FollowTarget, FollowUp, Prompt,

@@ -2,7 +2,7 @@
 //! entries that polls and actions add while an incident is open. Every durable change comes
 //! back as an effect; nothing here touches a file or the terminal.
 
-use crossterm::event::KeyEvent;
+use crate::key::KeyEvent;
 
 use super::State;
 use super::war_room::{Field, Form, FormKind};

@@ -1,9 +1,9 @@
 //! Key chords: parsing the keymap's spelling (`ctrl-c`, `shift-tab`, `G`, `pgdn`) and matching
-//! crossterm's key events against it.
+//! the terminal's key events (as `crate::key`) against it.
 
 use std::fmt;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crate::key::{KeyCode, KeyEvent, KeyModifiers};
 
 /// One key with its modifiers, normalised so that `G` and `shift-g` are the same chord.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -5,18 +5,18 @@ use std::path::{Path, PathBuf};
 
 /// Shipped themes, embedded so the binary runs alone.
 pub const BUILTIN_THEMES: [(&str, &str); 3] = [
-    ("default", include_str!("../../themes/default.toml")),
-    ("light", include_str!("../../themes/light.toml")),
+    ("default", include_str!("../../../../themes/default.toml")),
+    ("light", include_str!("../../../../themes/light.toml")),
     (
         "high-contrast",
-        include_str!("../../themes/high-contrast.toml"),
+        include_str!("../../../../themes/high-contrast.toml"),
     ),
 ];
 
 /// Shipped keymaps.
 pub const BUILTIN_KEYMAPS: [(&str, &str); 2] = [
-    ("default", include_str!("../../keymaps/default.toml")),
-    ("vim", include_str!("../../keymaps/vim.toml")),
+    ("default", include_str!("../../../../keymaps/default.toml")),
+    ("vim", include_str!("../../../../keymaps/vim.toml")),
 ];
 
 /// A theme or keymap file's text, with the label its errors are reported under.
@@ -40,6 +40,16 @@ impl NamedFile {
         }
     }
 
+    /// A file read from `path`.
+    pub fn from_file(name: &str, path: &Path, text: String) -> Self {
+        Self {
+            name: name.to_owned(),
+            label: path.to_owned(),
+            text,
+            builtin: false,
+        }
+    }
+
     /// True for a file embedded in the binary.
     pub fn is_builtin(&self) -> bool {
         self.builtin
@@ -51,44 +61,27 @@ impl NamedFile {
     }
 }
 
-/// Finds `name` of `kind` ("theme" or "keymap"): `name.toml` in `user_dir`, else a shipped
-/// preset, else `name` as a path to a `.toml` file. The error lists what exists.
-pub fn find(
+/// The shipped preset `name` of `kind` ("theme" or "keymap"), if there is one.
+pub fn builtin_named(kind: &str, name: &str, builtins: &[(&str, &str)]) -> Option<NamedFile> {
+    builtins
+        .iter()
+        .find(|(builtin, _)| *builtin == name)
+        .map(|(_, text)| NamedFile::builtin(kind, name, text))
+}
+
+/// The error for a name that is no user file, preset or path: it lists what exists.
+pub fn unknown_name(
     kind: &str,
     name: &str,
     user_dir: Option<&Path>,
     builtins: &[(&str, &str)],
-) -> Result<NamedFile, String> {
-    if let Some(dir) = user_dir {
-        let candidate = dir.join(format!("{name}.toml"));
-        if candidate.is_file() {
-            return read(name, &candidate);
-        }
-    }
-    if let Some((_, text)) = builtins.iter().find(|(builtin, _)| *builtin == name) {
-        return Ok(NamedFile::builtin(kind, name, text));
-    }
-    let as_path = Path::new(name);
-    if name.ends_with(".toml") && as_path.is_file() {
-        return read(name, as_path);
-    }
+) -> String {
     let shipped: Vec<&str> = builtins.iter().map(|(builtin, _)| *builtin).collect();
     let user_hint = user_dir.map_or(String::new(), |dir| {
         format!(", a file NAME.toml in {}", dir.display())
     });
-    Err(format!(
+    format!(
         "unknown {kind} \"{name}\"; expected one of {}{user_hint}, or a path to a .toml file",
         shipped.join(", ")
-    ))
-}
-
-fn read(name: &str, path: &Path) -> Result<NamedFile, String> {
-    let text = super::read_capped(path)
-        .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
-    Ok(NamedFile {
-        name: name.to_owned(),
-        label: path.to_owned(),
-        text,
-        builtin: false,
-    })
+    )
 }

@@ -1,6 +1,6 @@
 //! What happened (`Msg`), what to do (`Effect`), and the named actions keys are bound to.
 
-use crossterm::event::KeyEvent;
+use crate::key::KeyEvent;
 
 use crate::action::{Proposal, Report};
 pub use crate::key_action::Action;

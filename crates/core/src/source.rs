@@ -1,0 +1,111 @@
+//! Data sources: one trait per kind of data. The demo simulator and the AWS and PostgreSQL
+//! adapters (crate `opsdeck`) implement them, so the panes never know where their data came
+//! from.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+pub use crate::model::{
+    PollControl, Schedule, Schedules, SourceData, SourceError, SourceErrorKind, SourceKind,
+};
+
+use crate::model::{
+    Alarm, AutoScalingGroup, DatabaseActivity, EcsService, LaunchTemplateVersion, LogErrors,
+    MetricSeries, TableSize, TargetGroupHealth,
+};
+
+/// What every source call returns: a boxed future so the traits stay object-safe.
+pub type SourceFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, SourceError>> + Send + 'a>>;
+
+/// Auto Scaling groups (the runbook's `describe-auto-scaling-groups`).
+pub trait AutoScalingSource: Send + Sync {
+    /// All configured groups with their instances, activities and refreshes.
+    fn auto_scaling_groups(&self) -> SourceFuture<'_, Vec<AutoScalingGroup>>;
+
+    /// The versions of the launch template `group` launches from, newest first, the one in
+    /// use marked: read on demand, for a rollback.
+    fn launch_template_versions<'a>(
+        &'a self,
+        group: &'a str,
+    ) -> SourceFuture<'a, Vec<LaunchTemplateVersion>>;
+}
+
+/// Target health (the runbook's `describe-target-health`).
+pub trait TargetHealthSource: Send + Sync {
+    /// Every configured (or attached) target group with its targets.
+    fn target_health(&self) -> SourceFuture<'_, Vec<TargetGroupHealth>>;
+}
+
+/// CloudWatch metrics (`get-metric-data`).
+pub trait MetricsSource: Send + Sync {
+    /// All configured series over the look-back window.
+    fn metric_series(&self) -> SourceFuture<'_, Vec<MetricSeries>>;
+}
+
+/// CloudWatch alarms (`describe-alarms`).
+pub trait AlarmSource: Send + Sync {
+    /// All alarms, in any order.
+    fn alarms(&self) -> SourceFuture<'_, Vec<Alarm>>;
+}
+
+/// CloudWatch Logs error queries and error tail.
+pub trait LogSource: Send + Sync {
+    /// Error counts by service and the newest error lines.
+    fn log_errors(&self) -> SourceFuture<'_, LogErrors>;
+}
+
+/// ECS services (`describe-services`).
+pub trait EcsSource: Send + Sync {
+    /// Every configured service with deployments and events.
+    fn ecs_services(&self) -> SourceFuture<'_, Vec<EcsService>>;
+}
+
+/// PostgreSQL activity (`pg_stat_activity`).
+pub trait DatabaseSource: Send + Sync {
+    /// Totals and client sessions.
+    fn database_activity(&self) -> SourceFuture<'_, DatabaseActivity>;
+
+    /// Table sizes, largest first: read on demand, never every poll.
+    fn table_sizes(&self) -> SourceFuture<'_, Vec<TableSize>>;
+}
+
+/// The set of sources one environment is watched through.
+#[derive(Clone)]
+pub struct Sources {
+    pub auto_scaling: Arc<dyn AutoScalingSource>,
+    pub targets: Arc<dyn TargetHealthSource>,
+    pub metrics: Arc<dyn MetricsSource>,
+    pub alarms: Arc<dyn AlarmSource>,
+    pub logs: Arc<dyn LogSource>,
+    pub ecs: Arc<dyn EcsSource>,
+    pub database: Arc<dyn DatabaseSource>,
+    /// Deadlines and minimum intervals, the pollers' and the staleness limits' one source.
+    pub schedules: Schedules,
+}
+
+impl Sources {
+    /// Every source served by one value (the simulator implements them all).
+    pub fn all_from<S>(source: Arc<S>) -> Self
+    where
+        S: AutoScalingSource
+            + TargetHealthSource
+            + MetricsSource
+            + AlarmSource
+            + LogSource
+            + EcsSource
+            + DatabaseSource
+            + 'static,
+    {
+        Self {
+            auto_scaling: source.clone(),
+            targets: source.clone(),
+            metrics: source.clone(),
+            alarms: source.clone(),
+            logs: source.clone(),
+            ecs: source.clone(),
+            database: source,
+            schedules: Schedules::default(),
+        }
+    }
+}
