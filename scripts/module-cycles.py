@@ -78,7 +78,9 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 
 def main() -> int:
-    sources = [Path(arg) for arg in sys.argv[1:]] or [Path("crates/core/src"), Path("src")]
+    sources = [Path(arg) for arg in sys.argv[1:]] or [
+        Path(p) for p in ("crates/core/src", "crates/adapters/src", "crates/ui/src", "src")
+    ]
     any_cycle = False
     for src in sources:
         graph = edges(src)

@@ -1,26 +1,21 @@
 //! opsdeck: a full-screen terminal dashboard for on-call engineers running AWS workloads.
 //!
-//! Data flows one way: pollers -> messages -> `state::update` -> `ui::render`. The pure part
-//! (model, state and update, checks, incidents, action proposals) is the `opsdeck-core`
-//! crate, re-exported here under its own module names; this crate adds the adapters, the
-//! terminal and the binary's wiring.
+//! Data flows one way: pollers -> messages -> `state::update` -> `ui::render`. The crates are
+//! the layers (`ARCHITECTURE.md`): `opsdeck-core` (pure: model, state and update, checks,
+//! incidents, action proposals), `opsdeck-adapters` (AWS, PostgreSQL, the simulator, files,
+//! pollers), `opsdeck-ui` (render and the event loop), and this one, the binary's: the
+//! command line, settings files, wiring and subcommands. Every layer's modules are
+//! re-exported here under their own names, for the binary's tests.
 
+pub use opsdeck_adapters::{
+    action, action_runner, clock, dirs, durable, incident, poller, runtime, sim, source,
+};
 pub use opsdeck_core::{check, check_catalog, format, key, key_action, model, msg, state};
+pub use opsdeck_ui::{app, tui, ui};
 
-pub mod action;
-pub mod action_runner;
-pub mod app;
 pub mod check_command;
 pub mod cli;
-pub mod clock;
 pub mod config;
-pub mod durable;
-pub mod incident;
 pub mod logging;
-pub mod poller;
 pub mod run;
-pub mod sim;
-pub mod source;
-pub mod tui;
-pub mod ui;
 pub mod wiring;

@@ -13,6 +13,7 @@ use crate::config::{self, ConfigError, ConfigOrigin, Resolved};
 use crate::incident::Severity;
 use crate::incident::store::{IncidentStore, Reopened};
 use crate::msg::Effect;
+use crate::runtime::Runtime;
 use crate::state::{State, incident_update};
 use crate::wiring;
 
@@ -400,14 +401,11 @@ fn dashboard(args: &RunArgs) -> Result<ExitCode> {
             .debug_panic_after_ms
             .map(std::time::Duration::from_millis),
     };
-    runtime.block_on(app::run(
-        state,
-        resolved.theme,
-        wiring.sources,
-        runner,
-        store,
-        options,
-    ))?;
+    runtime.block_on(async {
+        let polling = state.polling;
+        let (effects, messages) = Runtime::start(polling, wiring.sources, runner, store);
+        app::run(state, resolved.theme, messages, &effects, options).await
+    })?;
     // Pollers may be mid-sleep; do not wait for them.
     runtime.shutdown_background();
     Ok(ExitCode::SUCCESS)

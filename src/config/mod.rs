@@ -2,19 +2,14 @@
 //! up by name in the user's config dir. The file formats, their validation and everything
 //! pure about them live in `opsdeck_core::config`; this part touches the filesystem.
 
-mod theme;
-
 use std::path::{Path, PathBuf};
 
 use toml::Spanned;
 
 pub use opsdeck_core::config::*;
-pub use theme::{STYLE_NAMES, Theme};
+pub use opsdeck_ui::theme::{STYLE_NAMES, Theme};
 
-/// The platform directories (config, data, state) for opsdeck.
-pub fn project_dirs() -> Option<directories::ProjectDirs> {
-    directories::ProjectDirs::from("dev", "opsdeck", "opsdeck")
-}
+pub use opsdeck_adapters::dirs::project_dirs;
 
 /// The config file to read: `--config`, else `$OPSDECK_CONFIG`, else the platform file if it
 /// exists.

@@ -73,3 +73,15 @@ pub enum Effect {
     /// Put `text` on the clipboard with OSC 52 (works over SSH and inside tmux).
     CopyToClipboard(String),
 }
+
+/// Who carries out the effects `update` returns, and whose clock the loop reads: implemented
+/// by the adapters (the pollers' control, the action runner, the incident writer, on-demand
+/// loads), called by the event loop, which keeps the terminal's own effects (quitting, the
+/// clipboard). The answers of what it starts come back as messages.
+pub trait EffectRunner {
+    /// The time on the run's clock (wall time, or the demo's faster time).
+    fn now(&self) -> Timestamp;
+
+    /// Starts `effect` and returns at once.
+    fn carry_out(&self, effect: Effect);
+}

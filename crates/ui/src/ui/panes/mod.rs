@@ -1,0 +1,86 @@
+//! One module per pane; this one dispatches and holds what they share.
+
+mod alarms;
+mod auto_scaling;
+mod ecs;
+mod logs;
+mod metrics;
+mod postgres;
+mod targets;
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::Widget;
+
+use super::table;
+use crate::state::{PaneId, State, panes};
+use crate::theme::Theme;
+
+/// Draws `pane` into `area`, zoomed (full body) or not.
+pub fn render(
+    state: &State,
+    theme: &Theme,
+    pane: PaneId,
+    area: Rect,
+    zoomed: bool,
+    buf: &mut Buffer,
+) {
+    match pane {
+        PaneId::AutoScaling => auto_scaling::render(state, theme, area, zoomed, buf),
+        PaneId::Targets => targets::render(state, theme, area, buf),
+        PaneId::Metrics => metrics::render(state, theme, area, zoomed, buf),
+        PaneId::Alarms => alarms::render(state, theme, area, buf),
+        PaneId::Logs => logs::render(state, theme, area, buf),
+        PaneId::Ecs => ecs::render(state, theme, area, zoomed, buf),
+        PaneId::Postgres => postgres::render(state, theme, area, zoomed, buf),
+    }
+}
+
+/// The text of an empty table: waiting for the first poll, or no rows.
+fn empty_text(state: &State, pane: PaneId, none: &'static str) -> &'static str {
+    let pane_state = state.pane(pane);
+    match (pane_state.updated_at, &pane_state.error) {
+        (None, Some(_)) => "no data",
+        (None, None) => "waiting for the first poll…",
+        (Some(_), _) => none,
+    }
+}
+
+/// True once the pane has shown data at least once: summaries of nothing are noise.
+fn has_data(state: &State, pane: PaneId) -> bool {
+    state.pane(pane).updated_at.is_some()
+}
+
+/// Draws the pane's table in `area`.
+fn draw_table(
+    state: &State,
+    theme: &Theme,
+    pane: PaneId,
+    none: &'static str,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    table::render(
+        &state.pane(pane).table,
+        panes::columns(pane, state.pg_view),
+        theme,
+        state.focus == pane,
+        empty_text(state, pane, none),
+        area,
+        buf,
+    );
+}
+
+/// Draws one line at the top of `area` and returns what is left below it.
+fn line_then_rest(line: Line<'_>, area: Rect, buf: &mut Buffer) -> Rect {
+    if area.height == 0 {
+        return area;
+    }
+    line.render(Rect { height: 1, ..area }, buf);
+    Rect {
+        y: area.y + 1,
+        height: area.height - 1,
+        ..area
+    }
+}

@@ -1,0 +1,139 @@
+//! PostgreSQL pane: connections against max_connections, sessions by state, the sessions;
+//! zoomed, connections by database and the selected session's full query.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
+
+use super::{draw_table, line_then_rest};
+use crate::format;
+use crate::state::panes::postgres::PgView;
+use crate::state::panes::tone_of;
+use crate::state::{PaneId, State};
+use crate::theme::Theme;
+use crate::ui::{pane_frame, tone};
+
+/// Draws the pane.
+pub fn render(state: &State, theme: &Theme, area: Rect, zoomed: bool, buf: &mut Buffer) {
+    let view = match (state.pg_view, &state.data.table_sizes) {
+        (PgView::Tables, Some((_, at))) => format!("· table sizes read {} ", format::clock(*at)),
+        (PgView::Tables, None) => "· table sizes (reading…) ".to_owned(),
+        (view, _) => format!("· {} ", view.label()),
+    };
+    let title = Span::styled(view, theme.muted);
+    let inner = pane_frame::render(state, theme, PaneId::Postgres, area, Some(title), buf);
+    let inner = if super::has_data(state, PaneId::Postgres) {
+        let inner = line_then_rest(connections_line(state, theme, inner.width), inner, buf);
+        line_then_rest(states_line(state, theme), inner, buf)
+    } else {
+        inner
+    };
+    if !zoomed {
+        draw_table(
+            state,
+            theme,
+            PaneId::Postgres,
+            "no client sessions",
+            inner,
+            buf,
+        );
+        return;
+    }
+    let [table_area, detail_area] =
+        Layout::vertical([Constraint::Fill(3), Constraint::Length(6)]).areas(inner);
+    draw_table(
+        state,
+        theme,
+        PaneId::Postgres,
+        "no client sessions",
+        table_area,
+        buf,
+    );
+    detail(state, theme, detail_area, buf);
+}
+
+/// `connections 845/1000 ███████░░ 84% ✗` with the gauge coloured by threshold.
+fn connections_line(state: &State, theme: &Theme, width: u16) -> Line<'static> {
+    let totals = &state.data.database.totals;
+    let total = totals.total();
+    let max = totals.max_connections.max(1);
+    let level = state.thresholds.db_connections.level(f64::from(total));
+    let style = tone::style(theme, tone_of(level));
+    let symbol = match level {
+        crate::config::Level::Ok => "✓",
+        crate::config::Level::Warn => "!",
+        crate::config::Level::Crit => "✗",
+    };
+    let label = format!("connections {total}/{} ", totals.max_connections);
+    let gauge_width = usize::from(width).saturating_sub(label.len() + 10).min(40);
+    let filled = (gauge_width as f64 * f64::from(total) / f64::from(max)).round() as usize;
+    let filled = filled.min(gauge_width);
+    Line::from(vec![
+        Span::styled(label, theme.title),
+        Span::styled("█".repeat(filled), style),
+        Span::styled("░".repeat(gauge_width - filled), theme.muted),
+        Span::styled(
+            format!(" {}% {symbol}", u64::from(total) * 100 / u64::from(max)),
+            style,
+        ),
+    ])
+}
+
+fn states_line(state: &State, theme: &Theme) -> Line<'static> {
+    let mut spans = Vec::new();
+    for (index, (name, count)) in state.data.database.totals.by_state.iter().enumerate() {
+        if index > 0 {
+            spans.push(Span::styled(" · ", theme.muted));
+        }
+        let style = if name.starts_with("idle in transaction") {
+            theme.warn
+        } else {
+            theme.text
+        };
+        spans.push(Span::styled(format!("{name} {count}"), style));
+    }
+    Line::from(spans)
+}
+
+fn detail(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let mut lines = Vec::new();
+    let by_database: Vec<String> = state
+        .data
+        .database
+        .totals
+        .by_database
+        .iter()
+        .map(|(name, count)| format!("{name} {count}"))
+        .collect();
+    lines.push(Line::from(vec![
+        Span::styled("by database: ", theme.title),
+        Span::styled(by_database.join(" · "), theme.text),
+    ]));
+    let selected = state.pane(PaneId::Postgres).table.selected();
+    let session = selected.and_then(|row| {
+        state
+            .data
+            .database
+            .sessions
+            .iter()
+            .find(|session| session.pid.to_string() == row.id)
+    });
+    if let Some(session) = session {
+        lines.push(Line::styled(
+            format!(
+                "pid {} · {}@{} · {} · client {}",
+                session.pid,
+                session.user,
+                session.database,
+                session.application,
+                session.client_addr
+            ),
+            theme.title,
+        ));
+        lines.push(Line::styled(session.query.clone(), theme.text));
+    }
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .render(area, buf);
+}
