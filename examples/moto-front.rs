@@ -5,10 +5,10 @@
 //! `cargo run --release --example moto-front -- --listen 5000 --moto 5001`
 
 #[allow(dead_code, clippy::expect_used, clippy::unwrap_used)]
-#[path = "../tests/support/cbor.rs"]
+#[path = "../tests/it/support/cbor.rs"]
 mod cbor;
 #[allow(dead_code, clippy::expect_used, clippy::unwrap_used)]
-#[path = "../tests/support/proxy.rs"]
+#[path = "../tests/it/support/proxy.rs"]
 mod proxy;
 
 use clap::Parser;

@@ -3,7 +3,7 @@
 //! a server restart shows the disconnected banner and the pane recovers.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

@@ -3,7 +3,7 @@
 //! as it was found after quit, SIGTERM, SIGHUP, SIGINT, SIGQUIT and a panic.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

@@ -4,7 +4,7 @@
 //! journal's intent and outcome lines are checked too.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 

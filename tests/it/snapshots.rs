@@ -2,7 +2,7 @@
 //! overlay and the too-small screen, at 120x40 and 80x24.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
+use crate::support;
 
 use insta::assert_snapshot;
 use opsdeck::config::Theme;

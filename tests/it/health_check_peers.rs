@@ -3,7 +3,7 @@
 //! checks it should, with evidence; an unreachable source is unknown.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 use std::time::Duration;

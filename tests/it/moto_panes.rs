@@ -3,7 +3,7 @@
 //! masked (same width, so the layout is what a user sees) before the snapshot.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
+use crate::support;
 
 use insta::assert_snapshot;
 use opsdeck::config::{Keymap, Thresholds};

@@ -3,7 +3,7 @@
 //! (append-only, torn lines, reopening) and snapshots of the layout at 200x50 and 120x40.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
+use crate::support;
 
 use chrono::Duration;
 use insta::assert_snapshot;

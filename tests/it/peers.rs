@@ -1,7 +1,7 @@
 //! The test peers themselves work: a real PostgreSQL server and a real moto server.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
+use crate::support;
 
 use support::moto::MotoServer;
 use support::postgres::TestPostgres;

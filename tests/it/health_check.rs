@@ -2,7 +2,7 @@
 //! source could not be read, the three report formats, and `opsdeck check` as cron runs it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
+use crate::support;
 
 use std::process::Command;
 

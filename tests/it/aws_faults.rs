@@ -2,7 +2,7 @@
 //! counts calls and injects faults: the real SDK still parses real wire formats.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
+use crate::support;
 
 use opsdeck::model::{MetricKind, Statistic};
 use opsdeck::source::aws::{

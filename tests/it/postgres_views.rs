@@ -1,7 +1,7 @@
 //! The PostgreSQL pane's views: active, idle, connection hogs, the blocking tree, table sizes.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
+use crate::support;
 
 use insta::assert_snapshot;
 use opsdeck::key::{KeyCode, KeyEvent, KeyModifiers};

@@ -2,7 +2,7 @@
 //! basecoat portal through the SDK, then check that each adapter returns what was seeded.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
+use crate::support;
 
 use opsdeck::model::{AlarmState, LifecycleState, MetricKind, TargetState};
 use opsdeck::source::aws::{AwsClients, AwsScope, AwsSettings, AwsSource};

@@ -2,7 +2,7 @@
 //! nothing sent when it cannot be written, torn lines tolerated, mode 0600, `opsdeck journal`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
+use crate::support;
 
 use std::os::unix::fs::PermissionsExt;
 use std::process::Command;

@@ -3,7 +3,7 @@
 //! rules (own backend, recycled pid, superuser, no permission); the journal; a restart.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 use std::time::Duration;

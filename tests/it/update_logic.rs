@@ -1,7 +1,7 @@
 //! Keys -> actions -> state, without a terminal: the update function is pure.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
+use crate::support;
 
 use crossterm::event::{Event, KeyEventKind};
 use opsdeck::config::InputMode;

@@ -2,7 +2,7 @@
 //! confirmation by exact match only, read-only refusals, follow-through and undo.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
+use crate::support;
 
 use opsdeck::action::{ActionRequest, Outcome, Report, Risk};
 use opsdeck::config::InputMode;

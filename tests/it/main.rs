@@ -1,0 +1,27 @@
+//! The integration tests of opsdeck, one module per subject, in one test binary: each binary
+//! links the whole dependency graph (the AWS SDKs above all), so one links once instead of
+//! twenty times (issue 13, item 5).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+mod aws_actions;
+mod aws_faults;
+mod aws_moto;
+mod aws_shaped;
+mod config_errors;
+mod e2e_postgres;
+mod e2e_tmux;
+mod guarded_actions;
+mod health_check;
+mod health_check_peers;
+mod journal;
+mod moto_panes;
+mod peers;
+mod postgres_source;
+mod postgres_views;
+mod readme;
+mod sim_dynamics;
+mod snapshots;
+mod update_logic;
+mod war_room;
