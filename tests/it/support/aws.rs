@@ -43,6 +43,7 @@ pub async fn clients(moto: &MotoServer) -> AwsClients {
 
 pub async fn ec2(moto: &MotoServer) -> aws_sdk_ec2::Client {
     let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .http_client(opsdeck::source::aws::https_client())
         .region(aws_config::Region::new("us-east-1"))
         .endpoint_url(&moto.endpoint)
         .credentials_provider(aws_credential_types::Credentials::new(

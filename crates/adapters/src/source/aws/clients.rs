@@ -130,10 +130,23 @@ const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
 /// One call, all retries included.
 const OPERATION_TIMEOUT: Duration = Duration::from_secs(25);
 
+/// The HTTPS client every AWS call goes through, credential providers (SSO, STS, IMDS)
+/// included: rustls on ring, the crypto library PostgreSQL's TLS already uses, so the build
+/// carries one (the SDK's `default-https-client` would add aws-lc, a C build). Per the
+/// aws-smithy-http-client documentation ("rustls-ring: Enable TLS provider based on rustls
+/// using ring as the crypto provider"), the client the SDK builds by default otherwise.
+pub fn https_client() -> aws_smithy_runtime_api::client::http::SharedHttpClient {
+    use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
+        .build_https()
+}
+
 impl AwsClients {
     /// Loads the configuration and builds the clients.
     pub async fn new(settings: AwsSettings) -> Self {
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .http_client(https_client())
             .region(Region::new(settings.region.clone()))
             .retry_config(RetryConfig::standard().with_max_attempts(settings.max_attempts.max(1)))
             .timeout_config(

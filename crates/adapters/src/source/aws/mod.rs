@@ -18,7 +18,7 @@ mod time;
 pub use actions::AwsExecutor;
 pub use alarms::AlarmScope;
 pub use auto_scaling::describe_groups;
-pub use clients::{AwsClients, AwsSettings, profile_needs_mfa};
+pub use clients::{AwsClients, AwsSettings, https_client, profile_needs_mfa};
 pub use errors::classify;
 pub use launch_templates::{resolve_now, template_of};
 pub use logs::{LogScope, counts_from_rows, service_and_text};
