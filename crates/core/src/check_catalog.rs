@@ -1,122 +1,156 @@
 //! Which checks exist, what each reads and which runbook section it comes from: the catalog
 //! both the configuration (validating `[[checks]]`) and the checks themselves read.
+//!
+//! A check is a `CheckId`; its name, title, source and runbook are matched exhaustively here,
+//! its evaluation in `check::evaluate` and its limits in `config::Thresholds`, so a check added
+//! without any of them does not compile.
 
 use crate::model::SourceKind;
+
+/// Every health check, in report order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CheckId {
+    AsgInService,
+    TargetsHealthy,
+    LatencyP99,
+    ErrorRate5xx,
+    ErrorRate4xx,
+    Cpu,
+    Memory,
+    EcsRunning,
+    Alarms,
+    DbConnections,
+    DbLongQueries,
+    DbIdleConnections,
+    DbLatency,
+    CacheEvictions,
+    LogErrors,
+}
+
+impl CheckId {
+    /// Every check, in report order.
+    pub const ALL: [Self; 15] = [
+        Self::AsgInService,
+        Self::TargetsHealthy,
+        Self::LatencyP99,
+        Self::ErrorRate5xx,
+        Self::ErrorRate4xx,
+        Self::Cpu,
+        Self::Memory,
+        Self::EcsRunning,
+        Self::Alarms,
+        Self::DbConnections,
+        Self::DbLongQueries,
+        Self::DbIdleConnections,
+        Self::DbLatency,
+        Self::CacheEvictions,
+        Self::LogErrors,
+    ];
+
+    /// The name in `[[checks]]`, reports and `opsdeck check` output.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::AsgInService => "asg_in_service",
+            Self::TargetsHealthy => "targets_healthy",
+            Self::LatencyP99 => "latency_p99",
+            Self::ErrorRate5xx => "error_rate_5xx",
+            Self::ErrorRate4xx => "error_rate_4xx",
+            Self::Cpu => "cpu",
+            Self::Memory => "memory",
+            Self::EcsRunning => "ecs_running",
+            Self::Alarms => "alarms",
+            Self::DbConnections => "db_connections",
+            Self::DbLongQueries => "db_long_queries",
+            Self::DbIdleConnections => "db_idle_connections",
+            Self::DbLatency => "db_latency",
+            Self::CacheEvictions => "cache_evictions",
+            Self::LogErrors => "log_errors",
+        }
+    }
+
+    /// The check named `name`, if there is one.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|id| id.as_str() == name)
+    }
+
+    /// What the check says, reads and follows.
+    pub const fn spec(self) -> CheckSpec {
+        use SourceKind as S;
+        let (title, source, runbook) = match self {
+            Self::AsgInService => (
+                "Auto Scaling: InService equals desired",
+                S::AutoScaling,
+                SCALE_UP,
+            ),
+            Self::TargetsHealthy => ("ALB: no unhealthy target", S::Targets, ALB),
+            Self::LatencyP99 => ("Response time p99", S::Metrics, SCALE_UP),
+            Self::ErrorRate5xx => ("5XX error rate", S::Metrics, CRITICAL),
+            Self::ErrorRate4xx => ("4XX error rate", S::Metrics, WARNING),
+            Self::Cpu => ("CPU utilisation", S::Metrics, SCALE_UP),
+            Self::Memory => ("Memory utilisation", S::Metrics, CRITICAL),
+            Self::EcsRunning => ("ECS: running equals desired", S::Ecs, MORNING),
+            Self::Alarms => ("CloudWatch alarms: none in ALARM", S::Alarms, MORNING),
+            Self::DbConnections => ("Database connections", S::Database, DATABASE),
+            Self::DbLongQueries => ("No query active over the limit", S::Database, LONG_QUERY),
+            Self::DbIdleConnections => ("No connection idle over the limit", S::Database, IDLE),
+            Self::DbLatency => ("Database read/write latency", S::Metrics, DB_SCENARIO),
+            Self::CacheEvictions => ("Cache evictions", S::Metrics, PERFORMANCE),
+            Self::LogErrors => ("ERROR lines in the window", S::Logs, MORNING),
+        };
+        CheckSpec {
+            id: self,
+            title,
+            source,
+            runbook,
+        }
+    }
+}
 
 /// A check as data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CheckSpec {
-    pub id: &'static str,
+    pub id: CheckId,
     pub title: &'static str,
     pub source: SourceKind,
     pub runbook: &'static str,
 }
 
-const fn spec(
-    id: &'static str,
-    title: &'static str,
-    source: SourceKind,
-    runbook: &'static str,
-) -> CheckSpec {
-    CheckSpec {
-        id,
-        title,
-        source,
-        runbook,
-    }
-}
-
 const SCALE_UP: &str = "Increase Application Capacity";
 const MORNING: &str = "Morning Health Check";
 const CRITICAL: &str = "Critical Alert Response";
+const WARNING: &str = "Warning Alert Response";
+const PERFORMANCE: &str = "Performance Alert Response";
+const ALB: &str = "Scenario 3: Application Load Balancer Issues";
 const DATABASE: &str = "Database Operations: connection usage";
 const DB_SCENARIO: &str = "Scenario 2: Database Performance Degradation";
+const LONG_QUERY: &str = "Kill long-running query";
+const IDLE: &str = "Kill idle connections";
 
 /// Every check, in report order.
-pub const CHECKS: [CheckSpec; 15] = [
-    spec(
-        "asg_in_service",
-        "Auto Scaling: InService equals desired",
-        SourceKind::AutoScaling,
-        SCALE_UP,
-    ),
-    spec(
-        "targets_healthy",
-        "ALB: no unhealthy target",
-        SourceKind::Targets,
-        "Scenario 3: Application Load Balancer Issues",
-    ),
-    spec(
-        "latency_p99",
-        "Response time p99",
-        SourceKind::Metrics,
-        SCALE_UP,
-    ),
-    spec(
-        "error_rate_5xx",
-        "5XX error rate",
-        SourceKind::Metrics,
-        CRITICAL,
-    ),
-    spec(
-        "error_rate_4xx",
-        "4XX error rate",
-        SourceKind::Metrics,
-        "Warning Alert Response",
-    ),
-    spec("cpu", "CPU utilisation", SourceKind::Metrics, SCALE_UP),
-    spec(
-        "memory",
-        "Memory utilisation",
-        SourceKind::Metrics,
-        CRITICAL,
-    ),
-    spec(
-        "ecs_running",
-        "ECS: running equals desired",
-        SourceKind::Ecs,
-        MORNING,
-    ),
-    spec(
-        "alarms",
-        "CloudWatch alarms: none in ALARM",
-        SourceKind::Alarms,
-        MORNING,
-    ),
-    spec(
-        "db_connections",
-        "Database connections",
-        SourceKind::Database,
-        DATABASE,
-    ),
-    spec(
-        "db_long_queries",
-        "No query active over the limit",
-        SourceKind::Database,
-        "Kill long-running query",
-    ),
-    spec(
-        "db_idle_connections",
-        "No connection idle over the limit",
-        SourceKind::Database,
-        "Kill idle connections",
-    ),
-    spec(
-        "db_latency",
-        "Database read/write latency",
-        SourceKind::Metrics,
-        DB_SCENARIO,
-    ),
-    spec(
-        "cache_evictions",
-        "Cache evictions",
-        SourceKind::Metrics,
-        "Performance Alert Response",
-    ),
-    spec(
-        "log_errors",
-        "ERROR lines in the window",
-        SourceKind::Logs,
-        MORNING,
-    ),
-];
+pub const CHECKS: [CheckSpec; 15] = {
+    let mut specs = [CheckId::AsgInService.spec(); 15];
+    let mut index = 0;
+    while index < CheckId::ALL.len() {
+        specs[index] = CheckId::ALL[index].spec();
+        index += 1;
+    }
+    specs
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_check_has_one_name_that_parses_back() {
+        let mut names: Vec<&str> = CheckId::ALL.iter().map(|id| id.as_str()).collect();
+        for id in CheckId::ALL {
+            assert_eq!(CheckId::parse(id.as_str()), Some(id));
+        }
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), CheckId::ALL.len(), "two checks share a name");
+        assert_eq!(CheckId::parse("nonsense"), None);
+        assert_eq!(CHECKS.map(|spec| spec.id), CheckId::ALL);
+    }
+}

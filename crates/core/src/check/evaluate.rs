@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use super::{CHECKS, CheckInput, CheckResult, CheckSpec, Status};
+use super::{CHECKS, CheckId, CheckInput, CheckResult, CheckSpec, Status};
 use crate::config::{Level, Limit, Thresholds};
 use crate::format;
 use crate::model::BulkRule;
@@ -68,7 +68,7 @@ pub fn evaluate_parts(
             let entry = thresholds
                 .check_overrides
                 .iter()
-                .find(|entry| entry.id == spec.id);
+                .find(|entry| entry.id == spec.id.as_str());
             let finding = if entry.is_some_and(|entry| !entry.enabled) {
                 Finding::skip("disabled in the config ([[checks]] enabled = false)")
             } else if let Some(why) = unconfigured.get(&spec.source) {
@@ -87,7 +87,7 @@ pub fn evaluate_parts(
                 )
             };
             CheckResult {
-                id: spec.id,
+                id: spec.id.as_str(),
                 title: spec.title,
                 status: finding.status,
                 observed: finding.observed,
@@ -106,7 +106,7 @@ pub fn evaluate_parts(
 /// are (no copy on every poll) when the check has no entry or no limits of its own.
 fn with_override<'a>(
     thresholds: &'a Thresholds,
-    id: &str,
+    id: CheckId,
     entry: Option<&crate::config::CheckOverride>,
 ) -> Cow<'a, Thresholds> {
     let Some(entry) = entry.filter(|e| e.warn.is_some() || e.fail.is_some()) else {
@@ -144,34 +144,35 @@ fn find(
 ) -> Finding {
     use MetricKind as K;
     match spec.id {
-        "asg_in_service" => asg_in_service(snapshot),
-        "targets_healthy" => targets_healthy(snapshot),
-        "latency_p99" => metric(snapshot, &[K::ResponseTimeP99], thresholds.latency_p99_ms),
-        "error_rate_5xx" => metric(
+        CheckId::AsgInService => asg_in_service(snapshot),
+        CheckId::TargetsHealthy => targets_healthy(snapshot),
+        CheckId::LatencyP99 => metric(snapshot, &[K::ResponseTimeP99], thresholds.latency_p99_ms),
+        CheckId::ErrorRate5xx => metric(
             snapshot,
             &[K::ErrorRate5xx],
             thresholds.error_rate_5xx_percent,
         ),
-        "error_rate_4xx" => metric(
+        CheckId::ErrorRate4xx => metric(
             snapshot,
             &[K::ErrorRate4xx],
             thresholds.error_rate_4xx_percent,
         ),
-        "cpu" => metric(snapshot, &[K::Cpu], thresholds.cpu_percent),
-        "memory" => metric(snapshot, &[K::Memory], thresholds.memory_percent),
-        "ecs_running" => ecs_running(snapshot, at, thresholds.ecs_pending_grace_seconds),
-        "alarms" => alarms(snapshot),
-        "db_connections" => db_connections(snapshot, thresholds.db_connections),
-        "db_long_queries" => db_long_queries(snapshot, thresholds.long_query_seconds),
-        "db_idle_connections" => db_idle(snapshot, thresholds.idle_session_seconds),
-        "db_latency" => metric(
+        CheckId::Cpu => metric(snapshot, &[K::Cpu], thresholds.cpu_percent),
+        CheckId::Memory => metric(snapshot, &[K::Memory], thresholds.memory_percent),
+        CheckId::EcsRunning => ecs_running(snapshot, at, thresholds.ecs_pending_grace_seconds),
+        CheckId::Alarms => alarms(snapshot),
+        CheckId::DbConnections => db_connections(snapshot, thresholds.db_connections),
+        CheckId::DbLongQueries => db_long_queries(snapshot, thresholds.long_query_seconds),
+        CheckId::DbIdleConnections => db_idle(snapshot, thresholds.idle_session_seconds),
+        CheckId::DbLatency => metric(
             snapshot,
             &[K::DbReadLatency, K::DbWriteLatency],
             thresholds.db_latency_ms,
         ),
-        "cache_evictions" => metric(snapshot, &[K::CacheEvictions], thresholds.cache_evictions),
-        "log_errors" => log_errors(snapshot, thresholds.log_errors),
-        other => Finding::unknown(format!("no evaluation for {other}"), ""),
+        CheckId::CacheEvictions => {
+            metric(snapshot, &[K::CacheEvictions], thresholds.cache_evictions)
+        }
+        CheckId::LogErrors => log_errors(snapshot, thresholds.log_errors),
     }
 }
 

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-pub use crate::check_catalog::{CHECKS, CheckSpec};
+pub use crate::check_catalog::{CHECKS, CheckId, CheckSpec};
 pub use evaluate::{evaluate, evaluate_parts};
 
 use crate::model::Snapshot;

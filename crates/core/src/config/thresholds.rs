@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::check_catalog::CheckId;
 use crate::model::MetricKind;
 
 /// A pair of limits on a quantity where higher is worse: above `warn` warns, above `crit` is
@@ -164,23 +165,29 @@ impl Thresholds {
 impl Thresholds {
     /// The warn / fail limits of check `id`, for checks whose verdict rests on them (which
     /// `[[checks]]` may set); None for the others.
-    pub fn limit_of_check(&mut self, id: &str) -> Option<&mut Limit> {
+    pub fn limit_of_check(&mut self, id: CheckId) -> Option<&mut Limit> {
         Some(match id {
-            "latency_p99" => &mut self.latency_p99_ms,
-            "error_rate_5xx" => &mut self.error_rate_5xx_percent,
-            "error_rate_4xx" => &mut self.error_rate_4xx_percent,
-            "cpu" => &mut self.cpu_percent,
-            "memory" => &mut self.memory_percent,
-            "db_connections" => &mut self.db_connections,
-            "db_latency" => &mut self.db_latency_ms,
-            "cache_evictions" => &mut self.cache_evictions,
-            "log_errors" => &mut self.log_errors,
-            _ => return None,
+            CheckId::LatencyP99 => &mut self.latency_p99_ms,
+            CheckId::ErrorRate5xx => &mut self.error_rate_5xx_percent,
+            CheckId::ErrorRate4xx => &mut self.error_rate_4xx_percent,
+            CheckId::Cpu => &mut self.cpu_percent,
+            CheckId::Memory => &mut self.memory_percent,
+            CheckId::DbConnections => &mut self.db_connections,
+            CheckId::DbLatency => &mut self.db_latency_ms,
+            CheckId::CacheEvictions => &mut self.cache_evictions,
+            CheckId::LogErrors => &mut self.log_errors,
+            // Verdicts on counts and states, or on seconds set in `[thresholds]` alone.
+            CheckId::AsgInService
+            | CheckId::TargetsHealthy
+            | CheckId::EcsRunning
+            | CheckId::Alarms
+            | CheckId::DbLongQueries
+            | CheckId::DbIdleConnections => return None,
         })
     }
 
     /// Whether check `id` has warn / fail limits to set.
-    pub fn check_takes_limits(id: &str) -> bool {
+    pub fn check_takes_limits(id: CheckId) -> bool {
         Self::default().limit_of_check(id).is_some()
     }
 }
@@ -188,9 +195,8 @@ impl Thresholds {
 /// What is wrong with a `[[checks]]` entry, if anything: an unknown id, limits on a check
 /// that has none, or warn above fail.
 pub fn override_problem(entry: &CheckOverride) -> Option<String> {
-    let checks = crate::check_catalog::CHECKS;
-    let Some(spec) = checks.iter().find(|spec| spec.id == entry.id) else {
-        let ids: Vec<&str> = checks.iter().map(|spec| spec.id).collect();
+    let Some(id) = CheckId::parse(&entry.id) else {
+        let ids: Vec<&str> = CheckId::ALL.iter().map(|id| id.as_str()).collect();
         return Some(format!(
             "unknown check \"{}\"; expected one of: {}",
             entry.id,
@@ -198,16 +204,16 @@ pub fn override_problem(entry: &CheckOverride) -> Option<String> {
         ));
     };
     let has_limits = entry.warn.is_some() || entry.fail.is_some();
-    if has_limits && !Thresholds::check_takes_limits(spec.id) {
+    if has_limits && !Thresholds::check_takes_limits(id) {
         return Some(format!(
             "check \"{}\" has no warn / fail limits to set (only enabled = false)",
-            spec.id
+            id.as_str()
         ));
     }
     match (entry.warn, entry.fail) {
         (Some(warn), Some(fail)) if warn > fail => Some(format!(
             "check \"{}\": warn {warn} is above fail {fail}",
-            spec.id
+            id.as_str()
         )),
         _ => None,
     }

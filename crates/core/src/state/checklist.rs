@@ -104,7 +104,7 @@ pub fn jump_to_evidence(state: &mut State) {
     else {
         return;
     };
-    let Some(spec) = CHECKS.iter().find(|spec| spec.id == result.id) else {
+    let Some(spec) = CHECKS.iter().find(|spec| spec.id.as_str() == result.id) else {
         return;
     };
     let pane = PaneId::for_source(spec.source);
