@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Prints the dependency cycles between the top-level modules of each crate's src/.
+"""Prints the dependency cycles between the top-level modules of each crate's src/, and
+between the submodules of each top-level module directory.
 
 A module depends on another when any of its files names `crate::OTHER` (in a `use` or a
 path). The strongly connected components with more than one module are the cycles that the
@@ -32,6 +33,26 @@ def edges(src: Path) -> dict[str, set[str]]:
         targets = set(re.findall(r"\bcrate::([a-z_][a-z0-9_]*)", text))
         # `use crate::{a, b::c}` names several.
         for group in re.findall(r"\bcrate::\{([^}]*)\}", text):
+            targets |= set(re.findall(r"(?:^|[,\s{])([a-z_][a-z0-9_]*)(?=::|\s*[,}]|$)", group))
+        graph.setdefault(module, set()).update(t for t in targets if t != module)
+    return graph
+
+
+def submodule_edges(top_dir: Path) -> dict[str, set[str]]:
+    """The edges between the submodules of one top-level module directory."""
+    graph: dict[str, set[str]] = {}
+    for path in top_dir.rglob("*.rs"):
+        parts = path.relative_to(top_dir).parts
+        if parts == ("mod.rs",):
+            continue
+        module = parts[0].removesuffix(".rs")
+        # How many `super::` reach the top module from this file.
+        depth = len(parts) - (1 if parts[-1] == "mod.rs" else 0)
+        text = re.sub(r"//[^\n]*", "", path.read_text())
+        targets = set(re.findall(rf"\bcrate::{top_dir.name}::([a-z_][a-z0-9_]*)", text))
+        up = "::".join(["super"] * depth)
+        targets |= set(re.findall(rf"(?<![:\w]){up}::([a-z_][a-z0-9_]*)", text))
+        for group in re.findall(rf"(?<![:\w]){up}::\{{([^}}]*)\}}", text):
             targets |= set(re.findall(r"(?:^|[,\s{])([a-z_][a-z0-9_]*)(?=::|\s*[,}]|$)", group))
         graph.setdefault(module, set()).update(t for t in targets if t != module)
     return graph
@@ -90,6 +111,11 @@ def main() -> int:
         if not found:
             print(f"no cycle among the {len(graph)} top-level modules of {src}")
         any_cycle |= bool(found)
+        for top_dir in sorted(d for d in src.iterdir() if d.is_dir()):
+            inner = cycles(submodule_edges(top_dir))
+            for component in inner:
+                print(f"{top_dir}: cycle of {len(component)} modules: {', '.join(component)}")
+            any_cycle |= bool(inner)
     return 1 if any_cycle else 0
 
 

@@ -487,6 +487,9 @@ fn the_demo_incident_is_resolved_from_the_keyboard() {
             && s.contains("✗ fail    Response time p99")
     });
     tmux.send(&["Escape"]);
+    tmux.wait_for("the checklist closed", Duration::from_secs(5), |s| {
+        !s.contains("Health check  ✗ FAIL")
+    });
 
     // Increase Application Capacity: desired 5 -> 12.
     scale_portal_from_5_to_12(&tmux);
@@ -736,6 +739,11 @@ fn a_demo_incident_runs_in_the_war_room_from_declaration_to_postmortem() {
         "{copied}"
     );
     tmux.send(&["Escape"]);
+    // An Escape and a key read together are Alt+key to a terminal: wait for the overlay to
+    // close before the next key (a busy machine once delivered them as one read).
+    tmux.wait_for("the messages to close", Duration::from_secs(5), |s| {
+        !s.contains("Incident messages")
+    });
 
     // Resolve with root cause and prevention.
     tmux.send(&["E"]);

@@ -13,7 +13,14 @@ use opsdeck::state::{PaneId, State, update};
 use support::screen::demo_state;
 
 fn key(state: &mut State, code: KeyCode) -> Vec<Effect> {
-    update(state, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+    let at = state.now;
+    update(
+        state,
+        Msg::Key {
+            key: KeyEvent::new(code, KeyModifiers::NONE),
+            at,
+        },
+    )
 }
 
 fn typed(state: &mut State, text: &str) -> Vec<Effect> {

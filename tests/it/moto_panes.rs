@@ -20,9 +20,13 @@ use support::moto::MotoServer;
 use support::screen::render_text;
 
 fn press(state: &mut State, c: char) {
+    let at = state.now;
     update(
         state,
-        Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+        Msg::Key {
+            key: KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE),
+            at,
+        },
     );
 }
 

@@ -14,9 +14,13 @@ use support::screen::{demo_state, render_text};
 const INCIDENT: i64 = INCIDENT_START_SECONDS + 240;
 
 fn press(state: &mut State, c: char) -> Vec<Effect> {
+    let at = state.now;
     update(
         state,
-        Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+        Msg::Key {
+            key: KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE),
+            at,
+        },
     )
 }
 
@@ -145,9 +149,13 @@ fn the_filter_survives_a_view_change() {
     for c in "portal".chars() {
         press(&mut state, c);
     }
+    let at = state.now;
     update(
         &mut state,
-        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+        Msg::Key {
+            key: KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE),
+            at,
+        },
     );
     press(&mut state, 'v');
     assert_eq!(state.pane(PaneId::Postgres).table.filter, "portal");

@@ -10,16 +10,20 @@ use opsdeck::key::{KeyCode, KeyEvent, KeyModifiers};
 use opsdeck::msg::Msg;
 use opsdeck::source::{SourceError, SourceErrorKind, SourceKind};
 use opsdeck::state::{PaneId, State, update};
-use ratatui::style::Color;
+use ratatui::style::{Color, Modifier};
 use support::screen::{buffer_text, demo_state, render_buffer, render_text};
 
 /// Seconds into the demo when the incident is in full swing.
 const INCIDENT: i64 = 300;
 
 fn press(state: &mut State, c: char) {
+    let at = state.now;
     update(
         state,
-        Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+        Msg::Key {
+            key: KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE),
+            at,
+        },
     );
 }
 
@@ -193,6 +197,103 @@ fn status_colours_come_from_the_theme_and_carry_a_symbol() {
     }
 }
 
+/// The style of the cell where `needle` starts, on the first line that shows it.
+fn style_where(buffer: &ratatui::buffer::Buffer, needle: &str) -> ratatui::style::Style {
+    let text = buffer_text(buffer);
+    let (row, line) = text
+        .lines()
+        .enumerate()
+        .find(|(_, line)| line.contains(needle))
+        .unwrap_or_else(|| panic!("{needle:?} is not on the screen:\n{text}"));
+    let column = line[..line.find(needle).unwrap()].chars().count();
+    buffer[(column as u16, row as u16)].style()
+}
+
+/// Issue 13, item 6: where colour carries meaning it comes from the theme's style of that
+/// meaning, and a symbol or word says the same without colour: check verdicts, the confirm
+/// dialog's focused button, the read-only badge.
+#[test]
+fn check_verdicts_are_coloured_by_meaning_beside_their_symbol() {
+    let mut world = opsdeck::sim::World::new(1, support::screen::origin());
+    let mut state = support::screen::empty_state();
+    world.advance_to_elapsed(INCIDENT);
+    support::screen::feed(&mut state, &world);
+    keys(&mut state, "H");
+    for theme_name in ["default", "light", "high-contrast"] {
+        let theme = Theme::builtin(theme_name).unwrap();
+        let buffer = render_buffer(&state, &theme, 120, 40);
+        for (needle, style) in [
+            ("✓ pass", theme.ok),
+            ("✗ fail", theme.crit),
+            ("! warn", theme.warn),
+            ("✗ FAIL", theme.crit),
+        ] {
+            let seen = style_where(&buffer, needle);
+            assert_eq!(seen.fg, style.fg, "{needle} in theme {theme_name}");
+            assert_ne!(
+                seen.fg,
+                Some(Color::Reset),
+                "{needle} in theme {theme_name}"
+            );
+        }
+        assert_ne!(theme.ok.fg, theme.crit.fg, "theme {theme_name}");
+    }
+}
+
+#[test]
+fn the_focused_button_is_styled_and_marked() {
+    let mut state = demo_state(0);
+    state.environment.production = false;
+    keys(&mut state, "1d7");
+    enter(&mut state);
+    for theme_name in ["default", "light", "high-contrast"] {
+        let theme = Theme::builtin(theme_name).unwrap();
+        let buffer = render_buffer(&state, &theme, 80, 24);
+        // Cancel has the focus first: the marker and the selection style say so.
+        let focused = style_where(&buffer, ">[ Cancel ]");
+        let other = style_where(&buffer, "[ Confirm ]");
+        // The selection style: a background, or reversed video where the theme says so.
+        match theme.selection.bg {
+            Some(bg) => assert_eq!(focused.bg, Some(bg), "theme {theme_name}"),
+            None => assert!(
+                focused.add_modifier.contains(Modifier::REVERSED),
+                "theme {theme_name}"
+            ),
+        }
+        assert!(focused.add_modifier.contains(Modifier::BOLD));
+        assert!(!other.add_modifier.contains(Modifier::BOLD));
+        assert_ne!(
+            other.bg,
+            focused.bg.filter(|_| theme.selection.bg.is_some())
+        );
+        assert!(!other.add_modifier.contains(Modifier::REVERSED));
+    }
+    let at = state.now;
+    update(
+        &mut state,
+        Msg::Key {
+            key: KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE),
+            at,
+        },
+    );
+    let buffer = render_buffer(&state, &Theme::builtin("default").unwrap(), 80, 24);
+    assert!(buffer_text(&buffer).contains(">[ Confirm ]"));
+}
+
+#[test]
+fn the_read_only_badge_has_the_badge_style_and_its_word() {
+    let mut state = demo_state(0);
+    state.environment.read_only = true;
+    for theme_name in ["default", "light", "high-contrast"] {
+        let theme = Theme::builtin(theme_name).unwrap();
+        let buffer = render_buffer(&state, &theme, 120, 40);
+        let badge = style_where(&buffer, " RO ");
+        assert_eq!(badge.fg, theme.badge.fg, "theme {theme_name}");
+        assert_eq!(badge.bg, theme.badge.bg, "theme {theme_name}");
+        assert_ne!(badge.bg, theme.text.bg, "theme {theme_name}");
+    }
+}
+
 #[test]
 fn the_focused_pane_is_marked_without_colour_too() {
     let mut state = demo_state(0);
@@ -214,9 +315,13 @@ fn keys(state: &mut State, text: &str) {
 }
 
 fn enter(state: &mut State) {
+    let at = state.now;
     update(
         state,
-        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+        Msg::Key {
+            key: KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE),
+            at,
+        },
     );
 }
 
@@ -288,9 +393,13 @@ fn follow_through_while_scaling_up_120x40() {
     keys(&mut state, "1d12");
     enter(&mut state);
     keys(&mut state, "basecoat-portal-asg");
+    let at = state.now;
     let effects = update(
         &mut state,
-        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+        Msg::Key {
+            key: KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE),
+            at,
+        },
     );
     let Some(opsdeck::msg::Effect::Execute(proposal)) = effects.first() else {
         panic!("not confirmed");

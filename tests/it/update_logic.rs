@@ -13,7 +13,14 @@ use opsdeck::state::{PaneId, State, update};
 use support::screen::{demo_state, feed, origin};
 
 fn press(state: &mut State, code: KeyCode) -> Vec<Effect> {
-    update(state, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+    let at = state.now;
+    update(
+        state,
+        Msg::Key {
+            key: KeyEvent::new(code, KeyModifiers::NONE),
+            at,
+        },
+    )
 }
 
 fn press_char(state: &mut State, c: char) -> Vec<Effect> {
@@ -30,13 +37,21 @@ fn focus_moves_by_tab_shift_tab_and_number() {
     assert_eq!(state.focus, PaneId::AutoScaling);
     press(&mut state, KeyCode::Tab);
     assert_eq!(state.focus, PaneId::Targets);
+    let at = state.now;
     update(
         &mut state,
-        Msg::Key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)),
+        Msg::Key {
+            key: KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT),
+            at,
+        },
     );
+    let at = state.now;
     update(
         &mut state,
-        Msg::Key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)),
+        Msg::Key {
+            key: KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT),
+            at,
+        },
     );
     assert_eq!(state.focus, PaneId::Postgres, "shift-tab wraps backwards");
     press_char(&mut state, '3');
@@ -68,9 +83,13 @@ fn quit_by_q_and_ctrl_c() {
     assert_eq!(press_char(&mut state, 'q'), vec![Effect::Quit]);
     assert!(state.should_quit);
     let mut state = demo_state(0);
+    let at = state.now;
     let effects = update(
         &mut state,
-        Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+        Msg::Key {
+            key: KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
+            at,
+        },
     );
     assert_eq!(effects, vec![Effect::Quit]);
 }
@@ -78,19 +97,21 @@ fn quit_by_q_and_ctrl_c() {
 #[test]
 fn only_key_presses_become_messages() {
     use crossterm::event::{KeyCode as TermCode, KeyEvent as TermKey, KeyModifiers as TermMods};
+    let at = demo_state(0).now + chrono::Duration::seconds(7);
     let mut release = TermKey::new(TermCode::Char('q'), TermMods::NONE);
     release.kind = KeyEventKind::Release;
-    assert_eq!(opsdeck::app::to_msg(Event::Key(release)), None);
+    assert_eq!(opsdeck::app::to_msg(Event::Key(release), at), None);
     let mut repeat = TermKey::new(TermCode::Char('q'), TermMods::NONE);
     repeat.kind = KeyEventKind::Repeat;
-    assert_eq!(opsdeck::app::to_msg(Event::Key(repeat)), None);
+    assert_eq!(opsdeck::app::to_msg(Event::Key(repeat), at), None);
     let press = TermKey::new(TermCode::Char('q'), TermMods::NONE);
+    // The message carries the time the key arrived, so what it stamps is stamped then.
     assert_eq!(
-        opsdeck::app::to_msg(Event::Key(press)),
-        Some(Msg::Key(KeyEvent::new(
-            KeyCode::Char('q'),
-            KeyModifiers::NONE
-        )))
+        opsdeck::app::to_msg(Event::Key(press), at),
+        Some(Msg::Key {
+            key: KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE),
+            at,
+        })
     );
 }
 
@@ -120,10 +141,11 @@ fn terminal_keys_keep_their_code_and_modifiers_in_the_core() {
         // A key no binding can name is not a message.
         (TermKey::new(TermCode::CapsLock, TermMods::NONE), None),
     ];
+    let at = demo_state(0).now;
     for (term, core) in cases {
         assert_eq!(
-            opsdeck::app::to_msg(Event::Key(term)),
-            core.map(Msg::Key),
+            opsdeck::app::to_msg(Event::Key(term), at),
+            core.map(|key| Msg::Key { key, at }),
             "{term:?}"
         );
     }

@@ -22,7 +22,14 @@ use opsdeck::state::{State, update};
 use support::screen::{demo_state, empty_state, feed, origin, render_text};
 
 fn key(state: &mut State, code: KeyCode) -> Vec<Effect> {
-    update(state, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+    let at = state.now;
+    update(
+        state,
+        Msg::Key {
+            key: KeyEvent::new(code, KeyModifiers::NONE),
+            at,
+        },
+    )
 }
 
 fn press(state: &mut State, c: char) -> Vec<Effect> {
@@ -307,6 +314,49 @@ fn a_note_is_typed_inline_and_an_empty_one_refused() {
     );
 }
 
+/// Issue 13, item 3: key messages carry the time they arrived, so a note is stamped when its
+/// Enter was pressed, not at the last tick or frame before it.
+#[test]
+fn a_note_is_stamped_when_its_key_arrived_not_at_the_last_tick() {
+    let mut state = demo_state(300);
+    declare(&mut state, '1', "checkout down");
+    press(&mut state, 'n');
+    typed(&mut state, "failover started");
+    let last_tick = state.now;
+    let pressed = last_tick + chrono::Duration::seconds(40);
+    update(
+        &mut state,
+        Msg::Key {
+            key: KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE),
+            at: pressed,
+        },
+    );
+    let note = incident(&state)
+        .timeline
+        .iter()
+        .find(|entry| entry.kind == EntryKind::Note)
+        .unwrap();
+    assert_eq!(note.text, "failover started");
+    assert_eq!(note.at, pressed);
+    // A key queued before a later tick never moves the clock back.
+    update(
+        &mut state,
+        Msg::Tick(pressed + chrono::Duration::seconds(5)),
+    );
+    press_at(&mut state, 'W', last_tick);
+    assert_eq!(state.now, pressed + chrono::Duration::seconds(5));
+}
+
+fn press_at(state: &mut State, c: char, at: Timestamp) -> Vec<Effect> {
+    update(
+        state,
+        Msg::Key {
+            key: KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE),
+            at,
+        },
+    )
+}
+
 #[test]
 fn a_finished_action_lands_in_the_timeline_with_its_outcome() {
     let mut state = demo_state(300);
@@ -337,6 +387,135 @@ fn a_finished_action_lands_in_the_timeline_with_its_outcome() {
     assert_eq!(
         timeline_texts(&state, EntryKind::Action),
         vec!["Set desired capacity basecoat-portal-asg: desired capacity 5 → 12 — succeeded"]
+    );
+}
+
+/// Scales basecoat-portal-asg to 12 from the keys in an open SEV-1; returns the proposal.
+fn scale_to_twelve(state: &mut State) -> opsdeck::action::Proposal {
+    declare(state, '1', "checkout down");
+    press(state, 'W'); // back to the panes
+    press(state, '1');
+    press(state, 'd');
+    for _ in 0..3 {
+        key(state, KeyCode::Backspace);
+    }
+    typed(state, "12");
+    key(state, KeyCode::Enter);
+    typed(state, "basecoat-portal-asg");
+    let effects = key(state, KeyCode::Enter);
+    let Some(Effect::Execute(proposal)) = effects.into_iter().next() else {
+        panic!("no execute");
+    };
+    *proposal
+}
+
+fn follow_entries(state: &State) -> Vec<String> {
+    timeline_texts(state, EntryKind::Scaling)
+        .into_iter()
+        .filter(|text| text.contains("converged"))
+        .collect()
+}
+
+/// Issue 13, item 3: follow-through is judged in update on each poll, latched when done and
+/// written to the timeline; a group that shrinks hours later leaves the verdict alone.
+#[test]
+fn a_change_is_judged_on_each_poll_latched_when_done_and_written_to_the_timeline() {
+    use opsdeck::state::guard::FollowVerdict;
+    let mut world = World::new(1, origin());
+    world.advance_to_elapsed(300);
+    let mut state = empty_state();
+    feed(&mut state, &world);
+    let proposal = scale_to_twelve(&mut state);
+    let report = opsdeck::sim::execute_in(&mut world, &proposal.request);
+    let finished_at = world.time_of(world.elapsed());
+    update(
+        &mut state,
+        Msg::ActionFinished {
+            proposal_id: proposal.id,
+            report,
+            at: finished_at,
+        },
+    );
+    assert_eq!(state.guarded.follow[0].verdict, FollowVerdict::Converging);
+    assert_eq!(state.guarded.follow[0].progress, None);
+    let mut elapsed = 300;
+    while state.guarded.follow[0].verdict == FollowVerdict::Converging && elapsed < 1200 {
+        elapsed += 15;
+        world.advance_to_elapsed(elapsed);
+        feed(&mut state, &world);
+    }
+    let FollowVerdict::Done { at } = state.guarded.follow[0].verdict else {
+        panic!("not done after 15 minutes: {:?}", state.guarded.follow[0]);
+    };
+    assert_eq!(
+        state.guarded.follow[0].progress.as_deref(),
+        Some("InService 12/12 · healthy 12/12")
+    );
+    let entries = follow_entries(&state);
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    assert!(
+        entries[0].starts_with("basecoat-portal-asg 5→12 converged after ")
+            && entries[0].ends_with("(InService 12/12 · healthy 12/12)"),
+        "{entries:?}"
+    );
+
+    // Three hours later the group is back at 5: the change was done, and stays so.
+    let mut groups = state.data.auto_scaling.clone();
+    groups[0].instances.truncate(5);
+    update(
+        &mut state,
+        Msg::SourceUpdate {
+            source: opsdeck::model::SourceKind::AutoScaling,
+            result: Ok(opsdeck::model::SourceData::AutoScaling(groups)),
+            at: at + Duration::hours(3),
+        },
+    );
+    tick(&mut state, at + Duration::hours(3));
+    assert_eq!(state.guarded.follow[0].verdict, FollowVerdict::Done { at });
+    assert_eq!(follow_entries(&state).len(), 1);
+    press(&mut state, '1');
+    let screen = render_text(&state, 140, 45);
+    assert!(
+        screen.contains("✓ 5→12: InService 12/12 · healthy 12/12 · done"),
+        "{screen}"
+    );
+    assert!(!screen.contains("not converged"), "{screen}");
+}
+
+/// Issue 13, item 3: a change that never converges times out on the clock, with no poll
+/// needed, and the timeline says so.
+#[test]
+fn a_change_that_never_converges_times_out_on_the_clock_and_the_timeline_says_so() {
+    use opsdeck::state::guard::FollowVerdict;
+    let mut state = demo_state(300);
+    let proposal = scale_to_twelve(&mut state);
+    let started = state.now;
+    update(
+        &mut state,
+        Msg::ActionFinished {
+            proposal_id: proposal.id,
+            report: Report {
+                outcome: Outcome::Succeeded("desired capacity is 12".to_owned()),
+                request_id: None,
+            },
+            at: started,
+        },
+    );
+    tick(&mut state, started + Duration::minutes(14));
+    assert_eq!(state.guarded.follow[0].verdict, FollowVerdict::Converging);
+    let late = started + Duration::minutes(16);
+    let effects = update(&mut state, Msg::Tick(late));
+    assert_eq!(
+        state.guarded.follow[0].verdict,
+        FollowVerdict::TimedOut { at: late }
+    );
+    assert!(recorded(&effects).iter().any(|event| matches!(
+        event,
+        IncidentEvent::Entry(entry) if entry.text.contains("not converged")
+    )));
+    assert_eq!(
+        follow_entries(&state),
+        vec!["basecoat-portal-asg 5→12 not converged after 16m00s".to_owned()]
     );
 }
 

@@ -106,6 +106,21 @@ impl KeyEvent {
     pub const fn new(code: KeyCode, modifiers: KeyModifiers) -> Self {
         Self { code, modifiers }
     }
+
+    /// The character this key types into a text field (the prompt, the incident forms, the
+    /// filter): a character without Ctrl or Alt, which are chords, not text.
+    pub fn typed_char(&self) -> Option<char> {
+        match self.code {
+            KeyCode::Char(c)
+                if !self
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+            {
+                Some(c)
+            }
+            _ => None,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -125,5 +140,15 @@ mod tests {
         both.insert(KeyModifiers::ALT);
         assert_eq!(format!("{both:?}"), "CONTROL | ALT");
         assert!(KeyModifiers::NONE.is_empty());
+    }
+
+    #[test]
+    fn only_characters_without_ctrl_or_alt_type_text() {
+        let typed = |code, modifiers| KeyEvent::new(code, modifiers).typed_char();
+        assert_eq!(typed(KeyCode::Char('G'), KeyModifiers::SHIFT), Some('G'));
+        assert_eq!(typed(KeyCode::Char(' '), KeyModifiers::NONE), Some(' '));
+        assert_eq!(typed(KeyCode::Char('c'), KeyModifiers::CONTROL), None);
+        assert_eq!(typed(KeyCode::Char('x'), KeyModifiers::ALT), None);
+        assert_eq!(typed(KeyCode::Enter, KeyModifiers::NONE), None);
     }
 }

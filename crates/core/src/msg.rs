@@ -10,8 +10,9 @@ use crate::model::{PollControl, SourceData, SourceError, SourceKind};
 /// Everything the update function reacts to.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Msg {
-    /// A key was pressed (press events only; release and repeat never get here).
-    Key(KeyEvent),
+    /// A key was pressed at `at` (press events only; release and repeat never get here). The
+    /// time is the key's, not the last frame's: a note typed is stamped when it was typed.
+    Key { key: KeyEvent, at: Timestamp },
     /// The terminal changed size.
     Resize { width: u16, height: u16 },
     /// The clock moved: carries the time so update never reads a clock.

@@ -10,6 +10,7 @@ use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
 use crate::key::{KeyCode, KeyEvent, KeyModifiers};
+use crate::model::Timestamp;
 use crate::msg::{Effect, EffectRunner, Msg};
 use crate::state::{PaneId, State, update};
 use crate::theme::Theme;
@@ -79,7 +80,7 @@ pub async fn run(
         }
         let msg = tokio::select! {
             event = events.next() => match event {
-                Some(Ok(event)) => match to_msg(event) {
+                Some(Ok(event)) => match to_msg(event, effects.now()) {
                     Some(msg) => msg,
                     None => continue,
                 },
@@ -133,10 +134,12 @@ fn copy_to_clipboard(text: &str) {
     let _ = stdout.flush();
 }
 
-/// Key presses and resizes; key release and repeat events are ignored.
-pub fn to_msg(event: Event) -> Option<Msg> {
+/// Key presses (arrived `at`) and resizes; key release and repeat events are ignored.
+pub fn to_msg(event: Event, at: Timestamp) -> Option<Msg> {
     match event {
-        Event::Key(key) if key.kind == KeyEventKind::Press => core_key(key).map(Msg::Key),
+        Event::Key(key) if key.kind == KeyEventKind::Press => {
+            core_key(key).map(|key| Msg::Key { key, at })
+        }
         Event::Resize(width, height) => Some(Msg::Resize { width, height }),
         _ => None,
     }

@@ -115,6 +115,19 @@ pub struct FollowUp {
     pub target: FollowTarget,
     pub started_at: Timestamp,
     pub deadline: Timestamp,
+    /// The last progress judged from data read after the change ("InService 7/12 · healthy
+    /// 5/12"); None until such data arrives.
+    pub progress: Option<String>,
+    pub verdict: FollowVerdict,
+}
+
+/// Where a followed change stands, judged by `update` on each poll. Done and timed out are
+/// latched: a group that dips hours later does not turn a finished change into a stuck one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FollowVerdict {
+    Converging,
+    Done { at: Timestamp },
+    TimedOut { at: Timestamp },
 }
 
 /// The one-key undo offered after a change.

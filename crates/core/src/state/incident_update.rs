@@ -125,7 +125,7 @@ fn step_severity(severity: crate::incident::Severity, step: isize) -> crate::inc
 }
 
 fn type_into(form: &mut Form, key: &KeyEvent) {
-    let Some(typed) = super::guarded_update::printable(key) else {
+    let Some(typed) = key.typed_char() else {
         return;
     };
     if form.focused() == Field::Severity {

@@ -4,7 +4,7 @@
 mod checklist;
 pub mod freshness;
 pub mod guard;
-mod guarded_update;
+pub mod guarded;
 pub mod incident_update;
 mod pane_id;
 pub mod panes;

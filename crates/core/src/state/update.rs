@@ -4,7 +4,7 @@ use crate::key::KeyEvent;
 
 use super::checklist;
 use super::freshness;
-use super::guarded_update::{self, on_action_finished};
+use super::guarded::{self, on_action_finished};
 use super::incident_update;
 use super::{INTERVAL_STEPS_MS, PaneId, State, panes};
 use crate::config::{InputMode, KeyChord};
@@ -15,7 +15,11 @@ use crate::msg::{Action, Effect, Msg};
 /// Applies `msg` to `state` and says what must be done outside.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
-        Msg::Key(key) => on_key(state, key),
+        Msg::Key { key, at } => {
+            // The clock never runs backwards, whatever order messages were queued in.
+            state.now = state.now.max(at);
+            on_key(state, key)
+        }
         Msg::Resize { width, height } => {
             state.width = width;
             state.height = height;
@@ -40,7 +44,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             {
                 state.in_flight.versions = None;
             }
-            guarded_update::on_launch_template_versions(state, group, result);
+            guarded::on_launch_template_versions(state, group, result);
             Vec::new()
         }
         Msg::ActionFinished {
@@ -113,18 +117,20 @@ fn on_source_update(
     }
     state.freshness.stale = freshness::stale_now(state, at);
     entries.extend(judge(state, at));
+    entries.extend(guarded::judge_follow_ups(state, at));
     incident_update::record(state, entries)
 }
 
 /// Data ages while no poll arrives: when a source's data crosses its staleness limit (or a
 /// poll brings it back), the checks and vitals are judged again.
 fn on_clock(state: &mut State, now: Timestamp) -> Vec<Effect> {
+    // A change past its deadline times out even while no poll arrives.
+    let mut entries = guarded::judge_follow_ups(state, now);
     let stale = freshness::stale_now(state, now);
-    if stale == state.freshness.stale {
-        return Vec::new();
+    if stale != state.freshness.stale {
+        state.freshness.stale = stale;
+        entries.extend(judge(state, now));
     }
-    state.freshness.stale = stale;
-    let entries = judge(state, now);
     incident_update::record(state, entries)
 }
 
@@ -227,8 +233,8 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     let chord = KeyChord::from_event(&key);
     let action = state.keymap.action_for(state.mode, chord);
     match state.mode {
-        InputMode::Confirm => return guarded_update::on_dialog_key(state, &key, action),
-        InputMode::Prompt => return guarded_update::on_prompt_key(state, &key, action),
+        InputMode::Confirm => return guarded::on_dialog_key(state, &key, action),
+        InputMode::Prompt => return guarded::on_prompt_key(state, &key, action),
         InputMode::Form => return incident_update::on_form_key(state, &key, action),
         InputMode::Messages => return incident_update::on_messages_action(state, action),
         _ => {}
@@ -237,7 +243,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     match (state.mode, action) {
         (_, Some(action)) => apply(state, action),
         (InputMode::Filter, None) => {
-            if let Some(typed) = guarded_update::printable(&key) {
+            if let Some(typed) = key.typed_char() {
                 let table = &mut state.pane_mut(state.focus).table;
                 let mut filter = table.filter.clone();
                 filter.push(typed);
@@ -365,7 +371,7 @@ fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::RollBack
         | Action::EditMax
         | Action::ForceDeployment
-        | Action::UndoLastAction => return guarded_update::on_action_key(state, action),
+        | Action::UndoLastAction => return guarded::on_action_key(state, action),
         // Dialog and prompt keys are handled before actions reach here.
         Action::DialogConfirm
         | Action::DialogCancel

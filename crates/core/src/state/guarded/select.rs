@@ -1,0 +1,115 @@
+//! What a guarded action acts on: the focused group, service or session, found in the
+//! latest data, and the context and numbering every proposal shares.
+
+use super::super::guard::ConfirmDialog;
+use super::super::{PaneId, State};
+use crate::action::{ActionContext, Proposal};
+use crate::config::InputMode;
+use crate::model::{AutoScalingGroup, EcsService};
+
+pub(super) fn context(state: &State) -> ActionContext {
+    ActionContext {
+        environment: state.environment.name.clone(),
+        production: state.environment.production,
+        allow_superuser_termination: state.environment.allow_superuser_termination,
+    }
+}
+
+pub(super) fn next_id(state: &mut State) -> u64 {
+    state.guarded.next_proposal_id += 1;
+    state.guarded.next_proposal_id
+}
+
+pub(super) fn open_dialog(state: &mut State, proposal: Result<Proposal, String>) {
+    match proposal {
+        Ok(proposal) => {
+            state.guarded.dialog = Some(ConfirmDialog::new(proposal));
+            state.mode = InputMode::Confirm;
+        }
+        Err(message) => state.notice = Some(message),
+    }
+}
+
+/// The group the Auto Scaling pane's selection belongs to (the first group if none).
+pub(super) fn focused_group(state: &State) -> Result<AutoScalingGroup, String> {
+    if state.focus != PaneId::AutoScaling {
+        return Err("focus Auto Scaling (1) for instance refresh actions".to_owned());
+    }
+    let selected = selected_id(state, PaneId::AutoScaling);
+    let groups = &state.data.auto_scaling;
+    selected
+        .and_then(|id| {
+            groups
+                .iter()
+                .find(|g| g.instances.iter().any(|i| i.id == id))
+        })
+        .or_else(|| groups.first())
+        .cloned()
+        .ok_or_else(|| "no Auto Scaling group has been read yet".to_owned())
+}
+
+/// The id of the selected row of `pane`.
+fn selected_id(state: &State, pane: PaneId) -> Option<String> {
+    state.pane(pane).table.selected().map(|row| row.id.clone())
+}
+
+/// The group named `name` in the latest data.
+pub(super) fn group_named<'a>(
+    state: &'a State,
+    name: &str,
+) -> Result<&'a AutoScalingGroup, String> {
+    state
+        .data
+        .auto_scaling
+        .iter()
+        .find(|group| group.name == name)
+        .ok_or_else(|| format!("group {name} is no longer in the data"))
+}
+
+/// The ECS service named `name` in the latest data.
+pub(super) fn service_named<'a>(state: &'a State, name: &str) -> Result<&'a EcsService, String> {
+    state
+        .data
+        .ecs
+        .iter()
+        .find(|service| service.name == name)
+        .ok_or_else(|| format!("service {name} is no longer in the data"))
+}
+
+pub(super) fn focused_service(state: &State) -> Result<EcsService, String> {
+    let selected = selected_id(state, PaneId::Ecs);
+    selected
+        .and_then(|id| {
+            state
+                .data
+                .ecs
+                .iter()
+                .find(|s| format!("{}/{}", s.cluster, s.name) == id)
+        })
+        .cloned()
+        .ok_or_else(|| "select an ECS service first".to_owned())
+}
+
+pub(super) fn selected_session(state: &State) -> Result<crate::model::DbSession, String> {
+    if state.focus != PaneId::Postgres {
+        return Err("focus PostgreSQL (7) and select a session first".to_owned());
+    }
+    if !state.pg_view.rows_are_sessions() {
+        return Err(format!(
+            "the {} view lists no sessions: press v for sessions, active, idle or blocking",
+            state.pg_view.label()
+        ));
+    }
+    let selected = selected_id(state, PaneId::Postgres);
+    selected
+        .and_then(|id| {
+            state
+                .data
+                .database
+                .sessions
+                .iter()
+                .find(|s| s.pid.to_string() == id)
+        })
+        .cloned()
+        .ok_or_else(|| "select a session first".to_owned())
+}
