@@ -11,149 +11,7 @@ use super::error::ConfigError;
 use super::keys::KeyChord;
 use super::named_file::NamedFile;
 use crate::key_action::Action;
-
-/// The keymap sections; each holds a fixed set of actions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Section {
-    Global,
-    Pane,
-    Filter,
-    Help,
-    Dialog,
-    Prompt,
-    Checklist,
-    Form,
-    Messages,
-}
-
-impl Section {
-    /// Every section, in file order.
-    pub const ALL: [Section; 9] = [
-        Self::Global,
-        Self::Pane,
-        Self::Filter,
-        Self::Help,
-        Self::Dialog,
-        Self::Prompt,
-        Self::Checklist,
-        Self::Form,
-        Self::Messages,
-    ];
-
-    /// The `[section]` name in keymap files.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Global => "global",
-            Self::Pane => "pane",
-            Self::Filter => "filter",
-            Self::Help => "help",
-            Self::Dialog => "dialog",
-            Self::Prompt => "prompt",
-            Self::Checklist => "checklist",
-            Self::Form => "form",
-            Self::Messages => "messages",
-        }
-    }
-
-    /// The actions this section may bind.
-    pub fn actions(self) -> &'static [Action] {
-        use Action as A;
-        match self {
-            Self::Global => &[
-                A::Quit,
-                A::ToggleHelp,
-                A::FocusNext,
-                A::FocusPrevious,
-                A::FocusAutoScaling,
-                A::FocusTargets,
-                A::FocusMetrics,
-                A::FocusAlarms,
-                A::FocusLogs,
-                A::FocusEcs,
-                A::FocusPostgres,
-                A::ToggleZoom,
-                A::TogglePause,
-                A::RefreshNow,
-                A::IntervalLonger,
-                A::IntervalShorter,
-                A::StartFilter,
-                A::ToggleChecklist,
-                A::ToggleWarRoom,
-                A::DeclareIncident,
-                A::AddNote,
-                A::ShowMessages,
-                A::ResolveIncident,
-            ],
-            Self::Pane => &[
-                A::SelectUp,
-                A::SelectDown,
-                A::PageUp,
-                A::PageDown,
-                A::SelectFirst,
-                A::SelectLast,
-                A::SortNextColumn,
-                A::SortReverse,
-                A::ClearFilter,
-                A::CycleView,
-                A::EditDesired,
-                A::CancelQuery,
-                A::TerminateBackend,
-                A::TerminateLongQueries,
-                A::TerminateIdleSessions,
-                A::StartInstanceRefresh,
-                A::CancelInstanceRefresh,
-                A::RollBack,
-                A::EditMax,
-                A::ForceDeployment,
-                A::UndoLastAction,
-            ],
-            Self::Filter => &[A::FilterApply, A::FilterCancel, A::FilterDeleteChar],
-            Self::Help => &[A::CloseHelp, A::HelpScrollUp, A::HelpScrollDown],
-            Self::Dialog => &[
-                A::DialogConfirm,
-                A::DialogCancel,
-                A::DialogSwitchButton,
-                A::DialogPress,
-                A::DialogDeleteChar,
-            ],
-            Self::Prompt => &[
-                A::PromptSubmit,
-                A::PromptCancel,
-                A::PromptDeleteChar,
-                A::PromptToggle,
-            ],
-            Self::Checklist => &[
-                A::CloseChecklist,
-                A::ChecklistUp,
-                A::ChecklistDown,
-                A::ChecklistJump,
-            ],
-            Self::Form => &[
-                A::FormSubmit,
-                A::FormCancel,
-                A::FormNextField,
-                A::FormDeleteChar,
-                A::FormChoiceUp,
-                A::FormChoiceDown,
-            ],
-            Self::Messages => &[A::CloseMessages, A::NextMessage, A::CopyMessage],
-        }
-    }
-
-    /// Sections whose keys are live at the same time: a key may be bound once across them.
-    fn layer(self) -> u8 {
-        match self {
-            Self::Global | Self::Pane => 0,
-            Self::Filter => 1,
-            Self::Help => 2,
-            Self::Dialog => 3,
-            Self::Prompt => 4,
-            Self::Checklist => 5,
-            Self::Form => 6,
-            Self::Messages => 7,
-        }
-    }
-}
+pub use crate::key_action::Section;
 
 /// Which keys are live: the normal screen, typing a filter, or reading help.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -316,9 +174,8 @@ impl Keymap {
         for bindings in self.sections.values_mut() {
             // Help lists actions in the order the section declares them.
             bindings.sort_by_key(|binding| {
-                Section::ALL
+                Action::ALL
                     .iter()
-                    .flat_map(|section| section.actions())
                     .position(|action| *action == binding.action)
             });
         }
