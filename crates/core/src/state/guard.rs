@@ -1,6 +1,7 @@
 //! Screen state of guarded actions: the value prompt, the confirm dialog, what ran, what is
 //! converging, and what can be undone.
 
+use super::text_field::TextField;
 use crate::action::{Proposal, Report};
 use crate::model::Timestamp;
 
@@ -69,7 +70,7 @@ pub enum PromptTarget {
 pub struct Prompt {
     pub target: PromptTarget,
     pub label: String,
-    pub input: String,
+    pub input: TextField,
     pub error: Option<String>,
     /// Lines listed above the input (the versions to pick from).
     pub choices: Vec<String>,

@@ -14,9 +14,6 @@ use crate::incident::{
 use crate::model::Timestamp;
 use crate::msg::{Action, Effect};
 
-/// Longest text a form field takes: a message line, not an essay.
-const FIELD_MAX_CHARS: usize = 200;
-
 /// War-room actions of the normal screen.
 pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
     let open = state.war_room.incident.as_ref().filter(|i| i.is_open());
@@ -98,7 +95,7 @@ pub fn on_form_key(state: &mut State, key: &KeyEvent, action: Option<Action>) ->
         Some(Action::FormNextField) => form.next_field(),
         Some(Action::FormDeleteChar) => {
             if let Some(text) = form.focused_text_mut() {
-                text.pop();
+                text.delete_char();
             }
         }
         Some(Action::FormChoiceUp) if form.focused() == Field::Severity => {
@@ -134,10 +131,8 @@ fn type_into(form: &mut Form, key: &KeyEvent) {
         }
         return;
     }
-    if let Some(text) = form.focused_text_mut()
-        && text.chars().count() < FIELD_MAX_CHARS
-    {
-        text.push(typed);
+    if let Some(text) = form.focused_text_mut() {
+        text.type_key(key);
     }
 }
 

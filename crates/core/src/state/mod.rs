@@ -9,6 +9,7 @@ pub mod incident_update;
 mod pane_id;
 pub mod panes;
 pub mod table;
+pub mod text_field;
 mod update;
 pub mod war_room;
 

@@ -1,6 +1,7 @@
 //! Screen state of the war room: the incident (if one is declared), the form being typed, the
 //! messages view, the timeline's scroll and the vitals' recent history.
 
+use super::text_field::TextField;
 use crate::incident::messages::MessageKind;
 use crate::incident::vitals::{History, Reading};
 use crate::incident::{Incident, Severity};
@@ -43,7 +44,7 @@ pub struct Form {
     pub kind: FormKind,
     pub severity: Severity,
     /// (field, text), in tab order; the severity field has no text.
-    pub fields: Vec<(Field, String)>,
+    pub fields: Vec<(Field, TextField)>,
     pub cursor: usize,
     /// Why the last submit was refused.
     pub error: Option<String>,
@@ -55,9 +56,9 @@ impl Form {
         Self::new(
             FormKind::Declare,
             vec![
-                (Field::Severity, String::new()),
-                (Field::Title, String::new()),
-                (Field::Service, service.to_owned()),
+                (Field::Severity, TextField::default()),
+                (Field::Title, TextField::default()),
+                (Field::Service, TextField::new(service)),
             ],
         )
     }
@@ -67,18 +68,18 @@ impl Form {
         Self::new(
             FormKind::Resolve,
             vec![
-                (Field::RootCause, String::new()),
-                (Field::Prevention, String::new()),
+                (Field::RootCause, TextField::default()),
+                (Field::Prevention, TextField::default()),
             ],
         )
     }
 
     /// A note for the timeline.
     pub fn note() -> Self {
-        Self::new(FormKind::Note, vec![(Field::Note, String::new())])
+        Self::new(FormKind::Note, vec![(Field::Note, TextField::default())])
     }
 
-    fn new(kind: FormKind, fields: Vec<(Field, String)>) -> Self {
+    fn new(kind: FormKind, fields: Vec<(Field, TextField)>) -> Self {
         Self {
             kind,
             severity: Severity::Sev1,
@@ -103,7 +104,7 @@ impl Form {
     }
 
     /// The text being typed, None on the severity field.
-    pub fn focused_text_mut(&mut self) -> Option<&mut String> {
+    pub fn focused_text_mut(&mut self) -> Option<&mut TextField> {
         match self.fields.get_mut(self.cursor) {
             Some((Field::Severity, _)) | None => None,
             Some((_, text)) => Some(text),

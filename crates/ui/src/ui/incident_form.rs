@@ -48,7 +48,7 @@ pub fn render(form: &Form, theme: &Theme, area: Rect, buf: &mut Buffer) {
         }
         lines.push(Line::from(vec![
             Span::styled(format!("{marker}{}: ", field.label()), theme.text),
-            Span::styled(text.clone(), theme.title),
+            Span::styled(text.to_string(), theme.title),
             Span::styled(if focused { "▏" } else { "" }, theme.focus),
         ]));
     }

@@ -29,7 +29,7 @@ pub fn render(prompt: &Prompt, theme: &Theme, area: Rect, buf: &mut Buffer) {
         Line::styled(prompt.label.clone(), theme.text),
         Line::from(vec![
             Span::styled("> ", theme.focus),
-            Span::styled(prompt.input.clone(), theme.title),
+            Span::styled(prompt.input.to_string(), theme.title),
             Span::styled("▏", theme.focus),
         ]),
     ]);

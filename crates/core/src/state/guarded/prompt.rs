@@ -24,7 +24,7 @@ pub fn on_prompt_key(state: &mut State, key: &KeyEvent, action: Option<Action>) 
             state.notice = Some("cancelled: nothing was changed".to_owned());
         }
         Some(Action::PromptDeleteChar) => {
-            prompt.input.pop();
+            prompt.input.delete_char();
             prompt.error = None;
         }
         Some(Action::PromptSubmit) => submit_prompt(state),
@@ -34,8 +34,7 @@ pub fn on_prompt_key(state: &mut State, key: &KeyEvent, action: Option<Action>) 
             }
         }
         _ => {
-            if let Some(c) = key.typed_char() {
-                prompt.input.push(c);
+            if prompt.input.type_key(key) {
                 prompt.error = None;
             }
         }

@@ -2,6 +2,7 @@
 //! value or preferences, or a read of the versions to roll back to.
 
 use super::super::guard::{Prompt, PromptOption, PromptTarget};
+use super::super::text_field::TextField;
 use super::super::{PaneId, State};
 use super::finish::propose_undo;
 use super::select::{
@@ -69,7 +70,7 @@ fn plain_prompt(label: String, target: PromptTarget, input: String) -> Prompt {
     Prompt {
         label,
         target,
-        input,
+        input: TextField::new(input),
         error: None,
         choices: Vec::new(),
         option: None,
@@ -162,7 +163,7 @@ pub fn on_launch_template_versions(
     let suggested = rollback::suggested_version(&versions);
     state.guarded.prompt = Some(Prompt {
         label: format!("roll {group} back to launch template version:"),
-        input: suggested.map(|v| v.to_string()).unwrap_or_default(),
+        input: TextField::new(suggested.map(|v| v.to_string()).unwrap_or_default()),
         error: None,
         choices: rollback::version_lines(&versions, state.now),
         option: None,
@@ -190,7 +191,7 @@ fn open_age_prompt(state: &mut State, target: PromptTarget) -> Vec<Effect> {
     state.guarded.prompt = Some(Prompt {
         target,
         label: label.to_owned(),
-        input: crate::format::age_input(seconds),
+        input: TextField::new(crate::format::age_input(seconds)),
         error: None,
         choices: Vec::new(),
         option: None,
@@ -219,7 +220,7 @@ fn open_prompt(state: &mut State) -> Vec<Effect> {
                 group.name, group.desired_capacity, group.min_size, group.max_size
             ),
             target: PromptTarget::DesiredCapacity { group: group.name },
-            input: String::new(),
+            input: TextField::default(),
             error: None,
             choices: Vec::new(),
             option: Some(PromptOption {
@@ -236,7 +237,7 @@ fn open_prompt(state: &mut State) -> Vec<Effect> {
                 cluster: service.cluster,
                 service: service.name,
             },
-            input: String::new(),
+            input: TextField::default(),
             error: None,
             choices: Vec::new(),
             option: None,
