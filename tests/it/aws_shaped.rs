@@ -112,10 +112,16 @@ async fn error_counts_come_from_the_insights_stats_with_bytes_scanned() {
         "a finished query is not stopped"
     );
 
+    // The counts reach to the query's end ("StartQuery": endTime, seconds since the epoch).
+    let asked: serde_json::Value = serde_json::from_str(start).unwrap();
+    let end = asked["endTime"].as_i64().unwrap();
+    assert_eq!(logs.counted_until.map(|t| t.timestamp()), Some(end));
+
     // Within the period the counts are not asked again (Insights bills per byte scanned);
-    // the tail is.
-    source.log_errors().await.unwrap();
+    // the tail is, and the held counts still say how far they reach (issue 13, item 4).
+    let again = source.log_errors().await.unwrap();
     assert_eq!(server.requests("StartQuery").len(), 1);
+    assert_eq!(again.counted_until, logs.counted_until);
     assert_eq!(server.requests("FilterLogEvents").len(), 2);
 }
 

@@ -294,6 +294,22 @@ fn the_read_only_badge_has_the_badge_style_and_its_word() {
     }
 }
 
+/// Issue 13, item 4: the error query runs at most once a period while the tail is read every
+/// poll; when the counts lag the read, the Logs pane says how far they reach.
+#[test]
+fn counts_older_than_the_tail_say_how_far_they_reach() {
+    let mut state = demo_state(INCIDENT);
+    let read_at = state.pane(PaneId::Logs).updated_at.unwrap();
+    assert!(!render_text(&state, 120, 40).contains("counts to"));
+    state.data.logs.counted_until = Some(read_at - chrono::Duration::seconds(50));
+    let screen = render_text(&state, 120, 40);
+    let expected = format!(
+        "counts to {}",
+        opsdeck::format::clock(read_at - chrono::Duration::seconds(50))
+    );
+    assert!(screen.contains(&expected), "{screen}");
+}
+
 #[test]
 fn the_focused_pane_is_marked_without_colour_too() {
     let mut state = demo_state(0);

@@ -87,7 +87,8 @@ impl SimLogs {
     }
 
     /// The error query's answer and the tail.
-    pub fn snapshot(&self, to_time: &impl Fn(i64) -> Timestamp) -> LogErrors {
+    /// The counts and lines as of `now` (elapsed seconds); the simulated query counts to then.
+    pub fn snapshot(&self, now: i64, to_time: &impl Fn(i64) -> Timestamp) -> LogErrors {
         let mut counts: Vec<LogErrorCount> = SERVICES
             .iter()
             .enumerate()
@@ -120,6 +121,7 @@ impl SimLogs {
             // logs: four windows' worth.
             bytes_scanned: events * BYTES_PER_EVENT * 4,
             tail_gap: None,
+            counted_until: Some(to_time(now)),
         }
     }
 }

@@ -324,7 +324,7 @@ impl World {
 
     /// Error counts and tail.
     pub fn log_errors(&self) -> LogErrors {
-        self.logs.snapshot(&|at| self.time_of(at))
+        self.logs.snapshot(self.elapsed(), &|at| self.time_of(at))
     }
 
     /// ECS services.

@@ -16,6 +16,11 @@ pub struct LogErrors {
     /// Lines the tail did not show: more matched than a poll reads, so it skipped to the
     /// newest.
     pub tail_gap: Option<TailGap>,
+    /// The end of the newest error query the counts include. The query is billed per byte
+    /// scanned, so it runs at most once a period while the tail is read every poll: the
+    /// counts may be older than the lines below them, and the pane says so. None when no
+    /// query has answered.
+    pub counted_until: Option<Timestamp>,
 }
 
 /// A span of a log group's matching lines the tail skipped.

@@ -73,6 +73,11 @@ impl Ledger {
         Plan::Query { start, end: now }
     }
 
+    /// The end of the newest counted slice: how far the counts held reach.
+    pub fn counted_until(&self) -> Option<i64> {
+        self.slices.back().map(|slice| slice.end)
+    }
+
     /// Takes a query's answer over `[start, end)`.
     pub fn counted(
         &mut self,

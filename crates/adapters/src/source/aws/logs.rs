@@ -74,6 +74,8 @@ struct ErrorCounts {
 struct HeldCounts {
     counts: Vec<LogErrorCount>,
     bytes_last_hour: u64,
+    /// Seconds since the epoch.
+    counted_until: Option<i64>,
 }
 
 /// What the Logs source remembers between polls.
@@ -116,6 +118,9 @@ pub async fn log_errors(
         recent: tail.lines(),
         bytes_scanned: counts.bytes_last_hour,
         tail_gap: tail.gap(window_start_ms(scope)),
+        counted_until: counts
+            .counted_until
+            .and_then(|seconds| chrono::DateTime::from_timestamp(seconds, 0)),
     })
 }
 
@@ -169,6 +174,7 @@ fn held(state: &LogState, now: i64, window: i64) -> HeldCounts {
     HeldCounts {
         counts: ledger.window_counts(now, window),
         bytes_last_hour: ledger.bytes_last_hour(now),
+        counted_until: ledger.counted_until(),
     }
 }
 

@@ -15,9 +15,14 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let inner = pane_frame::render(state, theme, PaneId::Logs, area, None, buf);
     let logs = &state.data.logs;
     let mut spans = vec![Span::styled(
-        format!("ERROR last {} min: ", logs.window_minutes),
+        format!("ERROR last {} min", logs.window_minutes),
         theme.title,
     )];
+    // Said first: a narrow pane cuts the end of this line.
+    if let Some(note) = counts_behind(state, logs) {
+        spans.push(Span::styled(note, theme.warn));
+    }
+    spans.push(Span::styled(": ", theme.title));
     // No counts beside error lines means the query grouped nothing (a custom query, or an
     // endpoint without `stats`), not that there were no errors.
     if logs.counts.is_empty() && logs.recent.is_empty() {
@@ -66,4 +71,17 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
         inner
     };
     draw_table(state, theme, PaneId::Logs, "no ERROR lines", inner, buf);
+}
+
+/// The counts lag the lines by this much before the pane says how far they reach: one poll's
+/// worth is normal, a period's is the query's own pace.
+const COUNTS_BEHIND_NOTE_SECONDS: i64 = 30;
+
+/// How far the counts reach, when the error query (at most once a period) lags the tail
+/// read on this poll: "refresh now" re-reads the tail, not necessarily the counts.
+fn counts_behind(state: &State, logs: &crate::model::LogErrors) -> Option<String> {
+    let read_at = state.pane(PaneId::Logs).updated_at?;
+    let until = logs.counted_until?;
+    (format::seconds_between(until, read_at) >= COUNTS_BEHIND_NOTE_SECONDS)
+        .then(|| format!(" (counts to {})", format::clock(until)))
 }
