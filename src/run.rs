@@ -367,6 +367,7 @@ fn dashboard(args: &RunArgs) -> Result<ExitCode> {
     tracing::info!(environment = %wiring.environment.name, demo = args.demo, "starting");
 
     let runner = ActionRunner {
+        timeout: crate::action_runner::ACTION_TIMEOUT,
         executor: wiring.executor,
         journal,
         actor: wiring.actor,

@@ -38,6 +38,7 @@ async fn executor(endpoint: &str) -> Arc<dyn ActionExecutor> {
 
 fn runner(executor: Arc<dyn ActionExecutor>, journal: &std::path::Path) -> ActionRunner {
     ActionRunner {
+        timeout: opsdeck::action_runner::ACTION_TIMEOUT,
         executor,
         journal: Journal::new(journal),
         actor: Actor {

@@ -48,6 +48,8 @@ fn runner(executor: Arc<dyn ActionExecutor>, journal: Journal) -> ActionRunner {
         database_identity: Some("database role tester@local/test".to_owned()),
         clock: Clock::with_speed(origin(), 1.0),
         run_id: "test".to_owned(),
+        // A silent executor is given up on this soon (the app waits ACTION_TIMEOUT).
+        timeout: std::time::Duration::from_millis(300),
     }
 }
 
@@ -189,7 +191,7 @@ impl ActionExecutor for Silent {
     }
 }
 
-#[tokio::test(start_paused = true)]
+#[tokio::test]
 async fn no_answer_is_unknown_and_journaled_never_retried() {
     let dir = tempfile::tempdir().unwrap();
     let journal = Journal::new(dir.path().join("journal.jsonl"));

@@ -573,6 +573,7 @@ async fn the_journal_has_two_lines_per_database_action() {
     let dir = tempfile::tempdir().unwrap();
     let journal = Journal::new(dir.path().join("journal.jsonl"));
     let runner = ActionRunner {
+        timeout: opsdeck::action_runner::ACTION_TIMEOUT,
         executor: monitor.clone(),
         journal: journal.clone(),
         actor: Actor {

@@ -27,6 +27,8 @@ pub struct ActionRunner {
     pub clock: Clock,
     /// Distinguishes this run's proposal ids in the journal.
     pub run_id: String,
+    /// An action unanswered by then is reported unknown ([`ACTION_TIMEOUT`] in the app).
+    pub timeout: Duration,
 }
 
 impl ActionRunner {
@@ -46,12 +48,12 @@ impl ActionRunner {
             return self.finished(&proposal, report);
         }
         let execution = self.executor.execute(proposal.request.clone());
-        let mut report = match tokio::time::timeout(ACTION_TIMEOUT, execution).await {
+        let mut report = match tokio::time::timeout(self.timeout, execution).await {
             Ok(report) => report,
             Err(_) => Report {
                 outcome: Outcome::Unknown(format!(
-                    "no answer within {} s; the next poll shows what happened; not retried",
-                    ACTION_TIMEOUT.as_secs()
+                    "no answer within {:.1} s; the next poll shows what happened; not retried",
+                    self.timeout.as_secs_f64()
                 )),
                 request_id: None,
             },
