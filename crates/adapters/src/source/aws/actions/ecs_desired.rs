@@ -1,5 +1,6 @@
 //! UpdateService desiredCount (the ECS runbook's "manually increase desired task count"),
-//! after checking the service still wants the count the operator saw.
+//! after checking the service still wants the count the operator saw; and forceNewDeployment,
+//! both parameters of "UpdateService" in the Amazon ECS API Reference.
 
 use aws_sdk_ecs::Client;
 use aws_sdk_ecs::operation::RequestId;

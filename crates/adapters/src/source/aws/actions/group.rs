@@ -1,4 +1,5 @@
-//! The preflight read the Auto Scaling actions share: the group as it is now.
+//! The preflight read the Auto Scaling actions share: the group as it is now, by
+//! "DescribeAutoScalingGroups" (Amazon EC2 Auto Scaling API Reference).
 
 use aws_sdk_autoscaling::Client;
 use aws_sdk_autoscaling::types::AutoScalingGroup;

@@ -1,4 +1,7 @@
-//! StartInstanceRefresh (the runbook's rolling deploy and rollback) and CancelInstanceRefresh.
+//! StartInstanceRefresh (the runbook's rolling deploy and rollback) and CancelInstanceRefresh,
+//! as their pages of the Amazon EC2 Auto Scaling API Reference document them: one refresh at a
+//! time per group (InstanceRefreshInProgress), and nothing to cancel when none is active
+//! (ActiveInstanceRefreshNotFound).
 
 use aws_sdk_autoscaling::Client;
 use aws_sdk_autoscaling::operation::RequestId;

@@ -1,5 +1,8 @@
 //! UpdateAutoScalingGroup MaxSize, after checking max is still what the operator saw and the
-//! new value still holds the group's desired capacity.
+//! new value still holds the group's desired capacity: per "UpdateAutoScalingGroup" (Amazon
+//! EC2 Auto Scaling API Reference), a MaxSize below the group's current size without a
+//! DesiredCapacity is an implicit SetDesiredCapacity to the new max, a scale-in the operator
+//! did not ask for.
 
 use aws_sdk_autoscaling::Client;
 use aws_sdk_autoscaling::operation::RequestId;

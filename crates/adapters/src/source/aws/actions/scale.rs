@@ -1,5 +1,8 @@
 //! SetDesiredCapacity, after checking the group still has the desired capacity the operator
-//! saw and the new value is within its min and max.
+//! saw and the new value is within its min and max. Per "SetDesiredCapacity" (Amazon EC2
+//! Auto Scaling API Reference): a lower value scales in by the group's termination policy,
+//! the cooldown is not honored unless HonorCooldown says so, and ResourceContention and
+//! ScalingActivityInProgress are its own errors.
 
 use aws_sdk_autoscaling::Client;
 use aws_sdk_autoscaling::operation::RequestId;
