@@ -183,22 +183,15 @@ fn status_colours_come_from_the_theme_and_carry_a_symbol() {
     for theme_name in ["default", "light", "high-contrast"] {
         let theme = Theme::builtin(theme_name).unwrap();
         let buffer = render_buffer(&state, &theme, 120, 40);
-        let text = buffer_text(&buffer);
-        let (row, line) = text
-            .lines()
-            .enumerate()
-            .find(|(_, line)| line.contains("✗ ALARM "))
-            .expect("an alarm row");
-        let column = line.chars().take_while(|c| *c != '✗').count();
-        let cell = &buffer[(column as u16, row as u16)];
+        let cell = cell_where(&buffer, "✗ ALARM ");
         assert_eq!(cell.symbol(), "✗");
         assert_eq!(Some(cell.fg), theme.crit.fg, "theme {theme_name}");
         assert_ne!(cell.fg, Color::Reset);
     }
 }
 
-/// The style of the cell where `needle` starts, on the first line that shows it.
-fn style_where(buffer: &ratatui::buffer::Buffer, needle: &str) -> ratatui::style::Style {
+/// The cell where `needle` starts, on the first line that shows it.
+fn cell_where<'a>(buffer: &'a ratatui::buffer::Buffer, needle: &str) -> &'a ratatui::buffer::Cell {
     let text = buffer_text(buffer);
     let (row, line) = text
         .lines()
@@ -206,7 +199,12 @@ fn style_where(buffer: &ratatui::buffer::Buffer, needle: &str) -> ratatui::style
         .find(|(_, line)| line.contains(needle))
         .unwrap_or_else(|| panic!("{needle:?} is not on the screen:\n{text}"));
     let column = line[..line.find(needle).unwrap()].chars().count();
-    buffer[(column as u16, row as u16)].style()
+    &buffer[(column as u16, row as u16)]
+}
+
+/// The style of the cell where `needle` starts.
+fn style_where(buffer: &ratatui::buffer::Buffer, needle: &str) -> ratatui::style::Style {
+    cell_where(buffer, needle).style()
 }
 
 /// Issue 13, item 6: where colour carries meaning it comes from the theme's style of that

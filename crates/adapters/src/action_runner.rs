@@ -52,8 +52,8 @@ impl ActionRunner {
             Ok(report) => report,
             Err(_) => Report {
                 outcome: Outcome::Unknown(format!(
-                    "no answer within {:.1} s; the next poll shows what happened; not retried",
-                    self.timeout.as_secs_f64()
+                    "no answer within {}; the next poll shows what happened; not retried",
+                    crate::format::deadline(self.timeout)
                 )),
                 request_id: None,
             },

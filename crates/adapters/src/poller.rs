@@ -142,7 +142,7 @@ async fn within_deadline(
                 SourceErrorKind::Timeout,
                 format!(
                     "no answer within {}: the last data is kept, and the next poll tries again",
-                    crate::format::duration(i64::try_from(deadline.as_secs()).unwrap_or(i64::MAX))
+                    crate::format::deadline(deadline)
                 ),
             ))
         })

@@ -13,6 +13,14 @@ pub fn duration(seconds: i64) -> String {
     }
 }
 
+/// A deadline as `5s` or `12m05s` (see [`duration`]), or `300ms` below a second.
+pub fn deadline(limit: std::time::Duration) -> String {
+    if limit < std::time::Duration::from_secs(1) {
+        return format!("{}ms", limit.as_millis());
+    }
+    duration(i64::try_from(limit.as_secs()).unwrap_or(i64::MAX))
+}
+
 /// Parses an age typed by the operator: `90s`, `30m`, `2h`, `1d`, or a bare number of minutes.
 pub fn parse_age_seconds(text: &str) -> Result<u64, String> {
     let text = text.trim();
@@ -120,6 +128,14 @@ fn steers_the_terminal(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deadlines_read_like_durations_and_keep_milliseconds() {
+        use std::time::Duration;
+        assert_eq!(deadline(Duration::from_secs(30)), "30s");
+        assert_eq!(deadline(Duration::from_secs(90)), "1m30s");
+        assert_eq!(deadline(Duration::from_millis(300)), "300ms");
+    }
 
     #[test]
     fn durations_read_naturally() {

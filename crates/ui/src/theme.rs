@@ -8,7 +8,7 @@ use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::config::{BUILTIN_THEMES, ConfigError, NamedFile, builtin_named, unknown_name};
+use crate::config::{BUILTIN_THEMES, ConfigError, NamedFile, find_builtin};
 
 /// The semantic style names every theme defines (after inheritance).
 pub const STYLE_NAMES: [&str; 14] = [
@@ -160,10 +160,7 @@ impl Theme {
 impl Theme {
     /// A shipped theme by name (`default`, `light`, `high-contrast`).
     pub fn builtin(name: &str) -> Result<Self, ConfigError> {
-        let lookup = |name: &str| {
-            builtin_named("theme", name, &BUILTIN_THEMES)
-                .ok_or_else(|| unknown_name("theme", name, None, &BUILTIN_THEMES))
-        };
+        let lookup = |name: &str| find_builtin("theme", name, &BUILTIN_THEMES);
         let file = lookup(name)
             .map_err(|message| ConfigError::file(std::path::Path::new("<built-in>"), message))?;
         Self::load(&file, &lookup)

@@ -229,10 +229,7 @@ impl Keymap {
 
     /// The shipped default keymap.
     pub fn builtin_default() -> Result<Self, ConfigError> {
-        let lookup = |name: &str| {
-            super::builtin_named("keymap", name, &super::BUILTIN_KEYMAPS)
-                .ok_or_else(|| super::unknown_name("keymap", name, None, &super::BUILTIN_KEYMAPS))
-        };
+        let lookup = |name: &str| super::find_builtin("keymap", name, &super::BUILTIN_KEYMAPS);
         let file = lookup("default")
             .map_err(|message| ConfigError::file(Path::new("<built-in>"), message))?;
         Self::load(&file, &lookup)

@@ -19,7 +19,9 @@ pub use error::{ConfigError, line_and_column};
 pub use keymap::{Binding, InputMode, Keymap, Section};
 pub use keys::KeyChord;
 pub use metric::{ExtraMetric, METRIC_WINDOW_SECONDS, PeriodSetting, StatSetting, WindowMinutes};
-pub use named_file::{BUILTIN_KEYMAPS, BUILTIN_THEMES, NamedFile, builtin_named, unknown_name};
+pub use named_file::{
+    BUILTIN_KEYMAPS, BUILTIN_THEMES, NamedFile, builtin_named, find_builtin, unknown_name,
+};
 pub use thresholds::{CheckOverride, Level, Limit, Thresholds, override_problem};
 
 /// Polling faster than this would only burn API quota.

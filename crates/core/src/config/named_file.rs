@@ -69,6 +69,16 @@ pub fn builtin_named(kind: &str, name: &str, builtins: &[(&str, &str)]) -> Optio
         .map(|(_, text)| NamedFile::builtin(kind, name, text))
 }
 
+/// The shipped preset `name` of `kind`, or the error listing what exists: the lookup of
+/// built-in themes and keymaps, whose parents are built-ins too.
+pub fn find_builtin(
+    kind: &str,
+    name: &str,
+    builtins: &[(&str, &str)],
+) -> Result<NamedFile, String> {
+    builtin_named(kind, name, builtins).ok_or_else(|| unknown_name(kind, name, None, builtins))
+}
+
 /// The error for a name that is no user file, preset or path: it lists what exists.
 pub fn unknown_name(
     kind: &str,
