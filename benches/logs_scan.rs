@@ -29,14 +29,20 @@ fn before(hours: i64) -> Vec<u64> {
     per_hour
 }
 
-/// After: the ledger's plan, polled every 5 s.
+/// After: the ledger's plan, polled every 5 s, the query asked for once a minute (as the
+/// poller asks, by the Logs schedule's `billed_query_interval`).
 fn after(hours: i64) -> Vec<u64> {
     let mut per_hour = vec![0; usize::try_from(hours).unwrap_or(0)];
     let mut ledger = Ledger::default();
     let origin = 1_800_000_000;
+    let mut last_asked: Option<i64> = None;
     for elapsed in (0..hours * 3600).step_by(POLL_SECONDS as usize) {
         let now = origin + elapsed;
-        if let Plan::Query { start, end } = ledger.plan(now, WINDOW_SECONDS, MIN_REFRESH_SECONDS) {
+        let due = last_asked.is_none_or(|at| now - at >= MIN_REFRESH_SECONDS);
+        if due {
+            last_asked = Some(now);
+        }
+        if let Plan::Query { start, end } = ledger.plan(now, WINDOW_SECONDS, due) {
             let bytes = scanned(start, end);
             ledger.counted(start, end, Vec::new(), bytes, WINDOW_SECONDS);
             per_hour[usize::try_from(elapsed / 3600).unwrap_or(0)] += bytes;

@@ -3,6 +3,7 @@
 //! half-drawn screen.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::action::executor::ActionExecutor;
 use crate::action::journal::Actor;
@@ -17,10 +18,11 @@ use crate::source::aws::{
     AlarmScope, AwsClients, AwsScope, AwsSettings, AwsSource, LogScope, METRIC_PERIOD, MetricQuery,
     MetricTargets, custom_metric_query, default_metric_queries,
 };
+use crate::source::health::{self, HealthProbes, HealthScope};
 use crate::source::postgres::{Dsn, PostgresSource};
 use crate::source::unconfigured::Unconfigured;
 use crate::source::{
-    AlarmSource, DatabaseSource, LogSource, Schedule, Schedules, SourceKind, Sources,
+    AlarmSource, DatabaseSource, HealthSource, LogSource, Schedule, Schedules, SourceKind, Sources,
 };
 use crate::state::EnvironmentInfo;
 
@@ -165,9 +167,11 @@ pub async fn live_with_credentials(
             "no PostgreSQL configured for {name}: set postgres_url_env"
         ))),
     };
-    let sources = Sources {
+    let (health, health_schedule) = health_source(name, environment);
+    let mut sources = Sources {
         auto_scaling: aws.clone(),
         targets: aws.clone(),
+        health,
         metrics: aws.clone(),
         alarms,
         logs,
@@ -175,6 +179,7 @@ pub async fn live_with_credentials(
         database: database_source,
         schedules: live_schedules(),
     };
+    sources.schedules.set(SourceKind::Health, health_schedule);
     let database_identity = database
         .as_ref()
         .map(|source| format!("database role {}", source.describe()));
@@ -210,6 +215,31 @@ pub async fn live_with_credentials(
     })
 }
 
+/// The health URLs' probes (or why there are none), and their schedule: a poll's deadline
+/// leaves the probes their whole timeout.
+fn health_source(name: &str, environment: &EnvironmentConfig) -> (Arc<dyn HealthSource>, Schedule) {
+    let timeout = environment
+        .health_timeout_seconds
+        .map_or(health::DEFAULT_TIMEOUT, |seconds| {
+            Duration::from_secs(seconds.into())
+        });
+    let schedule = Schedule {
+        deadline: timeout + Duration::from_secs(5),
+        ..Schedule::default_for(SourceKind::Health)
+    };
+    if environment.health_urls.is_empty() {
+        let why = format!("no health URLs configured for {name}: set health_urls");
+        return (Arc::new(Unconfigured::new(why)), schedule);
+    }
+    let probes = HealthProbes::new(HealthScope {
+        urls: environment.health_urls.clone(),
+        timeout,
+        follow_redirects: environment.health_follow_redirects,
+        ca_file: environment.health_ca_file.clone(),
+    });
+    (Arc::new(probes), schedule)
+}
+
 /// The alarms the environment names, or None when it names none and does not ask for all:
 /// an account's alarms belong to many environments, so none is shown unasked.
 fn alarm_scope(environment: &EnvironmentConfig) -> Option<AlarmScope> {
@@ -224,7 +254,8 @@ fn alarm_scope(environment: &EnvironmentConfig) -> Option<AlarmScope> {
     )
 }
 
-/// The default deadlines, with metrics fetched once per CloudWatch period.
+/// The default deadlines, with metrics fetched once per CloudWatch period and the error
+/// query run once a minute.
 fn live_schedules() -> Schedules {
     let mut schedules = Schedules::default();
     schedules.set(
@@ -232,6 +263,15 @@ fn live_schedules() -> Schedules {
         Schedule {
             min_interval: METRIC_PERIOD,
             ..Schedule::default_for(SourceKind::Metrics)
+        },
+    );
+    // Logs Insights bills each error query by the bytes it scans: once a minute, the
+    // window's step; the error tail runs on every poll.
+    schedules.set(
+        SourceKind::Logs,
+        Schedule {
+            billed_query_interval: METRIC_PERIOD,
+            ..Schedule::default_for(SourceKind::Logs)
         },
     );
     schedules.set(

@@ -7,8 +7,8 @@ use crate::support;
 use opsdeck::model::{AlarmState, LifecycleState, MetricKind, TargetState};
 use opsdeck::source::aws::{AwsClients, AwsScope, AwsSettings, AwsSource};
 use opsdeck::source::{
-    AlarmSource, AutoScalingSource, EcsSource, LogSource, MetricsSource, SourceErrorKind,
-    TargetHealthSource,
+    AlarmSource, AutoScalingSource, EcsSource, ErrorQuery, LogSource, MetricsSource,
+    SourceErrorKind, TargetHealthSource,
 };
 use support::aws::{clients, scope, seed};
 use support::moto::MotoServer;
@@ -184,7 +184,7 @@ async fn the_error_tail_reads_the_seeded_error_lines_newest_first() {
     let clients = clients(&moto).await;
     support::aws::seed_logs(&clients).await;
     let source = AwsSource::new(clients, scope());
-    let logs = source.log_errors().await.unwrap();
+    let logs = source.log_errors(ErrorQuery::Run).await.unwrap();
     let tail: Vec<(&str, &str)> = logs
         .recent
         .iter()
@@ -206,7 +206,7 @@ async fn the_error_tail_reads_the_seeded_error_lines_newest_first() {
     // are checked against AWS-shaped answers in aws_shaped.rs.
     assert!(logs.counts.is_empty(), "{:?}", logs.counts);
 
-    let again = source.log_errors().await.unwrap();
+    let again = source.log_errors(ErrorQuery::Run).await.unwrap();
     assert_eq!(
         again.recent, logs.recent,
         "a second poll adds nothing twice"
@@ -220,7 +220,7 @@ async fn an_unknown_log_group_is_named() {
     };
     let clients = clients(&moto).await;
     let source = AwsSource::new(clients, scope());
-    let error = source.log_errors().await.unwrap_err();
+    let error = source.log_errors(ErrorQuery::Run).await.unwrap_err();
     assert_eq!(error.kind, SourceErrorKind::NotFound, "{error:?}");
     assert_eq!(
         error.message,
@@ -282,7 +282,7 @@ async fn the_seeding_script_fills_every_pane_of_the_example_environment() {
     );
     let alarms = sources.alarms.alarms().await.unwrap();
     assert_eq!(alarms[0].state, AlarmState::Alarm);
-    let logs = sources.logs.log_errors().await.unwrap();
+    let logs = sources.logs.log_errors(ErrorQuery::Run).await.unwrap();
     assert_eq!(logs.recent.len(), 3, "{:?}", logs.recent);
     let services = sources.ecs.ecs_services().await.unwrap();
     assert_eq!(services.len(), 2);

@@ -11,19 +11,19 @@ use std::time::Duration;
 use opsdeck::model::{LifecycleState, MetricKind, TargetState};
 use opsdeck::source::aws::{AwsScope, AwsSource, LogScope, MetricTargets, default_metric_queries};
 use opsdeck::source::{
-    AutoScalingSource, EcsSource, LogSource, MetricsSource, SourceErrorKind, TargetHealthSource,
+    AutoScalingSource, EcsSource, ErrorQuery, LogSource, MetricsSource, SourceErrorKind,
+    TargetHealthSource,
 };
 use support::aws::clients_for;
 use support::aws_shaped::{Answer, AwsShaped, json, xml};
 
 const GROUP: &str = "/aws/basecoat-portal/application";
 
-fn log_scope(query_timeout: Duration, min_query_refresh: Duration) -> AwsScope {
+fn log_scope(query_timeout: Duration) -> AwsScope {
     AwsScope {
         logs: LogScope {
             log_groups: vec![GROUP.to_owned()],
             query_timeout,
-            min_query_refresh,
             ..LogScope::default()
         },
         ..AwsScope::default()
@@ -68,9 +68,9 @@ async fn error_counts_come_from_the_insights_stats_with_bytes_scanned() {
     server.answer("GetQueryResults", vec![json(RUNNING), json(COMPLETE)]);
     let source = AwsSource::new(
         clients_for(&server.endpoint).await,
-        log_scope(Duration::from_secs(10), Duration::from_secs(60)),
+        log_scope(Duration::from_secs(10)),
     );
-    let logs = source.log_errors().await.unwrap();
+    let logs = source.log_errors(ErrorQuery::Run).await.unwrap();
     let counts: Vec<(&str, u64)> = logs
         .counts
         .iter()
@@ -117,12 +117,88 @@ async fn error_counts_come_from_the_insights_stats_with_bytes_scanned() {
     let end = asked["endTime"].as_i64().unwrap();
     assert_eq!(logs.counted_until.map(|t| t.timestamp()), Some(end));
 
-    // Within the period the counts are not asked again (Insights bills per byte scanned);
-    // the tail is, and the held counts still say how far they reach (issue 13, item 4).
-    let again = source.log_errors().await.unwrap();
+    // A poll the poller does not ask to query (Insights bills per byte scanned) runs the
+    // tail only, and the held counts still say how far they reach (issue 13, item 4).
+    let again = source.log_errors(ErrorQuery::Held).await.unwrap();
     assert_eq!(server.requests("StartQuery").len(), 1);
     assert_eq!(again.counted_until, logs.counted_until);
     assert_eq!(server.requests("FilterLogEvents").len(), 2);
+}
+
+/// Issue 13, item 4: the poller owns the schedule. With the Logs schedule's billed query
+/// interval at a minute and polls every 100 ms, the error tail is read on every poll but
+/// the Insights query ("StartQuery", billed per byte scanned) runs once; "refresh now" runs
+/// it at once, so what the pane then shows was fetched for it.
+#[tokio::test]
+async fn the_poller_runs_the_billed_query_once_an_interval_and_on_refresh_now() {
+    use opsdeck::model::{PollControl, Schedule, SourceData, SourceKind};
+    use opsdeck::msg::Msg;
+
+    let server = server_with_tail().await;
+    server.answer("GetQueryResults", vec![json(COMPLETE)]);
+    let logs = AwsSource::new(
+        clients_for(&server.endpoint).await,
+        log_scope(Duration::from_secs(10)),
+    );
+    let none = std::sync::Arc::new(opsdeck::source::unconfigured::Unconfigured::new(
+        "not in this test",
+    ));
+    let mut sources = opsdeck::source::Sources {
+        logs,
+        ..opsdeck::source::Sources::all_from(none)
+    };
+    sources.schedules.set(
+        SourceKind::Logs,
+        Schedule {
+            billed_query_interval: Duration::from_secs(60),
+            ..Schedule::default_for(SourceKind::Logs)
+        },
+    );
+    let polling = PollControl {
+        paused: false,
+        interval_ms: 100,
+        refresh_generation: 0,
+    };
+    let (control, control_receiver) = tokio::sync::watch::channel(polling);
+    let (tx, mut rx) = tokio::sync::mpsc::channel(64);
+    opsdeck::poller::spawn_pollers(
+        &sources,
+        &opsdeck::clock::Clock::wall(),
+        control_receiver,
+        tx,
+    );
+    let mut next_logs = async || loop {
+        if let Some(Msg::SourceUpdate {
+            source: SourceKind::Logs,
+            result,
+            ..
+        }) = rx.recv().await
+        {
+            let Ok(SourceData::Logs(logs)) = result else {
+                panic!("the Logs poll failed: {result:?}")
+            };
+            return logs;
+        }
+    };
+    let first = next_logs().await;
+    for _ in 0..4 {
+        let held = next_logs().await;
+        assert_eq!(held.counted_until, first.counted_until);
+        assert_eq!(held.counts, first.counts);
+    }
+    assert_eq!(server.requests("StartQuery").len(), 1);
+    assert!(server.requests("FilterLogEvents").len() >= 5);
+
+    // The ledger counts in whole seconds: let one pass so there is something new to scan.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    assert_eq!(server.requests("StartQuery").len(), 1);
+    control.send_modify(|polling| polling.refresh_generation += 1);
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while next_logs().await.counted_until == first.counted_until {}
+    })
+    .await
+    .expect("refresh now runs the billed query and shows its counts");
+    assert_eq!(server.requests("StartQuery").len(), 2);
 }
 
 #[tokio::test]
@@ -131,9 +207,9 @@ async fn a_query_running_past_its_timeout_is_stopped_and_named() {
     server.answer("GetQueryResults", vec![json(RUNNING)]);
     let source = AwsSource::new(
         clients_for(&server.endpoint).await,
-        log_scope(Duration::from_millis(800), Duration::ZERO),
+        log_scope(Duration::from_millis(800)),
     );
-    let error = source.log_errors().await.unwrap_err();
+    let error = source.log_errors(ErrorQuery::Run).await.unwrap_err();
     assert_eq!(error.kind, SourceErrorKind::Timeout);
     assert_eq!(
         error.message,
@@ -149,12 +225,12 @@ async fn at_most_two_queries_run_at_once_and_a_dropped_poll_stops_its_query() {
     server.answer("GetQueryResults", vec![json(RUNNING)]);
     let source = AwsSource::new(
         clients_for(&server.endpoint).await,
-        log_scope(Duration::from_secs(30), Duration::ZERO),
+        log_scope(Duration::from_secs(30)),
     );
     let polls: Vec<_> = (0..3)
         .map(|_| {
             let source = source.clone();
-            tokio::spawn(async move { source.log_errors().await })
+            tokio::spawn(async move { source.log_errors(ErrorQuery::Run).await })
         })
         .collect();
     tokio::time::sleep(Duration::from_millis(1500)).await;
@@ -180,12 +256,12 @@ async fn a_failed_query_and_a_missing_permission_are_named() {
     );
     let source = AwsSource::new(
         clients_for(&server.endpoint).await,
-        log_scope(Duration::from_secs(5), Duration::ZERO),
+        log_scope(Duration::from_secs(5)),
     );
-    let error = source.log_errors().await.unwrap_err();
+    let error = source.log_errors(ErrorQuery::Run).await.unwrap_err();
     assert_eq!(error.message, "Logs Insights query ended Failed");
     // A failed query is not run again at once (each run is billed): the pause is named.
-    let paused = source.log_errors().await.unwrap_err();
+    let paused = source.log_errors(ErrorQuery::Run).await.unwrap_err();
     assert!(
         paused.message.starts_with("Logs Insights query ended Failed; the error query is paused for 1m00s after repeated failures"),
         "{paused}"
@@ -201,9 +277,9 @@ async fn a_failed_query_and_a_missing_permission_are_named() {
     );
     let source = AwsSource::new(
         clients_for(&server.endpoint).await,
-        log_scope(Duration::from_secs(5), Duration::ZERO),
+        log_scope(Duration::from_secs(5)),
     );
-    let error = source.log_errors().await.unwrap_err();
+    let error = source.log_errors(ErrorQuery::Run).await.unwrap_err();
     assert_eq!(error.kind, SourceErrorKind::Permission);
     assert_eq!(error.message, "no permission: logs:StartQuery");
 }
@@ -873,9 +949,9 @@ async fn the_query_limit_and_a_rejected_signature_are_named() {
     );
     let source = AwsSource::new(
         clients_for(&server.endpoint).await,
-        log_scope(Duration::from_secs(5), Duration::ZERO),
+        log_scope(Duration::from_secs(5)),
     );
-    let error = source.log_errors().await.unwrap_err();
+    let error = source.log_errors(ErrorQuery::Run).await.unwrap_err();
     assert_eq!(error.kind, SourceErrorKind::Throttled);
     assert_eq!(
         error.message,
@@ -891,9 +967,9 @@ async fn the_query_limit_and_a_rejected_signature_are_named() {
     );
     let source = AwsSource::new(
         clients_for(&server.endpoint).await,
-        log_scope(Duration::from_secs(5), Duration::ZERO),
+        log_scope(Duration::from_secs(5)),
     );
-    let error = source.log_errors().await.unwrap_err();
+    let error = source.log_errors(ErrorQuery::Run).await.unwrap_err();
     assert_eq!(error.kind, SourceErrorKind::Credentials);
     assert_eq!(
         error.message,
@@ -1021,11 +1097,11 @@ async fn each_log_group_continues_from_its_own_newest_line_and_keeps_each_event_
             json(&filtered_page(&[at("b1", now - 600_000)], None)),
         ],
     );
-    let mut scope = log_scope(Duration::from_secs(10), Duration::from_secs(60));
+    let mut scope = log_scope(Duration::from_secs(10));
     scope.logs.log_groups = vec![fast.to_owned(), slow.to_owned()];
     let source = AwsSource::new(clients_for(&server.endpoint).await, scope);
-    source.log_errors().await.unwrap();
-    let logs = source.log_errors().await.unwrap();
+    source.log_errors(ErrorQuery::Run).await.unwrap();
+    let logs = source.log_errors(ErrorQuery::Run).await.unwrap();
     let ids: Vec<&str> = logs.recent.iter().map(|line| line.id.as_str()).collect();
     assert_eq!(ids, ["a2", "a3", "a1", "b1"]);
     let asked = server.requests("FilterLogEvents");
@@ -1068,9 +1144,9 @@ async fn a_flood_of_errors_shows_the_newest_lines_and_names_the_span_skipped() {
     );
     let source = AwsSource::new(
         clients_for(&server.endpoint).await,
-        log_scope(Duration::from_secs(10), Duration::from_secs(60)),
+        log_scope(Duration::from_secs(10)),
     );
-    let logs = source.log_errors().await.unwrap();
+    let logs = source.log_errors(ErrorQuery::Run).await.unwrap();
     let newest: Vec<&str> = logs.recent.iter().take(2).map(|l| l.id.as_str()).collect();
     assert_eq!(newest, ["new-2", "new-1"]);
     let asked = server.requests("FilterLogEvents");

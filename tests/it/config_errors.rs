@@ -226,6 +226,10 @@ fn environment(read_only: Option<bool>) -> EnvironmentConfig {
         alarm_name_prefixes: Vec::new(),
         alarm_names: Vec::new(),
         all_alarms: false,
+        health_urls: Vec::new(),
+        health_timeout_seconds: None,
+        health_follow_redirects: false,
+        health_ca_file: None,
         postgres_url_env: None,
         allow_superuser_termination: false,
     }

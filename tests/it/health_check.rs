@@ -55,6 +55,7 @@ fn the_incident_fails_exactly_the_checks_it_breaks() {
     assert_eq!(
         ids_with(&results, Status::Fail),
         [
+            "health_endpoint",
             "latency_p99",
             "error_rate_5xx",
             "cpu",
@@ -163,7 +164,7 @@ fn opsdeck_check_runs_without_a_terminal_and_says_how_it_went_in_its_exit_status
     assert_eq!(output.status.code(), Some(2));
     let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(value["status"], "fail");
-    assert_eq!(value["checks"].as_array().unwrap().len(), 15);
+    assert_eq!(value["checks"].as_array().unwrap().len(), 16);
 
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("report.md");

@@ -36,6 +36,9 @@ fn sources(clients: AwsClients, database: Arc<dyn DatabaseSource>) -> Sources {
     Sources {
         auto_scaling: aws.clone(),
         targets: aws.clone(),
+        health: Arc::new(Unconfigured::new(
+            "no health URLs configured: set health_urls",
+        )),
         metrics: aws.clone(),
         alarms: aws.clone(),
         logs: Arc::new(Unconfigured::new(

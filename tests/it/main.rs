@@ -15,6 +15,7 @@ mod e2e_tmux;
 mod guarded_actions;
 mod health_check;
 mod health_check_peers;
+mod health_probes;
 mod journal;
 mod moto_panes;
 mod peers;

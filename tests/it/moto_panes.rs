@@ -11,8 +11,8 @@ use opsdeck::key::{KeyCode, KeyEvent, KeyModifiers};
 use opsdeck::msg::Msg;
 use opsdeck::source::aws::AwsSource;
 use opsdeck::source::{
-    AlarmSource, AutoScalingSource, EcsSource, LogSource, MetricsSource, SourceData, SourceKind,
-    TargetHealthSource,
+    AlarmSource, AutoScalingSource, EcsSource, ErrorQuery, LogSource, MetricsSource, SourceData,
+    SourceKind, TargetHealthSource,
 };
 use opsdeck::state::{EnvironmentInfo, PaneId, State, update};
 use support::aws::{clients, scope, seed};
@@ -93,7 +93,7 @@ async fn each_aws_pane_filled_from_moto() {
         ),
         (
             SourceKind::Logs,
-            SourceData::Logs(source.log_errors().await.unwrap()),
+            SourceData::Logs(source.log_errors(ErrorQuery::Run).await.unwrap()),
         ),
         (
             SourceKind::Ecs,

@@ -297,7 +297,7 @@ fn the_read_only_badge_has_the_badge_style_and_its_word() {
 #[test]
 fn counts_older_than_the_tail_say_how_far_they_reach() {
     let mut state = demo_state(INCIDENT);
-    let read_at = state.pane(PaneId::Logs).updated_at.unwrap();
+    let read_at = state.source(SourceKind::Logs).updated_at.unwrap();
     assert!(!render_text(&state, 120, 40).contains("counts to"));
     state.data.logs.counted_until = Some(read_at - chrono::Duration::seconds(50));
     let screen = render_text(&state, 120, 40);

@@ -16,3 +16,4 @@ pub mod poller;
 pub mod runtime;
 pub mod sim;
 pub mod source;
+pub mod tls;

@@ -2,7 +2,9 @@
 //!
 //! Each poller awaits its own request before scheduling the next, so two identical requests
 //! are never in flight at once, however slow the API is; and no request outlives its
-//! source's deadline, so a hung peer is reported, never waited on.
+//! source's deadline, so a hung peer is reported, never waited on. The poller alone decides
+//! when: the interval, the source's minimum, backoff, "refresh now", and when the part of a
+//! poll billed per scan (the Logs Insights error query) is due.
 
 use std::time::Duration;
 
@@ -11,7 +13,7 @@ use tokio::sync::{mpsc, watch};
 use crate::clock::Clock;
 use crate::model::{PollControl, SourceData, SourceError, SourceErrorKind, SourceKind};
 use crate::msg::Msg;
-use crate::source::{Schedule, SourceFuture, Sources};
+use crate::source::{ErrorQuery, Schedule, SourceFuture, Sources};
 
 /// Backoff after consecutive failures never exceeds this many intervals.
 const MAX_BACKOFF_FACTOR: u32 = 8;
@@ -32,12 +34,17 @@ pub fn spawn_pollers(
             control: control.clone(),
             tx: tx.clone(),
         };
-        tokio::spawn(poller.run(move || fetch(&sources, kind)));
+        tokio::spawn(poller.run(move |query| fetch(&sources, kind, query)));
     }
 }
 
-/// Calls the source behind `kind` and wraps its answer.
-fn fetch(sources: &Sources, kind: SourceKind) -> SourceFuture<'static, SourceData> {
+/// Calls the source behind `kind` and wraps its answer; `query` says whether a Logs poll
+/// runs its billed error query.
+fn fetch(
+    sources: &Sources,
+    kind: SourceKind,
+    query: ErrorQuery,
+) -> SourceFuture<'static, SourceData> {
     let sources = sources.clone();
     Box::pin(async move {
         Ok(match kind {
@@ -45,9 +52,10 @@ fn fetch(sources: &Sources, kind: SourceKind) -> SourceFuture<'static, SourceDat
                 SourceData::AutoScaling(sources.auto_scaling.auto_scaling_groups().await?)
             }
             SourceKind::Targets => SourceData::Targets(sources.targets.target_health().await?),
+            SourceKind::Health => SourceData::Health(sources.health.health_probes().await?),
             SourceKind::Metrics => SourceData::Metrics(sources.metrics.metric_series().await?),
             SourceKind::Alarms => SourceData::Alarms(sources.alarms.alarms().await?),
-            SourceKind::Logs => SourceData::Logs(sources.logs.log_errors().await?),
+            SourceKind::Logs => SourceData::Logs(sources.logs.log_errors(query).await?),
             SourceKind::Ecs => SourceData::Ecs(sources.ecs.ecs_services().await?),
             SourceKind::Database => {
                 SourceData::Database(sources.database.database_activity().await?)
@@ -67,11 +75,15 @@ struct Poller {
 impl Poller {
     async fn run<F>(mut self, fetch: F)
     where
-        F: Fn() -> SourceFuture<'static, SourceData>,
+        F: Fn(ErrorQuery) -> SourceFuture<'static, SourceData>,
     {
         let mut consecutive_failures = 0u32;
+        let mut billed = BilledQuery::default();
+        let mut woke = Wake::Scheduled;
         loop {
-            let result = within_deadline(self.schedule.deadline, fetch()).await;
+            let now = tokio::time::Instant::now();
+            let query = billed.due(woke, self.schedule.billed_query_interval, now);
+            let result = within_deadline(self.schedule.deadline, fetch(query)).await;
             consecutive_failures = match &result {
                 Ok(_) => 0,
                 Err(_) => consecutive_failures.saturating_add(1),
@@ -79,8 +91,9 @@ impl Poller {
             if !self.deliver(result).await {
                 return;
             }
-            if !self.wait_until_due(consecutive_failures).await {
-                return;
+            match self.wait_until_due(consecutive_failures).await {
+                Some(wake) => woke = wake,
+                None => return,
             }
         }
     }
@@ -96,23 +109,23 @@ impl Poller {
     }
 
     /// Sleeps for the interval (longer after failures), waking early on "refresh now".
-    /// Returns false when the control channel has closed.
-    async fn wait_until_due(&mut self, consecutive_failures: u32) -> bool {
+    /// Returns why it woke, or `None` when the control channel has closed.
+    async fn wait_until_due(&mut self, consecutive_failures: u32) -> Option<Wake> {
         let generation = self.control.borrow_and_update().refresh_generation;
         let started = tokio::time::Instant::now();
         loop {
             let control = *self.control.borrow();
             if control.refresh_generation != generation {
-                return true;
+                return Some(Wake::RefreshNow);
             }
             let delay = backoff_delay(control.interval_ms, consecutive_failures)
                 .max(self.schedule.min_interval);
             let sleep = tokio::time::sleep_until(started + delay);
             tokio::select! {
-                () = sleep, if !control.paused => return true,
+                () = sleep, if !control.paused => return Some(Wake::Scheduled),
                 changed = self.control.changed() => {
                     if changed.is_err() {
-                        return false;
+                        return None;
                     }
                 }
             }
@@ -126,7 +139,40 @@ pub async fn poll_within_deadline(
     sources: &Sources,
     kind: SourceKind,
 ) -> Result<SourceData, SourceError> {
-    within_deadline(sources.schedules.of(kind).deadline, fetch(sources, kind)).await
+    let poll = fetch(sources, kind, ErrorQuery::Run);
+    within_deadline(sources.schedules.of(kind).deadline, poll).await
+}
+
+/// Why a poller polls again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Wake {
+    /// Its interval has passed (or it is the first poll).
+    Scheduled,
+    /// "Refresh now": the user asked to see what the sources hold now.
+    RefreshNow,
+}
+
+/// When the billed part of a poll last ran.
+#[derive(Debug, Default)]
+struct BilledQuery {
+    last_run: Option<tokio::time::Instant>,
+}
+
+impl BilledQuery {
+    /// Runs the billed query on the first poll, on "refresh now" (what the user then sees
+    /// was fetched for them, not held), and once `interval` has passed since the last;
+    /// otherwise the source answers with what it holds.
+    fn due(&mut self, woke: Wake, interval: Duration, now: tokio::time::Instant) -> ErrorQuery {
+        let due = woke == Wake::RefreshNow
+            || self
+                .last_run
+                .is_none_or(|last| now.duration_since(last) >= interval);
+        if !due {
+            return ErrorQuery::Held;
+        }
+        self.last_run = Some(now);
+        ErrorQuery::Run
+    }
 }
 
 /// The poll's answer, or a timeout once `deadline` has passed. Dropping the poll's future
@@ -159,6 +205,40 @@ fn backoff_delay(interval_ms: u64, consecutive_failures: u32) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_billed_query_runs_first_then_once_an_interval_or_when_refreshed() {
+        let interval = Duration::from_secs(60);
+        let t0 = tokio::time::Instant::now();
+        let at = |seconds| t0 + Duration::from_secs(seconds);
+        let mut billed = BilledQuery::default();
+        assert_eq!(
+            billed.due(Wake::Scheduled, interval, at(0)),
+            ErrorQuery::Run
+        );
+        assert_eq!(
+            billed.due(Wake::Scheduled, interval, at(5)),
+            ErrorQuery::Held
+        );
+        assert_eq!(
+            billed.due(Wake::RefreshNow, interval, at(5)),
+            ErrorQuery::Run
+        );
+        assert_eq!(
+            billed.due(Wake::Scheduled, interval, at(64)),
+            ErrorQuery::Held
+        );
+        assert_eq!(
+            billed.due(Wake::Scheduled, interval, at(65)),
+            ErrorQuery::Run
+        );
+        // With no interval (the simulator, whose counts cost nothing) every poll counts.
+        let no_interval = Duration::ZERO;
+        assert_eq!(
+            billed.due(Wake::Scheduled, no_interval, at(65)),
+            ErrorQuery::Run
+        );
+    }
 
     #[test]
     fn backoff_doubles_and_caps() {

@@ -12,6 +12,7 @@ use crate::model::SourceKind;
 pub enum CheckId {
     AsgInService,
     TargetsHealthy,
+    HealthEndpoint,
     LatencyP99,
     ErrorRate5xx,
     ErrorRate4xx,
@@ -29,9 +30,10 @@ pub enum CheckId {
 
 impl CheckId {
     /// Every check, in report order.
-    pub const ALL: [Self; 15] = [
+    pub const ALL: [Self; 16] = [
         Self::AsgInService,
         Self::TargetsHealthy,
+        Self::HealthEndpoint,
         Self::LatencyP99,
         Self::ErrorRate5xx,
         Self::ErrorRate4xx,
@@ -52,6 +54,7 @@ impl CheckId {
         match self {
             Self::AsgInService => "asg_in_service",
             Self::TargetsHealthy => "targets_healthy",
+            Self::HealthEndpoint => "health_endpoint",
             Self::LatencyP99 => "latency_p99",
             Self::ErrorRate5xx => "error_rate_5xx",
             Self::ErrorRate4xx => "error_rate_4xx",
@@ -83,6 +86,7 @@ impl CheckId {
                 SCALE_UP,
             ),
             Self::TargetsHealthy => ("ALB: no unhealthy target", S::Targets, ALB),
+            Self::HealthEndpoint => ("Health URLs answer 2xx", S::Health, SEV1),
             Self::LatencyP99 => ("Response time p99", S::Metrics, SCALE_UP),
             Self::ErrorRate5xx => ("5XX error rate", S::Metrics, CRITICAL),
             Self::ErrorRate4xx => ("4XX error rate", S::Metrics, WARNING),
@@ -121,14 +125,15 @@ const CRITICAL: &str = "Critical Alert Response";
 const WARNING: &str = "Warning Alert Response";
 const PERFORMANCE: &str = "Performance Alert Response";
 const ALB: &str = "Scenario 3: Application Load Balancer Issues";
+const SEV1: &str = "SEV-1: Complete Service Down";
 const DATABASE: &str = "Database Operations: connection usage";
 const DB_SCENARIO: &str = "Scenario 2: Database Performance Degradation";
 const LONG_QUERY: &str = "Kill long-running query";
 const IDLE: &str = "Kill idle connections";
 
 /// Every check, in report order.
-pub const CHECKS: [CheckSpec; 15] = {
-    let mut specs = [CheckId::AsgInService.spec(); 15];
+pub const CHECKS: [CheckSpec; CheckId::ALL.len()] = {
+    let mut specs = [CheckId::AsgInService.spec(); CheckId::ALL.len()];
     let mut index = 0;
     while index < CheckId::ALL.len() {
         specs[index] = CheckId::ALL[index].spec();

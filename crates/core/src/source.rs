@@ -11,8 +11,8 @@ pub use crate::model::{
 };
 
 use crate::model::{
-    Alarm, AutoScalingGroup, DatabaseActivity, EcsService, LaunchTemplateVersion, LogErrors,
-    MetricSeries, TableSize, TargetGroupHealth,
+    Alarm, AutoScalingGroup, DatabaseActivity, EcsService, HealthProbe, LaunchTemplateVersion,
+    LogErrors, MetricSeries, TableSize, TargetGroupHealth,
 };
 
 /// What every source call returns: a boxed future so the traits stay object-safe.
@@ -37,6 +37,13 @@ pub trait TargetHealthSource: Send + Sync {
     fn target_health(&self) -> SourceFuture<'_, Vec<TargetGroupHealth>>;
 }
 
+/// The health URLs (the runbook's `curl -v https://<site>/health`).
+pub trait HealthSource: Send + Sync {
+    /// One probe of every configured URL; a URL that does not answer is a probe's outcome,
+    /// not the source's error.
+    fn health_probes(&self) -> SourceFuture<'_, Vec<HealthProbe>>;
+}
+
 /// CloudWatch metrics (`get-metric-data`).
 pub trait MetricsSource: Send + Sync {
     /// All configured series over the look-back window.
@@ -49,10 +56,21 @@ pub trait AlarmSource: Send + Sync {
     fn alarms(&self) -> SourceFuture<'_, Vec<Alarm>>;
 }
 
+/// Whether a Logs poll runs the error query (billed per byte scanned) or answers with the
+/// counts already held. The poller decides, from the source's
+/// [`Schedule::billed_query_interval`] and "refresh now", so the schedule has one owner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorQuery {
+    /// Count what was written since the last query.
+    Run,
+    /// Answer with the counts held; their `counted_until` says how far they reach.
+    Held,
+}
+
 /// CloudWatch Logs error queries and error tail.
 pub trait LogSource: Send + Sync {
-    /// Error counts by service and the newest error lines.
-    fn log_errors(&self) -> SourceFuture<'_, LogErrors>;
+    /// Error counts by service (queried or held, as `query` says) and the newest error lines.
+    fn log_errors(&self, query: ErrorQuery) -> SourceFuture<'_, LogErrors>;
 }
 
 /// ECS services (`describe-services`).
@@ -75,6 +93,7 @@ pub trait DatabaseSource: Send + Sync {
 pub struct Sources {
     pub auto_scaling: Arc<dyn AutoScalingSource>,
     pub targets: Arc<dyn TargetHealthSource>,
+    pub health: Arc<dyn HealthSource>,
     pub metrics: Arc<dyn MetricsSource>,
     pub alarms: Arc<dyn AlarmSource>,
     pub logs: Arc<dyn LogSource>,
@@ -90,6 +109,7 @@ impl Sources {
     where
         S: AutoScalingSource
             + TargetHealthSource
+            + HealthSource
             + MetricsSource
             + AlarmSource
             + LogSource
@@ -100,6 +120,7 @@ impl Sources {
         Self {
             auto_scaling: source.clone(),
             targets: source.clone(),
+            health: source.clone(),
             metrics: source.clone(),
             alarms: source.clone(),
             logs: source.clone(),

@@ -188,5 +188,5 @@ fn core_key(key: crossterm::event::KeyEvent) -> Option<KeyEvent> {
 fn every_pane_has_data(state: &State) -> bool {
     PaneId::ALL
         .iter()
-        .all(|pane| state.pane(*pane).updated_at.is_some())
+        .all(|pane| state.source(pane.source()).updated_at.is_some())
 }

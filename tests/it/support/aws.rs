@@ -245,7 +245,6 @@ pub fn scope() -> AwsScope {
         ecs_services: vec!["web".to_owned(), "worker".to_owned()],
         logs: LogScope {
             log_groups: vec![LOG_GROUP.to_owned()],
-            min_query_refresh: std::time::Duration::ZERO,
             ..LogScope::default()
         },
         alarms: opsdeck::source::aws::AlarmScope::All,

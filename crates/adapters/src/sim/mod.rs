@@ -5,6 +5,7 @@ mod actions;
 mod database;
 mod ecs;
 pub mod fleet;
+mod health;
 mod history;
 mod load;
 mod logs;
@@ -19,12 +20,12 @@ pub use world::World;
 
 use crate::clock::Clock;
 use crate::model::{
-    Alarm, AutoScalingGroup, DatabaseActivity, EcsService, LaunchTemplateVersion, LogErrors,
-    MetricSeries, TargetGroupHealth,
+    Alarm, AutoScalingGroup, DatabaseActivity, EcsService, HealthProbe, LaunchTemplateVersion,
+    LogErrors, MetricSeries, TargetGroupHealth,
 };
 use crate::source::{
-    AlarmSource, AutoScalingSource, DatabaseSource, EcsSource, LogSource, MetricsSource,
-    SourceError, SourceErrorKind, SourceFuture, Sources, TargetHealthSource,
+    AlarmSource, AutoScalingSource, DatabaseSource, EcsSource, ErrorQuery, HealthSource, LogSource,
+    MetricsSource, SourceError, SourceErrorKind, SourceFuture, Sources, TargetHealthSource,
 };
 
 /// The simulator: one world, advanced to the clock's time whenever a source is read.
@@ -91,6 +92,12 @@ impl AutoScalingSource for Simulator {
     }
 }
 
+impl HealthSource for Simulator {
+    fn health_probes(&self) -> SourceFuture<'_, Vec<HealthProbe>> {
+        self.read(World::health_probes)
+    }
+}
+
 impl TargetHealthSource for Simulator {
     fn target_health(&self) -> SourceFuture<'_, Vec<TargetGroupHealth>> {
         self.read(World::target_health)
@@ -110,7 +117,8 @@ impl AlarmSource for Simulator {
 }
 
 impl LogSource for Simulator {
-    fn log_errors(&self) -> SourceFuture<'_, LogErrors> {
+    /// The simulator's counts cost nothing, so it counts on every poll.
+    fn log_errors(&self, _query: ErrorQuery) -> SourceFuture<'_, LogErrors> {
         self.read(World::log_errors)
     }
 }

@@ -8,8 +8,8 @@ use super::load::{self, Load};
 use super::logs::SimLogs;
 use super::rng::Rng;
 use crate::model::{
-    Alarm, AutoScalingGroup, DatabaseActivity, EcsService, LaunchTemplateVersion, LogErrors,
-    MetricKind, MetricSeries, Statistic, TargetGroupHealth, Timestamp,
+    Alarm, AutoScalingGroup, DatabaseActivity, EcsService, HealthProbe, LaunchTemplateVersion,
+    LogErrors, MetricKind, MetricSeries, Statistic, TargetGroupHealth, Timestamp,
 };
 
 /// Seconds of history simulated before the demo opens, so charts start full.
@@ -275,6 +275,7 @@ impl World {
                 SourceKind::Targets,
                 SourceData::Targets(self.target_health()),
             ),
+            (SourceKind::Health, SourceData::Health(self.health_probes())),
             (
                 SourceKind::Metrics,
                 SourceData::Metrics(self.metric_series()),
@@ -297,6 +298,11 @@ impl World {
     /// Target health.
     pub fn target_health(&self) -> Vec<TargetGroupHealth> {
         vec![self.fleet.target_health()]
+    }
+
+    /// The health URLs' probes.
+    pub fn health_probes(&self) -> Vec<HealthProbe> {
+        super::health::probes(&self.load, self.time_of(self.elapsed))
     }
 
     /// Every metric series.

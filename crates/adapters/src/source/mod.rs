@@ -4,5 +4,6 @@
 pub use opsdeck_core::source::*;
 
 pub mod aws;
+pub mod health;
 pub mod postgres;
 pub mod unconfigured;

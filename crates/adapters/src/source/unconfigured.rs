@@ -2,11 +2,11 @@
 //! says so in the pane, in words, instead of leaving it empty.
 
 use super::{
-    AlarmSource, AutoScalingSource, DatabaseSource, EcsSource, LogSource, MetricsSource,
-    SourceError, SourceErrorKind, SourceFuture, TargetHealthSource,
+    AlarmSource, AutoScalingSource, DatabaseSource, EcsSource, ErrorQuery, HealthSource, LogSource,
+    MetricsSource, SourceError, SourceErrorKind, SourceFuture, TargetHealthSource,
 };
 use crate::model::{
-    Alarm, AutoScalingGroup, DatabaseActivity, EcsService, LogErrors, MetricSeries,
+    Alarm, AutoScalingGroup, DatabaseActivity, EcsService, HealthProbe, LogErrors, MetricSeries,
     TargetGroupHealth,
 };
 
@@ -48,6 +48,12 @@ impl TargetHealthSource for Unconfigured {
     }
 }
 
+impl HealthSource for Unconfigured {
+    fn health_probes(&self) -> SourceFuture<'_, Vec<HealthProbe>> {
+        self.fail()
+    }
+}
+
 impl MetricsSource for Unconfigured {
     fn metric_series(&self) -> SourceFuture<'_, Vec<MetricSeries>> {
         self.fail()
@@ -61,7 +67,7 @@ impl AlarmSource for Unconfigured {
 }
 
 impl LogSource for Unconfigured {
-    fn log_errors(&self) -> SourceFuture<'_, LogErrors> {
+    fn log_errors(&self, _query: ErrorQuery) -> SourceFuture<'_, LogErrors> {
         self.fail()
     }
 }

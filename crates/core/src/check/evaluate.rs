@@ -128,6 +128,7 @@ fn source_name(kind: SourceKind) -> &'static str {
     match kind {
         SourceKind::AutoScaling => "Auto Scaling",
         SourceKind::Targets => "target health",
+        SourceKind::Health => "the health URLs",
         SourceKind::Metrics => "CloudWatch metrics",
         SourceKind::Alarms => "CloudWatch alarms",
         SourceKind::Logs => "CloudWatch Logs",
@@ -146,6 +147,7 @@ fn find(
     match spec.id {
         CheckId::AsgInService => asg_in_service(snapshot),
         CheckId::TargetsHealthy => targets_healthy(snapshot),
+        CheckId::HealthEndpoint => health_endpoint(snapshot),
         CheckId::LatencyP99 => metric(snapshot, &[K::ResponseTimeP99], thresholds.latency_p99_ms),
         CheckId::ErrorRate5xx => metric(
             snapshot,
@@ -276,6 +278,47 @@ fn asg_in_service(snapshot: &Snapshot) -> Finding {
         threshold,
         evidence,
         rows,
+    }
+}
+
+/// Every health URL answers 2xx: a non-2xx answer (a redirect not followed included), a
+/// timeout or no connection fails, as the SEV-1 runbook's `curl -v .../health` would.
+fn health_endpoint(snapshot: &Snapshot) -> Finding {
+    let probes = &snapshot.health;
+    if probes.is_empty() {
+        return Finding::skip("no health URLs configured");
+    }
+    let healthy = probes.iter().filter(|probe| probe.is_healthy()).count();
+    let evidence = probes
+        .iter()
+        .filter(|probe| !probe.is_healthy())
+        .map(|probe| format!("{}: {}", probe.url, probe_failure_text(probe)))
+        .collect();
+    Finding {
+        status: if healthy == probes.len() {
+            Status::Pass
+        } else {
+            Status::Fail
+        },
+        observed: format!("{healthy}/{} answer 2xx", probes.len()),
+        threshold: "every health URL answers 2xx".to_owned(),
+        evidence,
+        rows: Vec::new(),
+    }
+}
+
+/// Why a probe is not healthy, in words.
+fn probe_failure_text(probe: &crate::model::HealthProbe) -> String {
+    use crate::model::ProbeOutcome;
+    match &probe.outcome {
+        ProbeOutcome::Failed(failure) => failure.message.clone(),
+        ProbeOutcome::Answered(answer) => match &answer.redirect_to {
+            Some(location) => format!(
+                "{} redirect to {location} (not followed: health_follow_redirects)",
+                answer.status
+            ),
+            None => format!("answered {}", answer.status),
+        },
     }
 }
 

@@ -118,3 +118,31 @@ impl From<WindowMinutes> for u32 {
         setting.0
     }
 }
+
+/// A health probe's timeout in seconds: 1 to 60. A health URL slower than a minute is down
+/// for anyone who asks it, and the poll must end well inside its deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "u64", into = "u64")]
+pub struct HealthTimeout(pub u64);
+
+/// Longest health probe timeout.
+pub const MAX_HEALTH_TIMEOUT_SECONDS: u64 = 60;
+
+impl TryFrom<u64> for HealthTimeout {
+    type Error = String;
+    fn try_from(seconds: u64) -> Result<Self, String> {
+        if (1..=MAX_HEALTH_TIMEOUT_SECONDS).contains(&seconds) {
+            Ok(Self(seconds))
+        } else {
+            Err(format!(
+                "health_timeout_seconds is {seconds}; expected 1 to {MAX_HEALTH_TIMEOUT_SECONDS}"
+            ))
+        }
+    }
+}
+
+impl From<HealthTimeout> for u64 {
+    fn from(setting: HealthTimeout) -> Self {
+        setting.0
+    }
+}

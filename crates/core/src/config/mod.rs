@@ -18,7 +18,10 @@ use toml::Spanned;
 pub use error::{ConfigError, line_and_column};
 pub use keymap::{Binding, InputMode, Keymap, Section};
 pub use keys::KeyChord;
-pub use metric::{ExtraMetric, METRIC_WINDOW_SECONDS, PeriodSetting, StatSetting, WindowMinutes};
+pub use metric::{
+    ExtraMetric, HealthTimeout, MAX_HEALTH_TIMEOUT_SECONDS, METRIC_WINDOW_SECONDS, PeriodSetting,
+    StatSetting, WindowMinutes,
+};
 pub use named_file::{
     BUILTIN_KEYMAPS, BUILTIN_THEMES, NamedFile, builtin_named, find_builtin, unknown_name,
 };
@@ -103,6 +106,17 @@ pub struct EnvironmentConfig {
     /// Watch every alarm of the account and Region (an account holding one environment).
     #[serde(default)]
     pub all_alarms: bool,
+    /// The sites' health URLs (the SEV-1 runbook's `curl -v https://<site>/health`).
+    #[serde(default, deserialize_with = "validate::health_urls")]
+    pub health_urls: Vec<String>,
+    /// How long a health probe waits, redirects included; 5 s when absent.
+    pub health_timeout_seconds: Option<HealthTimeout>,
+    /// Follow redirects (curl `-L`); otherwise a 3xx is the answer, and not a healthy one.
+    #[serde(default)]
+    pub health_follow_redirects: bool,
+    /// PEM bundle of a private CA that signs the sites' certificates; the public roots when
+    /// absent.
+    pub health_ca_file: Option<PathBuf>,
     /// Name of the variable holding the PostgreSQL DSN; the DSN itself is never stored here.
     pub postgres_url_env: Option<String>,
     /// Whether sessions of superuser roles may be cancelled or terminated from opsdeck.

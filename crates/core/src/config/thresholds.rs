@@ -179,6 +179,7 @@ impl Thresholds {
             // Verdicts on counts and states, or on seconds set in `[thresholds]` alone.
             CheckId::AsgInService
             | CheckId::TargetsHealthy
+            | CheckId::HealthEndpoint
             | CheckId::EcsRunning
             | CheckId::Alarms
             | CheckId::DbLongQueries

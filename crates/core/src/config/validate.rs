@@ -71,6 +71,38 @@ pub fn endpoint_url<'de, D: Deserializer<'de>>(
         .map_err(D::Error::custom)
 }
 
+/// Health URLs: absolute http(s) URLs with a host, each given once.
+pub fn health_urls<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    let urls = Vec::<String>::deserialize(deserializer)?;
+    for (index, text) in urls.iter().enumerate() {
+        if let Some(problem) = health_url_problem(text) {
+            return Err(D::Error::custom(format!(
+                "health_urls: \"{text}\" {problem}"
+            )));
+        }
+        if urls[..index].contains(text) {
+            return Err(D::Error::custom(format!(
+                "health_urls: \"{text}\" is listed twice"
+            )));
+        }
+    }
+    Ok(urls)
+}
+
+/// What is wrong with `text` as a health URL, if anything.
+fn health_url_problem(text: &str) -> Option<&'static str> {
+    let Ok(url) = url::Url::parse(text) else {
+        return Some("is not a URL; expected one like https://portal.example.com/health");
+    };
+    if !matches!(url.scheme(), "http" | "https") {
+        return Some("must start with http:// or https://");
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Some("has no host");
+    }
+    None
+}
+
 /// What is wrong with `text` as an endpoint URL, if anything.
 pub fn endpoint_problem(text: &str) -> Option<&'static str> {
     let Ok(url) = url::Url::parse(text) else {

@@ -4,6 +4,7 @@ mod alarms;
 mod asg;
 mod db;
 mod ecs;
+mod health;
 mod logs;
 mod metrics;
 mod prices;
@@ -18,6 +19,9 @@ pub use asg::{
 };
 pub use db::{BulkRule, DatabaseActivity, DatabaseTotals, DbSession, SessionState, TableSize};
 pub use ecs::{EcsDeployment, EcsEvent, EcsService, ROLLOUT_UNKNOWN};
+pub use health::{
+    HealthProbe, ProbeAnswer, ProbeFailure, ProbeFailureKind, ProbeOutcome, TlsFacts,
+};
 pub use logs::{LogErrorCount, LogErrors, LogLine, TailGap};
 pub use metrics::{MetricKind, MetricSeries, Statistic};
 pub use prices::{DOLLARS_PER_BYTE_SCANNED, DOLLARS_PER_METRIC};

@@ -2,8 +2,8 @@
 //! are computed from.
 
 use super::{
-    Alarm, AutoScalingGroup, DatabaseActivity, EcsService, LogErrors, MetricSeries, SourceData,
-    TableSize, TargetGroupHealth, Timestamp,
+    Alarm, AutoScalingGroup, DatabaseActivity, EcsService, HealthProbe, LogErrors, MetricSeries,
+    SourceData, TableSize, TargetGroupHealth, Timestamp,
 };
 
 /// The newest data from every source.
@@ -11,6 +11,7 @@ use super::{
 pub struct Snapshot {
     pub auto_scaling: Vec<AutoScalingGroup>,
     pub targets: Vec<TargetGroupHealth>,
+    pub health: Vec<HealthProbe>,
     pub metrics: Vec<MetricSeries>,
     pub alarms: Vec<Alarm>,
     pub logs: LogErrors,
@@ -26,6 +27,7 @@ impl Snapshot {
         match data {
             SourceData::AutoScaling(groups) => self.auto_scaling = groups,
             SourceData::Targets(groups) => self.targets = groups,
+            SourceData::Health(probes) => self.health = probes,
             SourceData::Metrics(series) => self.metrics = series,
             SourceData::Alarms(alarms) => self.alarms = alarms,
             SourceData::Logs(logs) => self.logs = logs,

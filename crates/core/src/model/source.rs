@@ -6,7 +6,7 @@ use std::fmt;
 use std::time::Duration;
 
 use super::{
-    Alarm, AutoScalingGroup, DatabaseActivity, EcsService, LogErrors, MetricSeries,
+    Alarm, AutoScalingGroup, DatabaseActivity, EcsService, HealthProbe, LogErrors, MetricSeries,
     TargetGroupHealth,
 };
 
@@ -61,6 +61,8 @@ impl std::error::Error for SourceError {}
 pub enum SourceKind {
     AutoScaling,
     Targets,
+    /// The health URLs' probes (HTTP, not an AWS API).
+    Health,
     Metrics,
     Alarms,
     Logs,
@@ -69,10 +71,14 @@ pub enum SourceKind {
 }
 
 impl SourceKind {
-    /// Every source, in pane order.
-    pub const ALL: [SourceKind; 7] = [
+    /// How many sources there are.
+    pub const COUNT: usize = 8;
+
+    /// Every source, in pane order (the health probes show in the Targets pane).
+    pub const ALL: [SourceKind; Self::COUNT] = [
         Self::AutoScaling,
         Self::Targets,
+        Self::Health,
         Self::Metrics,
         Self::Alarms,
         Self::Logs,
@@ -83,7 +89,7 @@ impl SourceKind {
     /// Whether the source is read through the AWS APIs (and so its credential errors are
     /// AWS credential errors).
     pub fn is_aws(self) -> bool {
-        self != Self::Database
+        !matches!(self, Self::Database | Self::Health)
     }
 
     /// The position in [`SourceKind::ALL`].
@@ -97,6 +103,7 @@ impl SourceKind {
 pub enum SourceData {
     AutoScaling(Vec<AutoScalingGroup>),
     Targets(Vec<TargetGroupHealth>),
+    Health(Vec<HealthProbe>),
     Metrics(Vec<MetricSeries>),
     Alarms(Vec<Alarm>),
     Logs(LogErrors),
@@ -123,6 +130,10 @@ pub struct Schedule {
     /// Not polled again sooner than this, whatever the refresh interval: CloudWatch metrics
     /// change once a period, so a faster poll would pay for the same datapoints again.
     pub min_interval: Duration,
+    /// The part of a poll billed per byte scanned (the Logs Insights error query) runs no
+    /// more often than this, or when "refresh now" asks; the rest of the poll (the error
+    /// tail) runs at the source's own pace. See [`crate::source::ErrorQuery`].
+    pub billed_query_interval: Duration,
 }
 
 impl Schedule {
@@ -132,12 +143,15 @@ impl Schedule {
     pub fn default_for(kind: SourceKind) -> Self {
         let deadline = match kind {
             SourceKind::Database => Duration::from_secs(5),
+            // A probe gives up after its own timeout (5 s unless configured).
+            SourceKind::Health => Duration::from_secs(15),
             SourceKind::Logs => Duration::from_secs(45),
             _ => Duration::from_secs(30),
         };
         Self {
             deadline,
             min_interval: Duration::ZERO,
+            billed_query_interval: Duration::ZERO,
         }
     }
 
@@ -152,7 +166,7 @@ impl Schedule {
 
 /// The schedule of every source, by kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Schedules([Schedule; 7]);
+pub struct Schedules([Schedule; SourceKind::COUNT]);
 
 impl Default for Schedules {
     fn default() -> Self {

@@ -72,15 +72,15 @@ pub fn unread_sources(
     let mut unread = BTreeMap::new();
     let mut unconfigured = BTreeMap::new();
     for source in SourceKind::ALL {
-        let pane = state.pane(PaneId::for_source(source));
-        match &pane.error {
+        let status = state.source(source);
+        match &status.error {
             Some(error) if error.kind == SourceErrorKind::NotConfigured => {
                 unconfigured.insert(source, error.message.clone());
             }
             Some(error) => {
                 unread.insert(source, error.message.clone());
             }
-            None if pane.updated_at.is_none() => {
+            None if status.updated_at.is_none() => {
                 unread.insert(source, "waiting for the first poll".to_owned());
             }
             None => {

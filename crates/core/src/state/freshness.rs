@@ -16,7 +16,7 @@ pub struct Freshness {
     /// time while data ages on the clock.
     pub clock_speed: f64,
     /// Which sources were stale at the last look, by [`SourceKind::index`].
-    pub stale: [bool; 7],
+    pub stale: [bool; SourceKind::COUNT],
 }
 
 impl Default for Freshness {
@@ -24,7 +24,7 @@ impl Default for Freshness {
         Self {
             schedules: Schedules::default(),
             clock_speed: 1.0,
-            stale: [false; 7],
+            stale: [false; SourceKind::COUNT],
         }
     }
 }
@@ -42,7 +42,7 @@ pub fn limit_seconds(state: &State, source: SourceKind) -> i64 {
 
 /// The age of `source`'s last good data at `now`, in seconds; None before the first.
 pub fn age_seconds(state: &State, source: SourceKind, now: Timestamp) -> Option<i64> {
-    let updated_at = state.pane(PaneId::for_source(source)).updated_at?;
+    let updated_at = state.source(source).updated_at?;
     Some(format::seconds_between(updated_at, now))
 }
 
@@ -65,18 +65,11 @@ pub fn stale_reason(state: &State, source: SourceKind, now: Timestamp) -> Option
 }
 
 /// Every source's staleness at `now`.
-pub fn stale_now(state: &State, now: Timestamp) -> [bool; 7] {
+pub fn stale_now(state: &State, now: Timestamp) -> [bool; SourceKind::COUNT] {
     SourceKind::ALL.map(|source| stale_reason(state, source, now).is_some())
 }
 
-/// The source whose data `pane` shows.
-pub fn source_of(pane: PaneId) -> Option<SourceKind> {
-    SourceKind::ALL
-        .into_iter()
-        .find(|source| PaneId::for_source(*source) == pane)
-}
-
-/// Whether `pane` shows data that is too old (the frame's stale badge).
+/// Whether `pane`'s own source's data is too old (the frame's stale badge).
 pub fn pane_is_stale(state: &State, pane: PaneId) -> bool {
-    source_of(pane).is_some_and(|source| state.freshness.stale[source.index()])
+    state.freshness.stale[pane.source().index()]
 }

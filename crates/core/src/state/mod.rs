@@ -10,6 +10,7 @@ mod pane_id;
 pub mod panes;
 pub mod table;
 pub mod text_field;
+pub mod triage;
 mod update;
 pub mod war_room;
 
@@ -19,20 +20,27 @@ pub use update::update;
 
 use crate::config::{InputMode, Keymap, Thresholds};
 use crate::model::PollControl;
-use crate::model::{SourceError, Timestamp};
+use crate::model::{SourceError, SourceKind, Timestamp};
 use table::TableView;
 
 /// Refresh intervals the interval keys step through, in milliseconds.
 pub const INTERVAL_STEPS_MS: [u64; 7] = [1000, 2000, 5000, 10_000, 30_000, 60_000, 300_000];
 
-/// A pane's freshness and table.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PaneState {
+/// How a source's polls went: its data's age and the last poll's error. Kept per source,
+/// not per pane, because a pane can show more than one source (the Targets pane shows the
+/// health probes too), each with its own age.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SourceStatus {
     /// When the last good data arrived.
     pub updated_at: Option<Timestamp>,
     /// The last poll's error, if the last poll failed; the old data stays shown.
     pub error: Option<SourceError>,
     pub error_at: Option<Timestamp>,
+}
+
+/// A pane's table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PaneState {
     pub table: TableView,
 }
 
@@ -40,9 +48,6 @@ impl PaneState {
     fn new(pane: PaneId) -> Self {
         let table = TableView::new(panes::default_sort(pane));
         Self {
-            updated_at: None,
-            error: None,
-            error_at: None,
             // The error tail shows the newest lines unless the operator picked one.
             table: if pane == PaneId::Logs {
                 table.following_head()
@@ -105,6 +110,8 @@ pub struct State {
     pub polling: PollControl,
     pub data: Snapshot,
     pub panes: [PaneState; 7],
+    /// Each source's data age and last error, by [`SourceKind::index`].
+    pub sources: [SourceStatus; SourceKind::COUNT],
     pub keymap: Keymap,
     pub thresholds: Thresholds,
     /// A one-line notice for the footer (why a key did nothing, how an action ended, ...).
@@ -185,6 +192,7 @@ impl State {
             },
             data: Snapshot::default(),
             panes: PaneId::ALL.map(PaneState::new),
+            sources: Default::default(),
             keymap,
             thresholds,
             notice: None,
@@ -207,6 +215,15 @@ impl State {
         &mut self.panes[pane.index()]
     }
 
+    /// How `source`'s polls went.
+    pub fn source(&self, source: SourceKind) -> &SourceStatus {
+        &self.sources[source.index()]
+    }
+
+    fn source_mut(&mut self, source: SourceKind) -> &mut SourceStatus {
+        &mut self.sources[source.index()]
+    }
+
     /// What to do about missing or expired AWS credentials, when an AWS pane's last poll
     /// failed for that reason: every AWS pane is then stale, so it is said once, in the
     /// header. The database's own authentication errors stay in its pane: they are fixed in
@@ -215,7 +232,7 @@ impl State {
         let error = crate::model::SourceKind::ALL
             .into_iter()
             .filter(|source| source.is_aws())
-            .filter_map(|source| self.pane(PaneId::for_source(source)).error.as_ref())
+            .filter_map(|source| self.source(source).error.as_ref())
             .find(|error| error.kind == crate::model::SourceErrorKind::Credentials)?;
         // "AWS credentials missing or expired; run: ... (SDK detail)": the fix alone, which
         // fits a header line.

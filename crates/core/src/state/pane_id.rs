@@ -66,7 +66,8 @@ impl PaneId {
     pub fn for_source(source: SourceKind) -> Self {
         match source {
             SourceKind::AutoScaling => Self::AutoScaling,
-            SourceKind::Targets => Self::Targets,
+            // The health URLs answer the same question as the targets: is the site up.
+            SourceKind::Targets | SourceKind::Health => Self::Targets,
             SourceKind::Metrics => Self::Metrics,
             SourceKind::Alarms => Self::Alarms,
             SourceKind::Logs => Self::Logs,

@@ -102,17 +102,20 @@ fn on_source_update(
                 entries.retain(|entry| !incident.already_firing(entry));
             }
             state.data.store(data);
-            let rows = panes::rows(pane, state.pg_view, &state.data, &state.thresholds, at);
-            let pane_state = state.pane_mut(pane);
-            pane_state.updated_at = Some(at);
-            pane_state.error = None;
-            pane_state.error_at = None;
-            pane_state.table.set_rows(rows);
+            *state.source_mut(source) = super::SourceStatus {
+                updated_at: Some(at),
+                error: None,
+                error_at: None,
+            };
+            if pane.source() == source {
+                let rows = panes::rows(pane, state.pg_view, &state.data, &state.thresholds, at);
+                state.pane_mut(pane).table.set_rows(rows);
+            }
         }
         Err(error) => {
-            let pane_state = state.pane_mut(pane);
-            pane_state.error = Some(error);
-            pane_state.error_at = Some(at);
+            let status = state.source_mut(source);
+            status.error = Some(error);
+            status.error_at = Some(at);
         }
     }
     state.freshness.stale = freshness::stale_now(state, at);
@@ -215,7 +218,10 @@ fn cycle_postgres_view(state: &mut State) -> Vec<Effect> {
     let mut table = super::table::TableView::new(state.pg_view.default_sort());
     table.set_filter(&filter);
     state.pane_mut(PaneId::Postgres).table = table;
-    let at = state.pane(PaneId::Postgres).updated_at.unwrap_or(state.now);
+    let at = state
+        .source(SourceKind::Database)
+        .updated_at
+        .unwrap_or(state.now);
     refresh_postgres_rows(state, at);
     if state.pg_view == panes::postgres::PgView::Tables {
         if let Some(asked) = state.in_flight.table_sizes

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Widget};
 
 use crate::format;
-use crate::state::freshness::{pane_is_stale, source_of, stale_reason};
+use crate::state::freshness::{pane_is_stale, stale_reason};
 use crate::state::{PaneId, State};
 use crate::theme::Theme;
 
@@ -44,7 +44,7 @@ pub fn render(
         .title(freshness(state, theme, pane).right_aligned());
     let inner = block.inner(area);
     block.render(area, buf);
-    match &state.pane(pane).error {
+    match &state.source(pane.source()).error {
         Some(error) => error_line(theme, &error.message, inner, buf),
         None => match stale_reason_of(state, pane) {
             Some(why) => error_line(theme, &why, inner, buf),
@@ -58,7 +58,7 @@ fn stale_reason_of(state: &State, pane: PaneId) -> Option<String> {
     if !pane_is_stale(state, pane) {
         return None;
     }
-    source_of(pane).and_then(|source| stale_reason(state, source, state.now))
+    stale_reason(state, pane.source(), state.now)
 }
 
 /// The failed poll's message on the pane's first line, above the last good data.
@@ -79,11 +79,11 @@ fn error_line(theme: &Theme, message: &str, area: Rect, buf: &mut Buffer) -> Rec
 /// "3s ago", "waiting…", or "⚠ stale, 40s old" when the last poll failed or the data has
 /// grown older than its source's staleness limit.
 fn freshness(state: &State, theme: &Theme, pane: PaneId) -> Line<'static> {
-    let pane_state = state.pane(pane);
-    let age = pane_state
+    let status = state.source(pane.source());
+    let age = status
         .updated_at
         .map(|at| format::duration(format::seconds_between(at, state.now)));
-    let failed = pane_state.error.is_some() || pane_is_stale(state, pane);
+    let failed = status.error.is_some() || pane_is_stale(state, pane);
     match (failed.then_some(()), age) {
         (Some(()), Some(age)) => Line::styled(format!(" ⚠ stale, {age} old "), theme.crit),
         (Some(_), None) => Line::styled(" ⚠ no data ", theme.crit),

@@ -15,8 +15,8 @@ use crate::incident::Incident;
 use crate::incident::cadence::{self, Urgency};
 use crate::incident::messages::clock_time;
 use crate::incident::vitals::{Reading, Trend, Vital};
-use crate::state::State;
 use crate::state::panes::tone_of;
+use crate::state::{State, triage};
 use crate::theme::Theme;
 
 /// Height of a big-number tile: borders and five rows of digits.
@@ -32,18 +32,36 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
         4
     };
     let vital_rows = Vital::ALL.len().div_ceil(per_row) as u16;
-    let [incident_row, vitals_area, lower] = Layout::vertical([
+    let [incident_row, triage_row, vitals_area, lower] = Layout::vertical([
         Constraint::Length(TILE_HEIGHT),
+        Constraint::Length(1),
         Constraint::Length(TILE_HEIGHT * vital_rows),
         Constraint::Fill(1),
     ])
     .areas(area);
     render_incident_row(state, theme, incident_row, buf);
+    triage_line(state, theme).render(triage_row, buf);
     render_vitals(state, theme, vitals_area, per_row, buf);
     let [checks, timeline] =
         Layout::horizontal([Constraint::Percentage(38), Constraint::Percentage(62)]).areas(lower);
     render_failing_checks(state, theme, checks, buf);
     render_timeline(state, theme, timeline, buf);
+}
+
+/// " triage  health ✓ 2/2 2xx 3s · targets ✗ 9/12 healthy 2s · database ✓ answering 1s"
+fn triage_line(state: &State, theme: &Theme) -> Line<'static> {
+    let mut spans = vec![Span::styled(" triage ", theme.title)];
+    for (index, item) in triage::items(state).into_iter().enumerate() {
+        if index > 0 {
+            spans.push(Span::styled(" ·", theme.muted));
+        }
+        spans.push(Span::styled(format!(" {} ", item.label), theme.muted));
+        spans.push(Span::styled(item.text, tone::style(theme, item.tone)));
+        if let Some(age) = item.age {
+            spans.push(Span::styled(format!(" {age}"), theme.muted));
+        }
+    }
+    Line::from(spans)
 }
 
 fn level_style(level: Level, theme: &Theme) -> Style {

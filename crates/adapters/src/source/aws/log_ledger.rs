@@ -50,16 +50,15 @@ pub enum Plan {
 }
 
 impl Ledger {
-    /// What to do at `now` for a window of `window_seconds`, asking no more often than
-    /// `min_refresh_seconds`.
-    pub fn plan(&self, now: i64, window_seconds: i64, min_refresh_seconds: i64) -> Plan {
+    /// What to do at `now` for a window of `window_seconds`, when the poller asks for a
+    /// query (`query_due`) or not. A paused query stays paused, asked or not: its error is
+    /// the answer until the pause ends, so held counts never pass for current.
+    pub fn plan(&self, now: i64, window_seconds: i64, query_due: bool) -> Plan {
         if let Some(until) = self.retry_at.filter(|until| now < *until) {
             return Plan::Paused { until };
         }
-        let recent = self
-            .last_query_at
-            .is_some_and(|at| now - at < min_refresh_seconds);
-        if recent && self.consecutive_failures == 0 {
+        let has_answer = self.last_query_at.is_some() && self.consecutive_failures == 0;
+        if !query_due && has_answer {
             return Plan::UseHeld;
         }
         let window_start = now - window_seconds;
@@ -188,16 +187,18 @@ mod tests {
         let mut ledger = Ledger::default();
         let t0 = 1_800_000_000;
         assert_eq!(
-            ledger.plan(t0, WINDOW, 60),
+            ledger.plan(t0, WINDOW, true),
             Plan::Query {
                 start: t0 - WINDOW,
                 end: t0
             }
         );
         ledger.counted(t0 - WINDOW, t0, count("api", 150), 15_000, WINDOW);
-        assert_eq!(ledger.plan(t0 + 30, WINDOW, 60), Plan::UseHeld);
+        // Not asked for: the counts held answer, however long ago they were counted.
+        assert_eq!(ledger.plan(t0 + 30, WINDOW, false), Plan::UseHeld);
+        assert_eq!(ledger.plan(t0 + 600, WINDOW, false), Plan::UseHeld);
         assert_eq!(
-            ledger.plan(t0 + 60, WINDOW, 60),
+            ledger.plan(t0 + 60, WINDOW, true),
             Plan::Query {
                 start: t0,
                 end: t0 + 60
@@ -228,16 +229,18 @@ mod tests {
         let t0 = 1_800_000_000;
         ledger.failed(t0, 5_000);
         assert_eq!(
-            ledger.plan(t0 + 30, WINDOW, 60),
+            ledger.plan(t0 + 30, WINDOW, true),
             Plan::Paused { until: t0 + 60 }
         );
+        // After the pause the query runs again even if the poller did not ask: no counts
+        // are held to answer with.
         assert!(matches!(
-            ledger.plan(t0 + 60, WINDOW, 60),
+            ledger.plan(t0 + 60, WINDOW, false),
             Plan::Query { .. }
         ));
         ledger.failed(t0 + 60, 5_000);
         assert_eq!(
-            ledger.plan(t0 + 100, WINDOW, 60),
+            ledger.plan(t0 + 100, WINDOW, false),
             Plan::Paused {
                 until: t0 + 60 + 120
             }
@@ -246,7 +249,7 @@ mod tests {
             ledger.failed(t0 + 200, 0);
         }
         assert_eq!(
-            ledger.plan(t0 + 200, WINDOW, 60),
+            ledger.plan(t0 + 200, WINDOW, true),
             Plan::Paused {
                 until: t0 + 200 + 1800
             }

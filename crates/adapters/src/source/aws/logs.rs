@@ -3,8 +3,9 @@
 //! (FilterLogEvents, each group continued from its newest line seen; see [`super::log_tail`]).
 //!
 //! Logs Insights is billed per byte scanned, so each error query scans only what was written
-//! since the last (see [`super::log_ledger`]), no faster than `min_query_refresh`, at most
-//! `MAX_QUERIES_IN_FLIGHT` at once; the tail is incremental too.
+//! since the last (see [`super::log_ledger`]), at most `MAX_QUERIES_IN_FLIGHT` at once; when
+//! a poll runs it is the poller's call ([`ErrorQuery`], from the source's schedule). The tail
+//! is incremental too.
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -17,7 +18,7 @@ use super::errors::classify;
 use super::log_ledger::{Ledger, Plan};
 use super::log_tail::Tail;
 use crate::model::{LogErrorCount, LogErrors};
-use crate::source::{SourceError, SourceErrorKind};
+use crate::source::{ErrorQuery, SourceError, SourceErrorKind};
 
 /// The default error query: the runbook's (`filter @level = "ERROR" | stats count() by
 /// @service`, quoted in the README), made to count on real logs. "Supported logs and
@@ -45,8 +46,6 @@ pub struct LogScope {
     pub tail_filter: String,
     pub window_minutes: u32,
     pub query_timeout: Duration,
-    /// The error query is not run again sooner than this.
-    pub min_query_refresh: Duration,
 }
 
 impl Default for LogScope {
@@ -57,7 +56,6 @@ impl Default for LogScope {
             tail_filter: DEFAULT_TAIL_FILTER.to_owned(),
             window_minutes: DEFAULT_WINDOW_MINUTES,
             query_timeout: DEFAULT_QUERY_TIMEOUT,
-            min_query_refresh: super::METRIC_PERIOD,
         }
     }
 }
@@ -98,14 +96,15 @@ impl Default for LogState {
     }
 }
 
-/// Error counts (cached for `min_query_refresh`) and the tail, read concurrently.
+/// Error counts (queried, or held when `query` says so) and the tail, read concurrently.
 pub async fn log_errors(
     client: &Client,
     scope: &LogScope,
     state: &LogState,
+    query: ErrorQuery,
 ) -> Result<LogErrors, SourceError> {
     let (counts, tail) = tokio::join!(
-        counts_within_period(client, scope, state),
+        window_counts(client, scope, state, query),
         tail(client, scope, state)
     );
     // The tail reads one group a call, so its not-found error names the group.
@@ -125,16 +124,16 @@ pub async fn log_errors(
 }
 
 /// The window's error counts: only the slice since the last query is scanned (see
-/// [`Ledger`]), no sooner than `min_query_refresh`, and failing queries are paused.
-async fn counts_within_period(
+/// [`Ledger`]), when the poller asks for a query, and failing queries are paused.
+async fn window_counts(
     client: &Client,
     scope: &LogScope,
     state: &LogState,
+    query: ErrorQuery,
 ) -> Result<HeldCounts, SourceError> {
     let now = chrono::Utc::now().timestamp();
     let window = i64::from(scope.window_minutes) * 60;
-    let min_refresh = i64::try_from(scope.min_query_refresh.as_secs()).unwrap_or(i64::MAX);
-    let plan = lock(&state.ledger).plan(now, window, min_refresh);
+    let plan = lock(&state.ledger).plan(now, window, query == ErrorQuery::Run);
     let (start, end) = match plan {
         Plan::UseHeld => return Ok(held(state, now, window)),
         Plan::Paused { until } => {

@@ -27,7 +27,7 @@ pub use metrics::{MetricQuery, MetricTargets, custom_metric_query, default_metri
 use std::sync::Arc;
 
 use super::{
-    AlarmSource, AutoScalingSource, EcsSource, LogSource, MetricsSource, SourceError,
+    AlarmSource, AutoScalingSource, EcsSource, ErrorQuery, LogSource, MetricsSource, SourceError,
     SourceErrorKind, SourceFuture, TargetHealthSource,
 };
 use crate::model::{
@@ -170,9 +170,9 @@ impl EcsSource for AwsSource {
 }
 
 impl LogSource for AwsSource {
-    fn log_errors(&self) -> SourceFuture<'_, LogErrors> {
+    fn log_errors(&self, query: ErrorQuery) -> SourceFuture<'_, LogErrors> {
         Box::pin(async move {
-            let errors = logs::log_errors(&self.clients.logs, &self.scope.logs, &self.logs);
+            let errors = logs::log_errors(&self.clients.logs, &self.scope.logs, &self.logs, query);
             self.for_profile(errors.await)
         })
     }

@@ -7,41 +7,14 @@ use std::sync::Arc;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::{CryptoProvider, verify_tls12_signature, verify_tls13_signature};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use rustls::{ClientConfig, DigitallySignedStruct, SignatureScheme};
 use tokio_postgres_rustls::MakeRustlsConnect;
 
-fn provider() -> Arc<CryptoProvider> {
-    Arc::new(rustls::crypto::ring::default_provider())
-}
+use crate::tls::provider;
 
 /// A connector that verifies the server against `root` (a PEM bundle) or the public roots.
 pub fn verifying(root: Option<&Path>) -> Result<MakeRustlsConnect, String> {
-    let mut roots = RootCertStore::empty();
-    match root {
-        Some(path) => {
-            let pem = std::fs::read(path)
-                .map_err(|error| format!("cannot read sslrootcert {}: {error}", path.display()))?;
-            let mut reader = std::io::Cursor::new(pem);
-            for cert in rustls_pemfile::certs(&mut reader) {
-                let cert = cert.map_err(|error| {
-                    format!(
-                        "sslrootcert {} is not a PEM bundle: {error}",
-                        path.display()
-                    )
-                })?;
-                roots
-                    .add(cert)
-                    .map_err(|error| format!("sslrootcert {}: {error}", path.display()))?;
-            }
-            if roots.is_empty() {
-                return Err(format!(
-                    "sslrootcert {} holds no certificate",
-                    path.display()
-                ));
-            }
-        }
-        None => roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned()),
-    }
+    let roots = crate::tls::roots(root, "sslrootcert")?;
     let config = ClientConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()
         .map_err(|error| format!("TLS set-up failed: {error}"))?

@@ -7,16 +7,15 @@ use super::super::guard::{FollowTarget, FollowUp, FollowVerdict};
 use crate::format;
 use crate::incident::{EntryKind, TimelineEntry};
 use crate::model::{
-    AutoScalingGroup, EcsService, LifecycleState, Snapshot, TargetState, Timestamp,
+    AutoScalingGroup, EcsService, LifecycleState, Snapshot, SourceKind, TargetState, Timestamp,
 };
-use crate::state::PaneId;
 
 /// Judges every change still converging at `at`: its progress from data read after it was
 /// made, done when that data shows the new size, timed out past its deadline. Returns the
 /// timeline entries of the verdicts reached now.
 pub fn judge_follow_ups(state: &mut State, at: Timestamp) -> Vec<TimelineEntry> {
-    let read_at = |pane| state.pane(pane).updated_at;
-    let (groups_read, services_read) = (read_at(PaneId::AutoScaling), read_at(PaneId::Ecs));
+    let read_at = |source| state.source(source).updated_at;
+    let (groups_read, services_read) = (read_at(SourceKind::AutoScaling), read_at(SourceKind::Ecs));
     let mut entries = Vec::new();
     for follow in &mut state.guarded.follow {
         if follow.verdict != FollowVerdict::Converging {

@@ -11,7 +11,7 @@ use super::select::{
 use crate::action::db_sessions::{self, BulkRule};
 use crate::action::{Proposal, ecs_desired, instance_refresh, rollback};
 use crate::config::InputMode;
-use crate::model::AutoScalingGroup;
+use crate::model::{AutoScalingGroup, SourceKind};
 use crate::msg::{Action, Effect};
 
 /// A key bound to a guarded action, on the normal screen.
@@ -206,7 +206,7 @@ pub(super) fn bulk(state: &mut State, rule: BulkRule) -> Result<Proposal, String
         .data
         .database
         .observed_at
-        .or(state.pane(PaneId::Postgres).updated_at)
+        .or(state.source(SourceKind::Database).updated_at)
         .unwrap_or(state.now);
     let id = next_id(state);
     db_sessions::propose_bulk(id, &state.data.database.sessions, rule, at, &context(state))

@@ -3,6 +3,7 @@
 pub mod alarms;
 pub mod auto_scaling;
 pub mod ecs;
+pub mod health;
 pub mod logs;
 pub mod metrics;
 pub mod postgres;

@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 
 use super::{draw_table, line_then_rest};
 use crate::format;
+use crate::model::SourceKind;
 use crate::state::{PaneId, State};
 use crate::theme::Theme;
 use crate::ui::pane_frame;
@@ -80,7 +81,7 @@ const COUNTS_BEHIND_NOTE_SECONDS: i64 = 30;
 /// How far the counts reach, when the error query (at most once a period) lags the tail
 /// read on this poll: "refresh now" re-reads the tail, not necessarily the counts.
 fn counts_behind(state: &State, logs: &crate::model::LogErrors) -> Option<String> {
-    let read_at = state.pane(PaneId::Logs).updated_at?;
+    let read_at = state.source(SourceKind::Logs).updated_at?;
     let until = logs.counted_until?;
     (format::seconds_between(until, read_at) >= COUNTS_BEHIND_NOTE_SECONDS)
         .then(|| format!(" (counts to {})", format::clock(until)))

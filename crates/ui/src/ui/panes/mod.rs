@@ -39,8 +39,8 @@ pub fn render(
 
 /// The text of an empty table: waiting for the first poll, or no rows.
 fn empty_text(state: &State, pane: PaneId, none: &'static str) -> &'static str {
-    let pane_state = state.pane(pane);
-    match (pane_state.updated_at, &pane_state.error) {
+    let status = state.source(pane.source());
+    match (status.updated_at, &status.error) {
         (None, Some(_)) => "no data",
         (None, None) => "waiting for the first poll…",
         (Some(_), _) => none,
@@ -49,7 +49,7 @@ fn empty_text(state: &State, pane: PaneId, none: &'static str) -> &'static str {
 
 /// True once the pane has shown data at least once: summaries of nothing are noise.
 fn has_data(state: &State, pane: PaneId) -> bool {
-    state.pane(pane).updated_at.is_some()
+    state.source(pane.source()).updated_at.is_some()
 }
 
 /// Draws the pane's table in `area`.

@@ -5,15 +5,20 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::{draw_table, line_then_rest};
-use crate::model::TargetState;
+use crate::format;
+use crate::model::{SourceErrorKind, SourceKind, TargetState};
+use crate::state::panes::health;
 use crate::state::panes::targets::state_badge;
 use crate::state::{PaneId, State};
 use crate::theme::Theme;
 use crate::ui::{pane_frame, tone};
 
-/// Draws the pane.
+/// Draws the pane: the health URLs first (the SEV-1 runbook's first read), then the targets.
 pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
-    let inner = pane_frame::render(state, theme, PaneId::Targets, area, None, buf);
+    let mut inner = pane_frame::render(state, theme, PaneId::Targets, area, None, buf);
+    for line in health_lines(state, theme) {
+        inner = line_then_rest(line, inner, buf);
+    }
     let inner = if super::has_data(state, PaneId::Targets) {
         line_then_rest(counts(state, theme), inner, buf)
     } else {
@@ -27,6 +32,52 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
         inner,
         buf,
     );
+}
+
+/// One line per health URL with its own age (its source is polled apart from the targets),
+/// or the reason none could be read; nothing when the environment names no health URL.
+fn health_lines(state: &State, theme: &Theme) -> Vec<Line<'static>> {
+    let status = state.source(SourceKind::Health);
+    if let Some(error) = &status.error
+        && error.kind != SourceErrorKind::NotConfigured
+    {
+        return vec![Line::styled(
+            format!("⚠ health URLs: {}", error.message),
+            theme.crit,
+        )];
+    }
+    let Some(read_at) = status.updated_at else {
+        return Vec::new();
+    };
+    let age = format::seconds_between(read_at, state.now);
+    let stale = state.freshness.stale[SourceKind::Health.index()];
+    let age_text = if stale {
+        Span::styled(
+            format!("  ⚠ stale, {} old", format::duration(age)),
+            theme.crit,
+        )
+    } else {
+        Span::styled(format!("  {} ago", format::duration(age)), theme.muted)
+    };
+    state
+        .data
+        .health
+        .iter()
+        .map(|probe| {
+            let line = health::probe_line(probe, state.now);
+            let mut spans = vec![
+                Span::styled(line.verdict, tone::style(theme, line.tone)),
+                Span::styled(format!(" {} ", format::printable(&line.url)), theme.text),
+                Span::styled(line.details, theme.muted),
+            ];
+            if let Some((certificate_tone, text)) = line.certificate {
+                spans.push(Span::styled(" · ", theme.muted));
+                spans.push(Span::styled(text, tone::style(theme, certificate_tone)));
+            }
+            spans.push(age_text.clone());
+            Line::from(spans)
+        })
+        .collect()
 }
 
 /// `✓ 5/5 healthy · … 2 initial · ↓ 1 draining`

@@ -1,0 +1,101 @@
+//! The war room's triage row: the SEV-1 runbook's "assess what's down" reads at a glance
+//! (the health URLs, the load balancer's targets, the database), each with its age, so a
+//! stale or unread answer never passes for a good one.
+
+use super::State;
+use super::freshness;
+use super::panes::health;
+use super::table::Tone;
+use crate::format;
+use crate::model::{SourceErrorKind, SourceKind, TargetState};
+
+/// One read of the row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TriageItem {
+    pub label: &'static str,
+    pub tone: Tone,
+    pub text: String,
+    /// "12s" since its data was read; None before the first answer.
+    pub age: Option<String>,
+}
+
+/// The row's reads, in the runbook's order.
+pub fn items(state: &State) -> Vec<TriageItem> {
+    [
+        (SourceKind::Health, "health"),
+        (SourceKind::Targets, "targets"),
+        (SourceKind::Database, "database"),
+    ]
+    .into_iter()
+    .map(|(source, label)| item(state, source, label))
+    .collect()
+}
+
+fn item(state: &State, source: SourceKind, label: &'static str) -> TriageItem {
+    let status = state.source(source);
+    let age = status
+        .updated_at
+        .map(|at| format::duration(format::seconds_between(at, state.now)));
+    let unread = |tone, text: &str| TriageItem {
+        label,
+        tone,
+        text: text.to_owned(),
+        age: age.clone(),
+    };
+    match &status.error {
+        Some(error) if error.kind == SourceErrorKind::NotConfigured => {
+            return unread(Tone::Muted, "not configured");
+        }
+        Some(_) if status.updated_at.is_none() => return unread(Tone::Unknown, "? unread"),
+        _ if status.updated_at.is_none() => return unread(Tone::Unknown, "… waiting"),
+        _ => {}
+    }
+    let stale =
+        status.error.is_some() || freshness::stale_reason(state, source, state.now).is_some();
+    if stale {
+        return unread(Tone::Unknown, "? stale");
+    }
+    let (tone, text) = match source {
+        SourceKind::Health => health::summary(&state.data.health),
+        SourceKind::Targets => targets_summary(state),
+        _ => database_summary(state),
+    };
+    TriageItem {
+        label,
+        tone,
+        text,
+        age,
+    }
+}
+
+/// "✓ 12/12 healthy" or "✗ 9/12 healthy".
+fn targets_summary(state: &State) -> (Tone, String) {
+    let targets: Vec<_> = state
+        .data
+        .targets
+        .iter()
+        .flat_map(|group| &group.targets)
+        .collect();
+    let healthy = targets
+        .iter()
+        .filter(|target| target.state == TargetState::Healthy)
+        .count();
+    if healthy == targets.len() && healthy > 0 {
+        (Tone::Ok, format!("✓ {healthy}/{} healthy", targets.len()))
+    } else {
+        (Tone::Crit, format!("✗ {healthy}/{} healthy", targets.len()))
+    }
+}
+
+/// "✓ answering · 842/1000 conn": the database answered its last poll.
+fn database_summary(state: &State) -> (Tone, String) {
+    let totals = &state.data.database.totals;
+    (
+        Tone::Ok,
+        format!(
+            "✓ answering · {}/{} conn",
+            totals.total(),
+            totals.max_connections
+        ),
+    )
+}
