@@ -183,6 +183,7 @@ pub async fn live_with_credentials(
     let database_identity = database
         .as_ref()
         .map(|source| format!("database role {}", source.describe()));
+    let database_name = database.as_ref().map(|source| source.database());
     let executor = RoutingExecutor {
         database: database.map(|source| source as Arc<dyn ActionExecutor>),
         aws: Some(Arc::new(aws_executor)),
@@ -199,6 +200,7 @@ pub async fn live_with_credentials(
             identity: identity.as_ref().map(|(short, _)| short.clone()),
             metrics_requested_per_refresh: Some(metrics_requested),
             allow_superuser_termination: environment.allow_superuser_termination,
+            database: database_name,
         },
         sources,
         executor: Arc::new(executor),

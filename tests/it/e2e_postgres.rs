@@ -1,5 +1,6 @@
 //! End to end against a real PostgreSQL server in a real terminal: the pane shows the server's
-//! sessions, a long query is selected, terminated and confirmed from the keyboard and is gone;
+//! sessions, a long query is selected, terminated and confirmed from the keyboard and is gone,
+//! then the database is ANALYZEd the same way;
 //! a server restart shows the disconnected banner and the pane recovers.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -131,6 +132,32 @@ async fn terminate_a_long_query_on_a_real_server_from_the_keyboard() {
     assert!(still.is_none(), "the backend is gone");
     let lines = std::fs::read_to_string(&journal).unwrap().lines().count();
     assert_eq!(lines, 2);
+
+    // Issue 15, item 8: ANALYZE of the database from the keyboard (the sessions view: the
+    // whole database), confirmed, journaled, and its outcome counted from last_analyze.
+    admin
+        .batch_execute(
+            "CREATE TABLE IF NOT EXISTS e2e_orders (id int); INSERT INTO e2e_orders VALUES (1)",
+        )
+        .await
+        .unwrap();
+    tmux.send(&["A"]);
+    let dialog = tmux.wait_for("the ANALYZE dialog", Duration::from_secs(5), |s| {
+        s.contains("Confirm: ANALYZE")
+    });
+    assert!(dialog.contains("every table of postgres"), "{dialog}");
+    assert!(dialog.contains("owner of the table"), "{dialog}");
+    tmux.send(&["y"]);
+    let done = tmux.wait_for("the ANALYZE outcome", Duration::from_secs(30), |s| {
+        s.contains("ANALYZE postgres: succeeded — analyzed")
+    });
+    assert!(
+        !done.contains("not analyzed"),
+        "a superuser analyzes every table: {done}"
+    );
+    let journal_text = std::fs::read_to_string(&journal).unwrap();
+    assert_eq!(journal_text.lines().count(), 4, "{journal_text}");
+    assert!(journal_text.contains("\"analyze\""), "{journal_text}");
 
     // The server goes away: the pane says so and keeps the last data; it comes back by itself.
     server.stop();

@@ -848,3 +848,98 @@ async fn a_wrong_password_names_the_dsn_variable_not_aws() {
     );
     assert!(!error.message.to_lowercase().contains("aws"), "{error}");
 }
+
+/// Issue 15, item 8: ANALYZE against the real server, as a role that owns one table of two.
+/// PostgreSQL 15 documentation, "ANALYZE": tables the role may not analyze are skipped with a
+/// WARNING and no error, so the outcome is read back from `pg_stat_user_tables.last_analyze`
+/// and names what was skipped; a table gone since the proposal aborts before anything runs.
+#[tokio::test]
+async fn analyze_reports_what_it_analyzed_and_what_the_role_could_not() {
+    use opsdeck::action::analyze::TableName;
+    let Some(server) = TestPostgres::start() else {
+        return;
+    };
+    let admin = connect(&server, "postgres", "admin").await;
+    // One statement a call: DROP and CREATE DATABASE refuse a (multi-statement) transaction.
+    for statement in [
+        "DROP DATABASE IF EXISTS analyze_probe",
+        "CREATE DATABASE analyze_probe",
+        "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'analyst') THEN CREATE ROLE analyst LOGIN; END IF; END $$",
+    ] {
+        admin.batch_execute(statement).await.unwrap();
+    }
+    let probe_url = format!("{}/analyze_probe", server.url.rsplit_once('/').unwrap().0);
+    let (probe_admin, connection) = tokio_postgres::connect(&probe_url, NoTls).await.unwrap();
+    tokio::spawn(connection);
+    probe_admin
+        .batch_execute(
+            "CREATE TABLE mine (id int); INSERT INTO mine SELECT generate_series(1, 500);
+             ALTER TABLE mine OWNER TO analyst;
+             CREATE TABLE theirs (id int); INSERT INTO theirs SELECT generate_series(1, 500);",
+        )
+        .await
+        .unwrap();
+    let analyst = PostgresSource::new(
+        Dsn::parse(&format!(
+            "{}?sslmode=disable",
+            probe_url.replace("postgres@", "analyst@")
+        ))
+        .unwrap(),
+        false,
+    );
+    assert_eq!(analyst.database(), "analyze_probe");
+    let table = |name: &str| TableName {
+        schema: "public".to_owned(),
+        name: name.to_owned(),
+    };
+    let analyze = |table: Option<TableName>| ActionRequest::Analyze {
+        database: "analyze_probe".to_owned(),
+        table,
+    };
+
+    let whole = analyst.execute(analyze(None)).await;
+    assert_eq!(
+        whole.outcome,
+        Outcome::Succeeded(
+            "analyzed 1 of 2 tables; not analyzed: public.theirs (only the owner of a table, the database owner or a superuser may analyze it)"
+                .to_owned()
+        )
+    );
+    let analyzed: Option<chrono::DateTime<chrono::Utc>> = probe_admin
+        .query_one(
+            "SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'mine'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert!(analyzed.is_some(), "the server recorded the ANALYZE");
+
+    let refused = analyst.execute(analyze(Some(table("theirs")))).await;
+    assert!(
+        matches!(&refused.outcome, Outcome::Refused(detail) if detail.starts_with("public.theirs was not analyzed")),
+        "{refused:?}"
+    );
+    let mine = analyst.execute(analyze(Some(table("mine")))).await;
+    assert_eq!(
+        mine.outcome,
+        Outcome::Succeeded("analyzed public.mine".to_owned())
+    );
+    let gone = analyst.execute(analyze(Some(table("gone")))).await;
+    assert_eq!(
+        gone.outcome,
+        Outcome::Aborted("table public.gone no longer exists; nothing was run".to_owned())
+    );
+    let elsewhere = analyst
+        .execute(ActionRequest::Analyze {
+            database: "basecoat_db".to_owned(),
+            table: None,
+        })
+        .await;
+    assert_eq!(
+        elsewhere.outcome,
+        Outcome::Aborted(
+            "the DSN now connects to analyze_probe, not basecoat_db; nothing was run".to_owned()
+        )
+    );
+}

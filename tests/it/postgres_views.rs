@@ -220,3 +220,51 @@ fn table_sizes_in_flight_are_not_asked_again() {
     }
     assert_eq!(again, 1, "answered: the next showing reads them again");
 }
+
+/// Issue 15, item 8: `A` proposes ANALYZE of the table selected in the table sizes view, or
+/// of the whole database elsewhere; quoted identifiers in the statement shown and journaled.
+#[test]
+fn analyze_targets_the_selected_table_or_the_database() {
+    use opsdeck::action::ActionRequest;
+    let mut state = demo_state(INCIDENT);
+    state.environment.production = false;
+    press(&mut state, '7');
+    press(&mut state, 'A');
+    let dialog = state.guarded.dialog.as_ref().expect("a dialog");
+    assert_eq!(dialog.proposal.call, "ANALYZE");
+    assert_eq!(dialog.proposal.target, "basecoat_db");
+    assert_eq!(
+        dialog.proposal.request,
+        ActionRequest::Analyze {
+            database: "basecoat_db".to_owned(),
+            table: None,
+        }
+    );
+    state.guarded.dialog = None;
+    state.mode = opsdeck::config::InputMode::Normal;
+
+    for _ in 0..5 {
+        press(&mut state, 'v');
+    }
+    assert_eq!(state.pg_view, PgView::Tables);
+    // No sizes read yet: nothing to select, and the notice says what to do.
+    press(&mut state, 'A');
+    assert!(state.guarded.dialog.is_none());
+    assert_eq!(
+        state.notice.as_deref(),
+        Some("select a table first (or leave the table sizes view to analyze the database)")
+    );
+    let at = state.now;
+    update(
+        &mut state,
+        Msg::TableSizes {
+            result: Ok(opsdeck::sim::demo_table_sizes()),
+            at,
+        },
+    );
+    press(&mut state, 'j');
+    press(&mut state, 'A');
+    let dialog = state.guarded.dialog.as_ref().expect("a dialog");
+    assert_eq!(dialog.proposal.call, r#"ANALYZE "public"."orders""#);
+    assert_snapshot!(render_text(&state, 120, 40));
+}

@@ -47,6 +47,7 @@ pub enum Action {
     TerminateBackend,
     TerminateLongQueries,
     TerminateIdleSessions,
+    Analyze,
     StartInstanceRefresh,
     CancelInstanceRefresh,
     RollBack,
@@ -158,7 +159,7 @@ impl Section {
 
 impl Action {
     /// Every action, in the order the keymap sections and the help list them.
-    pub const ALL: [Self; 72] = [
+    pub const ALL: [Self; 73] = [
         Self::Quit,
         Self::ToggleHelp,
         Self::FocusNext,
@@ -197,6 +198,7 @@ impl Action {
         Self::TerminateBackend,
         Self::TerminateLongQueries,
         Self::TerminateIdleSessions,
+        Self::Analyze,
         Self::StartInstanceRefresh,
         Self::CancelInstanceRefresh,
         Self::RollBack,
@@ -325,6 +327,11 @@ impl Action {
             Self::TerminateIdleSessions => (
                 "terminate_idle_sessions",
                 "Terminate sessions idle longer than the limit",
+                Section::Pane,
+            ),
+            Self::Analyze => (
+                "analyze",
+                "ANALYZE the selected table (table sizes view) or the whole database",
                 Section::Pane,
             ),
             Self::StartInstanceRefresh => (

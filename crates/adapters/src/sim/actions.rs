@@ -86,10 +86,31 @@ pub fn execute_in(world: &mut World, request: &ActionRequest) -> Report {
             desired,
             ..
         } => set_ecs_desired(world, service, *expected_desired, *desired),
+        ActionRequest::Analyze { table, .. } => analyze(table.as_ref()),
     };
     Report {
         outcome,
         request_id,
+    }
+}
+
+/// The simulated database analyzes what it holds: a table it lists, or all of them.
+fn analyze(table: Option<&crate::action::analyze::TableName>) -> Outcome {
+    let tables = super::demo_table_sizes();
+    match table {
+        Some(table)
+            if tables
+                .iter()
+                .any(|t| t.schema == table.schema && t.name == table.name) =>
+        {
+            Outcome::Succeeded(format!("analyzed {table}"))
+        }
+        Some(table) => Outcome::Aborted(format!("table {table} no longer exists; nothing was run")),
+        None => Outcome::Succeeded(format!(
+            "analyzed {} of {} tables",
+            tables.len(),
+            tables.len()
+        )),
     }
 }
 

@@ -140,7 +140,7 @@ impl DatabaseSource for Simulator {
 }
 
 /// The basecoat portal's tables, as the runbook's size query would list them.
-fn demo_table_sizes() -> Vec<crate::model::TableSize> {
+pub fn demo_table_sizes() -> Vec<crate::model::TableSize> {
     [
         ("audit_log", 48_318_382_080),
         ("orders", 21_474_836_480),

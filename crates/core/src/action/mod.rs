@@ -3,6 +3,7 @@
 //! only a confirmed proposal becomes an effect, which re-reads the state (preflight) before it
 //! changes anything, and writes an intent and an outcome line to the audit journal.
 
+pub mod analyze;
 pub mod db_sessions;
 pub mod ecs_desired;
 pub mod executor;
@@ -118,6 +119,11 @@ pub enum ActionRequest {
         expected_desired: u32,
         desired: u32,
     },
+    /// ANALYZE `table`, or every table of `database` (the one the monitoring connects to).
+    Analyze {
+        database: String,
+        table: Option<analyze::TableName>,
+    },
 }
 
 impl ActionRequest {
@@ -125,7 +131,7 @@ impl ActionRequest {
     pub fn targets_database(&self) -> bool {
         matches!(
             self,
-            Self::CancelQuery { .. } | Self::TerminateBackends { .. }
+            Self::CancelQuery { .. } | Self::TerminateBackends { .. } | Self::Analyze { .. }
         )
     }
 
@@ -141,6 +147,7 @@ impl ActionRequest {
             Self::TerminateBackends { .. } => "terminate_backends",
             Self::SetEcsDesiredCount { .. } => "set_ecs_desired_count",
             Self::ForceNewDeployment { .. } => "force_new_deployment",
+            Self::Analyze { .. } => "analyze",
         }
     }
 }

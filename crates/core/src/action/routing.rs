@@ -1,5 +1,5 @@
-//! Sends each confirmed request to the executor that owns it: session actions to PostgreSQL,
-//! the rest to AWS. What an environment lacks is refused in words, before anything is sent.
+//! Sends each confirmed request to the executor that owns it: database actions (as
+//! [`ActionRequest::targets_database`] says) to PostgreSQL, the rest to AWS. What an environment lacks is refused in words, before anything is sent.
 
 use std::sync::Arc;
 
@@ -16,11 +16,7 @@ pub struct RoutingExecutor {
 
 impl ActionExecutor for RoutingExecutor {
     fn execute(&self, request: ActionRequest) -> ReportFuture<'_> {
-        let is_database = matches!(
-            request,
-            ActionRequest::CancelQuery { .. } | ActionRequest::TerminateBackends { .. }
-        );
-        let (executor, missing) = if is_database {
+        let (executor, missing) = if request.targets_database() {
             (
                 self.database.as_ref(),
                 "no PostgreSQL is configured for this environment (postgres_url_env)".to_owned(),

@@ -74,6 +74,8 @@ pub struct EnvironmentInfo {
     pub metrics_requested_per_refresh: Option<usize>,
     /// Whether superuser sessions may be cancelled or terminated.
     pub allow_superuser_termination: bool,
+    /// The database the PostgreSQL pane watches (what a database-wide ANALYZE acts on).
+    pub database: Option<String>,
 }
 
 impl EnvironmentInfo {
@@ -90,6 +92,7 @@ impl EnvironmentInfo {
             identity: None,
             metrics_requested_per_refresh: None,
             allow_superuser_termination: false,
+            database: Some("basecoat_db".to_owned()),
         }
     }
 }

@@ -372,6 +372,7 @@ fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::TerminateBackend
         | Action::TerminateLongQueries
         | Action::TerminateIdleSessions
+        | Action::Analyze
         | Action::StartInstanceRefresh
         | Action::CancelInstanceRefresh
         | Action::RollBack

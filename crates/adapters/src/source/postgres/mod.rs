@@ -1,10 +1,12 @@
 //! The PostgreSQL source: one monitoring connection (`application_name = 'opsdeck'`,
 //! `statement_timeout` 500 ms) that reads `pg_stat_activity` once per poll and carries out the
-//! guarded session actions. Reconnects on the next poll after a drop; the poller backs off.
+//! guarded session actions (ANALYZE, which may take longer, runs on a connection of its
+//! own). Reconnects on the next poll after a drop; the poller backs off.
 //! A poll the poller abandons at its deadline takes the connection with it: a server or proxy
 //! that stopped answering without closing the socket must not hold the next poll too.
 
 mod activity;
+mod analyze;
 pub mod dsn;
 mod errors;
 mod signal;
@@ -68,6 +70,21 @@ impl PostgresSource {
     /// `user@host:port/db`, for messages.
     pub fn describe(&self) -> String {
         self.dsn.describe()
+    }
+
+    /// The database the DSN connects to.
+    pub fn database(&self) -> String {
+        self.dsn.database()
+    }
+
+    /// A connection of its own, for work that may take longer than a poll (ANALYZE): the
+    /// monitoring connection stays free for the pane. Closed when the returned guard drops.
+    async fn dedicated(&self) -> Result<Connection, SourceError> {
+        let (client, driver) = self.connect().await?;
+        Ok(Connection {
+            client: Arc::new(client),
+            driver,
+        })
     }
 
     /// The open connection, or a new one.

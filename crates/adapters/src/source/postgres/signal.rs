@@ -30,6 +30,9 @@ enum PidResult {
 impl ActionExecutor for PostgresSource {
     fn execute(&self, request: ActionRequest) -> ReportFuture<'_> {
         Box::pin(async move {
+            if let ActionRequest::Analyze { database, table } = &request {
+                return super::analyze::run(self, database, table.as_ref()).await;
+            }
             let outcome = match self.client().await {
                 Err(error) => Outcome::Failed(error.message),
                 Ok(client) => match &request {

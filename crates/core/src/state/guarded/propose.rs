@@ -6,10 +6,10 @@ use super::super::text_field::TextField;
 use super::super::{PaneId, State};
 use super::finish::propose_undo;
 use super::select::{
-    context, focused_group, focused_service, next_id, open_dialog, selected_session,
+    analyze_target, context, focused_group, focused_service, next_id, open_dialog, selected_session,
 };
 use crate::action::db_sessions::{self, BulkRule};
-use crate::action::{Proposal, ecs_desired, instance_refresh, rollback};
+use crate::action::{Proposal, analyze, ecs_desired, instance_refresh, rollback};
 use crate::config::InputMode;
 use crate::model::{AutoScalingGroup, SourceKind};
 use crate::msg::{Action, Effect};
@@ -45,6 +45,9 @@ pub fn on_action_key(state: &mut State, action: Action) -> Vec<Effect> {
         Action::UndoLastAction => propose_undo(state),
         Action::RollBack => return load_versions(state),
         Action::EditMax => return open_max_prompt(state),
+        Action::Analyze => analyze_target(state).map(|(database, table)| {
+            analyze::propose(next_id(state), &database, table, &context(state))
+        }),
         Action::ForceDeployment => focused_service(state).and_then(|service| {
             ecs_desired::propose_force_deployment(next_id(state), &service, &context(state))
         }),

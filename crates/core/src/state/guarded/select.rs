@@ -113,3 +113,38 @@ pub(super) fn selected_session(state: &State) -> Result<crate::model::DbSession,
         .cloned()
         .ok_or_else(|| "select a session first".to_owned())
 }
+
+/// What `A` analyzes: the table selected in the table sizes view, else the whole database
+/// the monitoring connects to.
+pub(super) fn analyze_target(
+    state: &State,
+) -> Result<(String, Option<crate::action::analyze::TableName>), String> {
+    if state.focus != PaneId::Postgres {
+        return Err("focus PostgreSQL (7): A analyzes the database, or in the table sizes view (v) the selected table".to_owned());
+    }
+    let database = state
+        .environment
+        .database
+        .clone()
+        .ok_or_else(|| "no PostgreSQL configured: set postgres_url_env".to_owned())?;
+    if state.pg_view != crate::state::panes::postgres::PgView::Tables {
+        return Ok((database, None));
+    }
+    let selected = selected_id(state, PaneId::Postgres).ok_or_else(|| {
+        "select a table first (or leave the table sizes view to analyze the database)".to_owned()
+    })?;
+    let table = state
+        .data
+        .table_sizes
+        .iter()
+        .flat_map(|(tables, _)| tables)
+        .find(|table| format!("{}.{}", table.schema, table.name) == selected)
+        .ok_or_else(|| "select a table first".to_owned())?;
+    Ok((
+        database,
+        Some(crate::action::analyze::TableName {
+            schema: table.schema.clone(),
+            name: table.name.clone(),
+        }),
+    ))
+}

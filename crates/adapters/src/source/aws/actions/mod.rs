@@ -116,15 +116,14 @@ impl ActionExecutor for AwsExecutor {
                 ActionRequest::ForceNewDeployment { cluster, service } => {
                     ecs_desired::force_new_deployment(&self.clients.ecs, &cluster, &service).await
                 }
-                ActionRequest::CancelQuery { .. } | ActionRequest::TerminateBackends { .. } => {
-                    Report {
-                        outcome: Outcome::Refused(
-                            "session actions go to PostgreSQL, not AWS; nothing was sent"
-                                .to_owned(),
-                        ),
-                        request_id: None,
-                    }
-                }
+                ActionRequest::CancelQuery { .. }
+                | ActionRequest::TerminateBackends { .. }
+                | ActionRequest::Analyze { .. } => Report {
+                    outcome: Outcome::Refused(
+                        "database actions go to PostgreSQL, not AWS; nothing was sent".to_owned(),
+                    ),
+                    request_id: None,
+                },
             }
         })
     }
