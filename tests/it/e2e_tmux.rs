@@ -695,6 +695,18 @@ fn a_demo_incident_runs_in_the_war_room_from_declaration_to_postmortem() {
             && s.contains("in ALARM")
     });
 
+    // Issue 15, item 7: the triage row answers the SEV-1 runbook's "assess what's down"
+    // (health URLs, targets, database), each with its age. The demo's health URLs fail
+    // once the fleet is overloaded.
+    tmux.wait_for("the triage row", Duration::from_secs(30), |s| {
+        s.lines().any(|line| {
+            line.contains("triage")
+                && line.contains("health ✗ 503")
+                && line.contains("targets ✓")
+                && line.contains("database ✓ answering")
+        })
+    });
+
     add_note(&tmux, "paged the DB team");
 
     // Act from the panes: scale up, terminate the report query.
