@@ -197,9 +197,14 @@ pub fn describe(resolved: &Resolved) -> String {
     for (name, limit) in resolved.thresholds.named_limits() {
         out.push_str(&format!("  {name}: {} / {}\n", limit.warn, limit.crit));
     }
+    let thresholds = &resolved.thresholds;
     out.push_str(&format!(
-        "  long_query_seconds: {}\n  idle_session_seconds: {}\n",
-        resolved.thresholds.long_query_seconds, resolved.thresholds.idle_session_seconds
+        "  long_query_seconds: {}\n  idle_session_seconds: {}\n  ecs_pending_grace_seconds: {}\n  certificate days left (warn / fail below): {} / {}\n",
+        thresholds.long_query_seconds,
+        thresholds.idle_session_seconds,
+        thresholds.ecs_pending_grace_seconds,
+        thresholds.certificate_warn_days,
+        thresholds.certificate_fail_days
     ));
     out
 }

@@ -164,7 +164,7 @@ fn opsdeck_check_runs_without_a_terminal_and_says_how_it_went_in_its_exit_status
     assert_eq!(output.status.code(), Some(2));
     let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(value["status"], "fail");
-    assert_eq!(value["checks"].as_array().unwrap().len(), 16);
+    assert_eq!(value["checks"].as_array().unwrap().len(), 17);
 
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("report.md");
@@ -241,4 +241,38 @@ fail = 95
         "46.8 % is over the new warn of 40"
     );
     assert_eq!(cpu.threshold, "≤ 40.0% (warn above, fail above 95.0%)");
+}
+
+/// The runbook's Certificate Renewal acts at 30 days: the health URLs' certificates warn
+/// below `certificate_warn_days` and fail below `certificate_fail_days`, each named.
+#[test]
+fn certificates_near_expiry_warn_then_fail_as_the_thresholds_say() {
+    let input = demo_input(30);
+    let certificate = |thresholds: &Thresholds| {
+        evaluate(&input, thresholds)
+            .into_iter()
+            .find(|r| r.id == "certificate_expiry")
+            .unwrap()
+    };
+    // The demo's certificates have 41 (portal) and 52 (API) days left.
+    let default = certificate(&Thresholds::default());
+    assert_eq!(default.status, Status::Pass);
+    assert_eq!(default.observed, "41 days left (soonest of 2)");
+    assert!(default.evidence.is_empty());
+    let warned = certificate(&Thresholds {
+        certificate_warn_days: 45,
+        ..Thresholds::default()
+    });
+    assert_eq!(warned.status, Status::Warn);
+    assert_eq!(
+        warned.evidence,
+        ["https://portal.basecoat.example/health: certificate expires in 41 days"]
+    );
+    let failed = certificate(&Thresholds {
+        certificate_warn_days: 60,
+        certificate_fail_days: 45,
+        ..Thresholds::default()
+    });
+    assert_eq!(failed.status, Status::Fail);
+    assert_eq!(failed.evidence.len(), 2, "{:?}", failed.evidence);
 }

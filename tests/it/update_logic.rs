@@ -335,8 +335,9 @@ fn the_checklist_follows_the_polls_marks_changes_and_jumps_to_the_evidence() {
 
     press_char(&mut state, 'H');
     assert_eq!(state.mode, opsdeck::config::InputMode::Checklist);
-    // db_long_queries is the twelfth check (health_endpoint is the third).
-    for _ in 0..11 {
+    // db_long_queries is the thirteenth check (health_endpoint and certificate_expiry come
+    // third and fourth).
+    for _ in 0..12 {
         press_char(&mut state, 'j');
     }
     assert_eq!(

@@ -13,6 +13,7 @@ pub enum CheckId {
     AsgInService,
     TargetsHealthy,
     HealthEndpoint,
+    CertificateExpiry,
     LatencyP99,
     ErrorRate5xx,
     ErrorRate4xx,
@@ -30,10 +31,11 @@ pub enum CheckId {
 
 impl CheckId {
     /// Every check, in report order.
-    pub const ALL: [Self; 16] = [
+    pub const ALL: [Self; 17] = [
         Self::AsgInService,
         Self::TargetsHealthy,
         Self::HealthEndpoint,
+        Self::CertificateExpiry,
         Self::LatencyP99,
         Self::ErrorRate5xx,
         Self::ErrorRate4xx,
@@ -55,6 +57,7 @@ impl CheckId {
             Self::AsgInService => "asg_in_service",
             Self::TargetsHealthy => "targets_healthy",
             Self::HealthEndpoint => "health_endpoint",
+            Self::CertificateExpiry => "certificate_expiry",
             Self::LatencyP99 => "latency_p99",
             Self::ErrorRate5xx => "error_rate_5xx",
             Self::ErrorRate4xx => "error_rate_4xx",
@@ -87,6 +90,8 @@ impl CheckId {
             ),
             Self::TargetsHealthy => ("ALB: no unhealthy target", S::Targets, ALB),
             Self::HealthEndpoint => ("Health URLs answer 2xx", S::Health, SEV1),
+            // The certificates the health URLs present, for now; ACM's are issue 15, item 4.
+            Self::CertificateExpiry => ("Certificates: none expiring soon", S::Health, CERTIFICATE),
             Self::LatencyP99 => ("Response time p99", S::Metrics, SCALE_UP),
             Self::ErrorRate5xx => ("5XX error rate", S::Metrics, CRITICAL),
             Self::ErrorRate4xx => ("4XX error rate", S::Metrics, WARNING),
@@ -126,6 +131,7 @@ const WARNING: &str = "Warning Alert Response";
 const PERFORMANCE: &str = "Performance Alert Response";
 const ALB: &str = "Scenario 3: Application Load Balancer Issues";
 const SEV1: &str = "SEV-1: Complete Service Down";
+const CERTIFICATE: &str = "Certificate Renewal";
 const DATABASE: &str = "Database Operations: connection usage";
 const DB_SCENARIO: &str = "Scenario 2: Database Performance Degradation";
 const LONG_QUERY: &str = "Kill long-running query";

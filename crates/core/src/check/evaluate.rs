@@ -148,6 +148,7 @@ fn find(
         CheckId::AsgInService => asg_in_service(snapshot),
         CheckId::TargetsHealthy => targets_healthy(snapshot),
         CheckId::HealthEndpoint => health_endpoint(snapshot),
+        CheckId::CertificateExpiry => certificate_expiry(snapshot, at, thresholds),
         CheckId::LatencyP99 => metric(snapshot, &[K::ResponseTimeP99], thresholds.latency_p99_ms),
         CheckId::ErrorRate5xx => metric(
             snapshot,
@@ -302,6 +303,55 @@ fn health_endpoint(snapshot: &Snapshot) -> Finding {
         },
         observed: format!("{healthy}/{} answer 2xx", probes.len()),
         threshold: "every health URL answers 2xx".to_owned(),
+        evidence,
+        rows: Vec::new(),
+    }
+}
+
+/// The certificates the health URLs present: fewer than `certificate_warn_days` left warns,
+/// fewer than `certificate_fail_days` fails (the runbook renews at 30 days). A URL that did
+/// not complete a TLS handshake shows no certificate; `health_endpoint` fails for it.
+fn certificate_expiry(
+    snapshot: &Snapshot,
+    at: Option<Timestamp>,
+    thresholds: &Thresholds,
+) -> Finding {
+    use crate::model::ProbeOutcome;
+    let (warn, fail) = (
+        i64::from(thresholds.certificate_warn_days),
+        i64::from(thresholds.certificate_fail_days),
+    );
+    let threshold = format!("≥ {warn} days left (warn below, fail below {fail})");
+    let certificates: Vec<(&str, i64)> = snapshot
+        .health
+        .iter()
+        .filter_map(|probe| match &probe.outcome {
+            ProbeOutcome::Answered(answer) => {
+                answer.tls.as_ref().map(|tls| (probe.url.as_str(), tls))
+            }
+            ProbeOutcome::Failed(_) => None,
+        })
+        .filter_map(|(url, tls)| at.map(|now| (url, tls.days_left(now))))
+        .collect();
+    let Some(soonest) = certificates.iter().map(|(_, days)| *days).min() else {
+        return Finding::skip("no https health URL answered with a certificate");
+    };
+    let status = if soonest < fail {
+        Status::Fail
+    } else if soonest < warn {
+        Status::Warn
+    } else {
+        Status::Pass
+    };
+    let evidence = certificates
+        .iter()
+        .filter(|(_, days)| *days < warn)
+        .map(|(url, days)| format!("{url}: certificate expires in {days} days"))
+        .collect();
+    Finding {
+        status,
+        observed: format!("{soonest} days left (soonest of {})", certificates.len()),
+        threshold,
         evidence,
         rows: Vec::new(),
     }

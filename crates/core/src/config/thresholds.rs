@@ -72,6 +72,11 @@ pub struct Thresholds {
     /// last changed is failing, not converging (tasks that cannot be placed or keep
     /// failing their health checks never start).
     pub ecs_pending_grace_seconds: u64,
+    /// A server certificate with fewer days left warns (the runbook's Certificate Renewal
+    /// acts at 30 days).
+    pub certificate_warn_days: u32,
+    /// A server certificate with fewer days left fails.
+    pub certificate_fail_days: u32,
     /// `[[checks]]` from the config: per-check switches and limits (not part of `[thresholds]`).
     #[serde(skip)]
     pub check_overrides: Vec<CheckOverride>,
@@ -109,6 +114,8 @@ impl Default for Thresholds {
             long_query_seconds: 3600,
             idle_session_seconds: 1800,
             ecs_pending_grace_seconds: 600,
+            certificate_warn_days: 30,
+            certificate_fail_days: 7,
             check_overrides: Vec::new(),
         }
     }
@@ -150,6 +157,12 @@ impl Thresholds {
 
     /// The first limit whose warn level is above its crit level, as a message.
     pub fn inverted_limit(&self) -> Option<String> {
+        if self.certificate_fail_days > self.certificate_warn_days {
+            return Some(format!(
+                "thresholds.certificate_fail_days ({}) must not be above certificate_warn_days ({})",
+                self.certificate_fail_days, self.certificate_warn_days
+            ));
+        }
         self.named_limits()
             .into_iter()
             .find(|(_, limit)| limit.warn > limit.crit)
@@ -180,6 +193,7 @@ impl Thresholds {
             CheckId::AsgInService
             | CheckId::TargetsHealthy
             | CheckId::HealthEndpoint
+            | CheckId::CertificateExpiry
             | CheckId::EcsRunning
             | CheckId::Alarms
             | CheckId::DbLongQueries

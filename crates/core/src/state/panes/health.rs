@@ -2,13 +2,8 @@
 //! each probe says, in words, and how worrying it is.
 
 use super::super::table::Tone;
+use crate::config::Thresholds;
 use crate::model::{HealthProbe, ProbeOutcome, Timestamp};
-
-/// A certificate this close to expiry is worth a warning (ACM renews managed certificates
-/// 60 days ahead, so one this close is not being renewed).
-pub const CERTIFICATE_WARN_DAYS: i64 = 30;
-/// A certificate this close to expiry is an emergency.
-pub const CERTIFICATE_FAIL_DAYS: i64 = 7;
 
 /// One probe as a line's parts: its tone, its verdict ("✓ 200", "✗ timeout") and the details
 /// ("84 ms · TLS 1.3 · cert 41 d", or the failure in words).
@@ -25,8 +20,9 @@ pub struct ProbeLine {
     pub certificate: Option<(Tone, String)>,
 }
 
-/// The line of `probe` at `now`.
-pub fn probe_line(probe: &HealthProbe, now: Timestamp) -> ProbeLine {
+/// The line of `probe` at `now`, its certificate toned by the `certificate_expiry` check's
+/// limits.
+pub fn probe_line(probe: &HealthProbe, now: Timestamp, thresholds: &Thresholds) -> ProbeLine {
     let healthy = probe.is_healthy();
     let symbol = if healthy { "✓" } else { "✗" };
     let (details, certificate) = match &probe.outcome {
@@ -43,7 +39,7 @@ pub fn probe_line(probe: &HealthProbe, now: Timestamp) -> ProbeLine {
             }
             let certificate = answer.tls.as_ref().map(|tls| {
                 let days = tls.days_left(now);
-                (certificate_tone(days), format!("cert {days} d"))
+                (certificate_tone(days, thresholds), format!("cert {days} d"))
             });
             (details, certificate)
         }
@@ -63,10 +59,10 @@ fn without_scheme(url: &str) -> &str {
 }
 
 /// The tone of a certificate `days` from expiry.
-pub fn certificate_tone(days: i64) -> Tone {
-    if days < CERTIFICATE_FAIL_DAYS {
+pub fn certificate_tone(days: i64, thresholds: &Thresholds) -> Tone {
+    if days < i64::from(thresholds.certificate_fail_days) {
         Tone::Crit
-    } else if days < CERTIFICATE_WARN_DAYS {
+    } else if days < i64::from(thresholds.certificate_warn_days) {
         Tone::Warn
     } else {
         Tone::Ok
@@ -113,7 +109,7 @@ mod tests {
 
     #[test]
     fn a_healthy_answer_reads_its_latency_protocol_and_certificate_days() {
-        let line = probe_line(&answered(200, 41), now());
+        let line = probe_line(&answered(200, 41), now(), &Thresholds::default());
         assert_eq!(line.tone, Tone::Ok);
         assert_eq!(line.verdict, "✓ 200");
         assert_eq!(line.url, "portal.example/health");
@@ -123,13 +119,14 @@ mod tests {
 
     #[test]
     fn a_certificate_close_to_expiry_is_toned_apart_from_a_healthy_answer() {
-        let line = probe_line(&answered(200, 5), now());
+        let line = probe_line(&answered(200, 5), now(), &Thresholds::default());
         assert_eq!(line.tone, Tone::Ok);
         assert_eq!(line.certificate, Some((Tone::Crit, "cert 5 d".to_owned())));
-        assert_eq!(certificate_tone(29), Tone::Warn);
-        assert_eq!(certificate_tone(30), Tone::Ok);
-        assert_eq!(certificate_tone(6), Tone::Crit);
-        assert_eq!(certificate_tone(7), Tone::Warn);
+        let limits = Thresholds::default();
+        assert_eq!(certificate_tone(29, &limits), Tone::Warn);
+        assert_eq!(certificate_tone(30, &limits), Tone::Ok);
+        assert_eq!(certificate_tone(6, &limits), Tone::Crit);
+        assert_eq!(certificate_tone(7, &limits), Tone::Warn);
     }
 
     #[test]
@@ -141,7 +138,7 @@ mod tests {
                 message: "timeout after 5s".to_owned(),
             }),
         };
-        let line = probe_line(&timeout, now());
+        let line = probe_line(&timeout, now(), &Thresholds::default());
         assert_eq!(
             (line.tone, line.verdict.as_str()),
             (Tone::Crit, "✗ timeout")

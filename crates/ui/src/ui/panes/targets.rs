@@ -64,7 +64,7 @@ fn health_lines(state: &State, theme: &Theme) -> Vec<Line<'static>> {
         .health
         .iter()
         .map(|probe| {
-            let line = health::probe_line(probe, state.now);
+            let line = health::probe_line(probe, state.now, &state.thresholds);
             let mut spans = vec![
                 Span::styled(line.verdict, tone::style(theme, line.tone)),
                 Span::styled(format!(" {} ", format::printable(&line.url)), theme.text),
