@@ -7,7 +7,7 @@ use crate::check::{CheckResult, Status};
 use crate::config::{Level, Thresholds};
 use crate::model::Snapshot;
 use crate::model::SourceKind;
-use crate::model::{AlarmState, MetricKind, TargetState, Timestamp};
+use crate::model::{AlarmState, MetricKind, Timestamp};
 
 /// How far back a trend looks.
 pub const TREND_WINDOW_SECONDS: i64 = 300;
@@ -125,12 +125,7 @@ fn read(
             if snapshot.targets.is_empty() {
                 return None;
             }
-            let total = snapshot.targets.iter().map(|g| g.targets.len()).sum();
-            let healthy = snapshot
-                .targets
-                .iter()
-                .map(|g| g.count_in(&TargetState::Healthy))
-                .sum();
+            let (healthy, total) = crate::model::healthy_of(&snapshot.targets);
             Some(fraction(healthy, total))
         }
         Vital::InService => {

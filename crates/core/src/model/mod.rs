@@ -29,7 +29,7 @@ pub use snapshot::Snapshot;
 pub use source::{
     PollControl, Schedule, Schedules, SourceData, SourceError, SourceErrorKind, SourceKind,
 };
-pub use targets::{TargetGroupHealth, TargetHealth, TargetState};
+pub use targets::{TargetGroupHealth, TargetHealth, TargetState, healthy_of};
 
 /// A point in time, always UTC.
 pub type Timestamp = chrono::DateTime<chrono::Utc>;

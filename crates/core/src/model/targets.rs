@@ -18,6 +18,17 @@ impl TargetGroupHealth {
     }
 }
 
+/// Healthy targets and all targets, across `groups`: the Targets pane's count, the war
+/// room's vital and its triage row read the same figure.
+pub fn healthy_of(groups: &[TargetGroupHealth]) -> (usize, usize) {
+    groups.iter().fold((0, 0), |(healthy, total), group| {
+        (
+            healthy + group.count_in(&TargetState::Healthy),
+            total + group.targets.len(),
+        )
+    })
+}
+
 /// One registered target.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TargetHealth {

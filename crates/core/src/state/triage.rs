@@ -7,7 +7,7 @@ use super::freshness;
 use super::panes::health;
 use super::table::Tone;
 use crate::format;
-use crate::model::{SourceErrorKind, SourceKind, TargetState};
+use crate::model::{SourceErrorKind, SourceKind, healthy_of};
 
 /// One read of the row.
 #[derive(Debug, Clone, PartialEq)]
@@ -70,20 +70,11 @@ fn item(state: &State, source: SourceKind, label: &'static str) -> TriageItem {
 
 /// "✓ 12/12 healthy" or "✗ 9/12 healthy".
 fn targets_summary(state: &State) -> (Tone, String) {
-    let targets: Vec<_> = state
-        .data
-        .targets
-        .iter()
-        .flat_map(|group| &group.targets)
-        .collect();
-    let healthy = targets
-        .iter()
-        .filter(|target| target.state == TargetState::Healthy)
-        .count();
-    if healthy == targets.len() && healthy > 0 {
-        (Tone::Ok, format!("✓ {healthy}/{} healthy", targets.len()))
+    let (healthy, total) = healthy_of(&state.data.targets);
+    if healthy == total && healthy > 0 {
+        (Tone::Ok, format!("✓ {healthy}/{total} healthy"))
     } else {
-        (Tone::Crit, format!("✗ {healthy}/{} healthy", targets.len()))
+        (Tone::Crit, format!("✗ {healthy}/{total} healthy"))
     }
 }
 

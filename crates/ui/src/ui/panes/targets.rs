@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 
 use super::{draw_table, line_then_rest};
 use crate::format;
-use crate::model::{SourceErrorKind, SourceKind, TargetState};
+use crate::model::{SourceErrorKind, SourceKind, TargetState, healthy_of};
 use crate::state::panes::health;
 use crate::state::panes::targets::state_badge;
 use crate::state::{PaneId, State};
@@ -88,16 +88,13 @@ fn counts(state: &State, theme: &Theme) -> Line<'static> {
         .iter()
         .flat_map(|group| &group.targets)
         .collect();
-    let healthy = targets
-        .iter()
-        .filter(|t| t.state == TargetState::Healthy)
-        .count();
-    let all_healthy = healthy == targets.len() && !targets.is_empty();
+    let (healthy, total) = healthy_of(&state.data.targets);
+    let all_healthy = healthy == total && total > 0;
     let mut spans = vec![Span::styled(
         format!(
             "{} {healthy}/{} healthy",
             if all_healthy { "✓" } else { "✗" },
-            targets.len()
+            total
         ),
         if all_healthy { theme.ok } else { theme.warn },
     )];
