@@ -126,9 +126,10 @@ async fn error_counts_come_from_the_insights_stats_with_bytes_scanned() {
 }
 
 /// Issue 13, item 4: the poller owns the schedule. With the Logs schedule's billed query
-/// interval at a minute and polls every 100 ms, the error tail is read on every poll but
-/// the Insights query ("StartQuery", billed per byte scanned) runs once; "refresh now" runs
-/// it at once, so what the pane then shows was fetched for it.
+/// interval at a minute and polls every 100 ms, the error tail (FilterLogEvents) is read on
+/// every poll but the Insights query (StartQuery, CloudWatch Logs API Reference; billed per
+/// byte scanned) runs once; "refresh now" runs it at once, so what the pane then shows was
+/// fetched for it.
 #[tokio::test]
 async fn the_poller_runs_the_billed_query_once_an_interval_and_on_refresh_now() {
     use opsdeck::model::{PollControl, Schedule, SourceData, SourceKind};

@@ -1,4 +1,5 @@
-//! Sends each confirmed request to the executor that owns it: database actions (as
+//! Sends each confirmed request to the executor that owns it (no AWS call of its own; the
+//! AWS executor cites the API Reference pages it follows): database actions (as
 //! [`ActionRequest::targets_database`] says) to PostgreSQL, the rest to AWS. What an environment lacks is refused in words, before anything is sent.
 
 use std::sync::Arc;

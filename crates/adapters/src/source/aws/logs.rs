@@ -2,7 +2,9 @@
 //! StopQuery when it runs too long or its poll is dropped) and a tail of ERROR lines
 //! (FilterLogEvents, each group continued from its newest line seen; see [`super::log_tail`]).
 //!
-//! Logs Insights is billed per byte scanned, so each error query scans only what was written
+//! Logs Insights is billed per byte scanned ("Amazon CloudWatch Pricing"; the bytes are
+//! GetQueryResults' `statistics.bytesScanned`, CloudWatch Logs API Reference), so each error
+//! query scans only what was written
 //! since the last (see [`super::log_ledger`]), at most `MAX_QUERIES_IN_FLIGHT` at once; when
 //! a poll runs it is the poller's call ([`ErrorQuery`], from the source's schedule). The tail
 //! is incremental too.
