@@ -275,4 +275,22 @@ fn certificates_near_expiry_warn_then_fail_as_the_thresholds_say() {
     });
     assert_eq!(failed.status, Status::Fail);
     assert_eq!(failed.evidence.len(), 2, "{:?}", failed.evidence);
+
+    // Plain-HTTP health URLs present no certificate: skipped, and said so.
+    let mut plain = demo_input(30);
+    for probe in &mut plain.snapshot.health {
+        if let opsdeck::model::ProbeOutcome::Answered(answer) = &mut probe.outcome {
+            answer.tls = None;
+        }
+    }
+    let none = evaluate(&plain, &Thresholds::default())
+        .into_iter()
+        .find(|r| r.id == "certificate_expiry")
+        .unwrap();
+    assert_eq!(none.status, Status::Skip);
+    assert_eq!(none.observed, "no certificate seen");
+    assert_eq!(
+        none.evidence,
+        ["no https health URL answered with a certificate"]
+    );
 }

@@ -334,7 +334,10 @@ fn certificate_expiry(
         .filter_map(|(url, tls)| at.map(|now| (url, tls.days_left(now))))
         .collect();
     let Some(soonest) = certificates.iter().map(|(_, days)| *days).min() else {
-        return Finding::skip("no https health URL answered with a certificate");
+        return Finding {
+            observed: "no certificate seen".to_owned(),
+            ..Finding::skip("no https health URL answered with a certificate")
+        };
     };
     let status = if soonest < fail {
         Status::Fail
