@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
@@ -175,14 +175,7 @@ impl Certificates {
     }
 
     fn openssl(&self, args: &[&str]) {
-        let status = Command::new("openssl")
-            .args(args)
-            .current_dir(self.dir.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .expect("run openssl");
-        assert!(status.success(), "openssl {args:?} failed");
+        super::openssl(self.dir.path(), args);
     }
 
     /// A leaf `name`.crt/.key signed by the CA, valid for `days`.

@@ -23,3 +23,15 @@ pub fn free_port() -> u16 {
         .map(|address| address.port())
         .expect("no free loopback port")
 }
+
+/// Runs openssl with `args` in `dir`, quietly; panics when it fails (the tests' certificates).
+pub fn openssl(dir: &std::path::Path, args: &[&str]) {
+    let status = std::process::Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("run openssl");
+    assert!(status.success(), "openssl {args:?} failed");
+}

@@ -151,15 +151,7 @@ fn start_owned(bindir: PathBuf) -> TestPostgres {
 /// it, in `data_dir`, owned by postgres.
 fn make_certificate(data_dir: &Path) {
     let file = |name: &str| path_str(&data_dir.join(name)).to_owned();
-    let openssl = |args: &[&str]| {
-        let status = Command::new("openssl")
-            .args(args)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .expect("run openssl");
-        assert!(status.success(), "openssl {args:?} failed");
-    };
+    let openssl = |args: &[&str]| super::openssl(data_dir, args);
     openssl(&[
         "req",
         "-x509",
