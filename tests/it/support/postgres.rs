@@ -148,65 +148,24 @@ fn start_owned(bindir: PathBuf) -> TestPostgres {
 }
 
 /// A throwaway CA (`ca.crt`) and a server certificate for 127.0.0.1 and localhost signed by
-/// it, in `data_dir`, owned by postgres.
+/// it (the health probes' [`Certificates`](super::http_peer::Certificates)), copied into
+/// `data_dir` and owned by postgres.
 fn make_certificate(data_dir: &Path) {
-    let file = |name: &str| path_str(&data_dir.join(name)).to_owned();
-    let openssl = |args: &[&str]| super::openssl(data_dir, args);
-    openssl(&[
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-days",
-        "1",
-        "-subj",
-        "/CN=opsdeck test CA",
-        "-keyout",
-        &file("ca.key"),
-        "-out",
-        &file("ca.crt"),
-    ]);
-    openssl(&[
-        "req",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-subj",
-        "/CN=localhost",
-        "-keyout",
-        &file("server.key"),
-        "-out",
-        &file("server.csr"),
-    ]);
-    std::fs::write(
-        data_dir.join("server.ext"),
-        "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n",
-    )
-    .expect("write extensions");
-    openssl(&[
-        "x509",
-        "-req",
-        "-in",
-        &file("server.csr"),
-        "-CA",
-        &file("ca.crt"),
-        "-CAkey",
-        &file("ca.key"),
-        "-CAcreateserial",
-        "-days",
-        "1",
-        "-extfile",
-        &file("server.ext"),
-        "-out",
-        &file("server.crt"),
-    ]);
+    let certificates = super::http_peer::Certificates::new().expect("openssl, checked above");
+    let (certificate, key) = certificates.signed_leaf("server", 1);
+    let copy = |from: &Path, name: &str| {
+        std::fs::copy(from, data_dir.join(name)).expect("copy the test certificate");
+    };
+    copy(&certificates.path("ca.crt"), "ca.crt");
+    copy(&certificate, "server.crt");
+    copy(&key, "server.key");
     let key = data_dir.join("server.key");
     std::fs::set_permissions(&key, std::os::unix::fs::PermissionsExt::from_mode(0o600))
         .expect("chmod key");
     if running_as_root() {
+        let crt = data_dir.join("server.crt");
         let status = Command::new("chown")
-            .args(["postgres:postgres", path_str(&key), &file("server.crt")])
+            .args(["postgres:postgres", path_str(&key), path_str(&crt)])
             .status()
             .expect("chown");
         assert!(status.success());

@@ -144,3 +144,10 @@ pub struct TableSize {
     /// Table, indexes and TOAST together.
     pub total_bytes: i64,
 }
+
+impl TableSize {
+    /// `schema.name`: the table's row id and label, and what `A` finds the selection by.
+    pub fn qualified_name(&self) -> String {
+        format!("{}.{}", self.schema, self.name)
+    }
+}

@@ -138,7 +138,7 @@ pub(super) fn analyze_target(
         .table_sizes
         .iter()
         .flat_map(|(tables, _)| tables)
-        .find(|table| format!("{}.{}", table.schema, table.name) == selected)
+        .find(|table| table.qualified_name() == selected)
         .ok_or_else(|| "select a table first".to_owned())?;
     Ok((
         database,

@@ -346,9 +346,9 @@ fn table_rows(tables: &[TableSize]) -> Vec<Row> {
         .map(|table| {
             let bytes = u64::try_from(table.total_bytes).unwrap_or(0);
             Row {
-                id: format!("{}.{}", table.schema, table.name),
+                id: table.qualified_name(),
                 cells: vec![
-                    Cell::text(format!("{}.{}", table.schema, table.name)),
+                    Cell::text(table.qualified_name()),
                     Cell::number(format::bytes(bytes), bytes as f64),
                 ],
             }
