@@ -1249,3 +1249,187 @@ async fn metric_windows_end_on_a_period_boundary_and_leave_out_the_open_period()
         assert_eq!(end - start, 3600, "{body}");
     }
 }
+
+/// DescribeInstances as the Amazon EC2 API Reference shapes it (a reservation holding the
+/// instances), one page of `instances` (id, state, type, IP) and `nextToken` when more remain.
+fn described_instances(instances: &[(&str, &str, &str, &str)], next: Option<&str>) -> String {
+    let items: String = instances
+        .iter()
+        .map(|(id, state, instance_type, ip)| {
+            let code = if *state == "running" { 16 } else { 32 };
+            format!("<item><instanceId>{id}</instanceId><imageId>ami-0abcdef1234567890</imageId><instanceState><code>{code}</code><name>{state}</name></instanceState><privateDnsName>ip-{}.ec2.internal</privateDnsName><instanceType>{instance_type}</instanceType><launchTime>2026-11-23T01:50:10.000Z</launchTime><placement><availabilityZone>us-east-1a</availabilityZone><tenancy>default</tenancy></placement><privateIpAddress>{ip}</privateIpAddress></item>", ip.replace('.', "-"))
+        })
+        .collect();
+    let next = next.map_or(String::new(), |token| {
+        format!("<nextToken>{token}</nextToken>")
+    });
+    format!(
+        r#"<DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>8f3a1c2e-0000-4000-8000-000000000010</requestId><reservationSet><item><reservationId>r-0a1b2c3d4e5f67890</reservationId><ownerId>123456789012</ownerId><groupSet/><instancesSet>{items}</instancesSet></item></reservationSet>{next}</DescribeInstancesResponse>"#
+    )
+}
+
+/// DescribeInstanceStatus (Amazon EC2 API Reference) with `IncludeAllInstances`: i-0new1
+/// running with its system reachability check failed; i-0old1 shutting down, its checks
+/// `not-applicable`.
+const INSTANCE_STATUS: &str = r#"<DescribeInstanceStatusResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
+  <requestId>8f3a1c2e-0000-4000-8000-000000000011</requestId>
+  <instanceStatusSet>
+    <item>
+      <instanceId>i-0old1</instanceId>
+      <availabilityZone>us-east-1b</availabilityZone>
+      <instanceState><code>32</code><name>shutting-down</name></instanceState>
+      <systemStatus><status>not-applicable</status></systemStatus>
+      <instanceStatus><status>not-applicable</status></instanceStatus>
+    </item>
+    <item>
+      <instanceId>i-0new1</instanceId>
+      <availabilityZone>us-east-1a</availabilityZone>
+      <instanceState><code>16</code><name>running</name></instanceState>
+      <systemStatus><status>impaired</status><details><item><name>reachability</name><status>failed</status><impairedSince>2026-11-23T02:00:00.000Z</impairedSince></item></details></systemStatus>
+      <instanceStatus><status>ok</status><details><item><name>reachability</name><status>passed</status></item></details></instanceStatus>
+    </item>
+  </instanceStatusSet>
+</DescribeInstanceStatusResponse>"#;
+
+fn auto_scaling_source_for(
+    server: &AwsShaped,
+) -> impl std::future::Future<Output = std::sync::Arc<AwsSource>> {
+    let endpoint = server.endpoint.clone();
+    async move {
+        AwsSource::new(
+            clients_for(&endpoint).await,
+            AwsScope {
+                auto_scaling_groups: vec!["basecoat-portal-asg".to_owned()],
+                ..AwsScope::default()
+            },
+        )
+    }
+}
+
+/// Issue 15, item 6: the selected instance's type, private IP, AMI, launch time, state and
+/// status checks, read a batch at a time by DescribeInstances (every page, matched by id: "The
+/// order of the elements in the response ... might vary") and DescribeInstanceStatus with
+/// `IncludeAllInstances`. The instances are named by the `instance-id` filter, since an id EC2
+/// does not know yet fails the whole call when named in `InstanceIds` (DescribeInstances,
+/// Amazon EC2 API Reference).
+#[tokio::test]
+async fn instance_details_come_from_ec2_a_batch_at_a_time() {
+    let server = AwsShaped::start().await;
+    server.answer("DescribeAutoScalingGroups", vec![xml(DESCRIBE_GROUPS)]);
+    server.answer("DescribeScalingActivities", vec![xml(DESCRIBE_ACTIVITIES)]);
+    server.answer("DescribeInstanceRefreshes", vec![xml(DESCRIBE_REFRESHES)]);
+    server.answer(
+        "DescribeInstances",
+        vec![
+            xml(&described_instances(
+                &[("i-0old1", "shutting-down", "m5.large", "10.0.2.7")],
+                Some("page-2"),
+            )),
+            xml(&described_instances(
+                &[("i-0new1", "running", "m5.xlarge", "10.0.1.23")],
+                None,
+            )),
+        ],
+    );
+    server.answer("DescribeInstanceStatus", vec![xml(INSTANCE_STATUS)]);
+    let groups = auto_scaling_source_for(&server)
+        .await
+        .auto_scaling_groups()
+        .await
+        .unwrap();
+    let group = &groups[0];
+    assert_eq!(group.instance_details_error, None);
+    let details = |id: &str| {
+        group
+            .instances
+            .iter()
+            .find(|instance| instance.id == id)
+            .and_then(|instance| instance.details.clone())
+            .expect("described")
+    };
+    let new = details("i-0new1");
+    assert_eq!(
+        (
+            new.instance_type.as_str(),
+            new.private_ip.as_deref(),
+            new.image_id.as_str(),
+            new.state.as_str()
+        ),
+        (
+            "m5.xlarge",
+            Some("10.0.1.23"),
+            "ami-0abcdef1234567890",
+            "running"
+        )
+    );
+    assert_eq!(
+        new.launch_time.unwrap().to_rfc3339(),
+        "2026-11-23T01:50:10+00:00"
+    );
+    let checks = new.status_checks.unwrap();
+    assert!(checks.impaired(), "{checks:?}");
+    assert_eq!(
+        (checks.system.as_str(), checks.instance.as_str()),
+        ("impaired", "ok")
+    );
+    let old = details("i-0old1");
+    assert_eq!(old.state, "shutting-down");
+    assert_eq!(old.status_checks.unwrap().system, "not-applicable");
+
+    let described = server.requests("DescribeInstances");
+    assert_eq!(described.len(), 2, "both pages read: {described:?}");
+    let first: Vec<&str> = described[0].split('&').collect();
+    for expected in [
+        "Filter.1.Name=instance-id",
+        "Filter.1.Value.1=i-0new1",
+        "Filter.1.Value.2=i-0old1",
+        "MaxResults=1000",
+    ] {
+        assert!(
+            first.contains(&expected),
+            "{expected} not in {}",
+            described[0]
+        );
+    }
+    assert!(!described[0].contains("InstanceId."), "{}", described[0]);
+    assert!(
+        described[1].contains("NextToken=page-2"),
+        "{}",
+        described[1]
+    );
+    let status = &server.requests("DescribeInstanceStatus")[0];
+    assert!(status.contains("IncludeAllInstances=true"), "{status}");
+    assert!(status.contains("InstanceId.1=i-0"), "{status}");
+}
+
+/// Issue 15, item 6: a policy without `ec2:DescribeInstances` keeps the Auto Scaling pane's
+/// data and says why the details are missing (EC2's error document, "Error codes for the
+/// Amazon EC2 API": `UnauthorizedOperation`, HTTP 403).
+#[tokio::test]
+async fn instance_details_refused_keep_the_groups_and_name_the_permission() {
+    let server = AwsShaped::start().await;
+    server.answer("DescribeAutoScalingGroups", vec![xml(DESCRIBE_GROUPS)]);
+    server.answer("DescribeScalingActivities", vec![xml(DESCRIBE_ACTIVITIES)]);
+    server.answer("DescribeInstanceRefreshes", vec![xml(DESCRIBE_REFRESHES)]);
+    server.answer(
+        "DescribeInstances",
+        vec![Answer {
+            status: 403,
+            ..xml(
+                r#"<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>You are not authorized to perform this operation. User: arn:aws:sts::123456789012:assumed-role/ReadOnly/jane is not authorized to perform: ec2:DescribeInstances because no identity-based policy allows the ec2:DescribeInstances action</Message></Error></Errors><RequestID>8f3a1c2e-0000-4000-8000-000000000012</RequestID></Response>"#,
+            )
+        }],
+    );
+    let groups = auto_scaling_source_for(&server)
+        .await
+        .auto_scaling_groups()
+        .await
+        .unwrap();
+    assert_eq!(groups[0].instances.len(), 2, "the groups are kept");
+    assert!(groups[0].instances.iter().all(|i| i.details.is_none()));
+    assert_eq!(
+        groups[0].instance_details_error.as_deref(),
+        Some("no permission: ec2:DescribeInstances")
+    );
+    assert!(server.requests("DescribeInstanceStatus").is_empty());
+}

@@ -3,8 +3,8 @@
 
 use super::rng::Rng;
 use crate::model::{
-    AutoScalingGroup, Instance, InstanceRefresh, LaunchTemplateVersion, LifecycleState,
-    ScalingActivity, TargetGroupHealth, TargetHealth, TargetState,
+    AutoScalingGroup, Instance, InstanceDetails, InstanceRefresh, LaunchTemplateVersion,
+    LifecycleState, ScalingActivity, StatusChecks, TargetGroupHealth, TargetHealth, TargetState,
 };
 
 /// Seconds from launch to InService.
@@ -36,6 +36,49 @@ struct SimInstance {
     lifecycle_since: i64,
     target: TargetPhase,
     template_version: u32,
+    launched_at: i64,
+    private_ip: String,
+}
+
+/// Seconds EC2's status checks report `initializing` after an instance starts running.
+const STATUS_CHECKS_INITIALIZING_SECONDS: i64 = 120;
+
+impl SimInstance {
+    /// The instance as DescribeInstances and DescribeInstanceStatus would show it at `now`.
+    fn details(
+        &self,
+        now: i64,
+        to_time: &impl Fn(i64) -> crate::model::Timestamp,
+    ) -> InstanceDetails {
+        let state = match self.lifecycle {
+            LifecycleState::Pending => "pending",
+            LifecycleState::Terminating => "shutting-down",
+            LifecycleState::Terminated => "terminated",
+            _ => "running",
+        };
+        let status_checks = (state == "running").then(|| {
+            let result = if now - self.lifecycle_since < STATUS_CHECKS_INITIALIZING_SECONDS {
+                "initializing"
+            } else {
+                "ok"
+            };
+            StatusChecks {
+                system: result.to_owned(),
+                instance: result.to_owned(),
+            }
+        });
+        InstanceDetails {
+            instance_type: "m5.large".to_owned(),
+            private_ip: Some(self.private_ip.clone()),
+            image_id: format!(
+                "ami-0{:016x}",
+                0x5eed_0000_u64 + u64::from(self.template_version)
+            ),
+            launch_time: Some(to_time(self.launched_at)),
+            state: state.to_owned(),
+            status_checks,
+        }
+    }
 }
 
 /// An instance refresh: replaces the instances that existed when it started, a batch at a
@@ -376,6 +419,12 @@ impl Fleet {
             lifecycle_since: now,
             target: TargetPhase::Unregistered,
             template_version: self.template_version,
+            launched_at: now,
+            private_ip: format!(
+                "10.0.{}.{}",
+                self.launches % AVAILABILITY_ZONES.len() + 1,
+                10 + self.launches % 240
+            ),
         }
     }
 
@@ -437,6 +486,7 @@ impl Fleet {
                     healthy: true,
                     launch_template: self.launch_template.clone(),
                     launch_template_version: instance.template_version.to_string(),
+                    details: Some(instance.details(now, &to_time)),
                 })
                 .collect(),
             activities: self
@@ -448,6 +498,7 @@ impl Fleet {
                     ..activity.clone()
                 })
                 .collect(),
+            instance_details_error: None,
             instance_refresh: self.refresh_snapshot(now, &to_time),
             mixed_instances_policy: false,
         }

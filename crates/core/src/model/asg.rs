@@ -16,6 +16,8 @@ pub struct AutoScalingGroup {
     /// The group launches from a mixed instances policy's launch template (instance types and
     /// Spot settings a rollback must keep), not a launch template of its own.
     pub mixed_instances_policy: bool,
+    /// Why the instances' EC2 details could not be read (they are then absent), in words.
+    pub instance_details_error: Option<String>,
 }
 
 impl AutoScalingGroup {
@@ -38,6 +40,37 @@ pub struct Instance {
     pub healthy: bool,
     pub launch_template: String,
     pub launch_template_version: String,
+    /// What EC2 says of the instance; None until read (or when the read failed).
+    pub details: Option<InstanceDetails>,
+}
+
+/// An instance as EC2 describes it (DescribeInstances and DescribeInstanceStatus): what the
+/// runbook's high-CPU and patching steps look up by hand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InstanceDetails {
+    pub instance_type: String,
+    pub private_ip: Option<String>,
+    pub image_id: String,
+    pub launch_time: Option<Timestamp>,
+    /// `pending`, `running`, `stopping`, ...
+    pub state: String,
+    /// The status checks; None when EC2 reports none (an instance not running).
+    pub status_checks: Option<StatusChecks>,
+}
+
+/// EC2's two status checks, as it spells their results (`ok`, `impaired`, `initializing`,
+/// `insufficient-data`, `not-applicable`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusChecks {
+    pub system: String,
+    pub instance: String,
+}
+
+impl StatusChecks {
+    /// Either check reports `impaired`: the instance needs a look (or a replacement).
+    pub fn impaired(&self) -> bool {
+        self.system == "impaired" || self.instance == "impaired"
+    }
 }
 
 /// The instance lifecycle states the runbooks care about; anything else keeps its AWS name.

@@ -14,8 +14,8 @@ mod targets;
 
 pub use alarms::{Alarm, AlarmState};
 pub use asg::{
-    AutoScalingGroup, Instance, InstanceRefresh, LaunchTemplateVersion, LifecycleState,
-    ScalingActivity,
+    AutoScalingGroup, Instance, InstanceDetails, InstanceRefresh, LaunchTemplateVersion,
+    LifecycleState, ScalingActivity, StatusChecks,
 };
 pub use db::{BulkRule, DatabaseActivity, DatabaseTotals, DbSession, SessionState, TableSize};
 pub use ecs::{EcsDeployment, EcsEvent, EcsService, ROLLOUT_UNKNOWN};

@@ -52,6 +52,31 @@ pub async fn groups(
     Ok(found)
 }
 
+/// Adds EC2's details to every instance of `groups`. A failed read (a policy without
+/// `ec2:DescribeInstances`, say) leaves the groups as they are, with the reason on each, so
+/// the pane keeps its Auto Scaling data and says why the details are missing.
+pub async fn add_instance_details(ec2: &aws_sdk_ec2::Client, groups: &mut [AutoScalingGroup]) {
+    let ids: Vec<String> = groups
+        .iter()
+        .flat_map(|group| group.instances.iter().map(|instance| instance.id.clone()))
+        .collect();
+    if ids.is_empty() {
+        return;
+    }
+    match super::instances::details(ec2, &ids).await {
+        Ok(mut details) => {
+            for instance in groups.iter_mut().flat_map(|group| &mut group.instances) {
+                instance.details = details.remove(&instance.id);
+            }
+        }
+        Err(error) => {
+            for group in groups {
+                group.instance_details_error = Some(error.message.clone());
+            }
+        }
+    }
+}
+
 /// The groups named, as DescribeAutoScalingGroups answers them: a hundred names a call, every
 /// page read. Names AWS does not know are simply absent. Every reader of groups (the pane,
 /// target discovery, the launch template lookup, the actions' preflight) goes through here.
@@ -87,6 +112,7 @@ fn to_group(group: &AwsGroup) -> AutoScalingGroup {
         instances: group.instances().iter().map(to_instance).collect(),
         activities: Vec::new(),
         instance_refresh: None,
+        instance_details_error: None,
         mixed_instances_policy: group.mixed_instances_policy().is_some(),
     }
 }
@@ -117,6 +143,7 @@ fn to_instance(instance: &aws_sdk_autoscaling::types::Instance) -> Instance {
             .is_none_or(|status| status.eq_ignore_ascii_case("healthy")),
         launch_template: template,
         launch_template_version: version,
+        details: None,
     }
 }
 

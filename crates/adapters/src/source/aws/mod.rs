@@ -7,6 +7,7 @@ mod auto_scaling;
 mod clients;
 mod ecs;
 mod errors;
+mod instances;
 mod launch_templates;
 pub mod log_ledger;
 mod log_tail;
@@ -113,7 +114,9 @@ impl AutoScalingSource for AwsSource {
                 &self.scope.auto_scaling_groups,
                 self.clients.settings.endpoint_url.is_some(),
             );
-            self.for_profile(groups.await)
+            let mut groups = self.for_profile(groups.await)?;
+            auto_scaling::add_instance_details(&self.clients.ec2, &mut groups).await;
+            Ok(groups)
         })
     }
 
