@@ -16,13 +16,14 @@ use crate::sim::Simulator;
 use crate::source::aws::AwsExecutor;
 use crate::source::aws::{
     AlarmScope, AwsClients, AwsScope, AwsSettings, AwsSource, LogScope, METRIC_PERIOD, MetricQuery,
-    MetricTargets, custom_metric_query, default_metric_queries,
+    MetricTargets, RdsScope, custom_metric_query, default_metric_queries,
 };
 use crate::source::health::{self, HealthProbes, HealthScope};
 use crate::source::postgres::{Dsn, PostgresSource};
 use crate::source::unconfigured::Unconfigured;
 use crate::source::{
-    AlarmSource, DatabaseSource, HealthSource, LogSource, Schedule, Schedules, SourceKind, Sources,
+    AlarmSource, DatabaseSource, HealthSource, LogSource, RdsSource, Schedule, Schedules,
+    SourceKind, Sources,
 };
 use crate::state::EnvironmentInfo;
 
@@ -145,6 +146,10 @@ pub async fn live_with_credentials(
             ecs_services: environment.ecs_services.clone(),
             logs: log_scope(environment),
             alarms: alarm_scope(environment).unwrap_or_default(),
+            rds: RdsScope {
+                instances: environment.rds_instances.clone(),
+                proxy: environment.rds_proxy.clone(),
+            },
         },
     );
     let metrics_requested = aws.metrics_requested_per_refresh();
@@ -167,6 +172,13 @@ pub async fn live_with_credentials(
             "no PostgreSQL configured for {name}: set postgres_url_env"
         ))),
     };
+    let rds: Arc<dyn RdsSource> = if environment.rds_instances.is_empty() {
+        Arc::new(Unconfigured::new(format!(
+            "no RDS instances configured for {name}: set rds_instances"
+        )))
+    } else {
+        aws.clone()
+    };
     let (health, health_schedule) = health_source(name, environment);
     let mut sources = Sources {
         auto_scaling: aws.clone(),
@@ -177,6 +189,7 @@ pub async fn live_with_credentials(
         logs,
         ecs: aws,
         database: database_source,
+        rds,
         schedules: live_schedules(),
     };
     sources.schedules.set(SourceKind::Health, health_schedule);
@@ -283,8 +296,20 @@ fn live_schedules() -> Schedules {
             ..Schedule::default_for(SourceKind::Alarms)
         },
     );
+    // Each RDS poll asks GetMetricData for the storage and lag figures (billed per metric),
+    // which change once a minute; the instance's status is worth asking twice as often.
+    schedules.set(
+        SourceKind::Rds,
+        Schedule {
+            min_interval: RDS_MIN_INTERVAL,
+            ..Schedule::default_for(SourceKind::Rds)
+        },
+    );
     schedules
 }
+
+/// The RDS source's minimum interval.
+const RDS_MIN_INTERVAL: Duration = Duration::from_secs(30);
 
 /// The runbooks' metrics for what the environment names, then its extra metrics.
 fn metric_queries(environment: &EnvironmentConfig) -> Vec<MetricQuery> {

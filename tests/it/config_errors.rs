@@ -220,6 +220,7 @@ fn environment(read_only: Option<bool>) -> EnvironmentConfig {
         ecs_cluster: None,
         ecs_services: Vec::new(),
         rds_instances: Vec::new(),
+        rds_proxy: None,
         cache_clusters: Vec::new(),
         percentile_metrics: None,
         metrics: Vec::new(),

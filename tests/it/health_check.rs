@@ -8,7 +8,7 @@ use std::process::Command;
 
 use insta::assert_snapshot;
 use opsdeck::check::report::{self, Format};
-use opsdeck::check::{CheckInput, CheckResult, Status, evaluate, overall};
+use opsdeck::check::{CHECKS, CheckInput, CheckResult, Status, evaluate, overall};
 use opsdeck::config::Thresholds;
 use opsdeck::sim::World;
 use opsdeck::source::SourceKind;
@@ -164,7 +164,7 @@ fn opsdeck_check_runs_without_a_terminal_and_says_how_it_went_in_its_exit_status
     assert_eq!(output.status.code(), Some(2));
     let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(value["status"], "fail");
-    assert_eq!(value["checks"].as_array().unwrap().len(), 17);
+    assert_eq!(value["checks"].as_array().unwrap().len(), CHECKS.len());
 
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("report.md");

@@ -46,6 +46,9 @@ fn sources(clients: AwsClients, database: Arc<dyn DatabaseSource>) -> Sources {
         )),
         ecs: aws,
         database,
+        rds: Arc::new(Unconfigured::new(
+            "no RDS instances configured: set rds_instances",
+        )),
         schedules: Default::default(),
     }
 }

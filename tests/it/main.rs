@@ -21,6 +21,7 @@ mod moto_panes;
 mod peers;
 mod postgres_source;
 mod postgres_views;
+mod rds_status;
 mod readme;
 mod sim_dynamics;
 mod snapshots;

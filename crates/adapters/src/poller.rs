@@ -60,6 +60,7 @@ fn fetch(
             SourceKind::Database => {
                 SourceData::Database(sources.database.database_activity().await?)
             }
+            SourceKind::Rds => SourceData::Rds(sources.rds.rds_status().await?),
         })
     })
 }

@@ -25,13 +25,16 @@ pub enum CheckId {
     DbLongQueries,
     DbIdleConnections,
     DbLatency,
+    DbInstanceAvailable,
+    ReplicaLag,
+    DbStorage,
     CacheEvictions,
     LogErrors,
 }
 
 impl CheckId {
     /// Every check, in report order.
-    pub const ALL: [Self; 17] = [
+    pub const ALL: [Self; 20] = [
         Self::AsgInService,
         Self::TargetsHealthy,
         Self::HealthEndpoint,
@@ -47,6 +50,9 @@ impl CheckId {
         Self::DbLongQueries,
         Self::DbIdleConnections,
         Self::DbLatency,
+        Self::DbInstanceAvailable,
+        Self::ReplicaLag,
+        Self::DbStorage,
         Self::CacheEvictions,
         Self::LogErrors,
     ];
@@ -69,6 +75,9 @@ impl CheckId {
             Self::DbLongQueries => "db_long_queries",
             Self::DbIdleConnections => "db_idle_connections",
             Self::DbLatency => "db_latency",
+            Self::DbInstanceAvailable => "db_instance_available",
+            Self::ReplicaLag => "replica_lag",
+            Self::DbStorage => "db_storage",
             Self::CacheEvictions => "cache_evictions",
             Self::LogErrors => "log_errors",
         }
@@ -103,6 +112,9 @@ impl CheckId {
             Self::DbLongQueries => ("No query active over the limit", S::Database, LONG_QUERY),
             Self::DbIdleConnections => ("No connection idle over the limit", S::Database, IDLE),
             Self::DbLatency => ("Database read/write latency", S::Metrics, DB_SCENARIO),
+            Self::DbInstanceAvailable => ("RDS: every instance available", S::Rds, SEV1),
+            Self::ReplicaLag => ("RDS: read replicas replicating, lag", S::Rds, REPLICATION),
+            Self::DbStorage => ("RDS: storage used", S::Rds, DATABASE_STORAGE),
             Self::CacheEvictions => ("Cache evictions", S::Metrics, PERFORMANCE),
             Self::LogErrors => ("ERROR lines in the window", S::Logs, MORNING),
         };
@@ -136,6 +148,8 @@ const DATABASE: &str = "Database Operations: connection usage";
 const DB_SCENARIO: &str = "Scenario 2: Database Performance Degradation";
 const LONG_QUERY: &str = "Kill long-running query";
 const IDLE: &str = "Kill idle connections";
+const REPLICATION: &str = "SEV-2: Data Inconsistency (check replication lag)";
+const DATABASE_STORAGE: &str = "Capacity Planning: database connection and storage growth";
 
 /// Every check, in report order.
 pub const CHECKS: [CheckSpec; CheckId::ALL.len()] = {

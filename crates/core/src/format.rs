@@ -125,6 +125,11 @@ fn steers_the_terminal(c: char) -> bool {
         )
 }
 
+/// A replica's lag: whole seconds, as RDS reports `ReplicaLag` ("4 s", "301 s").
+pub fn seconds_lag(seconds: f64) -> String {
+    format!("{seconds:.0} s")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

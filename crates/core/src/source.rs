@@ -12,7 +12,7 @@ pub use crate::model::{
 
 use crate::model::{
     Alarm, AutoScalingGroup, DatabaseActivity, EcsService, HealthProbe, LaunchTemplateVersion,
-    LogErrors, MetricSeries, TableSize, TargetGroupHealth,
+    LogErrors, MetricSeries, RdsStatus, TableSize, TargetGroupHealth,
 };
 
 /// What every source call returns: a boxed future so the traits stay object-safe.
@@ -88,6 +88,12 @@ pub trait DatabaseSource: Send + Sync {
     fn table_sizes(&self) -> SourceFuture<'_, Vec<TableSize>>;
 }
 
+/// The database as the RDS API describes it (the runbook's `describe-db-instances`).
+pub trait RdsSource: Send + Sync {
+    /// The configured instances with their replicas, maintenance and storage, and the proxy.
+    fn rds_status(&self) -> SourceFuture<'_, RdsStatus>;
+}
+
 /// The set of sources one environment is watched through.
 #[derive(Clone)]
 pub struct Sources {
@@ -99,6 +105,7 @@ pub struct Sources {
     pub logs: Arc<dyn LogSource>,
     pub ecs: Arc<dyn EcsSource>,
     pub database: Arc<dyn DatabaseSource>,
+    pub rds: Arc<dyn RdsSource>,
     /// Deadlines and minimum intervals, the pollers' and the staleness limits' one source.
     pub schedules: Schedules,
 }
@@ -115,6 +122,7 @@ impl Sources {
             + LogSource
             + EcsSource
             + DatabaseSource
+            + RdsSource
             + 'static,
     {
         Self {
@@ -125,7 +133,8 @@ impl Sources {
             alarms: source.clone(),
             logs: source.clone(),
             ecs: source.clone(),
-            database: source,
+            database: source.clone(),
+            rds: source,
             schedules: Schedules::default(),
         }
     }

@@ -248,6 +248,7 @@ pub fn scope() -> AwsScope {
             ..LogScope::default()
         },
         alarms: opsdeck::source::aws::AlarmScope::All,
+        rds: opsdeck::source::aws::RdsScope::default(),
     }
 }
 

@@ -9,6 +9,7 @@ mod health;
 mod history;
 mod load;
 mod logs;
+mod rds;
 mod rng;
 mod world;
 
@@ -16,16 +17,18 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 pub use actions::execute_in;
 pub use load::INCIDENT_START_SECONDS;
+pub use rds::{PRIMARY as RDS_PRIMARY, PROXY as RDS_PROXY, REPLICA as RDS_REPLICA};
 pub use world::World;
 
 use crate::clock::Clock;
 use crate::model::{
     Alarm, AutoScalingGroup, DatabaseActivity, EcsService, HealthProbe, LaunchTemplateVersion,
-    LogErrors, MetricSeries, TargetGroupHealth,
+    LogErrors, MetricSeries, RdsStatus, TargetGroupHealth,
 };
 use crate::source::{
     AlarmSource, AutoScalingSource, DatabaseSource, EcsSource, ErrorQuery, HealthSource, LogSource,
-    MetricsSource, SourceError, SourceErrorKind, SourceFuture, Sources, TargetHealthSource,
+    MetricsSource, RdsSource, SourceError, SourceErrorKind, SourceFuture, Sources,
+    TargetHealthSource,
 };
 
 /// The simulator: one world, advanced to the clock's time whenever a source is read.
@@ -126,6 +129,12 @@ impl LogSource for Simulator {
 impl EcsSource for Simulator {
     fn ecs_services(&self) -> SourceFuture<'_, Vec<EcsService>> {
         self.read(World::ecs_services)
+    }
+}
+
+impl RdsSource for Simulator {
+    fn rds_status(&self) -> SourceFuture<'_, RdsStatus> {
+        self.read(World::rds_status)
     }
 }
 

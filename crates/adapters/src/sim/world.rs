@@ -287,6 +287,7 @@ impl World {
                 SourceKind::Database,
                 SourceData::Database(self.database_activity()),
             ),
+            (SourceKind::Rds, SourceData::Rds(self.rds_status())),
         ]
     }
 
@@ -336,6 +337,11 @@ impl World {
     /// ECS services.
     pub fn ecs_services(&self) -> Vec<EcsService> {
         self.cluster.snapshot(&|at| self.time_of(at))
+    }
+
+    /// The database as the RDS API describes it.
+    pub fn rds_status(&self) -> crate::model::RdsStatus {
+        super::rds::status(&self.load, self.elapsed, self.time_of(self.elapsed))
     }
 
     /// Database activity.

@@ -3,11 +3,11 @@
 
 use super::{
     AlarmSource, AutoScalingSource, DatabaseSource, EcsSource, ErrorQuery, HealthSource, LogSource,
-    MetricsSource, SourceError, SourceErrorKind, SourceFuture, TargetHealthSource,
+    MetricsSource, RdsSource, SourceError, SourceErrorKind, SourceFuture, TargetHealthSource,
 };
 use crate::model::{
     Alarm, AutoScalingGroup, DatabaseActivity, EcsService, HealthProbe, LogErrors, MetricSeries,
-    TargetGroupHealth,
+    RdsStatus, TargetGroupHealth,
 };
 
 /// Answers every poll with the same explanation.
@@ -68,6 +68,12 @@ impl AlarmSource for Unconfigured {
 
 impl LogSource for Unconfigured {
     fn log_errors(&self, _query: ErrorQuery) -> SourceFuture<'_, LogErrors> {
+        self.fail()
+    }
+}
+
+impl RdsSource for Unconfigured {
+    fn rds_status(&self) -> SourceFuture<'_, RdsStatus> {
         self.fail()
     }
 }

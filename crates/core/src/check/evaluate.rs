@@ -3,44 +3,14 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+use super::finding::{Finding, status_of};
 use super::{CHECKS, CheckId, CheckInput, CheckResult, CheckSpec, Status};
-use crate::config::{Level, Limit, Thresholds};
+use crate::config::{Limit, Thresholds};
 use crate::format;
 use crate::model::BulkRule;
 use crate::model::Snapshot;
 use crate::model::SourceKind;
 use crate::model::{AlarmState, DbSession, MetricKind, TargetState, Timestamp};
-
-/// What one check found.
-struct Finding {
-    status: Status,
-    observed: String,
-    threshold: String,
-    evidence: Vec<String>,
-    rows: Vec<String>,
-}
-
-impl Finding {
-    fn skip(why: impl Into<String>) -> Self {
-        Self {
-            status: Status::Skip,
-            observed: "not configured".to_owned(),
-            threshold: String::new(),
-            evidence: vec![why.into()],
-            rows: Vec::new(),
-        }
-    }
-
-    fn unknown(why: impl Into<String>, threshold: impl Into<String>) -> Self {
-        Self {
-            status: Status::Unknown,
-            observed: "no data".to_owned(),
-            threshold: threshold.into(),
-            evidence: vec![why.into()],
-            rows: Vec::new(),
-        }
-    }
-}
 
 /// Every check against `input`.
 pub fn evaluate(input: &CheckInput, thresholds: &Thresholds) -> Vec<CheckResult> {
@@ -134,6 +104,7 @@ fn source_name(kind: SourceKind) -> &'static str {
         SourceKind::Logs => "CloudWatch Logs",
         SourceKind::Ecs => "ECS",
         SourceKind::Database => "PostgreSQL",
+        SourceKind::Rds => "the RDS API",
     }
 }
 
@@ -172,18 +143,17 @@ fn find(
             &[K::DbReadLatency, K::DbWriteLatency],
             thresholds.db_latency_ms,
         ),
+        CheckId::DbInstanceAvailable => super::rds::db_instance_available(&snapshot.rds),
+        CheckId::ReplicaLag => {
+            super::rds::replica_lag(&snapshot.rds, thresholds.replica_lag_seconds)
+        }
+        CheckId::DbStorage => {
+            super::rds::db_storage(&snapshot.rds, thresholds.db_storage_used_percent)
+        }
         CheckId::CacheEvictions => {
             metric(snapshot, &[K::CacheEvictions], thresholds.cache_evictions)
         }
         CheckId::LogErrors => log_errors(snapshot, thresholds.log_errors),
-    }
-}
-
-fn status_of(level: Level) -> Status {
-    match level {
-        Level::Ok => Status::Pass,
-        Level::Warn => Status::Warn,
-        Level::Crit => Status::Fail,
     }
 }
 

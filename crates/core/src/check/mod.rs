@@ -3,6 +3,8 @@
 //! value seen and the evidence. Data that could not be read is *unknown*, never pass.
 
 mod evaluate;
+mod finding;
+mod rds;
 pub mod report;
 
 use std::collections::BTreeMap;

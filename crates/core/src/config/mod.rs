@@ -85,9 +85,12 @@ pub struct EnvironmentConfig {
     pub ecs_cluster: Option<String>,
     #[serde(default)]
     pub ecs_services: Vec<String>,
-    /// RDS instances whose connections, latency and CPU are charted.
+    /// RDS instances whose connections, latency and CPU are charted and whose status (with
+    /// their read replicas, maintenance and storage) the PostgreSQL pane shows.
     #[serde(default)]
     pub rds_instances: Vec<String>,
+    /// The RDS Proxy in front of them, whose status and target health are shown too.
+    pub rds_proxy: Option<String>,
     /// ElastiCache clusters whose evictions are charted.
     #[serde(default)]
     pub cache_clusters: Vec<String>,

@@ -59,6 +59,12 @@ pub struct Thresholds {
     pub db_connections: Limit,
     /// Runbook: read/write latency > 100 ms, query latency > 200 ms.
     pub db_latency_ms: Limit,
+    /// Seconds a read replica may lag (CloudWatch `ReplicaLag`). The runbook checks the lag
+    /// before trusting a replica; these defaults warn at half a minute, fail at five.
+    pub replica_lag_seconds: Limit,
+    /// Storage used as a percentage of allocated (from CloudWatch `FreeStorageSpace`): the
+    /// capacity review's "storage growth", caught before `storage-full` stops writes.
+    pub db_storage_used_percent: Limit,
     /// Runbook: evictions should be 0.
     pub cache_evictions: Limit,
     /// ERROR lines in the Logs window. The runbook only says to look for error patterns; the
@@ -109,6 +115,8 @@ impl Default for Thresholds {
             memory_percent: Limit::new(80.0, 90.0),
             db_connections: Limit::new(700.0, 800.0),
             db_latency_ms: Limit::new(100.0, 200.0),
+            replica_lag_seconds: Limit::new(30.0, 300.0),
+            db_storage_used_percent: Limit::new(80.0, 90.0),
             cache_evictions: Limit::new(0.0, 100.0),
             log_errors: Limit::new(1000.0, 10000.0),
             long_query_seconds: 3600,
@@ -141,7 +149,7 @@ impl Thresholds {
     }
 
     /// Each limit by its config name, for validation messages.
-    pub fn named_limits(&self) -> [(&'static str, Limit); 9] {
+    pub fn named_limits(&self) -> [(&'static str, Limit); 11] {
         [
             ("latency_p99_ms", self.latency_p99_ms),
             ("error_rate_5xx_percent", self.error_rate_5xx_percent),
@@ -150,6 +158,8 @@ impl Thresholds {
             ("memory_percent", self.memory_percent),
             ("db_connections", self.db_connections),
             ("db_latency_ms", self.db_latency_ms),
+            ("replica_lag_seconds", self.replica_lag_seconds),
+            ("db_storage_used_percent", self.db_storage_used_percent),
             ("cache_evictions", self.cache_evictions),
             ("log_errors", self.log_errors),
         ]
@@ -187,6 +197,8 @@ impl Thresholds {
             CheckId::Memory => &mut self.memory_percent,
             CheckId::DbConnections => &mut self.db_connections,
             CheckId::DbLatency => &mut self.db_latency_ms,
+            CheckId::ReplicaLag => &mut self.replica_lag_seconds,
+            CheckId::DbStorage => &mut self.db_storage_used_percent,
             CheckId::CacheEvictions => &mut self.cache_evictions,
             CheckId::LogErrors => &mut self.log_errors,
             // Verdicts on counts and states, or on seconds set in `[thresholds]` alone.
@@ -197,7 +209,8 @@ impl Thresholds {
             | CheckId::EcsRunning
             | CheckId::Alarms
             | CheckId::DbLongQueries
-            | CheckId::DbIdleConnections => return None,
+            | CheckId::DbIdleConnections
+            | CheckId::DbInstanceAvailable => return None,
         })
     }
 

@@ -8,6 +8,7 @@ mod health;
 mod logs;
 mod metrics;
 mod prices;
+mod rds;
 mod snapshot;
 mod source;
 mod targets;
@@ -25,6 +26,7 @@ pub use health::{
 pub use logs::{LogErrorCount, LogErrors, LogLine, TailGap};
 pub use metrics::{MetricKind, MetricSeries, Statistic};
 pub use prices::{DOLLARS_PER_BYTE_SCANNED, DOLLARS_PER_METRIC};
+pub use rds::{GIB, PendingMaintenance, ProxyTarget, RdsInstance, RdsProxy, RdsStatus, StatusInfo};
 pub use snapshot::Snapshot;
 pub use source::{
     PollControl, Schedule, Schedules, SourceData, SourceError, SourceErrorKind, SourceKind,

@@ -3,7 +3,7 @@
 
 use super::{
     Alarm, AutoScalingGroup, DatabaseActivity, EcsService, HealthProbe, LogErrors, MetricSeries,
-    SourceData, TableSize, TargetGroupHealth, Timestamp,
+    RdsStatus, SourceData, TableSize, TargetGroupHealth, Timestamp,
 };
 
 /// The newest data from every source.
@@ -17,6 +17,7 @@ pub struct Snapshot {
     pub logs: LogErrors,
     pub ecs: Vec<EcsService>,
     pub database: DatabaseActivity,
+    pub rds: RdsStatus,
     /// Table sizes and when they were read (on demand only).
     pub table_sizes: Option<(Vec<TableSize>, Timestamp)>,
 }
@@ -33,6 +34,7 @@ impl Snapshot {
             SourceData::Logs(logs) => self.logs = logs,
             SourceData::Ecs(services) => self.ecs = services,
             SourceData::Database(activity) => self.database = activity,
+            SourceData::Rds(status) => self.rds = status,
         }
     }
 }

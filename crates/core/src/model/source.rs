@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use super::{
     Alarm, AutoScalingGroup, DatabaseActivity, EcsService, HealthProbe, LogErrors, MetricSeries,
-    TargetGroupHealth,
+    RdsStatus, TargetGroupHealth,
 };
 
 /// Why a poll failed, in categories the UI and the poller act on.
@@ -68,11 +68,13 @@ pub enum SourceKind {
     Logs,
     Ecs,
     Database,
+    /// The database as the RDS API describes it (shown in the PostgreSQL pane).
+    Rds,
 }
 
 impl SourceKind {
     /// How many sources there are.
-    pub const COUNT: usize = 8;
+    pub const COUNT: usize = 9;
 
     /// Every source, in pane order (the health probes show in the Targets pane).
     pub const ALL: [SourceKind; Self::COUNT] = [
@@ -84,6 +86,7 @@ impl SourceKind {
         Self::Logs,
         Self::Ecs,
         Self::Database,
+        Self::Rds,
     ];
 
     /// Whether the source is read through the AWS APIs (and so its credential errors are
@@ -109,6 +112,7 @@ pub enum SourceData {
     Logs(LogErrors),
     Ecs(Vec<EcsService>),
     Database(DatabaseActivity),
+    Rds(RdsStatus),
 }
 
 /// What the UI tells the pollers: pause, interval, and "refresh now" as a counter.

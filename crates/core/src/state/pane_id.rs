@@ -72,7 +72,8 @@ impl PaneId {
             SourceKind::Alarms => Self::Alarms,
             SourceKind::Logs => Self::Logs,
             SourceKind::Ecs => Self::Ecs,
-            SourceKind::Database => Self::Postgres,
+            // What PostgreSQL says and what RDS says of the same database, side by side.
+            SourceKind::Database | SourceKind::Rds => Self::Postgres,
         }
     }
 

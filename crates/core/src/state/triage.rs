@@ -4,7 +4,7 @@
 
 use super::State;
 use super::freshness;
-use super::panes::health;
+use super::panes::{health, rds};
 use super::table::Tone;
 use crate::format;
 use crate::model::{SourceErrorKind, SourceKind, healthy_of};
@@ -24,7 +24,7 @@ pub fn items(state: &State) -> Vec<TriageItem> {
     [
         (SourceKind::Health, "health"),
         (SourceKind::Targets, "targets"),
-        (SourceKind::Database, "database"),
+        (database_source(state), "database"),
     ]
     .into_iter()
     .map(|(source, label)| item(state, source, label))
@@ -58,6 +58,7 @@ fn item(state: &State, source: SourceKind, label: &'static str) -> TriageItem {
     let (tone, text) = match source {
         SourceKind::Health => health::summary(&state.data.health),
         SourceKind::Targets => targets_summary(state),
+        SourceKind::Rds => rds_summary(state),
         _ => database_summary(state),
     };
     TriageItem {
@@ -65,6 +66,49 @@ fn item(state: &State, source: SourceKind, label: &'static str) -> TriageItem {
         tone,
         text,
         age,
+    }
+}
+
+/// What the row's database read comes from: the RDS API when the environment names an
+/// instance (the runbook's `describe-db-instances`), else PostgreSQL answering.
+fn database_source(state: &State) -> SourceKind {
+    let rds = state.source(SourceKind::Rds);
+    match &rds.error {
+        Some(error) if error.kind == SourceErrorKind::NotConfigured => SourceKind::Database,
+        _ => SourceKind::Rds,
+    }
+}
+
+/// "✓ available", then only what is wrong ("· lag 45 s"): the row is one line for five
+/// reads. Toned by its worst part.
+fn rds_summary(state: &State) -> (Tone, String) {
+    let parts: Vec<rds::Part> = rds::summary(&state.data.rds, &state.thresholds)
+        .into_iter()
+        .enumerate()
+        .filter(|(index, (tone, _))| *index == 0 || *tone != Tone::Ok)
+        .map(|(_, part)| part)
+        .collect();
+    let tone = parts
+        .iter()
+        .map(|(tone, _)| *tone)
+        .max_by_key(|tone| tone_rank(*tone))
+        .unwrap_or(Tone::Unknown);
+    let text = parts
+        .into_iter()
+        .map(|(_, text)| text)
+        .collect::<Vec<_>>()
+        .join(" · ");
+    (tone, text)
+}
+
+/// How worrying a tone is, for the worst of several.
+fn tone_rank(tone: Tone) -> u8 {
+    match tone {
+        Tone::Plain | Tone::Muted => 0,
+        Tone::Ok => 1,
+        Tone::Unknown => 2,
+        Tone::Warn => 3,
+        Tone::Crit => 4,
     }
 }
 

@@ -84,6 +84,7 @@ pub struct AwsClients {
     pub ecs: aws_sdk_ecs::Client,
     pub logs: aws_sdk_cloudwatchlogs::Client,
     pub ec2: aws_sdk_ec2::Client,
+    pub rds: aws_sdk_rds::Client,
     pub settings: AwsSettings,
 }
 
@@ -115,6 +116,7 @@ impl AwsClients {
             ecs: once!(self.ecs, aws_sdk_ecs),
             logs: once!(self.logs, aws_sdk_cloudwatchlogs),
             ec2: once!(self.ec2, aws_sdk_ec2),
+            rds: once!(self.rds, aws_sdk_rds),
             settings: AwsSettings {
                 max_attempts: 1,
                 ..self.settings.clone()
@@ -180,6 +182,7 @@ impl AwsClients {
             ecs: aws_sdk_ecs::Client::new(&config),
             logs: aws_sdk_cloudwatchlogs::Client::new(&config),
             ec2: aws_sdk_ec2::Client::new(&config),
+            rds: aws_sdk_rds::Client::new(&config),
             settings,
         }
     }

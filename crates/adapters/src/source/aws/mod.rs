@@ -13,6 +13,7 @@ pub mod log_ledger;
 mod log_tail;
 mod logs;
 mod metrics;
+mod rds;
 mod targets;
 mod time;
 
@@ -24,15 +25,16 @@ pub use errors::classify;
 pub use launch_templates::{resolve_now, template_of};
 pub use logs::{LogScope, counts_from_rows, service_and_text};
 pub use metrics::{MetricQuery, MetricTargets, custom_metric_query, default_metric_queries};
+pub use rds::RdsScope;
 
 use std::sync::Arc;
 
 use super::{
-    AlarmSource, AutoScalingSource, EcsSource, ErrorQuery, LogSource, MetricsSource, SourceError,
-    SourceErrorKind, SourceFuture, TargetHealthSource,
+    AlarmSource, AutoScalingSource, EcsSource, ErrorQuery, LogSource, MetricsSource, RdsSource,
+    SourceError, SourceErrorKind, SourceFuture, TargetHealthSource,
 };
 use crate::model::{
-    Alarm, AutoScalingGroup, EcsService, LaunchTemplateVersion, LogErrors, MetricSeries,
+    Alarm, AutoScalingGroup, EcsService, LaunchTemplateVersion, LogErrors, MetricSeries, RdsStatus,
     TargetGroupHealth,
 };
 
@@ -53,6 +55,8 @@ pub struct AwsScope {
     /// The alarms the Alarms pane watches (DescribeAlarms, Amazon CloudWatch API Reference:
     /// by `AlarmNamePrefix` or up to 100 `AlarmNames`).
     pub alarms: AlarmScope,
+    /// The RDS instances and proxy whose status the PostgreSQL pane shows.
+    pub rds: RdsScope,
 }
 
 /// CloudWatch's default metric period, and so the metrics poller's minimum interval (see
@@ -177,6 +181,15 @@ impl LogSource for AwsSource {
         Box::pin(async move {
             let errors = logs::log_errors(&self.clients.logs, &self.scope.logs, &self.logs, query);
             self.for_profile(errors.await)
+        })
+    }
+}
+
+impl RdsSource for AwsSource {
+    fn rds_status(&self) -> SourceFuture<'_, RdsStatus> {
+        Box::pin(async move {
+            let status = rds::status(&self.clients.rds, &self.clients.cloudwatch, &self.scope.rds);
+            self.for_profile(status.await)
         })
     }
 }

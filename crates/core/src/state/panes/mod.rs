@@ -7,6 +7,7 @@ pub mod health;
 pub mod logs;
 pub mod metrics;
 pub mod postgres;
+pub mod rds;
 pub mod targets;
 
 use super::table::{Column, Sort, Tone};

@@ -8,7 +8,9 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::{draw_table, line_then_rest};
 use crate::format;
+use crate::model::{SourceErrorKind, SourceKind};
 use crate::state::panes::postgres::PgView;
+use crate::state::panes::rds;
 use crate::state::panes::tone_of;
 use crate::state::{PaneId, State};
 use crate::theme::Theme;
@@ -22,7 +24,10 @@ pub fn render(state: &State, theme: &Theme, area: Rect, zoomed: bool, buf: &mut 
         (view, _) => format!("· {} ", view.label()),
     };
     let title = Span::styled(view, theme.muted);
-    let inner = pane_frame::render(state, theme, PaneId::Postgres, area, Some(title), buf);
+    let mut inner = pane_frame::render(state, theme, PaneId::Postgres, area, Some(title), buf);
+    for line in rds_lines(state, theme, zoomed) {
+        inner = line_then_rest(line, inner, buf);
+    }
     let inner = if super::has_data(state, PaneId::Postgres) {
         let inner = line_then_rest(connections_line(state, theme, inner.width), inner, buf);
         line_then_rest(states_line(state, theme), inner, buf)
@@ -51,6 +56,55 @@ pub fn render(state: &State, theme: &Theme, area: Rect, zoomed: bool, buf: &mut 
         buf,
     );
     detail(state, theme, detail_area, buf);
+}
+
+/// What the RDS API says of the database, with its own age (it is polled apart from
+/// PostgreSQL): the verdict on one line, or zoomed every instance, replica and the proxy;
+/// nothing when the environment names no RDS instance.
+fn rds_lines(state: &State, theme: &Theme, zoomed: bool) -> Vec<Line<'static>> {
+    let status = state.source(SourceKind::Rds);
+    if let Some(error) = &status.error
+        && error.kind != SourceErrorKind::NotConfigured
+    {
+        return vec![Line::styled(
+            format!("⚠ RDS: {}", error.message),
+            theme.crit,
+        )];
+    }
+    let Some(read_at) = status.updated_at else {
+        return Vec::new();
+    };
+    let age = format::duration(format::seconds_between(read_at, state.now));
+    let age = if state.freshness.stale[SourceKind::Rds.index()] {
+        Span::styled(format!("  ⚠ stale, {age} old"), theme.crit)
+    } else {
+        Span::styled(format!("  {age} ago"), theme.muted)
+    };
+    let styled = |parts: Vec<rds::Part>, separator: &'static str| {
+        let mut spans = Vec::new();
+        for (index, (part_tone, text)) in parts.into_iter().enumerate() {
+            if index > 0 && !separator.is_empty() {
+                spans.push(Span::styled(separator, theme.muted));
+            }
+            spans.push(Span::styled(text, tone::style(theme, part_tone)));
+        }
+        spans
+    };
+    let mut head = vec![Span::styled("RDS ", theme.title)];
+    head.extend(styled(
+        rds::summary(&state.data.rds, &state.thresholds),
+        " · ",
+    ));
+    head.push(age);
+    let mut lines = vec![Line::from(head)];
+    if zoomed {
+        lines.extend(
+            rds::detail_lines(&state.data.rds, state.now, &state.thresholds)
+                .into_iter()
+                .map(|parts| Line::from(styled(parts, ""))),
+        );
+    }
+    lines
 }
 
 /// `connections 845/1000 ███████░░ 84% ✗` with the gauge coloured by threshold.
