@@ -807,3 +807,138 @@ fn an_on_demand_read_in_flight_is_not_asked_twice() {
     update(&mut state, Msg::Tick(later));
     assert_eq!(typed(&mut state, "B"), [asked], "unanswered for a minute");
 }
+
+fn prompt_input(state: &State) -> String {
+    state
+        .guarded
+        .prompt
+        .as_ref()
+        .map(|prompt| prompt.input.to_string())
+        .unwrap_or_default()
+}
+
+fn clear_prompt(state: &mut State) {
+    for _ in 0..prompt_input(state).chars().count() {
+        key(state, KeyCode::Backspace);
+    }
+}
+
+/// Issue 15, item 8: `P` in the PostgreSQL pane proposes a manual snapshot of the RDS instance
+/// named as the runbook names it, refuses a name CreateDBSnapshot would refuse (Amazon RDS API
+/// Reference, `DBSnapshotIdentifier`), and once confirmed and started follows the snapshot's
+/// PercentProgress, read from the RDS source, until it is available.
+#[test]
+fn a_db_snapshot_is_named_as_the_runbook_checked_and_followed_to_available() {
+    use opsdeck::msg::Msg;
+    use opsdeck::sim::{World, execute_in};
+    use opsdeck::source::{SourceData, SourceKind};
+    use opsdeck::state::guard::FollowVerdict;
+
+    let mut state = staging_state(0);
+    typed(&mut state, "1P");
+    assert_eq!(
+        state.notice.as_deref(),
+        Some("focus PostgreSQL (7): P snapshots its RDS instance")
+    );
+    typed(&mut state, "7P");
+    assert_eq!(state.mode, InputMode::Prompt);
+    assert_eq!(prompt_input(&state), "basecoat-backup-20261123-090000");
+
+    clear_prompt(&mut state);
+    typed(&mut state, "backup_1");
+    key(&mut state, KeyCode::Enter);
+    let error = state
+        .guarded
+        .prompt
+        .as_ref()
+        .unwrap()
+        .error
+        .clone()
+        .unwrap();
+    assert!(
+        error.contains("may hold only letters, digits and hyphens"),
+        "{error}"
+    );
+    assert!(!dialog_open(&state), "nothing proposed");
+
+    clear_prompt(&mut state);
+    typed(&mut state, "basecoat-before-migration");
+    key(&mut state, KeyCode::Enter);
+    assert!(dialog_open(&state));
+    let effects = typed(&mut state, "y");
+    let Some(Effect::Execute(proposal)) = effects.first() else {
+        panic!("no execute effect: {effects:?}");
+    };
+    assert_eq!(
+        proposal.request,
+        ActionRequest::CreateDbSnapshot {
+            instance: "basecoat-portal-db".to_owned(),
+            snapshot: "basecoat-before-migration".to_owned(),
+        }
+    );
+
+    // The simulated RDS takes it; the state hears of it as the executor and the poller would.
+    let mut world = World::new(1, support::screen::origin());
+    let report = execute_in(&mut world, &proposal.request);
+    assert!(
+        matches!(report.outcome, Outcome::Succeeded(_)),
+        "{report:?}"
+    );
+    let at = state.now;
+    update(
+        &mut state,
+        Msg::ActionFinished {
+            proposal_id: proposal.id,
+            report,
+            at,
+        },
+    );
+    let poll = |state: &mut State, world: &mut World, elapsed: i64| {
+        world.advance_to_elapsed(elapsed);
+        let at = world.time_of(elapsed);
+        update(
+            state,
+            Msg::SourceUpdate {
+                source: SourceKind::Rds,
+                result: Ok(SourceData::Rds(world.rds_status())),
+                at,
+            },
+        );
+    };
+    poll(&mut state, &mut world, 60);
+    let follow = &state.guarded.follow[0];
+    assert_eq!(follow.progress.as_deref(), Some("creating 50%"));
+    assert_eq!(follow.verdict, FollowVerdict::Converging);
+    poll(&mut state, &mut world, 130);
+    assert!(matches!(
+        state.guarded.follow[0].verdict,
+        FollowVerdict::Done { .. }
+    ));
+    assert_eq!(
+        state.guarded.undo, None,
+        "a snapshot is not undone from here"
+    );
+
+    // The same name again is refused by the simulated RDS as RDS refuses it.
+    let again = execute_in(&mut world, &proposal.request);
+    assert!(
+        matches!(&again.outcome, Outcome::Refused(detail) if detail.starts_with("DBSnapshotAlreadyExists")),
+        "{again:?}"
+    );
+}
+
+/// During an incident the prompt offers the SEV-2 runbook's forensics name.
+#[test]
+fn a_snapshot_during_an_incident_is_named_for_forensics() {
+    let mut state = staging_state(0);
+    typed(&mut state, "D1");
+    key(&mut state, KeyCode::Tab);
+    typed(&mut state, "data inconsistency");
+    key(&mut state, KeyCode::Enter);
+    assert!(state.war_room.incident.is_some(), "declared");
+    typed(&mut state, "W7P");
+    assert_eq!(
+        prompt_input(&state),
+        format!("forensics-{}", state.now.timestamp())
+    );
+}

@@ -197,6 +197,24 @@ fn pending_maintenance(resource: &str, action: &str, marker: Option<&str>) -> St
     )
 }
 
+/// DescribeDBSnapshots (Amazon RDS API Reference): two taken, in no order, and one being
+/// taken, its `PercentProgress` 45.
+fn manual_snapshots() -> String {
+    let now = chrono::Utc::now();
+    let item = |name: &str, status: &str, percent: u32, hours_ago: i64| {
+        let at = (now - chrono::Duration::hours(hours_ago)).format("%Y-%m-%dT%H:%M:%SZ");
+        format!(
+            "<DBSnapshot><DBSnapshotIdentifier>{name}</DBSnapshotIdentifier><DBInstanceIdentifier>basecoat-portal-db</DBInstanceIdentifier><SnapshotCreateTime>{at}</SnapshotCreateTime><Engine>postgres</Engine><Status>{status}</Status><PercentProgress>{percent}</PercentProgress><SnapshotType>manual</SnapshotType></DBSnapshot>"
+        )
+    };
+    format!(
+        r#"<DescribeDBSnapshotsResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><DescribeDBSnapshotsResult><DBSnapshots>{}{}{}</DBSnapshots></DescribeDBSnapshotsResult><ResponseMetadata><RequestId>7e2f3a10-0000-4000-8000-000000000007</RequestId></ResponseMetadata></DescribeDBSnapshotsResponse>"#,
+        item("basecoat-backup-older", "available", 100, 48),
+        item("forensics-now", "creating", 45, 0),
+        item("basecoat-backup-newer", "available", 100, 20),
+    )
+}
+
 const DESCRIBE_PROXIES: &str = r#"<DescribeDBProxiesResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/">
   <DescribeDBProxiesResult>
     <DBProxies>
@@ -258,6 +276,7 @@ async fn replication_errors_maintenance_pages_and_proxy_health_are_read() {
     );
     server.answer("DescribeDBProxies", vec![xml(DESCRIBE_PROXIES)]);
     server.answer("DescribeDBProxyTargets", vec![xml(PROXY_TARGETS)]);
+    server.answer("DescribeDBSnapshots", vec![xml(&manual_snapshots())]);
     let closed_minute = (chrono::Utc::now().timestamp() / 60 - 2) * 60;
     server.answer(
         "GetMetricData",
@@ -320,6 +339,25 @@ async fn replication_errors_maintenance_pages_and_proxy_health_are_read() {
         )
     );
 
+    let snapshots: Vec<(&str, &str, u32)> = status
+        .snapshots
+        .iter()
+        .map(|s| (s.identifier.as_str(), s.status.as_str(), s.percent_progress))
+        .collect();
+    assert_eq!(
+        snapshots,
+        [
+            ("forensics-now", "creating", 45),
+            ("basecoat-backup-newer", "available", 100)
+        ],
+        "the one being taken, and the newest taken of the older ones"
+    );
+    let asked_snapshots = &server.requests("DescribeDBSnapshots")[0];
+    assert!(
+        asked_snapshots.contains("SnapshotType=manual"),
+        "{asked_snapshots}"
+    );
+
     let asked = server.requests("DescribeDBInstances");
     for expected in [
         "Filters.Filter.1.Name=db-instance-id",
@@ -369,4 +407,143 @@ async fn a_refusal_names_the_permission() {
     let source = AwsSource::new(clients_for(&server.endpoint).await, rds_scope(None));
     let error = source.rds_status().await.unwrap_err();
     assert_eq!(error.message, "no permission: rds:DescribeDBInstances");
+}
+
+fn snapshot_request(name: &str) -> opsdeck::action::ActionRequest {
+    opsdeck::action::ActionRequest::CreateDbSnapshot {
+        instance: PRIMARY.to_owned(),
+        snapshot: name.to_owned(),
+    }
+}
+
+/// Issue 15, item 8, against moto: the executor takes the snapshot (CreateDBSnapshot after its
+/// preflight) and the RDS source then lists it with its status and PercentProgress; a second
+/// snapshot of the same name is refused before anything is sent.
+#[tokio::test]
+async fn a_snapshot_is_taken_and_then_read_back_by_the_source() {
+    use opsdeck::action::Outcome;
+    use opsdeck::action::executor::ActionExecutor;
+    use opsdeck::source::aws::AwsExecutor;
+
+    let Some(moto) = MotoServer::start() else {
+        return;
+    };
+    let clients = clients(&moto).await;
+    clients
+        .rds
+        .create_db_instance()
+        .db_instance_identifier(PRIMARY)
+        .db_instance_class("db.r6g.xlarge")
+        .engine("postgres")
+        .allocated_storage(100)
+        .master_username("postgres")
+        .master_user_password("correct-horse-battery")
+        .send()
+        .await
+        .unwrap();
+    let executor = AwsExecutor::sharing(&clients);
+    let report = executor
+        .execute(snapshot_request("basecoat-backup-20261130-090000"))
+        .await;
+    assert!(
+        matches!(&report.outcome, Outcome::Succeeded(detail) if detail.starts_with("snapshot basecoat-backup-20261130-090000 of basecoat-portal-db started")),
+        "{report:?}"
+    );
+    let status = AwsSource::new(clients, rds_scope(None))
+        .rds_status()
+        .await
+        .unwrap();
+    let snapshot = status
+        .snapshots
+        .iter()
+        .find(|s| s.identifier == "basecoat-backup-20261130-090000")
+        .expect("the snapshot is listed");
+    assert_eq!(snapshot.instance, PRIMARY);
+    // moto finishes a snapshot at once (and leaves PercentProgress out: read as 0).
+    assert_eq!(snapshot.status, "available");
+
+    let again = executor
+        .execute(snapshot_request("basecoat-backup-20261130-090000"))
+        .await;
+    assert_eq!(
+        again.outcome,
+        Outcome::Refused(
+            "a snapshot named basecoat-backup-20261130-090000 already exists; pick another name; nothing was sent"
+                .to_owned()
+        )
+    );
+}
+
+/// DescribeDBSnapshots' answer for an unknown identifier (Amazon RDS API Reference:
+/// `DBSnapshotNotFound`, HTTP 404): the name is free.
+const SNAPSHOT_NOT_FOUND: &str = r#"<ErrorResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><Error><Type>Sender</Type><Code>DBSnapshotNotFound</Code><Message>DBSnapshot forensics-1796054820 not found.</Message></Error><RequestId>7e2f3a10-0000-4000-8000-000000000010</RequestId></ErrorResponse>"#;
+
+/// CreateDBSnapshot's answer: the snapshot `creating` at 0 %.
+const SNAPSHOT_CREATING: &str = r#"<CreateDBSnapshotResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><CreateDBSnapshotResult><DBSnapshot><DBSnapshotIdentifier>forensics-1796054820</DBSnapshotIdentifier><DBInstanceIdentifier>basecoat-portal-db</DBInstanceIdentifier><Engine>postgres</Engine><Status>creating</Status><PercentProgress>0</PercentProgress><SnapshotType>manual</SnapshotType></DBSnapshot></CreateDBSnapshotResult><ResponseMetadata><RequestId>7e2f3a10-0000-4000-8000-000000000011</RequestId></ResponseMetadata></CreateDBSnapshotResponse>"#;
+
+/// Issue 15, item 8, as the API reference shapes it: the preflight asks DescribeDBInstances
+/// (the instance must be `available`, CreateDBSnapshot's `InvalidDBInstanceState` otherwise)
+/// and DescribeDBSnapshots (`DBSnapshotNotFound` means the name is free), then one
+/// CreateDBSnapshot with both identifiers, its request id journaled. An instance that is not
+/// available aborts with nothing sent.
+#[tokio::test]
+async fn the_snapshot_preflight_and_call_are_shaped_as_documented() {
+    use opsdeck::action::Outcome;
+    use opsdeck::action::executor::ActionExecutor;
+    use opsdeck::source::aws::AwsExecutor;
+
+    let server = AwsShaped::start().await;
+    server.answer("DescribeDBInstances", vec![xml(DESCRIBE_INSTANCES)]);
+    server.answer(
+        "DescribeDBSnapshots",
+        vec![support::aws_shaped::Answer {
+            status: 404,
+            ..xml(SNAPSHOT_NOT_FOUND)
+        }],
+    );
+    server.answer("CreateDBSnapshot", vec![xml(SNAPSHOT_CREATING)]);
+    let executor = AwsExecutor::sharing(&clients_for(&server.endpoint).await);
+    let report = executor
+        .execute(snapshot_request("forensics-1796054820"))
+        .await;
+    assert_eq!(
+        report.outcome,
+        Outcome::Succeeded(
+            "snapshot forensics-1796054820 of basecoat-portal-db started (creating); its progress follows"
+                .to_owned()
+        )
+    );
+    assert_eq!(
+        report.request_id.as_deref(),
+        Some("7e2f3a10-0000-4000-8000-000000000011")
+    );
+    let sent = &server.requests("CreateDBSnapshot")[0];
+    for expected in [
+        "DBInstanceIdentifier=basecoat-portal-db",
+        "DBSnapshotIdentifier=forensics-1796054820",
+    ] {
+        assert!(
+            sent.split('&').any(|p| p == expected),
+            "{expected} not in {sent}"
+        );
+    }
+
+    let rebooting = DESCRIBE_INSTANCES.replace(
+        "<DBInstanceStatus>available</DBInstanceStatus>",
+        "<DBInstanceStatus>rebooting</DBInstanceStatus>",
+    );
+    server.answer("DescribeDBInstances", vec![xml(&rebooting)]);
+    let report = executor.execute(snapshot_request("forensics-2")).await;
+    assert_eq!(
+        report.outcome,
+        Outcome::Aborted(
+            "basecoat-portal-db is now rebooting, not available; RDS snapshots an available instance only; nothing was sent"
+                .to_owned()
+        )
+    );
+    assert_eq!(
+        server.requests("CreateDBSnapshot").len(),
+        1,
+        "nothing more sent"
+    );
 }

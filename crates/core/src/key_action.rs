@@ -48,6 +48,7 @@ pub enum Action {
     TerminateLongQueries,
     TerminateIdleSessions,
     Analyze,
+    CreateDbSnapshot,
     StartInstanceRefresh,
     CancelInstanceRefresh,
     RollBack,
@@ -159,7 +160,7 @@ impl Section {
 
 impl Action {
     /// Every action, in the order the keymap sections and the help list them.
-    pub const ALL: [Self; 73] = [
+    pub const ALL: [Self; 74] = [
         Self::Quit,
         Self::ToggleHelp,
         Self::FocusNext,
@@ -199,6 +200,7 @@ impl Action {
         Self::TerminateLongQueries,
         Self::TerminateIdleSessions,
         Self::Analyze,
+        Self::CreateDbSnapshot,
         Self::StartInstanceRefresh,
         Self::CancelInstanceRefresh,
         Self::RollBack,
@@ -332,6 +334,11 @@ impl Action {
             Self::Analyze => (
                 "analyze",
                 "ANALYZE the selected table (table sizes view) or the whole database",
+                Section::Pane,
+            ),
+            Self::CreateDbSnapshot => (
+                "create_db_snapshot",
+                "Create a manual snapshot of the RDS instance (named as the runbook does)",
                 Section::Pane,
             ),
             Self::StartInstanceRefresh => (

@@ -87,6 +87,14 @@ pub fn execute_in(world: &mut World, request: &ActionRequest) -> Report {
             ..
         } => set_ecs_desired(world, service, *expected_desired, *desired),
         ActionRequest::Analyze { table, .. } => analyze(table.as_ref()),
+        ActionRequest::CreateDbSnapshot { instance, snapshot } => {
+            match world.create_db_snapshot(instance, snapshot) {
+                Ok(()) => Outcome::Succeeded(format!(
+                    "snapshot {snapshot} of {instance} started (creating); its progress follows"
+                )),
+                Err(error) => Outcome::Refused(format!("{error}; nothing was changed")),
+            }
+        }
     };
     Report {
         outcome,

@@ -4,7 +4,8 @@
 
 use super::load::Load;
 use crate::model::{
-    GIB, PendingMaintenance, ProxyTarget, RdsInstance, RdsProxy, RdsStatus, StatusInfo, Timestamp,
+    DbSnapshot, GIB, PendingMaintenance, ProxyTarget, RdsInstance, RdsProxy, RdsStatus, StatusInfo,
+    Timestamp,
 };
 
 /// The primary's identifier (the runbook's).
@@ -17,6 +18,26 @@ const ALLOCATED_GIB: u32 = 500;
 /// Storage used at the demo's start, and what each hour of traffic writes.
 const USED_GIB_AT_START: f64 = 318.0;
 const WRITTEN_GIB_PER_HOUR: f64 = 0.4;
+
+/// Seconds the demo's snapshot takes from start to `available`.
+pub const SNAPSHOT_SECONDS: i64 = 120;
+
+/// A manual snapshot `age` seconds after it was started at `started`.
+pub fn snapshot(name: &str, age: i64, started: Timestamp) -> DbSnapshot {
+    let percent = (age.clamp(0, SNAPSHOT_SECONDS) * 100 / SNAPSHOT_SECONDS) as u32;
+    DbSnapshot {
+        identifier: name.to_owned(),
+        instance: PRIMARY.to_owned(),
+        status: if percent >= 100 {
+            "available"
+        } else {
+            "creating"
+        }
+        .to_owned(),
+        percent_progress: percent,
+        created_at: Some(started),
+    }
+}
 
 /// The database at `elapsed` seconds under `load`, `now` being that moment.
 pub fn status(load: &Load, elapsed: i64, now: Timestamp) -> RdsStatus {
@@ -77,6 +98,7 @@ pub fn status(load: &Load, elapsed: i64, now: Timestamp) -> RdsStatus {
                 description: None,
             }],
         }),
+        snapshots: Vec::new(),
         gaps: Vec::new(),
     }
 }

@@ -28,6 +28,8 @@ pub struct World {
     logs: SimLogs,
     series: Vec<SimSeries>,
     alarms: Vec<SimAlarm>,
+    /// Manual snapshots taken: name and when (elapsed seconds).
+    snapshots: Vec<(String, i64)>,
 }
 
 impl World {
@@ -49,6 +51,7 @@ impl World {
             logs: SimLogs::new(),
             series: series_specs().into_iter().map(SimSeries::new).collect(),
             alarms: alarm_specs(start),
+            snapshots: Vec::new(),
         };
         world.advance_to_elapsed(0);
         world
@@ -341,7 +344,32 @@ impl World {
 
     /// The database as the RDS API describes it.
     pub fn rds_status(&self) -> crate::model::RdsStatus {
-        super::rds::status(&self.load, self.elapsed, self.time_of(self.elapsed))
+        let mut status = super::rds::status(&self.load, self.elapsed, self.time_of(self.elapsed));
+        status.snapshots = self
+            .snapshots
+            .iter()
+            .map(|(name, started)| {
+                super::rds::snapshot(name, self.elapsed - started, self.time_of(*started))
+            })
+            .collect();
+        status
+    }
+
+    /// Starts a manual snapshot of `instance`, as CreateDBSnapshot would: the primary only,
+    /// a name not taken.
+    pub fn create_db_snapshot(&mut self, instance: &str, name: &str) -> Result<(), String> {
+        if instance != super::rds::PRIMARY {
+            return Err(format!(
+                "DBInstanceNotFound: DBInstance {instance} not found."
+            ));
+        }
+        if self.snapshots.iter().any(|(taken, _)| taken == name) {
+            return Err(format!(
+                "DBSnapshotAlreadyExists: Cannot create the snapshot because a snapshot with the identifier {name} already exists."
+            ));
+        }
+        self.snapshots.push((name.to_owned(), self.elapsed));
+        Ok(())
     }
 
     /// Database activity.

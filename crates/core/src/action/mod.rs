@@ -5,6 +5,7 @@
 
 pub mod analyze;
 pub mod db_sessions;
+pub mod db_snapshot;
 pub mod ecs_desired;
 pub mod executor;
 pub mod instance_refresh;
@@ -124,6 +125,11 @@ pub enum ActionRequest {
         database: String,
         table: Option<analyze::TableName>,
     },
+    /// A manual snapshot of an RDS instance.
+    CreateDbSnapshot {
+        instance: String,
+        snapshot: String,
+    },
 }
 
 impl ActionRequest {
@@ -148,6 +154,7 @@ impl ActionRequest {
             Self::SetEcsDesiredCount { .. } => "set_ecs_desired_count",
             Self::ForceNewDeployment { .. } => "force_new_deployment",
             Self::Analyze { .. } => "analyze",
+            Self::CreateDbSnapshot { .. } => "create_db_snapshot",
         }
     }
 }

@@ -26,7 +26,9 @@ pub use health::{
 pub use logs::{LogErrorCount, LogErrors, LogLine, TailGap};
 pub use metrics::{MetricKind, MetricSeries, Statistic};
 pub use prices::{DOLLARS_PER_BYTE_SCANNED, DOLLARS_PER_METRIC};
-pub use rds::{GIB, PendingMaintenance, ProxyTarget, RdsInstance, RdsProxy, RdsStatus, StatusInfo};
+pub use rds::{
+    DbSnapshot, GIB, PendingMaintenance, ProxyTarget, RdsInstance, RdsProxy, RdsStatus, StatusInfo,
+};
 pub use snapshot::Snapshot;
 pub use source::{
     PollControl, Schedule, Schedules, SourceData, SourceError, SourceErrorKind, SourceKind,

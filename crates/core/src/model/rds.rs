@@ -9,6 +9,8 @@ use super::Timestamp;
 pub struct RdsStatus {
     pub instances: Vec<RdsInstance>,
     pub proxy: Option<RdsProxy>,
+    /// Manual snapshots being taken, and the newest one taken, of the configured instances.
+    pub snapshots: Vec<DbSnapshot>,
     /// Parts that could not be read while the instances could (pending maintenance, the
     /// CloudWatch figures), in words; the instances are shown without them.
     pub gaps: Vec<String>,
@@ -88,6 +90,19 @@ pub struct PendingMaintenance {
     pub auto_applied_after: Option<Timestamp>,
     /// When RDS applies it regardless of the window.
     pub forced_apply: Option<Timestamp>,
+}
+
+/// A manual DB snapshot as DescribeDBSnapshots describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DbSnapshot {
+    pub identifier: String,
+    pub instance: String,
+    /// `creating`, `available`, `failed`, ...
+    pub status: String,
+    /// `PercentProgress`, 0-100.
+    pub percent_progress: u32,
+    /// `SnapshotCreateTime`: when the snapshot's copy of the data was taken.
+    pub created_at: Option<Timestamp>,
 }
 
 /// An RDS Proxy and the health of its targets.

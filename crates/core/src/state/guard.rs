@@ -58,6 +58,10 @@ pub enum PromptTarget {
     MaxSize {
         group: String,
     },
+    /// A snapshot of the RDS instance, named as typed.
+    DbSnapshot {
+        instance: String,
+    },
     /// Roll back to the launch template version typed.
     RollBack {
         group: String,
@@ -108,6 +112,8 @@ pub enum FollowTarget {
     GroupCapacity { group: String, from: u32, to: u32 },
     /// Running k/N tasks until N.
     ServiceCount { service: String, from: u32, to: u32 },
+    /// A DB snapshot's PercentProgress until it is available.
+    DbSnapshot { instance: String, snapshot: String },
 }
 
 /// What the panes show converging.

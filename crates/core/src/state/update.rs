@@ -373,6 +373,7 @@ fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::TerminateLongQueries
         | Action::TerminateIdleSessions
         | Action::Analyze
+        | Action::CreateDbSnapshot
         | Action::StartInstanceRefresh
         | Action::CancelInstanceRefresh
         | Action::RollBack

@@ -39,6 +39,17 @@ pub fn service_line(state: &State, service: &EcsService, theme: &Theme) -> Optio
     Some(status_line(state, follow, &subject(&follow.target), theme))
 }
 
+/// The follow lines of the DB snapshots being taken from this screen.
+pub fn snapshot_lines(state: &State, theme: &Theme) -> Vec<Line<'static>> {
+    state
+        .guarded
+        .follow
+        .iter()
+        .filter(|follow| matches!(follow.target, FollowTarget::DbSnapshot { .. }))
+        .map(|follow| status_line(state, follow, &subject(&follow.target), theme))
+        .collect()
+}
+
 /// Draws the verdict `update` judged and stored; decides nothing.
 fn status_line(state: &State, follow: &FollowUp, what: &str, theme: &Theme) -> Line<'static> {
     let since = |until| format::duration(format::seconds_between(follow.started_at, until));

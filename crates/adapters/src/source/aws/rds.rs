@@ -11,7 +11,8 @@ use super::errors::classify;
 use super::metrics::{custom_metric_query, series};
 use super::time::to_utc;
 use crate::model::{
-    PendingMaintenance, ProxyTarget, RdsInstance, RdsProxy, RdsStatus, Statistic, StatusInfo,
+    DbSnapshot, PendingMaintenance, ProxyTarget, RdsInstance, RdsProxy, RdsStatus, Statistic,
+    StatusInfo,
 };
 use crate::source::{SourceError, SourceErrorKind};
 
@@ -69,12 +70,14 @@ pub async fn status(
     let mut status = RdsStatus {
         instances: described.iter().map(|i| to_instance(i)).collect(),
         proxy: None,
+        snapshots: Vec::new(),
         gaps: remote
             .iter()
             .map(|arn| format!("replica {arn} is in another Region: not read"))
             .collect(),
     };
     add_maintenance(rds, &described, &mut status).await;
+    add_snapshots(rds, &scope.instances, &mut status).await;
     add_figures(cloudwatch, &mut status).await;
     if let Some(name) = &scope.proxy {
         match proxy(rds, name).await {
@@ -241,6 +244,61 @@ async fn add_maintenance(client: &Client, described: &[&DbInstance], status: &mu
                 forced_apply: action.forced_apply_date().map(to_utc),
             })
             .collect();
+    }
+}
+
+/// The configured instances' manual snapshots still being taken, and the newest taken:
+/// DescribeDBSnapshots with `DBInstanceIdentifier` and `SnapshotType` `manual`, every page
+/// (the answer is in no documented order, so the newest is found by `SnapshotCreateTime`).
+async fn add_snapshots(client: &Client, instances: &[String], status: &mut RdsStatus) {
+    for instance in instances {
+        let mut found: Vec<DbSnapshot> = Vec::new();
+        let mut pages = client
+            .describe_db_snapshots()
+            .db_instance_identifier(instance)
+            .snapshot_type("manual")
+            .max_records(RECORDS_PER_PAGE)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            match page {
+                Ok(page) => found.extend(page.db_snapshots().iter().map(to_snapshot)),
+                Err(error) => {
+                    let error = classify(&error, "rds:DescribeDBSnapshots", None);
+                    status.gaps.push(format!("snapshots: {}", error.message));
+                    return;
+                }
+            }
+        }
+        let newest_taken = found
+            .iter()
+            .filter(|s| s.status == "available")
+            .max_by_key(|s| s.created_at)
+            .cloned();
+        // A failed snapshot of last month is history, not news.
+        let day_ago = chrono::Utc::now() - chrono::Duration::days(1);
+        status.snapshots.extend(
+            found
+                .into_iter()
+                .filter(|s| s.status != "available" && s.created_at.is_none_or(|at| at > day_ago)),
+        );
+        status.snapshots.extend(newest_taken);
+    }
+}
+
+fn to_snapshot(snapshot: &aws_sdk_rds::types::DbSnapshot) -> DbSnapshot {
+    DbSnapshot {
+        identifier: snapshot
+            .db_snapshot_identifier()
+            .unwrap_or_default()
+            .to_owned(),
+        instance: snapshot
+            .db_instance_identifier()
+            .unwrap_or_default()
+            .to_owned(),
+        status: snapshot.status().unwrap_or_default().to_owned(),
+        percent_progress: u32::try_from(snapshot.percent_progress().unwrap_or(0)).unwrap_or(0),
+        created_at: snapshot.snapshot_create_time().map(to_utc),
     }
 }
 

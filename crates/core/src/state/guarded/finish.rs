@@ -11,6 +11,8 @@ use crate::model::Timestamp;
 
 /// How long a change is followed before it is called stuck.
 const FOLLOW_TIMEOUT_SECONDS: i64 = 15 * 60;
+/// A snapshot copies the whole database: a large one takes hours, not minutes.
+const SNAPSHOT_TIMEOUT_SECONDS: i64 = 4 * 3600;
 
 /// A confirmed action finished: record it, follow its convergence, offer its undo.
 /// Records how the action ended; returns its incident timeline entry.
@@ -49,7 +51,11 @@ pub fn on_action_finished(
 }
 
 fn follow_and_offer_undo(state: &mut State, request: &ActionRequest, at: Timestamp) {
-    let deadline = at + chrono::Duration::seconds(FOLLOW_TIMEOUT_SECONDS);
+    let timeout = match request {
+        ActionRequest::CreateDbSnapshot { .. } => SNAPSHOT_TIMEOUT_SECONDS,
+        _ => FOLLOW_TIMEOUT_SECONDS,
+    };
+    let deadline = at + chrono::Duration::seconds(timeout);
     let (follow, undo) = match request {
         ActionRequest::SetDesiredCapacity {
             group,
@@ -90,6 +96,14 @@ fn follow_and_offer_undo(state: &mut State, request: &ActionRequest, at: Timesta
                 group: group.clone(),
             }),
         ),
+        // A snapshot is not undone from here: deleting one is a decision of its own.
+        ActionRequest::CreateDbSnapshot { instance, snapshot } => (
+            Some(FollowTarget::DbSnapshot {
+                instance: instance.clone(),
+                snapshot: snapshot.clone(),
+            }),
+            None,
+        ),
         _ => (None, None),
     };
     if let Some(target) = follow {
@@ -119,6 +133,10 @@ fn same_subject(a: &FollowTarget, b: &FollowTarget) -> bool {
         (
             FollowTarget::ServiceCount { service: x, .. },
             FollowTarget::ServiceCount { service: y, .. },
+        ) => x == y,
+        (
+            FollowTarget::DbSnapshot { snapshot: x, .. },
+            FollowTarget::DbSnapshot { snapshot: y, .. },
         ) => x == y,
         _ => false,
     }

@@ -7,7 +7,8 @@ use super::super::guard::{FollowTarget, FollowUp, FollowVerdict};
 use crate::format;
 use crate::incident::{EntryKind, TimelineEntry};
 use crate::model::{
-    AutoScalingGroup, EcsService, LifecycleState, Snapshot, SourceKind, TargetState, Timestamp,
+    AutoScalingGroup, DbSnapshot, EcsService, LifecycleState, Snapshot, SourceKind, TargetState,
+    Timestamp,
 };
 
 /// Judges every change still converging at `at`: its progress from data read after it was
@@ -15,7 +16,11 @@ use crate::model::{
 /// timeline entries of the verdicts reached now.
 pub fn judge_follow_ups(state: &mut State, at: Timestamp) -> Vec<TimelineEntry> {
     let read_at = |source| state.source(source).updated_at;
-    let (groups_read, services_read) = (read_at(SourceKind::AutoScaling), read_at(SourceKind::Ecs));
+    let (groups_read, services_read, rds_read) = (
+        read_at(SourceKind::AutoScaling),
+        read_at(SourceKind::Ecs),
+        read_at(SourceKind::Rds),
+    );
     let mut entries = Vec::new();
     for follow in &mut state.guarded.follow {
         if follow.verdict != FollowVerdict::Converging {
@@ -24,6 +29,7 @@ pub fn judge_follow_ups(state: &mut State, at: Timestamp) -> Vec<TimelineEntry> 
         let read = match follow.target {
             FollowTarget::GroupCapacity { .. } => groups_read,
             FollowTarget::ServiceCount { .. } => services_read,
+            FollowTarget::DbSnapshot { .. } => rds_read,
         };
         // Data read before the change says nothing about it.
         let judged = read
@@ -52,6 +58,7 @@ pub fn subject(target: &FollowTarget) -> String {
         FollowTarget::ServiceCount { service, from, to } => {
             format!("{service} desired {from} → {to}")
         }
+        FollowTarget::DbSnapshot { snapshot, .. } => format!("snapshot {snapshot}"),
     }
 }
 
@@ -83,6 +90,14 @@ fn progress_of(target: &FollowTarget, data: &Snapshot) -> Option<(String, bool)>
         FollowTarget::ServiceCount { service, to, .. } => {
             let service = data.ecs.iter().find(|s| s.name == *service)?;
             Some(service_progress(service, *to))
+        }
+        FollowTarget::DbSnapshot { snapshot, .. } => {
+            let snapshot = data
+                .rds
+                .snapshots
+                .iter()
+                .find(|s| s.identifier == *snapshot)?;
+            Some(snapshot_progress(snapshot))
         }
     }
 }
@@ -121,6 +136,15 @@ fn group_progress(group: &AutoScalingGroup, data: &Snapshot, from: u32, to: u32)
         progress.push_str(&format!(" · draining {draining}"));
     }
     (progress, done)
+}
+
+/// `creating 45%` until `available`; a snapshot that failed never converges (its status
+/// says so in the progress, and the deadline turns the verdict).
+fn snapshot_progress(snapshot: &DbSnapshot) -> (String, bool) {
+    match snapshot.status.as_str() {
+        "available" => ("available".to_owned(), true),
+        status => (format!("{status} {}%", snapshot.percent_progress), false),
+    }
 }
 
 fn service_progress(service: &EcsService, to: u32) -> (String, bool) {

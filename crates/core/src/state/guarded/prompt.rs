@@ -5,9 +5,13 @@ use crate::key::KeyEvent;
 use super::super::State;
 use super::super::guard::{Prompt, PromptTarget};
 use super::propose::bulk;
-use super::select::{context, group_named, next_id, open_dialog, service_named};
+use super::select::{
+    context, group_named, next_id, open_dialog, rds_instance_named, service_named,
+};
 use crate::action::db_sessions::BulkRule;
-use crate::action::{Proposal, ecs_desired, instance_refresh, max_size, rollback, scale};
+use crate::action::{
+    Proposal, db_snapshot, ecs_desired, instance_refresh, max_size, rollback, scale,
+};
 use crate::config::InputMode;
 use crate::msg::{Action, Effect};
 
@@ -73,6 +77,12 @@ fn submit_prompt(state: &mut State) {
                 })
             })
         }
+        PromptTarget::DbSnapshot { instance } => {
+            let id = next_id(state);
+            let context = context(state);
+            rds_instance_named(state, instance)
+                .and_then(|rds| db_snapshot::propose(id, &rds, &prompt.input, &context))
+        }
         _ => propose_value(state, &prompt),
     };
     match proposal {
@@ -108,7 +118,8 @@ fn propose_value(state: &mut State, prompt: &Prompt) -> Result<Proposal, String>
             .and_then(|group| rollback::propose(id, group, versions, value, &context)),
         PromptTarget::LongQueries
         | PromptTarget::IdleSessions
-        | PromptTarget::RefreshPreferences { .. } => Err("not a value prompt".to_owned()),
+        | PromptTarget::RefreshPreferences { .. }
+        | PromptTarget::DbSnapshot { .. } => Err("not a value prompt".to_owned()),
     }
 }
 

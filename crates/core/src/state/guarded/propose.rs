@@ -6,10 +6,11 @@ use super::super::text_field::TextField;
 use super::super::{PaneId, State};
 use super::finish::propose_undo;
 use super::select::{
-    analyze_target, context, focused_group, focused_service, next_id, open_dialog, selected_session,
+    analyze_target, context, focused_group, focused_service, next_id, open_dialog,
+    selected_session, snapshot_target,
 };
 use crate::action::db_sessions::{self, BulkRule};
-use crate::action::{Proposal, analyze, ecs_desired, instance_refresh, rollback};
+use crate::action::{Proposal, analyze, db_snapshot, ecs_desired, instance_refresh, rollback};
 use crate::config::InputMode;
 use crate::model::{AutoScalingGroup, SourceKind};
 use crate::msg::{Action, Effect};
@@ -48,12 +49,38 @@ pub fn on_action_key(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Analyze => analyze_target(state).map(|(database, table)| {
             analyze::propose(next_id(state), &database, table, &context(state))
         }),
+        Action::CreateDbSnapshot => return open_snapshot_prompt(state),
         Action::ForceDeployment => focused_service(state).and_then(|service| {
             ecs_desired::propose_force_deployment(next_id(state), &service, &context(state))
         }),
         _ => return Vec::new(),
     };
     open_dialog(state, proposal);
+    Vec::new()
+}
+
+/// Opens the snapshot name prompt, prefilled with the runbook's name for this moment
+/// (`forensics-<epoch>` while an incident is open), or says why not.
+fn open_snapshot_prompt(state: &mut State) -> Vec<Effect> {
+    match snapshot_target(state) {
+        Ok(instance) => {
+            let incident_open = state
+                .war_room
+                .incident
+                .as_ref()
+                .is_some_and(crate::incident::Incident::is_open);
+            let name = db_snapshot::default_name(&instance.identifier, state.now, incident_open);
+            state.guarded.prompt = Some(plain_prompt(
+                format!("snapshot of {} named", instance.identifier),
+                PromptTarget::DbSnapshot {
+                    instance: instance.identifier,
+                },
+                name,
+            ));
+            state.mode = InputMode::Prompt;
+        }
+        Err(message) => state.notice = Some(message),
+    }
     Vec::new()
 }
 

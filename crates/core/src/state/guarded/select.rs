@@ -5,7 +5,7 @@ use super::super::guard::ConfirmDialog;
 use super::super::{PaneId, State};
 use crate::action::{ActionContext, Proposal};
 use crate::config::InputMode;
-use crate::model::{AutoScalingGroup, EcsService};
+use crate::model::{AutoScalingGroup, EcsService, RdsInstance, SourceErrorKind, SourceKind};
 
 pub(super) fn context(state: &State) -> ActionContext {
     ActionContext {
@@ -64,6 +64,40 @@ pub(super) fn group_named<'a>(
         .iter()
         .find(|group| group.name == name)
         .ok_or_else(|| format!("group {name} is no longer in the data"))
+}
+
+/// The RDS instance named `name` in the latest data (cloned: a proposal outlives the read).
+pub(super) fn rds_instance_named(state: &State, name: &str) -> Result<RdsInstance, String> {
+    state
+        .data
+        .rds
+        .instances
+        .iter()
+        .find(|instance| instance.identifier == name)
+        .cloned()
+        .ok_or_else(|| format!("RDS instance {name} is no longer in the data"))
+}
+
+/// The instance `P` snapshots: the first configured one (not a replica) the RDS API has
+/// described, when the PostgreSQL pane has the focus.
+pub(super) fn snapshot_target(state: &State) -> Result<RdsInstance, String> {
+    if state.focus != PaneId::Postgres {
+        return Err("focus PostgreSQL (7): P snapshots its RDS instance".to_owned());
+    }
+    let status = state.source(SourceKind::Rds);
+    if let Some(error) = &status.error
+        && error.kind == SourceErrorKind::NotConfigured
+    {
+        return Err(format!("no RDS instance to snapshot: {}", error.message));
+    }
+    state
+        .data
+        .rds
+        .instances
+        .iter()
+        .find(|instance| instance.replica_of.is_none())
+        .cloned()
+        .ok_or_else(|| "the RDS instance has not been read yet; wait for its first poll".to_owned())
 }
 
 /// The ECS service named `name` in the latest data.

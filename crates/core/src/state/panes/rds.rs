@@ -5,7 +5,7 @@ use super::super::table::Tone;
 use super::tone_of;
 use crate::config::Thresholds;
 use crate::format;
-use crate::model::{RdsInstance, RdsProxy, RdsStatus, Timestamp};
+use crate::model::{DbSnapshot, RdsInstance, RdsProxy, RdsStatus, Timestamp};
 
 /// One part of a line: its tone and its words.
 pub type Part = (Tone, String);
@@ -138,10 +138,48 @@ pub fn detail_lines(status: &RdsStatus, now: Timestamp, thresholds: &Thresholds)
         }
         lines.push(line);
     }
+    for snapshot in &status.snapshots {
+        lines.push(vec![snapshot_part(snapshot, now)]);
+    }
     for gap in &status.gaps {
         lines.push(vec![(Tone::Warn, format!("! {gap}"))]);
     }
     lines
+}
+
+/// `snapshot forensics-1796054820 creating 45%`, or the newest taken with its age.
+fn snapshot_part(snapshot: &DbSnapshot, now: Timestamp) -> Part {
+    match snapshot.status.as_str() {
+        "available" => {
+            let age = snapshot.created_at.map_or_else(String::new, |at| {
+                format!(
+                    " · {} ago",
+                    format::duration(format::seconds_between(at, now))
+                )
+            });
+            (
+                Tone::Muted,
+                format!(
+                    "newest manual snapshot {} of {}{age}",
+                    snapshot.identifier, snapshot.instance
+                ),
+            )
+        }
+        "creating" => (
+            Tone::Warn,
+            format!(
+                "⟳ snapshot {} of {} creating {}%",
+                snapshot.identifier, snapshot.instance, snapshot.percent_progress
+            ),
+        ),
+        other => (
+            Tone::Crit,
+            format!(
+                "✗ snapshot {} of {} {other}",
+                snapshot.identifier, snapshot.instance
+            ),
+        ),
+    }
 }
 
 /// `✓ basecoat-portal-db available · db.r6g.xlarge · postgres 15.4 · Multi-AZ · 318/500 GiB
@@ -309,6 +347,7 @@ mod tests {
                     description: Some("Proxy does not have any registered credentials".to_owned()),
                 }],
             }),
+            snapshots: Vec::new(),
             gaps: vec!["pending maintenance: no permission".to_owned()],
         };
         let lines = detail_lines(&status, Timestamp::default(), &Thresholds::default());

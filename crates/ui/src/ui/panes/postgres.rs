@@ -14,7 +14,7 @@ use crate::state::panes::rds;
 use crate::state::panes::tone_of;
 use crate::state::{PaneId, State};
 use crate::theme::Theme;
-use crate::ui::{pane_frame, tone};
+use crate::ui::{follow, pane_frame, tone};
 
 /// Draws the pane.
 pub fn render(state: &State, theme: &Theme, area: Rect, zoomed: bool, buf: &mut Buffer) {
@@ -26,6 +26,9 @@ pub fn render(state: &State, theme: &Theme, area: Rect, zoomed: bool, buf: &mut 
     let title = Span::styled(view, theme.muted);
     let mut inner = pane_frame::render(state, theme, PaneId::Postgres, area, Some(title), buf);
     for line in rds_lines(state, theme, zoomed) {
+        inner = line_then_rest(line, inner, buf);
+    }
+    for line in follow::snapshot_lines(state, theme) {
         inner = line_then_rest(line, inner, buf);
     }
     let inner = if super::has_data(state, PaneId::Postgres) {

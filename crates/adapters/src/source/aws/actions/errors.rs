@@ -88,7 +88,18 @@ fn refused(code: &str, message: &str, action: &str, target: &str) -> Outcome {
         "AccessDenied" | "AccessDeniedException" | "UnauthorizedOperation" => {
             format!("no permission: {action}")
         }
-        "ServiceNotFoundException" | "ClusterNotFoundException" => format!("{target} not found"),
+        "ServiceNotFoundException" | "ClusterNotFoundException" | "DBInstanceNotFound" => {
+            format!("{target} not found")
+        }
+        // CreateDBSnapshot's errors (Amazon RDS API Reference).
+        "DBSnapshotAlreadyExists" => {
+            "a snapshot of that name already exists; pick another name".to_owned()
+        }
+        "SnapshotQuotaExceeded" => {
+            "the account's manual snapshot quota is reached; delete old snapshots or ask for more"
+                .to_owned()
+        }
+        "InvalidDBInstanceState" => format!("{target} is not available for a snapshot now"),
         "" => format!("{action}: refused without an AWS error code"),
         _ => format!("{code}: {message}"),
     };

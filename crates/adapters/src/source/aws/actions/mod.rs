@@ -3,6 +3,7 @@
 //! here never retry: a change is sent at most once, and an unanswered one is reported as
 //! unknown for the next poll to settle.
 
+mod db_snapshot;
 mod ecs_desired;
 mod errors;
 mod group;
@@ -115,6 +116,9 @@ impl ActionExecutor for AwsExecutor {
                 }
                 ActionRequest::ForceNewDeployment { cluster, service } => {
                     ecs_desired::force_new_deployment(&self.clients.ecs, &cluster, &service).await
+                }
+                ActionRequest::CreateDbSnapshot { instance, snapshot } => {
+                    db_snapshot::create(&self.clients.rds, &instance, &snapshot).await
                 }
                 ActionRequest::CancelQuery { .. }
                 | ActionRequest::TerminateBackends { .. }
