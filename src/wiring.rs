@@ -15,15 +15,16 @@ use crate::model::Timestamp;
 use crate::sim::Simulator;
 use crate::source::aws::AwsExecutor;
 use crate::source::aws::{
-    AlarmScope, AwsClients, AwsScope, AwsSettings, AwsSource, LogScope, METRIC_PERIOD, MetricQuery,
-    MetricTargets, RdsScope, custom_metric_query, default_metric_queries,
+    AlarmScope, AwsClients, AwsScope, AwsSettings, AwsSource, CertificateScope, LogScope,
+    METRIC_PERIOD, MetricQuery, MetricTargets, RdsScope, custom_metric_query,
+    default_metric_queries,
 };
 use crate::source::health::{self, HealthProbes, HealthScope};
 use crate::source::postgres::{Dsn, PostgresSource};
 use crate::source::unconfigured::Unconfigured;
 use crate::source::{
-    AlarmSource, DatabaseSource, HealthSource, LogSource, RdsSource, Schedule, Schedules,
-    SourceKind, Sources,
+    AlarmSource, CertificateSource, DatabaseSource, HealthSource, LogSource, RdsSource, Schedule,
+    Schedules, SourceKind, Sources,
 };
 use crate::state::EnvironmentInfo;
 
@@ -150,6 +151,10 @@ pub async fn live_with_credentials(
                 instances: environment.rds_instances.clone(),
                 proxy: environment.rds_proxy.clone(),
             },
+            certificates: CertificateScope {
+                load_balancers: environment.load_balancers.clone(),
+                certificate_arns: environment.certificate_arns.clone(),
+            },
         },
     );
     let metrics_requested = aws.metrics_requested_per_refresh();
@@ -179,6 +184,14 @@ pub async fn live_with_credentials(
     } else {
         aws.clone()
     };
+    let certificates: Arc<dyn CertificateSource> =
+        if environment.load_balancers.is_empty() && environment.certificate_arns.is_empty() {
+            Arc::new(Unconfigured::new(format!(
+                "no certificates to watch for {name}: set load_balancers or certificate_arns"
+            )))
+        } else {
+            aws.clone()
+        };
     let (health, health_schedule) = health_source(name, environment);
     let mut sources = Sources {
         auto_scaling: aws.clone(),
@@ -190,6 +203,7 @@ pub async fn live_with_credentials(
         ecs: aws,
         database: database_source,
         rds,
+        certificates,
         schedules: live_schedules(),
     };
     sources.schedules.set(SourceKind::Health, health_schedule);
@@ -305,8 +319,20 @@ fn live_schedules() -> Schedules {
             ..Schedule::default_for(SourceKind::Rds)
         },
     );
+    // Certificates change over days: every few minutes is plenty, and keeps ACM's
+    // DescribeCertificate (10 requests a second per account) quiet.
+    schedules.set(
+        SourceKind::Certificates,
+        Schedule {
+            min_interval: CERTIFICATES_MIN_INTERVAL,
+            ..Schedule::default_for(SourceKind::Certificates)
+        },
+    );
     schedules
 }
+
+/// The certificate source's minimum interval.
+const CERTIFICATES_MIN_INTERVAL: Duration = Duration::from_secs(300);
 
 /// The RDS source's minimum interval.
 const RDS_MIN_INTERVAL: Duration = Duration::from_secs(30);

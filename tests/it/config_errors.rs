@@ -221,6 +221,7 @@ fn environment(read_only: Option<bool>) -> EnvironmentConfig {
         ecs_services: Vec::new(),
         rds_instances: Vec::new(),
         rds_proxy: None,
+        certificate_arns: Vec::new(),
         cache_clusters: Vec::new(),
         percentile_metrics: None,
         metrics: Vec::new(),

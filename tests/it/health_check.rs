@@ -254,10 +254,11 @@ fn certificates_near_expiry_warn_then_fail_as_the_thresholds_say() {
             .find(|r| r.id == "certificate_expiry")
             .unwrap()
     };
-    // The demo's certificates have 41 (portal) and 52 (API) days left.
+    // The demo's certificates have 41 (portal) and 52 (API) days left, seen by the health
+    // probes and in ACM (the API's imported, so renewed by hand).
     let default = certificate(&Thresholds::default());
     assert_eq!(default.status, Status::Pass);
-    assert_eq!(default.observed, "41 days left (soonest of 2)");
+    assert_eq!(default.observed, "41 days left (soonest of 4)");
     assert!(default.evidence.is_empty());
     let warned = certificate(&Thresholds {
         certificate_warn_days: 45,
@@ -266,7 +267,10 @@ fn certificates_near_expiry_warn_then_fail_as_the_thresholds_say() {
     assert_eq!(warned.status, Status::Warn);
     assert_eq!(
         warned.evidence,
-        ["https://portal.basecoat.example/health: certificate expires in 41 days"]
+        [
+            "https://portal.basecoat.example/health: expires in 41 days",
+            "portal.basecoat.example (arn:aws:acm:us-east-1:123456789012:certificate/4f3c2a1b-0d9e-4c8b-9a7f-1e2d3c4b5a60): expires in 41 days"
+        ]
     );
     let failed = certificate(&Thresholds {
         certificate_warn_days: 60,
@@ -274,10 +278,30 @@ fn certificates_near_expiry_warn_then_fail_as_the_thresholds_say() {
         ..Thresholds::default()
     });
     assert_eq!(failed.status, Status::Fail);
-    assert_eq!(failed.evidence.len(), 2, "{:?}", failed.evidence);
+    assert_eq!(failed.evidence.len(), 4, "{:?}", failed.evidence);
+    assert!(
+        failed.evidence[3].ends_with("expires in 52 days; renewal by hand (imported)"),
+        "{:?}",
+        failed.evidence
+    );
 
-    // Plain-HTTP health URLs present no certificate: skipped, and said so.
+    // A certificate ACM no longer has as issued fails whatever the others say.
+    let mut revoked = demo_input(30);
+    revoked.snapshot.certificates[1].status = "REVOKED".to_owned();
+    let revoked = evaluate(&revoked, &Thresholds::default())
+        .into_iter()
+        .find(|r| r.id == "certificate_expiry")
+        .unwrap();
+    assert_eq!(revoked.status, Status::Fail);
+    assert!(
+        revoked.evidence[0].ends_with(": status REVOKED"),
+        "{:?}",
+        revoked.evidence
+    );
+
+    // Plain-HTTP health URLs and no certificate in ACM: skipped, and said so.
     let mut plain = demo_input(30);
+    plain.snapshot.certificates.clear();
     for probe in &mut plain.snapshot.health {
         if let opsdeck::model::ProbeOutcome::Answered(answer) = &mut probe.outcome {
             answer.tls = None;
@@ -291,6 +315,6 @@ fn certificates_near_expiry_warn_then_fail_as_the_thresholds_say() {
     assert_eq!(none.observed, "no certificate seen");
     assert_eq!(
         none.evidence,
-        ["no https health URL answered with a certificate"]
+        ["no https health URL answered with a certificate, and no ACM certificate is in use"]
     );
 }

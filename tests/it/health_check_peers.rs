@@ -49,6 +49,9 @@ fn sources(clients: AwsClients, database: Arc<dyn DatabaseSource>) -> Sources {
         rds: Arc::new(Unconfigured::new(
             "no RDS instances configured: set rds_instances",
         )),
+        certificates: Arc::new(Unconfigured::new(
+            "no certificates to watch: set load_balancers or certificate_arns",
+        )),
         schedules: Default::default(),
     }
 }

@@ -61,6 +61,9 @@ fn fetch(
                 SourceData::Database(sources.database.database_activity().await?)
             }
             SourceKind::Rds => SourceData::Rds(sources.rds.rds_status().await?),
+            SourceKind::Certificates => {
+                SourceData::Certificates(sources.certificates.certificates().await?)
+            }
         })
     })
 }

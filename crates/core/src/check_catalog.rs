@@ -99,8 +99,12 @@ impl CheckId {
             ),
             Self::TargetsHealthy => ("ALB: no unhealthy target", S::Targets, ALB),
             Self::HealthEndpoint => ("Health URLs answer 2xx", S::Health, SEV1),
-            // The certificates the health URLs present, for now; ACM's are issue 15, item 4.
-            Self::CertificateExpiry => ("Certificates: none expiring soon", S::Health, CERTIFICATE),
+            // ACM's (the listeners' and the configured), and those the health URLs present.
+            Self::CertificateExpiry => (
+                "Certificates: none expiring soon",
+                S::Certificates,
+                CERTIFICATE,
+            ),
             Self::LatencyP99 => ("Response time p99", S::Metrics, SCALE_UP),
             Self::ErrorRate5xx => ("5XX error rate", S::Metrics, CRITICAL),
             Self::ErrorRate4xx => ("4XX error rate", S::Metrics, WARNING),
@@ -118,10 +122,15 @@ impl CheckId {
             Self::CacheEvictions => ("Cache evictions", S::Metrics, PERFORMANCE),
             Self::LogErrors => ("ERROR lines in the window", S::Logs, MORNING),
         };
+        let also = match self {
+            Self::CertificateExpiry => Some(S::Health),
+            _ => None,
+        };
         CheckSpec {
             id: self,
             title,
             source,
+            also,
             runbook,
         }
     }
@@ -133,7 +142,17 @@ pub struct CheckSpec {
     pub id: CheckId,
     pub title: &'static str,
     pub source: SourceKind,
+    /// A second source the check reads: the check is skipped only when neither is
+    /// configured, and unknown when either configured one could not be read.
+    pub also: Option<SourceKind>,
     pub runbook: &'static str,
+}
+
+impl CheckSpec {
+    /// Every source the check reads.
+    pub fn sources(&self) -> impl Iterator<Item = SourceKind> {
+        std::iter::once(self.source).chain(self.also)
+    }
 }
 
 const SCALE_UP: &str = "Increase Application Capacity";

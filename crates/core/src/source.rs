@@ -11,8 +11,8 @@ pub use crate::model::{
 };
 
 use crate::model::{
-    Alarm, AutoScalingGroup, DatabaseActivity, EcsService, HealthProbe, LaunchTemplateVersion,
-    LogErrors, MetricSeries, RdsStatus, TableSize, TargetGroupHealth,
+    Alarm, AutoScalingGroup, Certificate, DatabaseActivity, EcsService, HealthProbe,
+    LaunchTemplateVersion, LogErrors, MetricSeries, RdsStatus, TableSize, TargetGroupHealth,
 };
 
 /// What every source call returns: a boxed future so the traits stay object-safe.
@@ -94,6 +94,12 @@ pub trait RdsSource: Send + Sync {
     fn rds_status(&self) -> SourceFuture<'_, RdsStatus>;
 }
 
+/// The certificates of the load balancers' listeners and those the config names (ACM).
+pub trait CertificateSource: Send + Sync {
+    /// Every certificate found, each once, with where it was found.
+    fn certificates(&self) -> SourceFuture<'_, Vec<Certificate>>;
+}
+
 /// The set of sources one environment is watched through.
 #[derive(Clone)]
 pub struct Sources {
@@ -106,6 +112,7 @@ pub struct Sources {
     pub ecs: Arc<dyn EcsSource>,
     pub database: Arc<dyn DatabaseSource>,
     pub rds: Arc<dyn RdsSource>,
+    pub certificates: Arc<dyn CertificateSource>,
     /// Deadlines and minimum intervals, the pollers' and the staleness limits' one source.
     pub schedules: Schedules,
 }
@@ -123,6 +130,7 @@ impl Sources {
             + EcsSource
             + DatabaseSource
             + RdsSource
+            + CertificateSource
             + 'static,
     {
         Self {
@@ -134,7 +142,8 @@ impl Sources {
             logs: source.clone(),
             ecs: source.clone(),
             database: source.clone(),
-            rds: source,
+            rds: source.clone(),
+            certificates: source,
             schedules: Schedules::default(),
         }
     }

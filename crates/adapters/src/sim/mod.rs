@@ -2,6 +2,7 @@
 //! source traits as AWS and PostgreSQL.
 
 mod actions;
+mod certificates;
 mod database;
 mod ecs;
 pub mod fleet;
@@ -26,9 +27,9 @@ use crate::model::{
     LogErrors, MetricSeries, RdsStatus, TargetGroupHealth,
 };
 use crate::source::{
-    AlarmSource, AutoScalingSource, DatabaseSource, EcsSource, ErrorQuery, HealthSource, LogSource,
-    MetricsSource, RdsSource, SourceError, SourceErrorKind, SourceFuture, Sources,
-    TargetHealthSource,
+    AlarmSource, AutoScalingSource, CertificateSource, DatabaseSource, EcsSource, ErrorQuery,
+    HealthSource, LogSource, MetricsSource, RdsSource, SourceError, SourceErrorKind, SourceFuture,
+    Sources, TargetHealthSource,
 };
 
 /// The simulator: one world, advanced to the clock's time whenever a source is read.
@@ -129,6 +130,12 @@ impl LogSource for Simulator {
 impl EcsSource for Simulator {
     fn ecs_services(&self) -> SourceFuture<'_, Vec<EcsService>> {
         self.read(World::ecs_services)
+    }
+}
+
+impl CertificateSource for Simulator {
+    fn certificates(&self) -> SourceFuture<'_, Vec<crate::model::Certificate>> {
+        self.read(World::certificates)
     }
 }
 

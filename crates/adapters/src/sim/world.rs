@@ -291,6 +291,10 @@ impl World {
                 SourceData::Database(self.database_activity()),
             ),
             (SourceKind::Rds, SourceData::Rds(self.rds_status())),
+            (
+                SourceKind::Certificates,
+                SourceData::Certificates(self.certificates()),
+            ),
         ]
     }
 
@@ -340,6 +344,11 @@ impl World {
     /// ECS services.
     pub fn ecs_services(&self) -> Vec<EcsService> {
         self.cluster.snapshot(&|at| self.time_of(at))
+    }
+
+    /// The load balancer's certificates as ACM describes them.
+    pub fn certificates(&self) -> Vec<crate::model::Certificate> {
+        super::certificates::certificates(self.time_of(self.elapsed))
     }
 
     /// The database as the RDS API describes it.

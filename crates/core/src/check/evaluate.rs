@@ -39,13 +39,21 @@ pub fn evaluate_parts(
                 .check_overrides
                 .iter()
                 .find(|entry| entry.id == spec.id.as_str());
+            let configured: Vec<SourceKind> = spec
+                .sources()
+                .filter(|source| !unconfigured.contains_key(source))
+                .collect();
+            let unread_source = configured
+                .iter()
+                .find_map(|source| unread.get(source).map(|why| (*source, why)));
             let finding = if entry.is_some_and(|entry| !entry.enabled) {
                 Finding::skip("disabled in the config ([[checks]] enabled = false)")
-            } else if let Some(why) = unconfigured.get(&spec.source) {
-                Finding::skip(why.clone())
-            } else if let Some(why) = unread.get(&spec.source) {
+            } else if configured.is_empty() {
+                let why = unconfigured.get(&spec.source).cloned().unwrap_or_default();
+                Finding::skip(why)
+            } else if let Some((source, why)) = unread_source {
                 Finding::unknown(
-                    format!("{} could not be read: {why}", source_name(spec.source)),
+                    format!("{} could not be read: {why}", source_name(source)),
                     "",
                 )
             } else {
@@ -105,6 +113,7 @@ fn source_name(kind: SourceKind) -> &'static str {
         SourceKind::Ecs => "ECS",
         SourceKind::Database => "PostgreSQL",
         SourceKind::Rds => "the RDS API",
+        SourceKind::Certificates => "the certificates (ACM)",
     }
 }
 
@@ -278,9 +287,12 @@ fn health_endpoint(snapshot: &Snapshot) -> Finding {
     }
 }
 
-/// The certificates the health URLs present: fewer than `certificate_warn_days` left warns,
-/// fewer than `certificate_fail_days` fails (the runbook renews at 30 days). A URL that did
-/// not complete a TLS handshake shows no certificate; `health_endpoint` fails for it.
+/// Every certificate seen: ACM's (the load balancers' listeners and `certificate_arns`) and
+/// those the health URLs present. Fewer than `certificate_warn_days` left warns, fewer than
+/// `certificate_fail_days` fails (the runbook renews at 30 days); an ACM certificate that is
+/// not `ISSUED`, or whose renewal waits on someone (imported, or pending validation or
+/// failed) inside the warning window, says so. A URL that did not complete a TLS handshake
+/// shows no certificate; `health_endpoint` fails for it.
 fn certificate_expiry(
     snapshot: &Snapshot,
     at: Option<Timestamp>,
@@ -292,38 +304,78 @@ fn certificate_expiry(
         i64::from(thresholds.certificate_fail_days),
     );
     let threshold = format!("≥ {warn} days left (warn below, fail below {fail})");
-    let certificates: Vec<(&str, i64)> = snapshot
+    let Some(now) = at else {
+        return Finding::unknown("no time of reading", threshold);
+    };
+    // (what, days left, why it needs attention beyond its days)
+    let mut seen: Vec<(String, i64, Option<String>)> = snapshot
         .health
         .iter()
         .filter_map(|probe| match &probe.outcome {
-            ProbeOutcome::Answered(answer) => {
-                answer.tls.as_ref().map(|tls| (probe.url.as_str(), tls))
-            }
+            ProbeOutcome::Answered(answer) => answer
+                .tls
+                .as_ref()
+                .map(|tls| (probe.url.clone(), tls.days_left(now), None)),
             ProbeOutcome::Failed(_) => None,
         })
-        .filter_map(|(url, tls)| at.map(|now| (url, tls.days_left(now))))
         .collect();
-    let Some(soonest) = certificates.iter().map(|(_, days)| *days).min() else {
+    let mut broken = Vec::new();
+    for certificate in &snapshot.certificates {
+        let name = format!("{} ({})", certificate.domain, certificate.arn);
+        match certificate.days_left(now) {
+            Some(days) if certificate.status == "ISSUED" || certificate.status == "EXPIRED" => {
+                let renewal = certificate.renewal_needs_someone().then(|| {
+                    format!(
+                        "renewal {}",
+                        certificate
+                            .renewal_status
+                            .as_deref()
+                            .unwrap_or("by hand (imported)")
+                    )
+                });
+                seen.push((name, days, renewal));
+            }
+            _ => broken.push(format!("{name}: status {}", certificate.status)),
+        }
+    }
+    let Some(soonest) = seen.iter().map(|(_, days, _)| *days).min() else {
+        if !broken.is_empty() {
+            return Finding {
+                status: Status::Fail,
+                observed: "no issued certificate".to_owned(),
+                threshold,
+                evidence: broken,
+                rows: Vec::new(),
+            };
+        }
         return Finding {
             observed: "no certificate seen".to_owned(),
-            ..Finding::skip("no https health URL answered with a certificate")
+            ..Finding::skip(
+                "no https health URL answered with a certificate, and no ACM certificate is in use",
+            )
         };
     };
-    let status = if soonest < fail {
+    let status = if soonest < fail || !broken.is_empty() {
         Status::Fail
     } else if soonest < warn {
         Status::Warn
     } else {
         Status::Pass
     };
-    let evidence = certificates
+    let mut evidence: Vec<String> = seen
         .iter()
-        .filter(|(_, days)| *days < warn)
-        .map(|(url, days)| format!("{url}: certificate expires in {days} days"))
+        .filter(|(_, days, _)| *days < warn)
+        .map(|(what, days, renewal)| {
+            let renewal = renewal
+                .as_deref()
+                .map_or_else(String::new, |r| format!("; {r}"));
+            format!("{what}: expires in {days} days{renewal}")
+        })
         .collect();
+    evidence.extend(broken);
     Finding {
         status,
-        observed: format!("{soonest} days left (soonest of {})", certificates.len()),
+        observed: format!("{soonest} days left (soonest of {})", seen.len()),
         threshold,
         evidence,
         rows: Vec::new(),

@@ -112,6 +112,9 @@ pub struct EnvironmentConfig {
     /// The sites' health URLs (the SEV-1 runbook's `curl -v https://<site>/health`).
     #[serde(default, deserialize_with = "validate::health_urls")]
     pub health_urls: Vec<String>,
+    /// ACM certificates to watch beyond those the load balancers' listeners present.
+    #[serde(default, deserialize_with = "validate::certificate_arns")]
+    pub certificate_arns: Vec<String>,
     /// How long a health probe waits, redirects included; 5 s when absent.
     pub health_timeout_seconds: Option<HealthTimeout>,
     /// Follow redirects (curl `-L`); otherwise a 3xx is the answer, and not a healthy one.

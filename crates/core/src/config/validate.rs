@@ -89,6 +89,32 @@ pub fn health_urls<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Str
     Ok(urls)
 }
 
+/// Certificate ARNs: ACM's (`arn:aws:acm:REGION:ACCOUNT:certificate/ID`, any partition),
+/// each given once.
+pub fn certificate_arns<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<String>, D::Error> {
+    let arns = Vec::<String>::deserialize(deserializer)?;
+    for (index, text) in arns.iter().enumerate() {
+        let parts: Vec<&str> = text.splitn(6, ':').collect();
+        let is_acm = parts.len() == 6
+            && parts[0] == "arn"
+            && parts[2] == "acm"
+            && parts[5].starts_with("certificate/");
+        if !is_acm {
+            return Err(D::Error::custom(format!(
+                "certificate_arns: \"{text}\" is not an ACM certificate ARN; expected one like arn:aws:acm:us-east-1:123456789012:certificate/ID"
+            )));
+        }
+        if arns[..index].contains(text) {
+            return Err(D::Error::custom(format!(
+                "certificate_arns: \"{text}\" is listed twice"
+            )));
+        }
+    }
+    Ok(arns)
+}
+
 /// What is wrong with `text` as a health URL, if anything.
 fn health_url_problem(text: &str) -> Option<&'static str> {
     let Ok(url) = url::Url::parse(text) else {

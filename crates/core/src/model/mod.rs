@@ -2,6 +2,7 @@
 
 mod alarms;
 mod asg;
+mod certificates;
 mod db;
 mod ecs;
 mod health;
@@ -18,6 +19,7 @@ pub use asg::{
     AutoScalingGroup, Instance, InstanceDetails, InstanceRefresh, LaunchTemplateVersion,
     LifecycleState, ScalingActivity, StatusChecks,
 };
+pub use certificates::Certificate;
 pub use db::{BulkRule, DatabaseActivity, DatabaseTotals, DbSession, SessionState, TableSize};
 pub use ecs::{EcsDeployment, EcsEvent, EcsService, ROLLOUT_UNKNOWN};
 pub use health::{

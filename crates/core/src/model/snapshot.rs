@@ -2,8 +2,8 @@
 //! are computed from.
 
 use super::{
-    Alarm, AutoScalingGroup, DatabaseActivity, EcsService, HealthProbe, LogErrors, MetricSeries,
-    RdsStatus, SourceData, TableSize, TargetGroupHealth, Timestamp,
+    Alarm, AutoScalingGroup, Certificate, DatabaseActivity, EcsService, HealthProbe, LogErrors,
+    MetricSeries, RdsStatus, SourceData, TableSize, TargetGroupHealth, Timestamp,
 };
 
 /// The newest data from every source.
@@ -18,6 +18,7 @@ pub struct Snapshot {
     pub ecs: Vec<EcsService>,
     pub database: DatabaseActivity,
     pub rds: RdsStatus,
+    pub certificates: Vec<Certificate>,
     /// Table sizes and when they were read (on demand only).
     pub table_sizes: Option<(Vec<TableSize>, Timestamp)>,
 }
@@ -35,6 +36,7 @@ impl Snapshot {
             SourceData::Ecs(services) => self.ecs = services,
             SourceData::Database(activity) => self.database = activity,
             SourceData::Rds(status) => self.rds = status,
+            SourceData::Certificates(certificates) => self.certificates = certificates,
         }
     }
 }

@@ -6,8 +6,8 @@ use std::fmt;
 use std::time::Duration;
 
 use super::{
-    Alarm, AutoScalingGroup, DatabaseActivity, EcsService, HealthProbe, LogErrors, MetricSeries,
-    RdsStatus, TargetGroupHealth,
+    Alarm, AutoScalingGroup, Certificate, DatabaseActivity, EcsService, HealthProbe, LogErrors,
+    MetricSeries, RdsStatus, TargetGroupHealth,
 };
 
 /// Why a poll failed, in categories the UI and the poller act on.
@@ -70,11 +70,13 @@ pub enum SourceKind {
     Database,
     /// The database as the RDS API describes it (shown in the PostgreSQL pane).
     Rds,
+    /// The load balancers' and the configured ACM certificates (shown in the Targets pane).
+    Certificates,
 }
 
 impl SourceKind {
     /// How many sources there are.
-    pub const COUNT: usize = 9;
+    pub const COUNT: usize = 10;
 
     /// Every source, in pane order (the health probes show in the Targets pane).
     pub const ALL: [SourceKind; Self::COUNT] = [
@@ -87,6 +89,7 @@ impl SourceKind {
         Self::Ecs,
         Self::Database,
         Self::Rds,
+        Self::Certificates,
     ];
 
     /// Whether the source is read through the AWS APIs (and so its credential errors are
@@ -113,6 +116,7 @@ pub enum SourceData {
     Ecs(Vec<EcsService>),
     Database(DatabaseActivity),
     Rds(RdsStatus),
+    Certificates(Vec<Certificate>),
 }
 
 /// What the UI tells the pollers: pause, interval, and "refresh now" as a counter.

@@ -67,7 +67,7 @@ impl PaneId {
         match source {
             SourceKind::AutoScaling => Self::AutoScaling,
             // The health URLs answer the same question as the targets: is the site up.
-            SourceKind::Targets | SourceKind::Health => Self::Targets,
+            SourceKind::Targets | SourceKind::Health | SourceKind::Certificates => Self::Targets,
             SourceKind::Metrics => Self::Metrics,
             SourceKind::Alarms => Self::Alarms,
             SourceKind::Logs => Self::Logs,

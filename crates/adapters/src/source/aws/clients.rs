@@ -85,6 +85,7 @@ pub struct AwsClients {
     pub logs: aws_sdk_cloudwatchlogs::Client,
     pub ec2: aws_sdk_ec2::Client,
     pub rds: aws_sdk_rds::Client,
+    pub acm: aws_sdk_acm::Client,
     pub settings: AwsSettings,
 }
 
@@ -117,6 +118,7 @@ impl AwsClients {
             logs: once!(self.logs, aws_sdk_cloudwatchlogs),
             ec2: once!(self.ec2, aws_sdk_ec2),
             rds: once!(self.rds, aws_sdk_rds),
+            acm: once!(self.acm, aws_sdk_acm),
             settings: AwsSettings {
                 max_attempts: 1,
                 ..self.settings.clone()
@@ -183,6 +185,7 @@ impl AwsClients {
             logs: aws_sdk_cloudwatchlogs::Client::new(&config),
             ec2: aws_sdk_ec2::Client::new(&config),
             rds: aws_sdk_rds::Client::new(&config),
+            acm: aws_sdk_acm::Client::new(&config),
             settings,
         }
     }

@@ -4,6 +4,7 @@
 pub mod actions;
 mod alarms;
 mod auto_scaling;
+mod certificates;
 mod clients;
 mod ecs;
 mod errors;
@@ -20,6 +21,7 @@ mod time;
 pub use actions::AwsExecutor;
 pub use alarms::AlarmScope;
 pub use auto_scaling::describe_groups;
+pub use certificates::CertificateScope;
 pub use clients::{AwsClients, AwsSettings, https_client, profile_needs_mfa};
 pub use errors::classify;
 pub use launch_templates::{resolve_now, template_of};
@@ -30,12 +32,12 @@ pub use rds::RdsScope;
 use std::sync::Arc;
 
 use super::{
-    AlarmSource, AutoScalingSource, EcsSource, ErrorQuery, LogSource, MetricsSource, RdsSource,
-    SourceError, SourceErrorKind, SourceFuture, TargetHealthSource,
+    AlarmSource, AutoScalingSource, CertificateSource, EcsSource, ErrorQuery, LogSource,
+    MetricsSource, RdsSource, SourceError, SourceErrorKind, SourceFuture, TargetHealthSource,
 };
 use crate::model::{
-    Alarm, AutoScalingGroup, EcsService, LaunchTemplateVersion, LogErrors, MetricSeries, RdsStatus,
-    TargetGroupHealth,
+    Alarm, AutoScalingGroup, Certificate, EcsService, LaunchTemplateVersion, LogErrors,
+    MetricSeries, RdsStatus, TargetGroupHealth,
 };
 
 /// What one environment watches in AWS.
@@ -57,6 +59,8 @@ pub struct AwsScope {
     pub alarms: AlarmScope,
     /// The RDS instances and proxy whose status the PostgreSQL pane shows.
     pub rds: RdsScope,
+    /// The load balancers whose listeners' certificates are watched, and more by ARN.
+    pub certificates: CertificateScope,
 }
 
 /// CloudWatch's default metric period, and so the metrics poller's minimum interval (see
@@ -190,6 +194,19 @@ impl RdsSource for AwsSource {
         Box::pin(async move {
             let status = rds::status(&self.clients.rds, &self.clients.cloudwatch, &self.scope.rds);
             self.for_profile(status.await)
+        })
+    }
+}
+
+impl CertificateSource for AwsSource {
+    fn certificates(&self) -> SourceFuture<'_, Vec<Certificate>> {
+        Box::pin(async move {
+            let found = certificates::certificates(
+                &self.clients.elb,
+                &self.clients.acm,
+                &self.scope.certificates,
+            );
+            self.for_profile(found.await)
         })
     }
 }

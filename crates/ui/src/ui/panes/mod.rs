@@ -28,7 +28,7 @@ pub fn render(
 ) {
     match pane {
         PaneId::AutoScaling => auto_scaling::render(state, theme, area, zoomed, buf),
-        PaneId::Targets => targets::render(state, theme, area, buf),
+        PaneId::Targets => targets::render(state, theme, area, zoomed, buf),
         PaneId::Metrics => metrics::render(state, theme, area, zoomed, buf),
         PaneId::Alarms => alarms::render(state, theme, area, buf),
         PaneId::Logs => logs::render(state, theme, area, buf),

@@ -7,16 +7,19 @@ use ratatui::text::{Line, Span};
 use super::{draw_table, line_then_rest};
 use crate::format;
 use crate::model::{SourceErrorKind, SourceKind, TargetState, healthy_of};
-use crate::state::panes::health;
 use crate::state::panes::targets::state_badge;
+use crate::state::panes::{certificates, health};
 use crate::state::{PaneId, State};
 use crate::theme::Theme;
 use crate::ui::{pane_frame, tone};
 
 /// Draws the pane: the health URLs first (the SEV-1 runbook's first read), then the targets.
-pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
+pub fn render(state: &State, theme: &Theme, area: Rect, zoomed: bool, buf: &mut Buffer) {
     let mut inner = pane_frame::render(state, theme, PaneId::Targets, area, None, buf);
     for line in health_lines(state, theme) {
+        inner = line_then_rest(line, inner, buf);
+    }
+    for line in certificate_lines(state, theme, zoomed) {
         inner = line_then_rest(line, inner, buf);
     }
     let inner = if super::has_data(state, PaneId::Targets) {
@@ -78,6 +81,42 @@ fn health_lines(state: &State, theme: &Theme) -> Vec<Line<'static>> {
             Line::from(spans)
         })
         .collect()
+}
+
+/// The certificates' verdict with its own age (polled every few minutes), and zoomed one
+/// line each; the reason when they could not be read; nothing when none is configured.
+fn certificate_lines(state: &State, theme: &Theme, zoomed: bool) -> Vec<Line<'static>> {
+    let status = state.source(SourceKind::Certificates);
+    if let Some(error) = &status.error
+        && error.kind != SourceErrorKind::NotConfigured
+    {
+        return vec![Line::styled(
+            format!("⚠ certificates: {}", error.message),
+            theme.crit,
+        )];
+    }
+    let Some(read_at) = status.updated_at else {
+        return Vec::new();
+    };
+    let age = format::duration(format::seconds_between(read_at, state.now));
+    let age = if state.freshness.stale[SourceKind::Certificates.index()] {
+        Span::styled(format!("  ⚠ stale, {age} old"), theme.crit)
+    } else {
+        Span::styled(format!("  {age} ago"), theme.muted)
+    };
+    let certificates = &state.data.certificates;
+    let (summary_tone, text) = certificates::summary(certificates, state.now, &state.thresholds);
+    let mut lines = vec![Line::from(vec![
+        Span::styled(text, tone::style(theme, summary_tone)),
+        age,
+    ])];
+    if zoomed {
+        lines.extend(certificates.iter().map(|certificate| {
+            let (line_tone, text) = certificates::line(certificate, state.now, &state.thresholds);
+            Line::styled(format!("  {text}"), tone::style(theme, line_tone))
+        }));
+    }
+    lines
 }
 
 /// `✓ 5/5 healthy · … 2 initial · ↓ 1 draining`
