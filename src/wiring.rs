@@ -23,8 +23,8 @@ use crate::source::health::{self, HealthProbes, HealthScope};
 use crate::source::postgres::{Dsn, PostgresSource};
 use crate::source::unconfigured::Unconfigured;
 use crate::source::{
-    AlarmSource, CertificateSource, DatabaseSource, HealthSource, LogSource, RdsSource, Schedule,
-    Schedules, SourceKind, Sources,
+    AlarmSource, CacheSource, CertificateSource, DatabaseSource, HealthSource, LogSource,
+    RdsSource, Schedule, Schedules, SourceKind, Sources,
 };
 use crate::state::EnvironmentInfo;
 
@@ -155,6 +155,7 @@ pub async fn live_with_credentials(
                 load_balancers: environment.load_balancers.clone(),
                 certificate_arns: environment.certificate_arns.clone(),
             },
+            cache_replication_groups: environment.cache_replication_groups.clone(),
         },
     );
     let metrics_requested = aws.metrics_requested_per_refresh();
@@ -192,6 +193,13 @@ pub async fn live_with_credentials(
         } else {
             aws.clone()
         };
+    let cache: Arc<dyn CacheSource> = if environment.cache_replication_groups.is_empty() {
+        Arc::new(Unconfigured::new(format!(
+            "no ElastiCache replication groups configured for {name}: set cache_replication_groups"
+        )))
+    } else {
+        aws.clone()
+    };
     let (health, health_schedule) = health_source(name, environment);
     let mut sources = Sources {
         auto_scaling: aws.clone(),
@@ -204,6 +212,7 @@ pub async fn live_with_credentials(
         database: database_source,
         rds,
         certificates,
+        cache,
         schedules: live_schedules(),
     };
     sources.schedules.set(SourceKind::Health, health_schedule);
@@ -319,6 +328,14 @@ fn live_schedules() -> Schedules {
             ..Schedule::default_for(SourceKind::Rds)
         },
     );
+    // A group's status changes over minutes (a failover, a modification).
+    schedules.set(
+        SourceKind::Cache,
+        Schedule {
+            min_interval: RDS_MIN_INTERVAL,
+            ..Schedule::default_for(SourceKind::Cache)
+        },
+    );
     // Certificates change over days: every few minutes is plenty, and keeps ACM's
     // DescribeCertificate (10 requests a second per account) quiet.
     schedules.set(
@@ -334,7 +351,7 @@ fn live_schedules() -> Schedules {
 /// The certificate source's minimum interval.
 const CERTIFICATES_MIN_INTERVAL: Duration = Duration::from_secs(300);
 
-/// The RDS source's minimum interval.
+/// The RDS and ElastiCache sources' minimum interval.
 const RDS_MIN_INTERVAL: Duration = Duration::from_secs(30);
 
 /// The runbooks' metrics for what the environment names, then its extra metrics.

@@ -222,6 +222,7 @@ fn environment(read_only: Option<bool>) -> EnvironmentConfig {
         rds_instances: Vec::new(),
         rds_proxy: None,
         certificate_arns: Vec::new(),
+        cache_replication_groups: Vec::new(),
         cache_clusters: Vec::new(),
         percentile_metrics: None,
         metrics: Vec::new(),

@@ -696,14 +696,15 @@ fn a_demo_incident_runs_in_the_war_room_from_declaration_to_postmortem() {
     });
 
     // Issue 15, item 7: the triage row answers the SEV-1 runbook's "assess what's down"
-    // (health URLs, targets, database), each with its age. The demo's health URLs fail
-    // once the fleet is overloaded.
+    // (health URLs, targets, database from the RDS API, cache), each with its age. The
+    // demo's health URLs fail once the fleet is overloaded.
     tmux.wait_for("the triage row", Duration::from_secs(30), |s| {
         s.lines().any(|line| {
             line.contains("triage")
                 && line.contains("health ✗ 503")
                 && line.contains("targets ✓")
-                && line.contains("database ✓ answering")
+                && line.contains("database ✓ available")
+                && line.contains("cache ✓ available")
         })
     });
 

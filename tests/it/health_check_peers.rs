@@ -52,6 +52,9 @@ fn sources(clients: AwsClients, database: Arc<dyn DatabaseSource>) -> Sources {
         certificates: Arc::new(Unconfigured::new(
             "no certificates to watch: set load_balancers or certificate_arns",
         )),
+        cache: Arc::new(Unconfigured::new(
+            "no ElastiCache replication groups configured: set cache_replication_groups",
+        )),
         schedules: Default::default(),
     }
 }

@@ -9,6 +9,7 @@ mod aws_actions;
 mod aws_faults;
 mod aws_moto;
 mod aws_shaped;
+mod cache_status;
 mod certificates;
 mod config_errors;
 mod e2e_postgres;

@@ -61,6 +61,7 @@ fn fetch(
                 SourceData::Database(sources.database.database_activity().await?)
             }
             SourceKind::Rds => SourceData::Rds(sources.rds.rds_status().await?),
+            SourceKind::Cache => SourceData::Cache(sources.cache.cache_groups().await?),
             SourceKind::Certificates => {
                 SourceData::Certificates(sources.certificates.certificates().await?)
             }

@@ -11,7 +11,7 @@ pub use crate::model::{
 };
 
 use crate::model::{
-    Alarm, AutoScalingGroup, Certificate, DatabaseActivity, EcsService, HealthProbe,
+    Alarm, AutoScalingGroup, CacheGroup, Certificate, DatabaseActivity, EcsService, HealthProbe,
     LaunchTemplateVersion, LogErrors, MetricSeries, RdsStatus, TableSize, TargetGroupHealth,
 };
 
@@ -100,6 +100,12 @@ pub trait CertificateSource: Send + Sync {
     fn certificates(&self) -> SourceFuture<'_, Vec<Certificate>>;
 }
 
+/// ElastiCache replication groups (`describe-replication-groups`).
+pub trait CacheSource: Send + Sync {
+    /// Every configured group with its member clusters.
+    fn cache_groups(&self) -> SourceFuture<'_, Vec<CacheGroup>>;
+}
+
 /// The set of sources one environment is watched through.
 #[derive(Clone)]
 pub struct Sources {
@@ -113,6 +119,7 @@ pub struct Sources {
     pub database: Arc<dyn DatabaseSource>,
     pub rds: Arc<dyn RdsSource>,
     pub certificates: Arc<dyn CertificateSource>,
+    pub cache: Arc<dyn CacheSource>,
     /// Deadlines and minimum intervals, the pollers' and the staleness limits' one source.
     pub schedules: Schedules,
 }
@@ -131,6 +138,7 @@ impl Sources {
             + DatabaseSource
             + RdsSource
             + CertificateSource
+            + CacheSource
             + 'static,
     {
         Self {
@@ -143,7 +151,8 @@ impl Sources {
             ecs: source.clone(),
             database: source.clone(),
             rds: source.clone(),
-            certificates: source,
+            certificates: source.clone(),
+            cache: source,
             schedules: Schedules::default(),
         }
     }

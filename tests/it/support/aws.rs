@@ -250,6 +250,7 @@ pub fn scope() -> AwsScope {
         alarms: opsdeck::source::aws::AlarmScope::All,
         rds: opsdeck::source::aws::RdsScope::default(),
         certificates: opsdeck::source::aws::CertificateScope::default(),
+        cache_replication_groups: Vec::new(),
     }
 }
 

@@ -2,6 +2,7 @@
 //! source traits as AWS and PostgreSQL.
 
 mod actions;
+mod cache;
 mod certificates;
 mod database;
 mod ecs;
@@ -27,9 +28,9 @@ use crate::model::{
     LogErrors, MetricSeries, RdsStatus, TargetGroupHealth,
 };
 use crate::source::{
-    AlarmSource, AutoScalingSource, CertificateSource, DatabaseSource, EcsSource, ErrorQuery,
-    HealthSource, LogSource, MetricsSource, RdsSource, SourceError, SourceErrorKind, SourceFuture,
-    Sources, TargetHealthSource,
+    AlarmSource, AutoScalingSource, CacheSource, CertificateSource, DatabaseSource, EcsSource,
+    ErrorQuery, HealthSource, LogSource, MetricsSource, RdsSource, SourceError, SourceErrorKind,
+    SourceFuture, Sources, TargetHealthSource,
 };
 
 /// The simulator: one world, advanced to the clock's time whenever a source is read.
@@ -130,6 +131,12 @@ impl LogSource for Simulator {
 impl EcsSource for Simulator {
     fn ecs_services(&self) -> SourceFuture<'_, Vec<EcsService>> {
         self.read(World::ecs_services)
+    }
+}
+
+impl CacheSource for Simulator {
+    fn cache_groups(&self) -> SourceFuture<'_, Vec<crate::model::CacheGroup>> {
+        self.read(|_| cache::groups())
     }
 }
 

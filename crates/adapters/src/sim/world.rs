@@ -295,6 +295,7 @@ impl World {
                 SourceKind::Certificates,
                 SourceData::Certificates(self.certificates()),
             ),
+            (SourceKind::Cache, SourceData::Cache(super::cache::groups())),
         ]
     }
 

@@ -114,6 +114,7 @@ fn source_name(kind: SourceKind) -> &'static str {
         SourceKind::Database => "PostgreSQL",
         SourceKind::Rds => "the RDS API",
         SourceKind::Certificates => "the certificates (ACM)",
+        SourceKind::Cache => "ElastiCache",
     }
 }
 

@@ -91,6 +91,9 @@ pub struct EnvironmentConfig {
     pub rds_instances: Vec<String>,
     /// The RDS Proxy in front of them, whose status and target health are shown too.
     pub rds_proxy: Option<String>,
+    /// ElastiCache replication groups whose status the PostgreSQL pane shows.
+    #[serde(default)]
+    pub cache_replication_groups: Vec<String>,
     /// ElastiCache clusters whose evictions are charted.
     #[serde(default)]
     pub cache_clusters: Vec<String>,

@@ -2,6 +2,7 @@
 
 mod alarms;
 mod asg;
+mod cache;
 mod certificates;
 mod db;
 mod ecs;
@@ -19,6 +20,7 @@ pub use asg::{
     AutoScalingGroup, Instance, InstanceDetails, InstanceRefresh, LaunchTemplateVersion,
     LifecycleState, ScalingActivity, StatusChecks,
 };
+pub use cache::{CacheGroup, CacheMember};
 pub use certificates::Certificate;
 pub use db::{BulkRule, DatabaseActivity, DatabaseTotals, DbSession, SessionState, TableSize};
 pub use ecs::{EcsDeployment, EcsEvent, EcsService, ROLLOUT_UNKNOWN};

@@ -2,8 +2,8 @@
 //! are computed from.
 
 use super::{
-    Alarm, AutoScalingGroup, Certificate, DatabaseActivity, EcsService, HealthProbe, LogErrors,
-    MetricSeries, RdsStatus, SourceData, TableSize, TargetGroupHealth, Timestamp,
+    Alarm, AutoScalingGroup, CacheGroup, Certificate, DatabaseActivity, EcsService, HealthProbe,
+    LogErrors, MetricSeries, RdsStatus, SourceData, TableSize, TargetGroupHealth, Timestamp,
 };
 
 /// The newest data from every source.
@@ -19,6 +19,7 @@ pub struct Snapshot {
     pub database: DatabaseActivity,
     pub rds: RdsStatus,
     pub certificates: Vec<Certificate>,
+    pub cache: Vec<CacheGroup>,
     /// Table sizes and when they were read (on demand only).
     pub table_sizes: Option<(Vec<TableSize>, Timestamp)>,
 }
@@ -37,6 +38,7 @@ impl Snapshot {
             SourceData::Database(activity) => self.database = activity,
             SourceData::Rds(status) => self.rds = status,
             SourceData::Certificates(certificates) => self.certificates = certificates,
+            SourceData::Cache(groups) => self.cache = groups,
         }
     }
 }

@@ -6,8 +6,8 @@ use std::fmt;
 use std::time::Duration;
 
 use super::{
-    Alarm, AutoScalingGroup, Certificate, DatabaseActivity, EcsService, HealthProbe, LogErrors,
-    MetricSeries, RdsStatus, TargetGroupHealth,
+    Alarm, AutoScalingGroup, CacheGroup, Certificate, DatabaseActivity, EcsService, HealthProbe,
+    LogErrors, MetricSeries, RdsStatus, TargetGroupHealth,
 };
 
 /// Why a poll failed, in categories the UI and the poller act on.
@@ -72,11 +72,13 @@ pub enum SourceKind {
     Rds,
     /// The load balancers' and the configured ACM certificates (shown in the Targets pane).
     Certificates,
+    /// ElastiCache replication groups (shown in the PostgreSQL pane, the data tier's).
+    Cache,
 }
 
 impl SourceKind {
     /// How many sources there are.
-    pub const COUNT: usize = 10;
+    pub const COUNT: usize = 11;
 
     /// Every source, in pane order (the health probes show in the Targets pane).
     pub const ALL: [SourceKind; Self::COUNT] = [
@@ -90,6 +92,7 @@ impl SourceKind {
         Self::Database,
         Self::Rds,
         Self::Certificates,
+        Self::Cache,
     ];
 
     /// Whether the source is read through the AWS APIs (and so its credential errors are
@@ -117,6 +120,7 @@ pub enum SourceData {
     Database(DatabaseActivity),
     Rds(RdsStatus),
     Certificates(Vec<Certificate>),
+    Cache(Vec<CacheGroup>),
 }
 
 /// What the UI tells the pollers: pause, interval, and "refresh now" as a counter.

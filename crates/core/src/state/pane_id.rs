@@ -73,7 +73,7 @@ impl PaneId {
             SourceKind::Logs => Self::Logs,
             SourceKind::Ecs => Self::Ecs,
             // What PostgreSQL says and what RDS says of the same database, side by side.
-            SourceKind::Database | SourceKind::Rds => Self::Postgres,
+            SourceKind::Database | SourceKind::Rds | SourceKind::Cache => Self::Postgres,
         }
     }
 

@@ -4,7 +4,7 @@
 
 use super::State;
 use super::freshness;
-use super::panes::{health, rds};
+use super::panes::{cache, health, rds};
 use super::table::Tone;
 use crate::format;
 use crate::model::{SourceErrorKind, SourceKind, healthy_of};
@@ -25,6 +25,7 @@ pub fn items(state: &State) -> Vec<TriageItem> {
         (SourceKind::Health, "health"),
         (SourceKind::Targets, "targets"),
         (database_source(state), "database"),
+        (SourceKind::Cache, "cache"),
     ]
     .into_iter()
     .map(|(source, label)| item(state, source, label))
@@ -59,6 +60,7 @@ fn item(state: &State, source: SourceKind, label: &'static str) -> TriageItem {
         SourceKind::Health => health::summary(&state.data.health),
         SourceKind::Targets => targets_summary(state),
         SourceKind::Rds => rds_summary(state),
+        SourceKind::Cache => cache::summary(&state.data.cache),
         _ => database_summary(state),
     };
     TriageItem {
@@ -112,13 +114,13 @@ fn tone_rank(tone: Tone) -> u8 {
     }
 }
 
-/// "✓ 12/12 healthy" or "✗ 9/12 healthy".
+/// "✓ 12/12" or "✗ 9/12" healthy (the row is one line for five reads).
 fn targets_summary(state: &State) -> (Tone, String) {
     let (healthy, total) = healthy_of(&state.data.targets);
     if healthy == total && healthy > 0 {
-        (Tone::Ok, format!("✓ {healthy}/{total} healthy"))
+        (Tone::Ok, format!("✓ {healthy}/{total}"))
     } else {
-        (Tone::Crit, format!("✗ {healthy}/{total} healthy"))
+        (Tone::Crit, format!("✗ {healthy}/{total}"))
     }
 }
 

@@ -86,6 +86,7 @@ pub struct AwsClients {
     pub ec2: aws_sdk_ec2::Client,
     pub rds: aws_sdk_rds::Client,
     pub acm: aws_sdk_acm::Client,
+    pub elasticache: aws_sdk_elasticache::Client,
     pub settings: AwsSettings,
 }
 
@@ -119,6 +120,7 @@ impl AwsClients {
             ec2: once!(self.ec2, aws_sdk_ec2),
             rds: once!(self.rds, aws_sdk_rds),
             acm: once!(self.acm, aws_sdk_acm),
+            elasticache: once!(self.elasticache, aws_sdk_elasticache),
             settings: AwsSettings {
                 max_attempts: 1,
                 ..self.settings.clone()
@@ -186,6 +188,7 @@ impl AwsClients {
             ec2: aws_sdk_ec2::Client::new(&config),
             rds: aws_sdk_rds::Client::new(&config),
             acm: aws_sdk_acm::Client::new(&config),
+            elasticache: aws_sdk_elasticache::Client::new(&config),
             settings,
         }
     }

@@ -4,6 +4,7 @@
 pub mod actions;
 mod alarms;
 mod auto_scaling;
+mod cache;
 mod certificates;
 mod clients;
 mod ecs;
@@ -32,11 +33,12 @@ pub use rds::RdsScope;
 use std::sync::Arc;
 
 use super::{
-    AlarmSource, AutoScalingSource, CertificateSource, EcsSource, ErrorQuery, LogSource,
-    MetricsSource, RdsSource, SourceError, SourceErrorKind, SourceFuture, TargetHealthSource,
+    AlarmSource, AutoScalingSource, CacheSource, CertificateSource, EcsSource, ErrorQuery,
+    LogSource, MetricsSource, RdsSource, SourceError, SourceErrorKind, SourceFuture,
+    TargetHealthSource,
 };
 use crate::model::{
-    Alarm, AutoScalingGroup, Certificate, EcsService, LaunchTemplateVersion, LogErrors,
+    Alarm, AutoScalingGroup, CacheGroup, Certificate, EcsService, LaunchTemplateVersion, LogErrors,
     MetricSeries, RdsStatus, TargetGroupHealth,
 };
 
@@ -61,6 +63,8 @@ pub struct AwsScope {
     pub rds: RdsScope,
     /// The load balancers whose listeners' certificates are watched, and more by ARN.
     pub certificates: CertificateScope,
+    /// ElastiCache replication groups whose status is shown.
+    pub cache_replication_groups: Vec<String>,
 }
 
 /// CloudWatch's default metric period, and so the metrics poller's minimum interval (see
@@ -207,6 +211,18 @@ impl CertificateSource for AwsSource {
                 &self.scope.certificates,
             );
             self.for_profile(found.await)
+        })
+    }
+}
+
+impl CacheSource for AwsSource {
+    fn cache_groups(&self) -> SourceFuture<'_, Vec<CacheGroup>> {
+        Box::pin(async move {
+            let groups = cache::groups(
+                &self.clients.elasticache,
+                &self.scope.cache_replication_groups,
+            );
+            self.for_profile(groups.await)
         })
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod alarms;
 pub mod auto_scaling;
+pub mod cache;
 pub mod certificates;
 pub mod ecs;
 pub mod health;

@@ -10,8 +10,8 @@ use super::{draw_table, line_then_rest};
 use crate::format;
 use crate::model::{SourceErrorKind, SourceKind};
 use crate::state::panes::postgres::PgView;
-use crate::state::panes::rds;
 use crate::state::panes::tone_of;
+use crate::state::panes::{cache, rds};
 use crate::state::{PaneId, State};
 use crate::theme::Theme;
 use crate::ui::{follow, pane_frame, tone};
@@ -26,6 +26,9 @@ pub fn render(state: &State, theme: &Theme, area: Rect, zoomed: bool, buf: &mut 
     let title = Span::styled(view, theme.muted);
     let mut inner = pane_frame::render(state, theme, PaneId::Postgres, area, Some(title), buf);
     for line in rds_lines(state, theme, zoomed) {
+        inner = line_then_rest(line, inner, buf);
+    }
+    for line in cache_lines(state, theme) {
         inner = line_then_rest(line, inner, buf);
     }
     for line in follow::snapshot_lines(state, theme) {
@@ -108,6 +111,37 @@ fn rds_lines(state: &State, theme: &Theme, zoomed: bool) -> Vec<Line<'static>> {
         );
     }
     lines
+}
+
+/// One line per ElastiCache replication group, or why they could not be read; nothing when
+/// the environment names none.
+fn cache_lines(state: &State, theme: &Theme) -> Vec<Line<'static>> {
+    let status = state.source(SourceKind::Cache);
+    if let Some(error) = &status.error
+        && error.kind != SourceErrorKind::NotConfigured
+    {
+        return vec![Line::styled(
+            format!("⚠ ElastiCache: {}", error.message),
+            theme.crit,
+        )];
+    }
+    if status.updated_at.is_none() {
+        return Vec::new();
+    }
+    let stale = state.freshness.stale[SourceKind::Cache.index()];
+    state
+        .data
+        .cache
+        .iter()
+        .map(|group| {
+            let (line_tone, text) = cache::line(group);
+            let mut spans = vec![Span::styled(text, tone::style(theme, line_tone))];
+            if stale {
+                spans.push(Span::styled("  ⚠ stale", theme.crit));
+            }
+            Line::from(spans)
+        })
+        .collect()
 }
 
 /// `connections 845/1000 ███████░░ 84% ✗` with the gauge coloured by threshold.
