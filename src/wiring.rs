@@ -23,8 +23,8 @@ use crate::source::health::{self, HealthProbes, HealthScope};
 use crate::source::postgres::{Dsn, PostgresSource};
 use crate::source::unconfigured::Unconfigured;
 use crate::source::{
-    AlarmSource, CacheSource, CertificateSource, DatabaseSource, HealthSource, LogSource,
-    RdsSource, Schedule, Schedules, SourceKind, Sources,
+    AlarmSource, AwsHealthSource, CacheSource, CertificateSource, DatabaseSource, HealthSource,
+    LogSource, RdsSource, Schedule, Schedules, SourceKind, Sources,
 };
 use crate::state::EnvironmentInfo;
 
@@ -200,6 +200,13 @@ pub async fn live_with_credentials(
     } else {
         aws.clone()
     };
+    let aws_health: Arc<dyn AwsHealthSource> = if environment.aws_health == Some(false) {
+        Arc::new(Unconfigured::new(format!(
+            "AWS Health is turned off for {name} (aws_health = false)"
+        )))
+    } else {
+        aws.clone()
+    };
     let (health, health_schedule) = health_source(name, environment);
     let mut sources = Sources {
         auto_scaling: aws.clone(),
@@ -213,6 +220,7 @@ pub async fn live_with_credentials(
         rds,
         certificates,
         cache,
+        aws_health,
         schedules: live_schedules(),
     };
     sources.schedules.set(SourceKind::Health, health_schedule);
@@ -328,6 +336,14 @@ fn live_schedules() -> Schedules {
             ..Schedule::default_for(SourceKind::Rds)
         },
     );
+    // AWS Health events change over minutes: once a minute is enough.
+    schedules.set(
+        SourceKind::AwsHealth,
+        Schedule {
+            min_interval: AWS_HEALTH_MIN_INTERVAL,
+            ..Schedule::default_for(SourceKind::AwsHealth)
+        },
+    );
     // A group's status changes over minutes (a failover, a modification).
     schedules.set(
         SourceKind::Cache,
@@ -347,6 +363,9 @@ fn live_schedules() -> Schedules {
     );
     schedules
 }
+
+/// The AWS Health source's minimum interval.
+const AWS_HEALTH_MIN_INTERVAL: Duration = Duration::from_secs(60);
 
 /// The certificate source's minimum interval.
 const CERTIFICATES_MIN_INTERVAL: Duration = Duration::from_secs(300);

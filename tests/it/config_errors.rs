@@ -223,6 +223,7 @@ fn environment(read_only: Option<bool>) -> EnvironmentConfig {
         rds_proxy: None,
         certificate_arns: Vec::new(),
         cache_replication_groups: Vec::new(),
+        aws_health: None,
         cache_clusters: Vec::new(),
         percentile_metrics: None,
         metrics: Vec::new(),

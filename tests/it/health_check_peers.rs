@@ -55,6 +55,7 @@ fn sources(clients: AwsClients, database: Arc<dyn DatabaseSource>) -> Sources {
         cache: Arc::new(Unconfigured::new(
             "no ElastiCache replication groups configured: set cache_replication_groups",
         )),
+        aws_health: Arc::new(Unconfigured::new("AWS Health is turned off")),
         schedules: Default::default(),
     }
 }

@@ -7,6 +7,7 @@ mod support;
 
 mod aws_actions;
 mod aws_faults;
+mod aws_health;
 mod aws_moto;
 mod aws_shaped;
 mod cache_status;

@@ -104,8 +104,9 @@ fn collect_rust_except(dir: &std::path::Path, except: Option<&std::path::Path>, 
 }
 
 /// The AWS services whose permissions opsdeck names.
-const SERVICES: [&str; 11] = [
+const SERVICES: [&str; 12] = [
     "autoscaling",
+    "health",
     "elasticache",
     "acm",
     "rds",

@@ -62,6 +62,9 @@ fn fetch(
             }
             SourceKind::Rds => SourceData::Rds(sources.rds.rds_status().await?),
             SourceKind::Cache => SourceData::Cache(sources.cache.cache_groups().await?),
+            SourceKind::AwsHealth => {
+                SourceData::AwsHealth(sources.aws_health.aws_health_events().await?)
+            }
             SourceKind::Certificates => {
                 SourceData::Certificates(sources.certificates.certificates().await?)
             }

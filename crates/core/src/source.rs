@@ -11,8 +11,9 @@ pub use crate::model::{
 };
 
 use crate::model::{
-    Alarm, AutoScalingGroup, CacheGroup, Certificate, DatabaseActivity, EcsService, HealthProbe,
-    LaunchTemplateVersion, LogErrors, MetricSeries, RdsStatus, TableSize, TargetGroupHealth,
+    Alarm, AutoScalingGroup, AwsHealthEvent, CacheGroup, Certificate, DatabaseActivity, EcsService,
+    HealthProbe, LaunchTemplateVersion, LogErrors, MetricSeries, RdsStatus, TableSize,
+    TargetGroupHealth,
 };
 
 /// What every source call returns: a boxed future so the traits stay object-safe.
@@ -106,6 +107,12 @@ pub trait CacheSource: Send + Sync {
     fn cache_groups(&self) -> SourceFuture<'_, Vec<CacheGroup>>;
 }
 
+/// AWS Health events (`health describe-events`).
+pub trait AwsHealthSource: Send + Sync {
+    /// The account's open and upcoming events in its Region.
+    fn aws_health_events(&self) -> SourceFuture<'_, Vec<AwsHealthEvent>>;
+}
+
 /// The set of sources one environment is watched through.
 #[derive(Clone)]
 pub struct Sources {
@@ -120,6 +127,7 @@ pub struct Sources {
     pub rds: Arc<dyn RdsSource>,
     pub certificates: Arc<dyn CertificateSource>,
     pub cache: Arc<dyn CacheSource>,
+    pub aws_health: Arc<dyn AwsHealthSource>,
     /// Deadlines and minimum intervals, the pollers' and the staleness limits' one source.
     pub schedules: Schedules,
 }
@@ -139,6 +147,7 @@ impl Sources {
             + RdsSource
             + CertificateSource
             + CacheSource
+            + AwsHealthSource
             + 'static,
     {
         Self {
@@ -152,7 +161,8 @@ impl Sources {
             database: source.clone(),
             rds: source.clone(),
             certificates: source.clone(),
-            cache: source,
+            cache: source.clone(),
+            aws_health: source,
             schedules: Schedules::default(),
         }
     }

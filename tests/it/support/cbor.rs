@@ -106,8 +106,9 @@ fn float(value: f64) -> Value {
     Number::from_f64(value).map_or(Value::Null, Value::Number)
 }
 
-/// The CBOR of a JSON answer; members named `...Timestamp` or `Timestamps` become tag-1
-/// timestamps, every other number keeps its kind (a JSON float is a CBOR double, as the SDK
+/// The CBOR of a JSON answer; members named `...Timestamp` or `Timestamps` (CloudWatch's
+/// model) or `...Time` (AWS Health's `startTime`, `endTime`, `lastUpdatedTime`, which the
+/// SDK speaks RPC v2 CBOR to as well) become tag-1 timestamps, every other number keeps its kind (a JSON float is a CBOR double, as the SDK
 /// decodes doubles).
 pub fn json_to_cbor(value: &Value) -> Vec<u8> {
     let mut encoder = minicbor::Encoder::new(Vec::new());
@@ -141,7 +142,8 @@ fn write(e: &mut minicbor::Encoder<Vec<u8>>, value: &Value, timestamp: bool) {
             let _ = e.map(fields.len() as u64);
             for (key, value) in fields {
                 let _ = e.str(key);
-                let is_timestamp = key.ends_with("Timestamp") || key == "Timestamps";
+                let is_timestamp =
+                    key.ends_with("Timestamp") || key == "Timestamps" || key.ends_with("Time");
                 write(e, value, is_timestamp);
             }
             Ok(())

@@ -28,9 +28,9 @@ use crate::model::{
     LogErrors, MetricSeries, RdsStatus, TargetGroupHealth,
 };
 use crate::source::{
-    AlarmSource, AutoScalingSource, CacheSource, CertificateSource, DatabaseSource, EcsSource,
-    ErrorQuery, HealthSource, LogSource, MetricsSource, RdsSource, SourceError, SourceErrorKind,
-    SourceFuture, Sources, TargetHealthSource,
+    AlarmSource, AutoScalingSource, AwsHealthSource, CacheSource, CertificateSource,
+    DatabaseSource, EcsSource, ErrorQuery, HealthSource, LogSource, MetricsSource, RdsSource,
+    SourceError, SourceErrorKind, SourceFuture, Sources, TargetHealthSource,
 };
 
 /// The simulator: one world, advanced to the clock's time whenever a source is read.
@@ -131,6 +131,13 @@ impl LogSource for Simulator {
 impl EcsSource for Simulator {
     fn ecs_services(&self) -> SourceFuture<'_, Vec<EcsService>> {
         self.read(World::ecs_services)
+    }
+}
+
+impl AwsHealthSource for Simulator {
+    /// The demo's outage is the portal's own: AWS reports nothing.
+    fn aws_health_events(&self) -> SourceFuture<'_, Vec<crate::model::AwsHealthEvent>> {
+        self.read(|_| Vec::new())
     }
 }
 

@@ -296,6 +296,7 @@ impl World {
                 SourceData::Certificates(self.certificates()),
             ),
             (SourceKind::Cache, SourceData::Cache(super::cache::groups())),
+            (SourceKind::AwsHealth, SourceData::AwsHealth(Vec::new())),
         ]
     }
 

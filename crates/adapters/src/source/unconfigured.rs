@@ -2,13 +2,13 @@
 //! says so in the pane, in words, instead of leaving it empty.
 
 use super::{
-    AlarmSource, AutoScalingSource, CacheSource, CertificateSource, DatabaseSource, EcsSource,
-    ErrorQuery, HealthSource, LogSource, MetricsSource, RdsSource, SourceError, SourceErrorKind,
-    SourceFuture, TargetHealthSource,
+    AlarmSource, AutoScalingSource, AwsHealthSource, CacheSource, CertificateSource,
+    DatabaseSource, EcsSource, ErrorQuery, HealthSource, LogSource, MetricsSource, RdsSource,
+    SourceError, SourceErrorKind, SourceFuture, TargetHealthSource,
 };
 use crate::model::{
-    Alarm, AutoScalingGroup, CacheGroup, Certificate, DatabaseActivity, EcsService, HealthProbe,
-    LogErrors, MetricSeries, RdsStatus, TargetGroupHealth,
+    Alarm, AutoScalingGroup, AwsHealthEvent, CacheGroup, Certificate, DatabaseActivity, EcsService,
+    HealthProbe, LogErrors, MetricSeries, RdsStatus, TargetGroupHealth,
 };
 
 /// Answers every poll with the same explanation.
@@ -69,6 +69,12 @@ impl AlarmSource for Unconfigured {
 
 impl LogSource for Unconfigured {
     fn log_errors(&self, _query: ErrorQuery) -> SourceFuture<'_, LogErrors> {
+        self.fail()
+    }
+}
+
+impl AwsHealthSource for Unconfigured {
+    fn aws_health_events(&self) -> SourceFuture<'_, Vec<AwsHealthEvent>> {
         self.fail()
     }
 }

@@ -115,6 +115,7 @@ fn source_name(kind: SourceKind) -> &'static str {
         SourceKind::Rds => "the RDS API",
         SourceKind::Certificates => "the certificates (ACM)",
         SourceKind::Cache => "ElastiCache",
+        SourceKind::AwsHealth => "AWS Health",
     }
 }
 

@@ -91,6 +91,9 @@ pub struct EnvironmentConfig {
     pub rds_instances: Vec<String>,
     /// The RDS Proxy in front of them, whose status and target health are shown too.
     pub rds_proxy: Option<String>,
+    /// Read AWS Health events (on by default; the API needs a Business, Enterprise On-Ramp or
+    /// Enterprise Support plan, and says so when the account has none).
+    pub aws_health: Option<bool>,
     /// ElastiCache replication groups whose status the PostgreSQL pane shows.
     #[serde(default)]
     pub cache_replication_groups: Vec<String>,

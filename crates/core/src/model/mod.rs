@@ -2,6 +2,7 @@
 
 mod alarms;
 mod asg;
+mod aws_health;
 mod cache;
 mod certificates;
 mod db;
@@ -20,6 +21,7 @@ pub use asg::{
     AutoScalingGroup, Instance, InstanceDetails, InstanceRefresh, LaunchTemplateVersion,
     LifecycleState, ScalingActivity, StatusChecks,
 };
+pub use aws_health::AwsHealthEvent;
 pub use cache::{CacheGroup, CacheMember};
 pub use certificates::Certificate;
 pub use db::{BulkRule, DatabaseActivity, DatabaseTotals, DbSession, SessionState, TableSize};

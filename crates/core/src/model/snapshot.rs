@@ -2,8 +2,9 @@
 //! are computed from.
 
 use super::{
-    Alarm, AutoScalingGroup, CacheGroup, Certificate, DatabaseActivity, EcsService, HealthProbe,
-    LogErrors, MetricSeries, RdsStatus, SourceData, TableSize, TargetGroupHealth, Timestamp,
+    Alarm, AutoScalingGroup, AwsHealthEvent, CacheGroup, Certificate, DatabaseActivity, EcsService,
+    HealthProbe, LogErrors, MetricSeries, RdsStatus, SourceData, TableSize, TargetGroupHealth,
+    Timestamp,
 };
 
 /// The newest data from every source.
@@ -20,6 +21,7 @@ pub struct Snapshot {
     pub rds: RdsStatus,
     pub certificates: Vec<Certificate>,
     pub cache: Vec<CacheGroup>,
+    pub aws_health: Vec<AwsHealthEvent>,
     /// Table sizes and when they were read (on demand only).
     pub table_sizes: Option<(Vec<TableSize>, Timestamp)>,
 }
@@ -39,6 +41,7 @@ impl Snapshot {
             SourceData::Rds(status) => self.rds = status,
             SourceData::Certificates(certificates) => self.certificates = certificates,
             SourceData::Cache(groups) => self.cache = groups,
+            SourceData::AwsHealth(events) => self.aws_health = events,
         }
     }
 }

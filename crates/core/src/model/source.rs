@@ -6,8 +6,8 @@ use std::fmt;
 use std::time::Duration;
 
 use super::{
-    Alarm, AutoScalingGroup, CacheGroup, Certificate, DatabaseActivity, EcsService, HealthProbe,
-    LogErrors, MetricSeries, RdsStatus, TargetGroupHealth,
+    Alarm, AutoScalingGroup, AwsHealthEvent, CacheGroup, Certificate, DatabaseActivity, EcsService,
+    HealthProbe, LogErrors, MetricSeries, RdsStatus, TargetGroupHealth,
 };
 
 /// Why a poll failed, in categories the UI and the poller act on.
@@ -74,11 +74,13 @@ pub enum SourceKind {
     Certificates,
     /// ElastiCache replication groups (shown in the PostgreSQL pane, the data tier's).
     Cache,
+    /// AWS Health events of the account (shown in the Alarms pane).
+    AwsHealth,
 }
 
 impl SourceKind {
     /// How many sources there are.
-    pub const COUNT: usize = 11;
+    pub const COUNT: usize = 12;
 
     /// Every source, in pane order (the health probes show in the Targets pane).
     pub const ALL: [SourceKind; Self::COUNT] = [
@@ -93,6 +95,7 @@ impl SourceKind {
         Self::Rds,
         Self::Certificates,
         Self::Cache,
+        Self::AwsHealth,
     ];
 
     /// Whether the source is read through the AWS APIs (and so its credential errors are
@@ -121,6 +124,7 @@ pub enum SourceData {
     Rds(RdsStatus),
     Certificates(Vec<Certificate>),
     Cache(Vec<CacheGroup>),
+    AwsHealth(Vec<AwsHealthEvent>),
 }
 
 /// What the UI tells the pollers: pause, interval, and "refresh now" as a counter.

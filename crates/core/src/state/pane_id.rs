@@ -69,7 +69,7 @@ impl PaneId {
             // The health URLs answer the same question as the targets: is the site up.
             SourceKind::Targets | SourceKind::Health | SourceKind::Certificates => Self::Targets,
             SourceKind::Metrics => Self::Metrics,
-            SourceKind::Alarms => Self::Alarms,
+            SourceKind::Alarms | SourceKind::AwsHealth => Self::Alarms,
             SourceKind::Logs => Self::Logs,
             SourceKind::Ecs => Self::Ecs,
             // What PostgreSQL says and what RDS says of the same database, side by side.

@@ -4,7 +4,7 @@
 
 use super::State;
 use super::freshness;
-use super::panes::{cache, health, rds};
+use super::panes::{aws_health, cache, health, rds};
 use super::table::Tone;
 use crate::format;
 use crate::model::{SourceErrorKind, SourceKind, healthy_of};
@@ -26,6 +26,7 @@ pub fn items(state: &State) -> Vec<TriageItem> {
         (SourceKind::Targets, "targets"),
         (database_source(state), "database"),
         (SourceKind::Cache, "cache"),
+        (SourceKind::AwsHealth, "AWS"),
     ]
     .into_iter()
     .map(|(source, label)| item(state, source, label))
@@ -61,6 +62,10 @@ fn item(state: &State, source: SourceKind, label: &'static str) -> TriageItem {
         SourceKind::Targets => targets_summary(state),
         SourceKind::Rds => rds_summary(state),
         SourceKind::Cache => cache::summary(&state.data.cache),
+        SourceKind::AwsHealth => match aws_health::summary(&state.data.aws_health) {
+            (Tone::Ok, _) => (Tone::Ok, "✓ none open".to_owned()),
+            verdict => verdict,
+        },
         _ => database_summary(state),
     };
     TriageItem {

@@ -5,7 +5,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Paragraph, Widget};
+use ratatui::widgets::{Block, BorderType, Paragraph, Widget, Wrap};
 
 use super::{big_digits, checklist, tone};
 use crate::check::Status;
@@ -32,15 +32,24 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
         4
     };
     let vital_rows = Vital::ALL.len().div_ceil(per_row) as u16;
+    // The triage row wraps onto a second line rather than cut its last reads off.
+    let triage = triage_line(state, theme);
+    let triage_height = if triage.width() > usize::from(area.width) {
+        2
+    } else {
+        1
+    };
     let [incident_row, triage_row, vitals_area, lower] = Layout::vertical([
         Constraint::Length(TILE_HEIGHT),
-        Constraint::Length(1),
+        Constraint::Length(triage_height),
         Constraint::Length(TILE_HEIGHT * vital_rows),
         Constraint::Fill(1),
     ])
     .areas(area);
     render_incident_row(state, theme, incident_row, buf);
-    triage_line(state, theme).render(triage_row, buf);
+    Paragraph::new(triage)
+        .wrap(Wrap { trim: false })
+        .render(triage_row, buf);
     render_vitals(state, theme, vitals_area, per_row, buf);
     let [checks, timeline] =
         Layout::horizontal([Constraint::Percentage(38), Constraint::Percentage(62)]).areas(lower);

@@ -87,6 +87,9 @@ pub struct AwsClients {
     pub rds: aws_sdk_rds::Client,
     pub acm: aws_sdk_acm::Client,
     pub elasticache: aws_sdk_elasticache::Client,
+    /// AWS Health's endpoint is global, in us-east-1 (AWS Health User Guide, "Accessing the
+    /// AWS Health API"), whatever the environment's Region.
+    pub aws_health: aws_sdk_health::Client,
     pub settings: AwsSettings,
 }
 
@@ -121,6 +124,7 @@ impl AwsClients {
             rds: once!(self.rds, aws_sdk_rds),
             acm: once!(self.acm, aws_sdk_acm),
             elasticache: once!(self.elasticache, aws_sdk_elasticache),
+            aws_health: once!(self.aws_health, aws_sdk_health),
             settings: AwsSettings {
                 max_attempts: 1,
                 ..self.settings.clone()
@@ -128,6 +132,9 @@ impl AwsClients {
         }
     }
 }
+
+/// Where the AWS Health API answers.
+const AWS_HEALTH_REGION: &str = "us-east-1";
 
 /// Connect timeout: a peer that does not answer a SYN is down.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
@@ -189,6 +196,11 @@ impl AwsClients {
             rds: aws_sdk_rds::Client::new(&config),
             acm: aws_sdk_acm::Client::new(&config),
             elasticache: aws_sdk_elasticache::Client::new(&config),
+            aws_health: aws_sdk_health::Client::from_conf(
+                aws_sdk_health::config::Builder::from(&config)
+                    .region(Region::new(AWS_HEALTH_REGION))
+                    .build(),
+            ),
             settings,
         }
     }

@@ -4,6 +4,7 @@
 pub mod actions;
 mod alarms;
 mod auto_scaling;
+mod aws_health;
 mod cache;
 mod certificates;
 mod clients;
@@ -33,13 +34,13 @@ pub use rds::RdsScope;
 use std::sync::Arc;
 
 use super::{
-    AlarmSource, AutoScalingSource, CacheSource, CertificateSource, EcsSource, ErrorQuery,
-    LogSource, MetricsSource, RdsSource, SourceError, SourceErrorKind, SourceFuture,
+    AlarmSource, AutoScalingSource, AwsHealthSource, CacheSource, CertificateSource, EcsSource,
+    ErrorQuery, LogSource, MetricsSource, RdsSource, SourceError, SourceErrorKind, SourceFuture,
     TargetHealthSource,
 };
 use crate::model::{
-    Alarm, AutoScalingGroup, CacheGroup, Certificate, EcsService, LaunchTemplateVersion, LogErrors,
-    MetricSeries, RdsStatus, TargetGroupHealth,
+    Alarm, AutoScalingGroup, AwsHealthEvent, CacheGroup, Certificate, EcsService,
+    LaunchTemplateVersion, LogErrors, MetricSeries, RdsStatus, TargetGroupHealth,
 };
 
 /// What one environment watches in AWS.
@@ -223,6 +224,19 @@ impl CacheSource for AwsSource {
                 &self.scope.cache_replication_groups,
             );
             self.for_profile(groups.await)
+        })
+    }
+}
+
+impl AwsHealthSource for AwsSource {
+    fn aws_health_events(&self) -> SourceFuture<'_, Vec<AwsHealthEvent>> {
+        Box::pin(async move {
+            let events = aws_health::events(
+                &self.clients.aws_health,
+                &self.clients.settings.region,
+                self.clients.settings.endpoint_url.is_some(),
+            );
+            self.for_profile(events.await)
         })
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod alarms;
 pub mod auto_scaling;
+pub mod aws_health;
 pub mod cache;
 pub mod certificates;
 pub mod ecs;

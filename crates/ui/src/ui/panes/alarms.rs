@@ -5,14 +5,20 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::{draw_table, line_then_rest};
-use crate::model::AlarmState;
+use crate::format;
+use crate::model::{AlarmState, SourceErrorKind, SourceKind};
+use crate::state::panes::aws_health;
+use crate::state::table::Tone;
 use crate::state::{PaneId, State};
 use crate::theme::Theme;
-use crate::ui::pane_frame;
+use crate::ui::{pane_frame, tone};
 
 /// Draws the pane.
-pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
-    let inner = pane_frame::render(state, theme, PaneId::Alarms, area, None, buf);
+pub fn render(state: &State, theme: &Theme, area: Rect, zoomed: bool, buf: &mut Buffer) {
+    let mut inner = pane_frame::render(state, theme, PaneId::Alarms, area, None, buf);
+    if let Some(line) = aws_health_line(state, theme, zoomed) {
+        inner = line_then_rest(line, inner, buf);
+    }
     let count = |wanted| {
         state
             .data
@@ -48,4 +54,39 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
         inner
     };
     draw_table(state, theme, PaneId::Alarms, "no alarms", inner, buf);
+}
+
+/// What AWS Health says of the account's Region, with its own age; the reason when it could
+/// not be read (a support plan without the API is a warning, not an outage); nothing when
+/// turned off or not served. "No open events" costs an alarm row, so it shows zoomed only
+/// (the war room's triage row says it too).
+fn aws_health_line(state: &State, theme: &Theme, zoomed: bool) -> Option<Line<'static>> {
+    let status = state.source(SourceKind::AwsHealth);
+    if let Some(error) = &status.error {
+        let style = match error.kind {
+            SourceErrorKind::NotConfigured => return None,
+            SourceErrorKind::Permission => theme.warn,
+            _ => theme.crit,
+        };
+        return Some(Line::styled(
+            format!("AWS Health: {}", error.message),
+            style,
+        ));
+    }
+    let read_at = status.updated_at?;
+    let age = format::duration(format::seconds_between(read_at, state.now));
+    let (line_tone, text) = aws_health::summary(&state.data.aws_health);
+    if line_tone == Tone::Ok && !zoomed {
+        return None;
+    }
+    let age = if state.freshness.stale[SourceKind::AwsHealth.index()] {
+        Span::styled(format!("  ⚠ stale, {age} old"), theme.crit)
+    } else {
+        Span::styled(format!("  {age} ago"), theme.muted)
+    };
+    Some(Line::from(vec![
+        Span::styled("AWS Health ", theme.title),
+        Span::styled(text, tone::style(theme, line_tone)),
+        age,
+    ]))
 }

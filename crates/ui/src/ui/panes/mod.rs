@@ -30,7 +30,7 @@ pub fn render(
         PaneId::AutoScaling => auto_scaling::render(state, theme, area, zoomed, buf),
         PaneId::Targets => targets::render(state, theme, area, zoomed, buf),
         PaneId::Metrics => metrics::render(state, theme, area, zoomed, buf),
-        PaneId::Alarms => alarms::render(state, theme, area, buf),
+        PaneId::Alarms => alarms::render(state, theme, area, zoomed, buf),
         PaneId::Logs => logs::render(state, theme, area, buf),
         PaneId::Ecs => ecs::render(state, theme, area, zoomed, buf),
         PaneId::Postgres => postgres::render(state, theme, area, zoomed, buf),
