@@ -296,6 +296,69 @@ fn scale_up_from_the_keyboard_then_a_cancelled_proposal_changes_nothing() {
     tmux.wait_for("exit", Duration::from_secs(5), exited);
 }
 
+/// Issue 15, item 8: a DB snapshot from the keyboard in the demo (production: the name is
+/// typed to confirm), journaled, its PercentProgress followed in the PostgreSQL pane until
+/// it is available (120 simulated seconds, at ten times speed).
+#[test]
+fn a_db_snapshot_is_taken_from_the_keyboard_and_followed_to_available() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("journal.jsonl");
+    let command = demo_command(&format!(
+        "--seed 15 --speed 10 --journal {}",
+        journal.display()
+    ));
+    let Some(tmux) = Tmux::start(&command, 120, 40) else {
+        return;
+    };
+    tmux.wait_for(
+        "all seven panes with data",
+        Duration::from_secs(10),
+        all_panes_have_data,
+    );
+    tmux.send(&["7", "P"]);
+    let prompt = tmux.wait_for("the snapshot name prompt", Duration::from_secs(5), |s| {
+        s.contains("snapshot of basecoat-portal-db named")
+    });
+    let name = prompt
+        .split_whitespace()
+        .find(|word| word.starts_with("basecoat-backup-"))
+        .map(|word| {
+            word.trim_end_matches(|c: char| !c.is_ascii_alphanumeric())
+                .to_owned()
+        })
+        .unwrap_or_else(|| panic!("no prefilled name:\n{prompt}"));
+    assert_eq!(
+        name.len(),
+        "basecoat-backup-20261130-090000".len(),
+        "{name}"
+    );
+    tmux.send(&["Enter"]);
+    let dialog = tmux.wait_for("the confirm dialog", Duration::from_secs(5), |s| {
+        s.contains("Confirm: Create DB snapshot")
+    });
+    assert!(dialog.contains("rds:CreateDBSnapshot"), "{dialog}");
+    tmux.send(&["-l", &name]);
+    tmux.send(&["Enter"]);
+    tmux.wait_for("the outcome", Duration::from_secs(5), |s| {
+        s.contains("✓ Create DB snapshot") && s.contains("succeeded")
+    });
+    tmux.send(&["z"]);
+    tmux.wait_for("the snapshot creating", Duration::from_secs(10), |s| {
+        s.contains(&format!("⟳ snapshot {name}: creating"))
+    });
+    tmux.wait_for("the snapshot available", Duration::from_secs(30), |s| {
+        s.contains(&format!("✓ snapshot {name}: available · done"))
+    });
+    let journal_text = std::fs::read_to_string(&journal).unwrap();
+    assert_eq!(journal_text.lines().count(), 2, "{journal_text}");
+    assert!(
+        journal_text.contains("\"create_db_snapshot\""),
+        "{journal_text}"
+    );
+    tmux.send(&["q"]);
+    tmux.wait_for("exit", Duration::from_secs(5), exited);
+}
+
 #[test]
 fn terminate_a_long_query_from_the_keyboard() {
     let dir = tempfile::tempdir().unwrap();
@@ -374,7 +437,12 @@ fn pid_on_row_with(screen: &str, needle: &str) -> String {
         .lines()
         .find(|line| line.contains(needle) && !line.contains('/'))
         .unwrap_or_else(|| panic!("no row with {needle}:\n{screen}"));
-    line.split(['│', '┃', ' '])
+    // The pane's own cell of the line: another pane beside it may show numbers too.
+    let cell = line
+        .split(['│', '┃', '║'])
+        .find(|cell| cell.contains(needle))
+        .unwrap_or(line);
+    cell.split(' ')
         .find(|token| token.parse::<i32>().is_ok())
         .unwrap_or_else(|| panic!("no pid on {line}"))
         .to_owned()
