@@ -13,7 +13,7 @@ use opsdeck::check::report::exit_code;
 use opsdeck::check::{CheckResult, Status, evaluate};
 use opsdeck::check_command::poll_once;
 use opsdeck::config::Thresholds;
-use opsdeck::source::aws::{AwsClients, AwsScope, AwsSource};
+use opsdeck::source::aws::{AwsClients, AwsScope, AwsSource, RdsScope};
 use opsdeck::source::postgres::{Dsn, PostgresSource};
 use opsdeck::source::unconfigured::Unconfigured;
 use opsdeck::source::{DatabaseSource, Sources};
@@ -30,6 +30,10 @@ fn sources(clients: AwsClients, database: Arc<dyn DatabaseSource>) -> Sources {
         AwsScope {
             ecs_cluster: None,
             ecs_services: Vec::new(),
+            rds: RdsScope {
+                instances: vec!["basecoat-portal-db".to_owned()],
+                proxy: None,
+            },
             ..scope()
         },
     );
@@ -44,11 +48,9 @@ fn sources(clients: AwsClients, database: Arc<dyn DatabaseSource>) -> Sources {
         logs: Arc::new(Unconfigured::new(
             "no log groups configured: set log_groups",
         )),
-        ecs: aws,
+        ecs: aws.clone(),
         database,
-        rds: Arc::new(Unconfigured::new(
-            "no RDS instances configured: set rds_instances",
-        )),
+        rds: aws,
         certificates: Arc::new(Unconfigured::new(
             "no certificates to watch: set load_balancers or certificate_arns",
         )),
@@ -87,6 +89,31 @@ fn statuses(results: &[CheckResult]) -> Vec<(&'static str, Status)> {
         .collect()
 }
 
+/// The portal database's `FreeStorageSpace` (bytes) `minutes_ago`.
+async fn put_free_storage(clients: &AwsClients, minutes_ago: i64, free_gib: f64) {
+    let at = chrono::Utc::now() - chrono::Duration::minutes(minutes_ago);
+    clients
+        .cloudwatch
+        .put_metric_data()
+        .namespace("AWS/RDS")
+        .metric_data(
+            aws_sdk_cloudwatch::types::MetricDatum::builder()
+                .metric_name("FreeStorageSpace")
+                .dimensions(
+                    aws_sdk_cloudwatch::types::Dimension::builder()
+                        .name("DBInstanceIdentifier")
+                        .value("basecoat-portal-db")
+                        .build(),
+                )
+                .timestamp(aws_smithy_types::DateTime::from_secs(at.timestamp()))
+                .value(free_gib * opsdeck::model::GIB)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+}
+
 async fn session(url: &str, application: &str) -> Client {
     let (client, connection) =
         tokio_postgres::connect(&format!("{url}?application_name={application}"), NoTls)
@@ -107,6 +134,9 @@ async fn a_healthy_estate_passes_and_an_unhealthy_one_fails_what_it_breaks() {
     let clients = clients(&moto).await;
     seed(&moto, &clients).await;
     set_alarm(&clients, StateValue::Ok).await;
+    // Issue 15, item 2: the database as the RDS API sees it, on the same moto estate.
+    support::aws::create_portal_db(&clients).await;
+    put_free_storage(&clients, 3, 300.0).await;
     let estate = sources(clients.clone(), database(&postgres.url));
 
     let results = evaluate(&poll_once(&estate).await, &Thresholds::default());
@@ -121,6 +151,8 @@ async fn a_healthy_estate_passes_and_an_unhealthy_one_fails_what_it_breaks() {
             ("db_connections", Pass),
             ("db_long_queries", Pass),
             ("db_idle_connections", Pass),
+            ("db_instance_available", Pass),
+            ("db_storage", Pass),
         ]
     );
     assert_eq!(exit_code(&results), 0);
@@ -131,6 +163,8 @@ async fn a_healthy_estate_passes_and_an_unhealthy_one_fails_what_it_breaks() {
     // In the newest closed minute: the minute still open is never read (its average is of
     // part of it).
     support::aws::put_portal_cpu(&clients, &[(1, 96.0)]).await;
+    // ... and the database's storage fills: 20 GiB free of 500.
+    put_free_storage(&clients, 1, 20.0).await;
     let long = session(&postgres.url, "report-job").await;
     let running = tokio::spawn(async move { long.simple_query("SELECT pg_sleep(30)").await });
     let _idle = [
@@ -154,6 +188,8 @@ async fn a_healthy_estate_passes_and_an_unhealthy_one_fails_what_it_breaks() {
             ("db_connections", Pass),
             ("db_long_queries", Fail),
             ("db_idle_connections", Warn),
+            ("db_instance_available", Pass),
+            ("db_storage", Fail),
         ]
     );
     let evidence = |id: &str| {
@@ -205,7 +241,18 @@ async fn an_unreachable_source_is_unknown_and_the_exit_status_2() {
             ("db_connections", Status::Unknown),
             ("db_long_queries", Status::Unknown),
             ("db_idle_connections", Status::Unknown),
+            // The environment names an RDS instance moto does not hold: unknown, not a pass.
+            ("db_instance_available", Status::Unknown),
+            ("db_storage", Status::Unknown),
         ]
+    );
+    let rds = results
+        .iter()
+        .find(|r| r.id == "db_instance_available")
+        .unwrap();
+    assert_eq!(
+        rds.evidence,
+        ["the RDS API could not be read: RDS instance basecoat-portal-db not found"]
     );
     let evidence = &results
         .iter()

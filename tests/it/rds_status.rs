@@ -53,20 +53,7 @@ async fn a_primary_and_its_replica_are_read_from_moto_with_storage_and_lag() {
         return;
     };
     let clients = clients(&moto).await;
-    clients
-        .rds
-        .create_db_instance()
-        .db_instance_identifier(PRIMARY)
-        .db_instance_class("db.r6g.xlarge")
-        .engine("postgres")
-        .engine_version("15.4")
-        .allocated_storage(500)
-        .multi_az(true)
-        .master_username("postgres")
-        .master_user_password("correct-horse-battery")
-        .send()
-        .await
-        .unwrap();
+    support::aws::create_portal_db(&clients).await;
     clients
         .rds
         .create_db_instance_read_replica()
@@ -429,18 +416,7 @@ async fn a_snapshot_is_taken_and_then_read_back_by_the_source() {
         return;
     };
     let clients = clients(&moto).await;
-    clients
-        .rds
-        .create_db_instance()
-        .db_instance_identifier(PRIMARY)
-        .db_instance_class("db.r6g.xlarge")
-        .engine("postgres")
-        .allocated_storage(100)
-        .master_username("postgres")
-        .master_user_password("correct-horse-battery")
-        .send()
-        .await
-        .unwrap();
+    support::aws::create_portal_db(&clients).await;
     let executor = AwsExecutor::sharing(&clients);
     let report = executor
         .execute(snapshot_request("basecoat-backup-20261130-090000"))

@@ -165,6 +165,24 @@ pub async fn put_portal_cpu(clients: &AwsClients, points: &[(i64, f64)]) {
         .unwrap();
 }
 
+/// The runbook's database in moto: `basecoat-portal-db`, PostgreSQL 15.4, Multi-AZ, 500 GiB.
+pub async fn create_portal_db(clients: &AwsClients) {
+    clients
+        .rds
+        .create_db_instance()
+        .db_instance_identifier("basecoat-portal-db")
+        .db_instance_class("db.r6g.xlarge")
+        .engine("postgres")
+        .engine_version("15.4")
+        .allocated_storage(500)
+        .multi_az(true)
+        .master_username("postgres")
+        .master_user_password("correct-horse-battery")
+        .send()
+        .await
+        .unwrap();
+}
+
 /// The portal's application log group.
 pub const LOG_GROUP: &str = "/aws/basecoat-portal/application";
 

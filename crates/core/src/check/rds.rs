@@ -170,22 +170,8 @@ mod tests {
 
     fn instance(id: &str, status: &str) -> RdsInstance {
         RdsInstance {
-            identifier: id.to_owned(),
             status: status.to_owned(),
-            class: "db.r6g.xlarge".to_owned(),
-            engine: "postgres".to_owned(),
-            engine_version: "15.4".to_owned(),
-            multi_az: true,
-            allocated_gib: 100,
-            free_storage_bytes: Some(50.0 * GIB),
-            pending_modified: Vec::new(),
-            latest_restorable_time: None,
-            maintenance_window: None,
-            pending_maintenance: Vec::new(),
-            replica_identifiers: Vec::new(),
-            replica_of: None,
-            replica_lag_seconds: None,
-            status_infos: Vec::new(),
+            ..RdsInstance::example(id)
         }
     }
 

@@ -66,6 +66,31 @@ impl RdsInstance {
     }
 }
 
+#[cfg(test)]
+impl RdsInstance {
+    /// An available Multi-AZ PostgreSQL primary with half of its 100 GiB free, for tests.
+    pub fn example(identifier: &str) -> Self {
+        Self {
+            identifier: identifier.to_owned(),
+            status: "available".to_owned(),
+            class: "db.r6g.xlarge".to_owned(),
+            engine: "postgres".to_owned(),
+            engine_version: "15.4".to_owned(),
+            multi_az: true,
+            allocated_gib: 100,
+            free_storage_bytes: Some(50.0 * GIB),
+            pending_modified: Vec::new(),
+            latest_restorable_time: None,
+            maintenance_window: None,
+            pending_maintenance: Vec::new(),
+            replica_identifiers: Vec::new(),
+            replica_of: None,
+            replica_lag_seconds: None,
+            status_infos: Vec::new(),
+        }
+    }
+}
+
 /// Bytes in a gibibyte: RDS allocates storage in GiB while CloudWatch reports bytes.
 pub const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
 
