@@ -500,3 +500,71 @@ fn a_skipped_span_of_the_tail_is_named_in_the_logs_pane() {
     );
     assert!(text.contains(&expected), "{text}");
 }
+
+/// Issue 15, item 2: the PostgreSQL pane works with either source alone. With RDS alone (no
+/// `postgres_url_env`) it shows what the RDS API says and why there are no sessions; with
+/// PostgreSQL alone it shows the sessions and no RDS line.
+#[test]
+fn the_postgres_pane_works_with_rds_or_postgresql_alone() {
+    let not_configured = |state: &mut State, source: SourceKind, message: &str| {
+        let at = state.now;
+        update(
+            state,
+            Msg::SourceUpdate {
+                source,
+                result: Err(SourceError::new(SourceErrorKind::NotConfigured, message)),
+                at,
+            },
+        );
+    };
+    let mut rds_alone = support::screen::empty_state();
+    let world = opsdeck::sim::World::new(1, support::screen::origin());
+    let at = world.time_of(world.elapsed());
+    update(
+        &mut rds_alone,
+        Msg::SourceUpdate {
+            source: SourceKind::Rds,
+            result: Ok(opsdeck::source::SourceData::Rds(world.rds_status())),
+            at,
+        },
+    );
+    not_configured(
+        &mut rds_alone,
+        SourceKind::Database,
+        "no PostgreSQL configured for prod: set postgres_url_env",
+    );
+    press(&mut rds_alone, '7');
+    press(&mut rds_alone, 'z');
+    let screen = render_text(&rds_alone, 120, 40);
+    assert!(screen.contains("RDS ✓ available · storage 64%"), "{screen}");
+    assert!(
+        screen.contains("no PostgreSQL configured for prod: set postgres_url_env"),
+        "{screen}"
+    );
+
+    let mut fresh = support::screen::empty_state();
+    let world = opsdeck::sim::World::new(1, support::screen::origin());
+    for (source, data) in world.answers() {
+        if source != SourceKind::Rds {
+            update(
+                &mut fresh,
+                Msg::SourceUpdate {
+                    source,
+                    result: Ok(data),
+                    at,
+                },
+            );
+        }
+    }
+    not_configured(
+        &mut fresh,
+        SourceKind::Rds,
+        "no RDS instances configured for prod: set rds_instances",
+    );
+    press(&mut fresh, '7');
+    press(&mut fresh, 'z');
+    let screen = render_text(&fresh, 120, 40);
+    assert!(!screen.contains("RDS "), "{screen}");
+    assert!(screen.contains("connections 134/1000"), "{screen}");
+    assert!(screen.contains("SELECT * FROM monthly_revenue"), "{screen}");
+}
