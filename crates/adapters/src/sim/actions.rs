@@ -87,6 +87,8 @@ pub fn execute_in(world: &mut World, request: &ActionRequest) -> Report {
             ..
         } => set_ecs_desired(world, service, *expected_desired, *desired),
         ActionRequest::Analyze { table, .. } => analyze(table.as_ref()),
+        // Refused as CreateDBSnapshot (Amazon RDS API Reference) refuses: DBInstanceNotFound,
+        // DBSnapshotAlreadyExists.
         ActionRequest::CreateDbSnapshot { instance, snapshot } => {
             match world.create_db_snapshot(instance, snapshot) {
                 Ok(()) => Outcome::Succeeded(format!(

@@ -125,7 +125,7 @@ pub enum ActionRequest {
         database: String,
         table: Option<analyze::TableName>,
     },
-    /// A manual snapshot of an RDS instance.
+    /// A manual snapshot of an RDS instance (CreateDBSnapshot, Amazon RDS API Reference).
     CreateDbSnapshot {
         instance: String,
         snapshot: String,

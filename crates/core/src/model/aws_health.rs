@@ -3,7 +3,7 @@
 
 use super::Timestamp;
 
-/// One event, as DescribeEvents lists it.
+/// One event, as DescribeEvents lists it (the `Event` data type, AWS Health API Reference).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AwsHealthEvent {
     pub arn: String,

@@ -52,7 +52,8 @@ pub async fn groups(
     Ok(found)
 }
 
-/// Adds EC2's details to every instance of `groups`. A failed read (a policy without
+/// Adds EC2's details to every instance of `groups` (DescribeInstances and
+/// DescribeInstanceStatus, Amazon EC2 API Reference; see `instances`). A failed read (a policy without
 /// `ec2:DescribeInstances`, say) leaves the groups as they are, with the reason on each, so
 /// the pane keeps its Auto Scaling data and says why the details are missing.
 pub async fn add_instance_details(ec2: &aws_sdk_ec2::Client, groups: &mut [AutoScalingGroup]) {

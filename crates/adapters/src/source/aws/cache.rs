@@ -12,7 +12,8 @@ use crate::model::{CacheGroup, CacheMember};
 use crate::source::{SourceError, SourceErrorKind};
 
 /// Every group in `ids`, in that order. A group ElastiCache does not know is an error naming
-/// it (DescribeReplicationGroups answers `ReplicationGroupNotFoundFault`).
+/// it (DescribeReplicationGroups, Amazon ElastiCache API Reference: `ReplicationGroupNotFoundFault`,
+/// HTTP 404).
 pub async fn groups(client: &Client, ids: &[String]) -> Result<Vec<CacheGroup>, SourceError> {
     let mut groups = Vec::with_capacity(ids.len());
     for id in ids {

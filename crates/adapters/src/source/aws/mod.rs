@@ -194,6 +194,7 @@ impl LogSource for AwsSource {
     }
 }
 
+/// DescribeDBInstances and its companions (Amazon RDS API Reference); see `rds`.
 impl RdsSource for AwsSource {
     fn rds_status(&self) -> SourceFuture<'_, RdsStatus> {
         Box::pin(async move {
@@ -203,6 +204,8 @@ impl RdsSource for AwsSource {
     }
 }
 
+/// DescribeListenerCertificates (Elastic Load Balancing API Reference) and DescribeCertificate
+/// (AWS Certificate Manager API Reference); see `certificates`.
 impl CertificateSource for AwsSource {
     fn certificates(&self) -> SourceFuture<'_, Vec<Certificate>> {
         Box::pin(async move {
@@ -216,6 +219,7 @@ impl CertificateSource for AwsSource {
     }
 }
 
+/// DescribeReplicationGroups and DescribeCacheClusters (Amazon ElastiCache API Reference).
 impl CacheSource for AwsSource {
     fn cache_groups(&self) -> SourceFuture<'_, Vec<CacheGroup>> {
         Box::pin(async move {
@@ -228,6 +232,7 @@ impl CacheSource for AwsSource {
     }
 }
 
+/// DescribeEvents (AWS Health API Reference), at the global endpoint.
 impl AwsHealthSource for AwsSource {
     fn aws_health_events(&self) -> SourceFuture<'_, Vec<AwsHealthEvent>> {
         Box::pin(async move {

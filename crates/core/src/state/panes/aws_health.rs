@@ -1,5 +1,7 @@
 //! The AWS Health line of the Alarms pane and the triage row's word on it: is AWS itself
-//! having an outage here.
+//! having an outage here. An open `issue` (the `eventTypeCategory` of the Event data type,
+//! AWS Health API Reference) is AWS's own outage; `scheduledChange` and
+//! `accountNotification` events only warn.
 
 use super::super::table::Tone;
 use crate::model::AwsHealthEvent;

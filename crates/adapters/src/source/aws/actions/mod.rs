@@ -117,6 +117,7 @@ impl ActionExecutor for AwsExecutor {
                 ActionRequest::ForceNewDeployment { cluster, service } => {
                     ecs_desired::force_new_deployment(&self.clients.ecs, &cluster, &service).await
                 }
+                // CreateDBSnapshot (Amazon RDS API Reference), after its preflight.
                 ActionRequest::CreateDbSnapshot { instance, snapshot } => {
                     db_snapshot::create(&self.clients.rds, &instance, &snapshot).await
                 }
