@@ -17,9 +17,24 @@ use crate::wiring;
 /// Exit status when the check could not run (bad config, no environment, no credentials).
 pub const EXIT_COULD_NOT_RUN: u8 = 3;
 
+/// How many environments an estate check reads at once: each polls every source at once, and
+/// an account's API rate limits are shared by all its environments.
+const ENVIRONMENTS_AT_ONCE: usize = 4;
+
 /// Runs the check and writes the report; the exit status says how it went.
-pub fn run(args: &RunArgs, format: &str, output: Option<&Path>, demo_elapsed: u32) -> ExitCode {
-    match check(args, format, output, demo_elapsed) {
+pub fn run(
+    args: &RunArgs,
+    format: &str,
+    output: Option<&Path>,
+    all: bool,
+    demo_elapsed: u32,
+) -> ExitCode {
+    let outcome = if all || args.environments.len() > 1 {
+        check_estate(args, format, output, all)
+    } else {
+        check(args, format, output, demo_elapsed)
+    };
+    match outcome {
         Ok(code) => ExitCode::from(code),
         Err(message) => {
             eprintln!("error: {message}");
@@ -59,6 +74,61 @@ fn check(
         None => print!("{text}"),
     }
     Ok(u8::try_from(report::exit_code(&results)).unwrap_or(2))
+}
+
+/// Every environment asked for (all of the config's with `all`) checked concurrently, a few
+/// at a time; one that cannot be wired or read is reported as such and never stops the others.
+fn check_estate(
+    args: &RunArgs,
+    format: &str,
+    output: Option<&Path>,
+    all: bool,
+) -> Result<u8, String> {
+    let format = Format::parse(format)?;
+    let resolved = config::load(&args.overrides()).map_err(|e| e.to_string())?;
+    let names = if all {
+        resolved.environment_names.clone()
+    } else {
+        args.environments.clone()
+    };
+    if names.is_empty() {
+        return Err("check --all: the config defines no [environments.NAME] table".to_owned());
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    let outcomes = runtime.block_on(async {
+        use futures::StreamExt;
+        futures::stream::iter(names.iter().map(|name| check_one(args, name)))
+            .buffered(ENVIRONMENTS_AT_ONCE)
+            .collect::<Vec<_>>()
+            .await
+    });
+    runtime.shutdown_background();
+    let environments: Vec<(String, report::EnvironmentOutcome)> =
+        names.into_iter().zip(outcomes).collect();
+    let text = report::render_estate(format, chrono::Utc::now(), &environments);
+    match output {
+        Some(path) => std::fs::write(path, &text)
+            .map_err(|e| format!("cannot write the report to {}: {e}", path.display()))?,
+        None => print!("{text}"),
+    }
+    Ok(u8::try_from(report::estate_exit_code(&environments)).unwrap_or(2))
+}
+
+/// One environment of an estate check: its config resolved as `--env NAME` would, wired,
+/// polled once and evaluated against its own thresholds.
+async fn check_one(args: &RunArgs, name: &str) -> report::EnvironmentOutcome {
+    let overrides = config::Overrides {
+        environment: Some(name.to_owned()),
+        ..args.overrides()
+    };
+    let resolved = config::load(&overrides).map_err(|e| e.to_string())?;
+    let wiring = wiring::live(&resolved).await?;
+    let input = poll_once(&wiring.sources).await;
+    Ok(evaluate(&input, &resolved.thresholds))
 }
 
 /// Every source read once, at the same time, each within its deadline as the dashboard's

@@ -29,9 +29,10 @@ pub struct RunArgs {
     /// Config file (else $OPSDECK_CONFIG, else the platform config dir's config.toml).
     #[arg(long, value_name = "FILE", global = true)]
     pub config: Option<PathBuf>,
-    /// Environment from the config file's [environments.NAME].
-    #[arg(long = "env", value_name = "NAME", global = true)]
-    pub environment: Option<String>,
+    /// Environment from the config file's [environments.NAME]; `opsdeck check` takes it
+    /// more than once.
+    #[arg(long = "env", value_name = "NAME", global = true, action = clap::ArgAction::Append)]
+    pub environments: Vec<String>,
     /// Theme name (default, light, high-contrast, or a file in the user's themes dir).
     #[arg(long, value_name = "NAME")]
     pub theme: Option<String>,
@@ -66,11 +67,24 @@ pub struct RunArgs {
 }
 
 impl RunArgs {
+    /// The one environment asked for, if any; several are for `opsdeck check` only.
+    pub fn single_environment(&self) -> Result<Option<&str>, String> {
+        match self.environments.as_slice() {
+            [] => Ok(None),
+            [one] => Ok(Some(one)),
+            _ => Err(format!(
+                "--env given {} times: the dashboard and the journal show one environment; \
+                 `opsdeck check` checks several (or --all)",
+                self.environments.len()
+            )),
+        }
+    }
+
     /// What these options change in the loaded configuration.
     pub fn overrides(&self) -> crate::config::Overrides {
         crate::config::Overrides {
             config_path: self.config.clone(),
-            environment: self.environment.clone(),
+            environment: self.environments.first().cloned(),
             theme: self.theme.clone(),
             keymap: self.keymap.clone(),
             read_only: self.read_only,
@@ -100,6 +114,9 @@ pub enum Command {
         /// Write the report to this file instead of standard output.
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Check every environment of the config file, concurrently, in one report.
+        #[arg(long, conflicts_with = "demo")]
+        all: bool,
         /// With --demo: check the simulated estate this many seconds after it opens (its
         /// incident starts at 60 s).
         #[arg(long, value_name = "SECONDS", default_value_t = 0, requires = "demo")]

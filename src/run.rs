@@ -29,11 +29,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Check {
             format,
             output,
+            all,
             demo_elapsed,
         }) => Ok(crate::check_command::run(
             &cli.run,
             &format,
             output.as_deref(),
+            all,
             demo_elapsed,
         )),
         Some(Command::Journal { since, format }) => {
@@ -126,7 +128,14 @@ fn journal(args: &RunArgs, since: Option<&str>, format: &str) -> ExitCode {
     if entries.is_empty() && warnings.is_empty() {
         eprintln!("no actions journaled in {} yet", path.display());
     }
-    let selected = journal_view::select(&entries, args.environment.as_deref(), since);
+    let environment = match args.single_environment() {
+        Ok(environment) => environment,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(EXIT_CONFIG);
+        }
+    };
+    let selected = journal_view::select(&entries, environment, since);
     if selected.is_empty() && !entries.is_empty() {
         eprintln!("no journal entries match the filters");
     }
@@ -283,6 +292,10 @@ fn open_incident(
 }
 
 fn dashboard(args: &RunArgs) -> Result<ExitCode> {
+    if let Err(message) = args.single_environment() {
+        eprintln!("error: {message}");
+        return Ok(ExitCode::from(EXIT_CONFIG));
+    }
     let resolved = match config::load(&args.overrides()) {
         Ok(resolved) => resolved,
         Err(error) => return Ok(report_config_error(&error)),

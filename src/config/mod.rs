@@ -79,6 +79,8 @@ fn read_named(name: &str, path: &Path) -> Result<NamedFile, String> {
 #[derive(Debug, Clone)]
 pub struct Resolved {
     pub origin: ConfigOrigin,
+    /// Every environment the config file defines, in its order (for `check --all`).
+    pub environment_names: Vec<String>,
     pub environment_name: String,
     pub environment: Option<EnvironmentConfig>,
     pub read_only: bool,
@@ -171,6 +173,7 @@ pub fn resolve(
         read_only_of(overrides, environment.as_ref(), file.read_only);
     Ok(Resolved {
         origin: ConfigOrigin::File(path.to_owned()),
+        environment_names: file.environments.keys().cloned().collect(),
         environment_name,
         environment,
         read_only,

@@ -318,3 +318,25 @@ fn certificates_near_expiry_warn_then_fail_as_the_thresholds_say() {
         ["no https health URL answered with a certificate, and no ACM certificate is in use"]
     );
 }
+
+/// `--env` twice is for `opsdeck check`: the dashboard and the journal refuse it by name
+/// before the terminal is touched.
+#[test]
+fn several_environments_are_for_check_only() {
+    for args in [
+        vec!["--env", "acme-prod", "--env", "globex-prod"],
+        vec!["journal", "--env", "acme-prod", "--env", "globex-prod"],
+    ] {
+        let output = opsdeck(&args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains(
+                "--env given 2 times: the dashboard and the journal show one environment"
+            ),
+            "{stderr}"
+        );
+    }
+    let output = opsdeck(&["check", "--all", "--demo"]);
+    assert_eq!(output.status.code(), Some(2), "--all and --demo conflict");
+}

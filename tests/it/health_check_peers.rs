@@ -392,3 +392,115 @@ async fn check_fails_the_5xx_rate_when_only_the_load_balancer_answers() {
         ("100.00", opsdeck::config::Level::Crit)
     );
 }
+
+/// Issue 14, item 2: `opsdeck check --all` checks every environment of the config file in
+/// one report, the worst first, and one environment that cannot be reached (its endpoint a
+/// closed port) is reported as such without stopping the others; `--env A --env B` checks
+/// those two; the exit status is the worst environment's.
+#[tokio::test]
+async fn check_all_reports_every_environment_and_an_unreachable_one_does_not_stop_the_others() {
+    let Some(moto) = MotoServer::start() else {
+        return;
+    };
+    let clients = clients(&moto).await;
+    seed(&moto, &clients).await;
+    set_alarm(&clients, StateValue::Ok).await;
+    let closed = support::free_port();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            r#"[environments.acme-prod]
+region = "us-east-1"
+endpoint_url = "{moto}"
+auto_scaling_groups = ["basecoat-portal-asg"]
+alarm_names = ["basecoat-portal-cpu-high"]
+aws_health = false
+
+[environments.globex-prod]
+region = "eu-west-1"
+endpoint_url = "http://127.0.0.1:{closed}"
+auto_scaling_groups = ["globex-asg"]
+aws_health = false
+"#,
+            moto = moto.endpoint
+        ),
+    )
+    .unwrap();
+    let check = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_opsdeck"))
+            .arg("check")
+            .arg("--config")
+            .arg(&config)
+            .args(args)
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env_remove("AWS_PROFILE")
+            .env("XDG_CONFIG_HOME", "/nonexistent")
+            .output()
+            .unwrap()
+    };
+    let output = check(&["--all", "--format", "json"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let environments = report["environments"].as_array().unwrap();
+    let names: Vec<&str> = environments
+        .iter()
+        .map(|e| e["environment"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["globex-prod", "acme-prod"], "the worst first");
+    let status_of = |environment: &serde_json::Value, id: &str| {
+        environment["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .map(|c| c["status"].as_str().unwrap().to_owned())
+            .unwrap()
+    };
+    assert_eq!(environments[0]["status"], "unknown");
+    assert_eq!(status_of(&environments[0], "asg_in_service"), "unknown");
+    assert_eq!(environments[1]["status"], "pass");
+    assert_eq!(status_of(&environments[1], "asg_in_service"), "pass");
+    assert_eq!(status_of(&environments[1], "alarms"), "pass");
+
+    // Two environments by name, as text: the summary leads, then each report.
+    let output = check(&["--env", "acme-prod", "--env", "globex-prod"]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(2), "{text}");
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[0].starts_with("opsdeck estate health check at "),
+        "{text}"
+    );
+    assert!(lines[0].ends_with("UNKNOWN (2 environments)"), "{text}");
+    assert!(
+        lines[2].contains("globex-prod") && lines[2].contains("unknown"),
+        "{text}"
+    );
+    assert!(
+        lines[3].contains("acme-prod") && lines[3].contains("pass"),
+        "{text}"
+    );
+    assert!(
+        text.contains("opsdeck health check: acme-prod at "),
+        "{text}"
+    );
+
+    // An environment the config does not define is refused with the ones it does.
+    let output = check(&["--env", "acme-prod", "--env", "initech-prod"]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains("initech-prod: not checked: ")
+            && text.contains("unknown environment \"initech-prod\""),
+        "{text}"
+    );
+    assert_eq!(output.status.code(), Some(2));
+}

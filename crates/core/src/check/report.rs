@@ -135,3 +135,204 @@ fn markdown(environment: &str, at: Timestamp, results: &[CheckResult]) -> String
     }
     out
 }
+
+/// One environment of an estate check: its checks, or why it could not be checked at all.
+pub type EnvironmentOutcome = Result<Vec<CheckResult>, String>;
+
+/// An environment's overall status: one that could not be checked is unknown.
+fn status_of(outcome: &EnvironmentOutcome) -> Status {
+    match outcome {
+        Ok(results) => overall(results),
+        Err(_) => Status::Unknown,
+    }
+}
+
+/// Exit status of an estate check: the worst environment's.
+pub fn estate_exit_code(environments: &[(String, EnvironmentOutcome)]) -> i32 {
+    environments
+        .iter()
+        .map(|(_, outcome)| match outcome {
+            Ok(results) => exit_code(results),
+            Err(_) => 2,
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// `3 pass, 1 warn, 2 fail, 0 unknown; worst: Response time p99`, or why it was not checked.
+fn summary_of(outcome: &EnvironmentOutcome) -> String {
+    let results = match outcome {
+        Ok(results) => results,
+        Err(why) => return format!("not checked: {why}"),
+    };
+    let counts = |status| results.iter().filter(|r| r.status == status).count();
+    let worst = results
+        .iter()
+        .filter(|r| r.status > Status::Pass)
+        .max_by_key(|r| r.status)
+        .map_or_else(String::new, |r| format!("; worst: {}", r.title));
+    format!(
+        "{} pass, {} warn, {} fail, {} unknown{worst}",
+        counts(Status::Pass),
+        counts(Status::Warn),
+        counts(Status::Fail),
+        counts(Status::Unknown)
+    )
+}
+
+#[derive(Serialize)]
+struct JsonEnvironment<'a> {
+    environment: &'a str,
+    status: Status,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    checks: Option<&'a [CheckResult]>,
+}
+
+#[derive(Serialize)]
+struct JsonEstate<'a> {
+    generated_at: String,
+    status: Status,
+    environments: Vec<JsonEnvironment<'a>>,
+}
+
+/// The estate report: a summary line per environment first (worst first), then each
+/// environment's own report.
+pub fn render_estate(
+    format: Format,
+    generated_at: Timestamp,
+    environments: &[(String, EnvironmentOutcome)],
+) -> String {
+    let worst = environments
+        .iter()
+        .map(|(_, outcome)| status_of(outcome))
+        .max()
+        .unwrap_or(Status::Skip);
+    let mut ordered: Vec<&(String, EnvironmentOutcome)> = environments.iter().collect();
+    ordered.sort_by_key(|(_, outcome)| std::cmp::Reverse(status_of(outcome)));
+    match format {
+        Format::Json => {
+            let report = JsonEstate {
+                generated_at: generated_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                status: worst,
+                environments: ordered
+                    .iter()
+                    .map(|(name, outcome)| JsonEnvironment {
+                        environment: name,
+                        status: status_of(outcome),
+                        error: outcome.as_ref().err().map(String::as_str),
+                        checks: outcome.as_ref().ok().map(Vec::as_slice),
+                    })
+                    .collect(),
+            };
+            serde_json::to_string_pretty(&report).unwrap_or_default() + "\n"
+        }
+        Format::Text | Format::Markdown => {
+            let markdown = format == Format::Markdown;
+            let mut out = if markdown {
+                format!(
+                    "**Estate health check** {} UTC: **{}** ({} environments)\n\n| | Environment | Checks |\n| --- | --- | --- |\n",
+                    generated_at.format("%Y-%m-%d %H:%M"),
+                    worst.as_str().to_uppercase(),
+                    environments.len()
+                )
+            } else {
+                format!(
+                    "opsdeck estate health check at {} UTC: {} ({} environments)\n\n",
+                    generated_at.format("%Y-%m-%d %H:%M:%S"),
+                    worst.as_str().to_uppercase(),
+                    environments.len()
+                )
+            };
+            for (name, outcome) in &ordered {
+                let status = status_of(outcome);
+                let summary = summary_of(outcome);
+                let _ = if markdown {
+                    writeln!(
+                        out,
+                        "| {} {} | {name} | {} |",
+                        status.symbol(),
+                        status.as_str(),
+                        summary.replace('|', "\\|")
+                    )
+                } else {
+                    writeln!(
+                        out,
+                        "{} {:<7} {name:<24} {summary}",
+                        status.symbol(),
+                        status.as_str()
+                    )
+                };
+            }
+            for (name, outcome) in &ordered {
+                out.push('\n');
+                match outcome {
+                    Ok(results) => out.push_str(&render(format, name, generated_at, results)),
+                    Err(why) => {
+                        let _ = writeln!(out, "{name}: not checked: {why}");
+                    }
+                }
+            }
+            out
+        }
+    }
+}
+
+#[cfg(test)]
+mod estate_tests {
+    use super::*;
+
+    fn result(id: &'static str, status: Status) -> CheckResult {
+        CheckResult {
+            id,
+            title: "Response time p99",
+            status,
+            observed: String::new(),
+            threshold: String::new(),
+            evidence: Vec::new(),
+            runbook: "",
+            rows: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_worst_environment_leads_and_sets_the_exit_status() {
+        let environments = vec![
+            (
+                "acme-prod".to_owned(),
+                Ok(vec![result("cpu", Status::Pass)]),
+            ),
+            ("globex-prod".to_owned(), Err("cannot reach AWS".to_owned())),
+            (
+                "initech-prod".to_owned(),
+                Ok(vec![result("cpu", Status::Warn)]),
+            ),
+        ];
+        assert_eq!(estate_exit_code(&environments), 2);
+        let text = render_estate(Format::Text, Timestamp::default(), &environments);
+        let summary: Vec<&str> = text.lines().skip(2).take(3).collect();
+        assert!(
+            summary[0].contains("globex-prod")
+                && summary[0].contains("not checked: cannot reach AWS"),
+            "{text}"
+        );
+        assert!(
+            summary[1].contains("initech-prod") && summary[1].contains("worst: Response time p99"),
+            "{text}"
+        );
+        assert!(
+            summary[2].contains("acme-prod") && summary[2].contains("1 pass"),
+            "{text}"
+        );
+        let json: serde_json::Value = serde_json::from_str(&render_estate(
+            Format::Json,
+            Timestamp::default(),
+            &environments,
+        ))
+        .unwrap_or_default();
+        assert_eq!(json["status"], "unknown");
+        assert_eq!(json["environments"][0]["error"], "cannot reach AWS");
+        assert_eq!(estate_exit_code(&environments[..1]), 0);
+    }
+}
