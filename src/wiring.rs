@@ -15,8 +15,8 @@ use crate::model::Timestamp;
 use crate::sim::Simulator;
 use crate::source::aws::AwsExecutor;
 use crate::source::aws::{
-    AlarmScope, AwsClients, AwsScope, AwsSettings, AwsSource, CertificateScope, LogScope,
-    METRIC_PERIOD, MetricQuery, MetricTargets, RdsScope, custom_metric_query,
+    AlarmScope, AssumeRole, AwsClients, AwsScope, AwsSettings, AwsSource, CertificateScope,
+    LogScope, METRIC_PERIOD, MetricQuery, MetricTargets, RdsScope, custom_metric_query,
     default_metric_queries,
 };
 use crate::source::health::{self, HealthProbes, HealthScope};
@@ -27,6 +27,10 @@ use crate::source::{
     LogSource, RdsSource, Schedule, Schedules, SourceKind, Sources,
 };
 use crate::state::EnvironmentInfo;
+
+/// The role session's name when the environment names none: who made a call, in the
+/// customer's CloudTrail.
+const DEFAULT_ROLE_SESSION_NAME: &str = "opsdeck";
 
 /// The demo environment's name, in the header and the journal.
 pub const DEMO_ENVIRONMENT: &str = "basecoat-prod (simulated)";
@@ -131,6 +135,14 @@ pub async fn live_with_credentials(
             .profile
             .as_deref()
             .is_some_and(crate::source::aws::profile_needs_mfa),
+        assume_role: environment.role_arn.as_ref().map(|role_arn| AssumeRole {
+            role_arn: role_arn.clone(),
+            external_id: environment.external_id.clone(),
+            session_name: environment
+                .role_session_name
+                .clone()
+                .unwrap_or_else(|| DEFAULT_ROLE_SESSION_NAME.to_owned()),
+        }),
     };
     // One configuration, one credential cache, for the panes and the actions.
     let clients = AwsClients::new(settings).await;

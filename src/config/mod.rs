@@ -117,6 +117,22 @@ pub fn resolve(
         toml::from_str(text).map_err(|error| ConfigError::from_toml(path, text, &error))?;
     let at = |span, message: String| ConfigError::at(path, text, Some(span), message);
 
+    for (name, environment) in &file.environments {
+        if environment.role_arn.is_none() {
+            let needing = [
+                ("external_id", environment.external_id.is_some()),
+                ("role_session_name", environment.role_session_name.is_some()),
+            ];
+            if let Some((setting, _)) = needing.iter().find(|(_, set)| *set) {
+                return Err(ConfigError::file(
+                    path,
+                    format!(
+                        "environment \"{name}\": {setting} is set without role_arn; it belongs to the role opsdeck assumes"
+                    ),
+                ));
+            }
+        }
+    }
     let mut thresholds = match &file.thresholds {
         Some(spanned) => {
             if let Some(message) = spanned.get_ref().inverted_limit() {

@@ -217,6 +217,7 @@ async fn a_slow_api_times_out_in_its_pane_only_and_recovers() {
     let clients = opsdeck::source::aws::AwsClients::new(opsdeck::source::aws::AwsSettings {
         attempt_timeout: Some(std::time::Duration::from_millis(700)),
         profile_needs_mfa: false,
+        assume_role: None,
         ..clients_for(&proxy.endpoint).await.settings
     })
     .await;

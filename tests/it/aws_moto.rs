@@ -122,6 +122,7 @@ async fn an_unknown_group_is_named_and_an_unreachable_endpoint_says_so() {
         max_attempts: 1,
         attempt_timeout: None,
         profile_needs_mfa: false,
+        assume_role: None,
     })
     .await;
     let error = AwsSource::new(down, scope()).alarms().await.unwrap_err();
@@ -331,5 +332,55 @@ async fn alarms_are_shown_only_when_the_environment_scopes_them() {
     assert_eq!(
         alarms.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(),
         ["basecoat-portal-cpu-high"]
+    );
+}
+
+/// Issue 14, item 3: an environment in a customer's account reached by assuming a role from
+/// the base credentials (AssumeRole, AWS Security Token Service API Reference: `RoleArn`,
+/// `RoleSessionName`, `ExternalId`). In moto the role's session belongs to the role's
+/// account: GetCallerIdentity names the assumed role there, and the base account's group is
+/// not in it.
+#[tokio::test]
+async fn an_environment_in_another_account_is_read_through_an_assumed_role() {
+    use opsdeck::source::aws::AssumeRole;
+
+    let Some(moto) = MotoServer::start() else {
+        return;
+    };
+    let base = clients(&moto).await;
+    seed(&moto, &base).await;
+    let customer = AwsClients::new(AwsSettings {
+        region: "us-east-1".to_owned(),
+        profile: None,
+        endpoint_url: Some(moto.endpoint.clone()),
+        static_credentials: Some(("testing".to_owned(), "testing".to_owned())),
+        max_attempts: 1,
+        attempt_timeout: None,
+        profile_needs_mfa: false,
+        assume_role: Some(AssumeRole {
+            role_arn: "arn:aws:iam::210987654321:role/OpsdeckReadOnly".to_owned(),
+            external_id: Some("globex-7731".to_owned()),
+            session_name: "opsdeck-test".to_owned(),
+        }),
+    })
+    .await;
+    let identity = customer.sts.get_caller_identity().send().await.unwrap();
+    assert_eq!(identity.account(), Some("210987654321"));
+    assert!(
+        identity
+            .arn()
+            .is_some_and(|arn| arn.contains("assumed-role/OpsdeckReadOnly/opsdeck-test")),
+        "{identity:?}"
+    );
+    let base_identity = base.sts.get_caller_identity().send().await.unwrap();
+    assert_ne!(base_identity.account(), identity.account());
+
+    let error = AwsSource::new(customer, scope())
+        .auto_scaling_groups()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.message, "ASG basecoat-portal-asg not found",
+        "the base account's group is not in the customer's account"
     );
 }

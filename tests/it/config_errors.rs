@@ -207,6 +207,9 @@ fn environment(read_only: Option<bool>) -> EnvironmentConfig {
     EnvironmentConfig {
         region: "us-east-1".to_owned(),
         profile: None,
+        role_arn: None,
+        external_id: None,
+        role_session_name: None,
         endpoint_url: None,
         read_only,
         production: false,

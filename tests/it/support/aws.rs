@@ -17,6 +17,7 @@ pub async fn clients_for(endpoint: &str) -> AwsClients {
         max_attempts: 1,
         attempt_timeout: None,
         profile_needs_mfa: false,
+        assume_role: None,
     })
     .await
 }

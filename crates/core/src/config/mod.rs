@@ -61,6 +61,15 @@ pub struct EnvironmentConfig {
     #[serde(deserialize_with = "validate::region")]
     pub region: String,
     pub profile: Option<String>,
+    /// A role to assume from the profile's credentials (a team reaching a customer's
+    /// account): `arn:aws:iam::ACCOUNT:role/NAME`.
+    #[serde(default, deserialize_with = "validate::role_arn")]
+    pub role_arn: Option<String>,
+    /// The external id the role's trust policy asks for (with `role_arn` only).
+    pub external_id: Option<String>,
+    /// The role session's name, in CloudTrail (with `role_arn` only); `opsdeck` when absent.
+    #[serde(default, deserialize_with = "validate::role_session_name")]
+    pub role_session_name: Option<String>,
     #[serde(default, deserialize_with = "validate::endpoint_url")]
     pub endpoint_url: Option<String>,
     pub read_only: Option<bool>,

@@ -89,6 +89,47 @@ pub fn health_urls<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Str
     Ok(urls)
 }
 
+/// An IAM role ARN: `arn:PARTITION:iam::ACCOUNT:role/PATH/NAME` (AssumeRole, AWS Security
+/// Token Service API Reference: `RoleArn` is an ARN of 20 to 2048 characters).
+pub fn role_arn<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    let Some(text) = Option::<String>::deserialize(deserializer)? else {
+        return Ok(None);
+    };
+    let parts: Vec<&str> = text.splitn(6, ':').collect();
+    let is_role = parts.len() == 6
+        && parts[0] == "arn"
+        && parts[2] == "iam"
+        && parts[3].is_empty()
+        && parts[4].len() == 12
+        && parts[4].chars().all(|c| c.is_ascii_digit())
+        && parts[5]
+            .strip_prefix("role/")
+            .is_some_and(|name| !name.is_empty());
+    if !is_role || !(20..=2048).contains(&text.len()) {
+        return Err(D::Error::custom(format!(
+            "role_arn: \"{text}\" is not an IAM role ARN; expected one like arn:aws:iam::123456789012:role/OpsdeckReadOnly"
+        )));
+    }
+    Ok(Some(text))
+}
+
+/// A role session name: 2 to 64 of letters, digits and `_+=,.@-` (AssumeRole,
+/// `RoleSessionName`, AWS Security Token Service API Reference).
+pub fn role_session_name<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<String>, D::Error> {
+    let Some(text) = Option::<String>::deserialize(deserializer)? else {
+        return Ok(None);
+    };
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c);
+    if !(2..=64).contains(&text.len()) || !text.chars().all(allowed) {
+        return Err(D::Error::custom(format!(
+            "role_session_name: \"{text}\" must be 2 to 64 letters, digits or _+=,.@-"
+        )));
+    }
+    Ok(Some(text))
+}
+
 /// Certificate ARNs: ACM's (`arn:aws:acm:REGION:ACCOUNT:certificate/ID`, any partition),
 /// each given once.
 pub fn certificate_arns<'de, D: Deserializer<'de>>(

@@ -24,6 +24,17 @@ pub struct AwsSettings {
     /// The profile names an `mfa_serial`: credential errors then say how to get session
     /// credentials, since the SDK cannot prompt for the code.
     pub profile_needs_mfa: bool,
+    /// A role assumed from the credentials above (a customer's account).
+    pub assume_role: Option<AssumeRole>,
+}
+
+/// A role to assume (AssumeRole, AWS Security Token Service API Reference).
+#[derive(Debug, Clone, Default)]
+pub struct AssumeRole {
+    pub role_arn: String,
+    pub external_id: Option<String>,
+    /// `RoleSessionName`, shown in the account's CloudTrail.
+    pub session_name: String,
 }
 
 /// Whether `profile` in the AWS config file (`$AWS_CONFIG_FILE`, else `~/.aws/config`)
@@ -143,6 +154,24 @@ const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
 /// One call, all retries included.
 const OPERATION_TIMEOUT: Duration = Duration::from_secs(25);
 
+/// `base` with its credentials replaced by the role's: the SDK's AssumeRoleProvider calls
+/// STS AssumeRole with the base credentials, caches the role's session credentials and
+/// refreshes them before they expire, so each environment keeps its own.
+async fn assuming(base: aws_config::SdkConfig, role: &AssumeRole) -> aws_config::SdkConfig {
+    let mut provider = aws_config::sts::AssumeRoleProvider::builder(&role.role_arn)
+        .session_name(&role.session_name)
+        .configure(&base);
+    if let Some(external_id) = &role.external_id {
+        provider = provider.external_id(external_id);
+    }
+    let provider = provider.build().await;
+    base.into_builder()
+        .credentials_provider(
+            aws_credential_types::provider::SharedCredentialsProvider::new(provider),
+        )
+        .build()
+}
+
 /// The HTTPS client every AWS call goes through, credential providers (SSO, STS, IMDS)
 /// included: rustls on ring, the crypto library PostgreSQL's TLS already uses, so the build
 /// carries one (the SDK's `default-https-client` would add aws-lc, a C build). Per the
@@ -184,7 +213,10 @@ impl AwsClients {
                 "opsdeck-static",
             ));
         }
-        let config = loader.load().await;
+        let mut config = loader.load().await;
+        if let Some(role) = &settings.assume_role {
+            config = assuming(config, role).await;
+        }
         Self {
             auto_scaling: aws_sdk_autoscaling::Client::new(&config),
             elb: aws_sdk_elasticloadbalancingv2::Client::new(&config),
