@@ -393,9 +393,10 @@ async fn check_fails_the_5xx_rate_when_only_the_load_balancer_answers() {
     );
 }
 
-/// Issue 14, item 2: `opsdeck check --all` checks every environment of the config file in
-/// one report, the worst first, and one environment that cannot be reached (its endpoint a
-/// closed port) is reported as such without stopping the others; `--env A --env B` checks
+/// Issue 14, items 2 and 3: `opsdeck check --all` checks every environment of the config file
+/// in one report, the worst first: one in the base account, one in another account and
+/// Region through an assumed role, and one that cannot be reached (its endpoint a closed
+/// port), reported as such without stopping the others; `--env A --env B` checks
 /// those two; the exit status is the worst environment's.
 #[tokio::test]
 async fn check_all_reports_every_environment_and_an_unreachable_one_does_not_stop_the_others() {
@@ -422,6 +423,14 @@ aws_health = false
 region = "eu-west-1"
 endpoint_url = "http://127.0.0.1:{closed}"
 auto_scaling_groups = ["globex-asg"]
+aws_health = false
+
+[environments.initech-prod]
+region = "eu-west-1"
+endpoint_url = "{moto}"
+role_arn = "arn:aws:iam::210987654321:role/OpsdeckReadOnly"
+external_id = "initech-42"
+auto_scaling_groups = ["basecoat-portal-asg"]
 aws_health = false
 "#,
             moto = moto.endpoint
@@ -455,7 +464,11 @@ aws_health = false
         .iter()
         .map(|e| e["environment"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["globex-prod", "acme-prod"], "the worst first");
+    assert_eq!(
+        names,
+        ["globex-prod", "initech-prod", "acme-prod"],
+        "the worst first"
+    );
     let status_of = |environment: &serde_json::Value, id: &str| {
         environment["checks"]
             .as_array()
@@ -467,9 +480,25 @@ aws_health = false
     };
     assert_eq!(environments[0]["status"], "unknown");
     assert_eq!(status_of(&environments[0], "asg_in_service"), "unknown");
-    assert_eq!(environments[1]["status"], "pass");
-    assert_eq!(status_of(&environments[1], "asg_in_service"), "pass");
-    assert_eq!(status_of(&environments[1], "alarms"), "pass");
+    // Another account and Region, through an assumed role: the group seeded in the base
+    // account and Region is not there, and the check says why.
+    assert_eq!(environments[1]["status"], "unknown");
+    let initech = environments[1]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "asg_in_service")
+        .unwrap();
+    assert!(
+        initech["evidence"][0]
+            .as_str()
+            .unwrap()
+            .ends_with("ASG basecoat-portal-asg not found"),
+        "{initech}"
+    );
+    assert_eq!(environments[2]["status"], "pass");
+    assert_eq!(status_of(&environments[2], "asg_in_service"), "pass");
+    assert_eq!(status_of(&environments[2], "alarms"), "pass");
 
     // Two environments by name, as text: the summary leads, then each report.
     let output = check(&["--env", "acme-prod", "--env", "globex-prod"]);
@@ -495,11 +524,11 @@ aws_health = false
     );
 
     // An environment the config does not define is refused with the ones it does.
-    let output = check(&["--env", "acme-prod", "--env", "initech-prod"]);
+    let output = check(&["--env", "acme-prod", "--env", "hooli-prod"]);
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(
-        text.contains("initech-prod: not checked: ")
-            && text.contains("unknown environment \"initech-prod\""),
+        text.contains("hooli-prod: not checked: ")
+            && text.contains("unknown environment \"hooli-prod\""),
         "{text}"
     );
     assert_eq!(output.status.code(), Some(2));
