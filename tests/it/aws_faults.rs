@@ -217,6 +217,8 @@ async fn a_slow_api_times_out_in_its_pane_only_and_recovers() {
     let clients = opsdeck::source::aws::AwsClients::new(opsdeck::source::aws::AwsSettings {
         attempt_timeout: Some(std::time::Duration::from_millis(700)),
         profile_needs_mfa: false,
+        // No role to assume (AssumeRole, AWS Security Token Service API Reference): the
+        // fault is the endpoint's, not the credentials'.
         assume_role: None,
         ..clients_for(&proxy.endpoint).await.settings
     })

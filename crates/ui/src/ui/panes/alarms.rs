@@ -5,7 +5,6 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::{draw_table, line_then_rest};
-use crate::format;
 use crate::model::{AlarmState, SourceErrorKind, SourceKind};
 use crate::state::panes::aws_health;
 use crate::state::table::Tone;
@@ -73,17 +72,11 @@ fn aws_health_line(state: &State, theme: &Theme, zoomed: bool) -> Option<Line<'s
             style,
         ));
     }
-    let read_at = status.updated_at?;
-    let age = format::duration(format::seconds_between(read_at, state.now));
     let (line_tone, text) = aws_health::summary(&state.data.aws_health);
     if line_tone == Tone::Ok && !zoomed {
         return None;
     }
-    let age = if state.freshness.stale[SourceKind::AwsHealth.index()] {
-        Span::styled(format!("  ⚠ stale, {age} old"), theme.crit)
-    } else {
-        Span::styled(format!("  {age} ago"), theme.muted)
-    };
+    let age = super::side_age(state, theme, SourceKind::AwsHealth)?;
     Some(Line::from(vec![
         Span::styled("AWS Health ", theme.title),
         Span::styled(text, tone::style(theme, line_tone)),

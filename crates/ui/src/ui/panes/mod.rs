@@ -10,10 +10,12 @@ mod targets;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use super::table;
+use crate::format;
+use crate::model::{SourceErrorKind, SourceKind};
 use crate::state::{PaneId, State, panes};
 use crate::theme::Theme;
 
@@ -83,4 +85,29 @@ fn line_then_rest(line: Line<'_>, area: Rect, buf: &mut Buffer) -> Rect {
         height: area.height - 1,
         ..area
     }
+}
+
+/// Why a source shown beside a pane's own (the health URLs, certificates, RDS, ...) could not
+/// be read, as the pane's line `⚠ label: message`; None when it was read or is not configured.
+fn side_failure(
+    state: &State,
+    theme: &Theme,
+    source: SourceKind,
+    label: &str,
+) -> Option<Line<'static>> {
+    let error = state.source(source).error.as_ref()?;
+    (error.kind != SourceErrorKind::NotConfigured)
+        .then(|| Line::styled(format!("⚠ {label}: {}", error.message), theme.crit))
+}
+
+/// The age of a side source's data as its lines end (`  12s ago`, or `  ⚠ stale, 2m old`
+/// past its limit); None before its first answer.
+fn side_age(state: &State, theme: &Theme, source: SourceKind) -> Option<Span<'static>> {
+    let read_at = state.source(source).updated_at?;
+    let age = format::duration(format::seconds_between(read_at, state.now));
+    Some(if state.freshness.stale[source.index()] {
+        Span::styled(format!("  ⚠ stale, {age} old"), theme.crit)
+    } else {
+        Span::styled(format!("  {age} ago"), theme.muted)
+    })
 }

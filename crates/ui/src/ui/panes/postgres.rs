@@ -8,7 +8,7 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::{draw_table, line_then_rest};
 use crate::format;
-use crate::model::{SourceErrorKind, SourceKind};
+use crate::model::SourceKind;
 use crate::state::panes::postgres::PgView;
 use crate::state::panes::tone_of;
 use crate::state::panes::{cache, rds};
@@ -68,23 +68,11 @@ pub fn render(state: &State, theme: &Theme, area: Rect, zoomed: bool, buf: &mut 
 /// PostgreSQL): the verdict on one line, or zoomed every instance, replica and the proxy;
 /// nothing when the environment names no RDS instance.
 fn rds_lines(state: &State, theme: &Theme, zoomed: bool) -> Vec<Line<'static>> {
-    let status = state.source(SourceKind::Rds);
-    if let Some(error) = &status.error
-        && error.kind != SourceErrorKind::NotConfigured
-    {
-        return vec![Line::styled(
-            format!("⚠ RDS: {}", error.message),
-            theme.crit,
-        )];
+    if let Some(line) = super::side_failure(state, theme, SourceKind::Rds, "RDS") {
+        return vec![line];
     }
-    let Some(read_at) = status.updated_at else {
+    let Some(age) = super::side_age(state, theme, SourceKind::Rds) else {
         return Vec::new();
-    };
-    let age = format::duration(format::seconds_between(read_at, state.now));
-    let age = if state.freshness.stale[SourceKind::Rds.index()] {
-        Span::styled(format!("  ⚠ stale, {age} old"), theme.crit)
-    } else {
-        Span::styled(format!("  {age} ago"), theme.muted)
     };
     let styled = |parts: Vec<rds::Part>, separator: &'static str| {
         let mut spans = Vec::new();
@@ -116,15 +104,10 @@ fn rds_lines(state: &State, theme: &Theme, zoomed: bool) -> Vec<Line<'static>> {
 /// One line per ElastiCache replication group, or why they could not be read; nothing when
 /// the environment names none.
 fn cache_lines(state: &State, theme: &Theme) -> Vec<Line<'static>> {
-    let status = state.source(SourceKind::Cache);
-    if let Some(error) = &status.error
-        && error.kind != SourceErrorKind::NotConfigured
-    {
-        return vec![Line::styled(
-            format!("⚠ ElastiCache: {}", error.message),
-            theme.crit,
-        )];
+    if let Some(line) = super::side_failure(state, theme, SourceKind::Cache, "ElastiCache") {
+        return vec![line];
     }
+    let status = state.source(SourceKind::Cache);
     if status.updated_at.is_none() {
         return Vec::new();
     }

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 
 use super::{draw_table, line_then_rest};
 use crate::format;
-use crate::model::{SourceErrorKind, SourceKind, TargetState, healthy_of};
+use crate::model::{SourceKind, TargetState, healthy_of};
 use crate::state::panes::targets::state_badge;
 use crate::state::panes::{certificates, health};
 use crate::state::{PaneId, State};
@@ -40,27 +40,11 @@ pub fn render(state: &State, theme: &Theme, area: Rect, zoomed: bool, buf: &mut 
 /// One line per health URL with its own age (its source is polled apart from the targets),
 /// or the reason none could be read; nothing when the environment names no health URL.
 fn health_lines(state: &State, theme: &Theme) -> Vec<Line<'static>> {
-    let status = state.source(SourceKind::Health);
-    if let Some(error) = &status.error
-        && error.kind != SourceErrorKind::NotConfigured
-    {
-        return vec![Line::styled(
-            format!("⚠ health URLs: {}", error.message),
-            theme.crit,
-        )];
+    if let Some(line) = super::side_failure(state, theme, SourceKind::Health, "health URLs") {
+        return vec![line];
     }
-    let Some(read_at) = status.updated_at else {
+    let Some(age_text) = super::side_age(state, theme, SourceKind::Health) else {
         return Vec::new();
-    };
-    let age = format::seconds_between(read_at, state.now);
-    let stale = state.freshness.stale[SourceKind::Health.index()];
-    let age_text = if stale {
-        Span::styled(
-            format!("  ⚠ stale, {} old", format::duration(age)),
-            theme.crit,
-        )
-    } else {
-        Span::styled(format!("  {} ago", format::duration(age)), theme.muted)
     };
     state
         .data
@@ -86,23 +70,12 @@ fn health_lines(state: &State, theme: &Theme) -> Vec<Line<'static>> {
 /// The certificates' verdict with its own age (polled every few minutes), and zoomed one
 /// line each; the reason when they could not be read; nothing when none is configured.
 fn certificate_lines(state: &State, theme: &Theme, zoomed: bool) -> Vec<Line<'static>> {
-    let status = state.source(SourceKind::Certificates);
-    if let Some(error) = &status.error
-        && error.kind != SourceErrorKind::NotConfigured
+    if let Some(line) = super::side_failure(state, theme, SourceKind::Certificates, "certificates")
     {
-        return vec![Line::styled(
-            format!("⚠ certificates: {}", error.message),
-            theme.crit,
-        )];
+        return vec![line];
     }
-    let Some(read_at) = status.updated_at else {
+    let Some(age) = super::side_age(state, theme, SourceKind::Certificates) else {
         return Vec::new();
-    };
-    let age = format::duration(format::seconds_between(read_at, state.now));
-    let age = if state.freshness.stale[SourceKind::Certificates.index()] {
-        Span::styled(format!("  ⚠ stale, {age} old"), theme.crit)
-    } else {
-        Span::styled(format!("  {age} ago"), theme.muted)
     };
     let certificates = &state.data.certificates;
     let (summary_tone, text) = certificates::summary(certificates, state.now, &state.thresholds);
