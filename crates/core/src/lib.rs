@@ -10,6 +10,7 @@ pub mod action;
 pub mod check;
 pub mod check_catalog;
 pub mod config;
+pub mod discovery;
 pub mod format;
 pub mod incident;
 pub mod key;

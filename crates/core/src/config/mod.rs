@@ -26,6 +26,7 @@ pub use named_file::{
     BUILTIN_KEYMAPS, BUILTIN_THEMES, NamedFile, builtin_named, find_builtin, unknown_name,
 };
 pub use thresholds::{CheckOverride, Level, Limit, Thresholds, override_problem};
+pub use validate::load_balancer_dimension;
 
 /// Polling faster than this would only burn API quota.
 pub const MIN_REFRESH_INTERVAL_MS: u64 = 1000;
