@@ -122,11 +122,45 @@ pub enum Command {
         #[arg(long, value_name = "SECONDS", default_value_t = 0, requires = "demo")]
         demo_elapsed: u32,
     },
+    /// Read what an AWS account holds (Auto Scaling groups, load balancers, ECS, RDS,
+    /// ElastiCache, log groups, alarms) and write the environment table that watches it:
+    /// printed, or appended to the config file with --write. Read-only calls only.
+    Discover(DiscoverArgs),
     /// Work with the config file.
     Config {
         #[command(subcommand)]
         command: ConfigCommand,
     },
+}
+
+/// `opsdeck discover ...`
+#[derive(Debug, Args, Clone)]
+pub struct DiscoverArgs {
+    /// AWS profile to read with (else $AWS_PROFILE, else the default credential chain).
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Region to read (else $AWS_REGION, else $AWS_DEFAULT_REGION).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// A role to assume from the profile's credentials (a customer's account).
+    #[arg(long, value_name = "ARN")]
+    pub role_arn: Option<String>,
+    /// The external id the role's trust policy asks for.
+    #[arg(long, value_name = "ID", requires = "role_arn")]
+    pub external_id: Option<String>,
+    /// Another endpoint (moto, LocalStack), written into the table too.
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Only resources carrying this tag (and what serves them); more than one must all match.
+    #[arg(long = "tag", value_name = "KEY=VALUE", action = clap::ArgAction::Append)]
+    pub tags: Vec<String>,
+    /// The environment's name (else the tags' values, else the profile).
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Append the table to the config file (backed up first; an existing environment of
+    /// that name is never replaced) instead of printing it.
+    #[arg(long)]
+    pub write: bool,
 }
 
 /// `opsdeck config ...`

@@ -16,6 +16,7 @@ pub use opsdeck_ui::{app, tui, ui};
 pub mod check_command;
 pub mod cli;
 pub mod config;
+pub mod discover_command;
 pub mod logging;
 pub mod run;
 pub mod wiring;

@@ -38,6 +38,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             all,
             demo_elapsed,
         )),
+        Some(Command::Discover(discover)) => Ok(crate::discover_command::run(
+            &discover,
+            cli.run.config.as_deref(),
+        )),
         Some(Command::Journal { since, format }) => {
             Ok(journal(&cli.run, since.as_deref(), &format))
         }

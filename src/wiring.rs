@@ -30,7 +30,7 @@ use crate::state::EnvironmentInfo;
 
 /// The role session's name when the environment names none: who made a call, in the
 /// customer's CloudTrail.
-const DEFAULT_ROLE_SESSION_NAME: &str = "opsdeck";
+pub const DEFAULT_ROLE_SESSION_NAME: &str = "opsdeck";
 
 /// The demo environment's name, in the header and the journal.
 pub const DEMO_ENVIRONMENT: &str = "basecoat-prod (simulated)";

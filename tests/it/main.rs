@@ -13,6 +13,7 @@ mod aws_shaped;
 mod cache_status;
 mod certificates;
 mod config_errors;
+mod discovery;
 mod e2e_postgres;
 mod e2e_tmux;
 mod guarded_actions;

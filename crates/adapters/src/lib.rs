@@ -4,7 +4,7 @@
 //! files, and the runtime that carries out `update`'s effects.
 
 // The core's modules under their own names, so paths read the same in every crate.
-pub(crate) use opsdeck_core::{format, model, msg};
+pub(crate) use opsdeck_core::{discovery, format, model, msg};
 
 pub mod action;
 pub mod action_runner;

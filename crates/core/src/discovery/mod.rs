@@ -12,5 +12,5 @@ pub use inventory::{
     FoundService, FoundTargetGroup, Inventory, Tags,
 };
 pub use select::{MAX_LOG_GROUPS, Selection, select};
-pub use table::{Origin, environment_name, render_table};
+pub use table::{Origin, environment_name, origin_problem, render_table};
 pub use tags::{TagFilter, matches_all};

@@ -201,3 +201,36 @@ mod tests {
         );
     }
 }
+
+/// What is wrong with where discovery is asked to read (a Region, endpoint or role ARN the
+/// config file would refuse), found by the config file's own rules before any call is made.
+pub fn origin_problem(origin: &Origin) -> Option<String> {
+    let text = render_table("discovered", origin, &Selection::default());
+    toml::from_str::<crate::config::ConfigFile>(&text)
+        .err()
+        .map(|error| error.message().trim().to_owned())
+}
+
+#[cfg(test)]
+mod origin_tests {
+    use super::*;
+
+    #[test]
+    fn a_bad_region_or_role_is_refused_with_the_config_files_words() {
+        let origin = |region: &str, role: Option<&str>| Origin {
+            region: region.to_owned(),
+            role_arn: role.map(str::to_owned),
+            ..Origin::default()
+        };
+        assert_eq!(origin_problem(&origin("eu-west-1", None)), None);
+        assert_eq!(
+            origin_problem(&origin("euwest1", None)).unwrap(),
+            "\"euwest1\" is not an AWS region name; expected one like us-east-1 or eu-west-2"
+        );
+        assert!(
+            origin_problem(&origin("eu-west-1", Some("arn:aws:iam::1:user/x")))
+                .unwrap()
+                .starts_with("role_arn: \"arn:aws:iam::1:user/x\" is not an IAM role ARN")
+        );
+    }
+}

@@ -8,6 +8,7 @@ mod aws_health;
 mod cache;
 mod certificates;
 mod clients;
+pub mod discovery;
 mod ecs;
 mod errors;
 mod instances;
