@@ -11,6 +11,7 @@ pub mod check;
 pub mod check_catalog;
 pub mod config;
 pub mod discovery;
+pub mod estate;
 pub mod format;
 pub mod incident;
 pub mod key;

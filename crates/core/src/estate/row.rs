@@ -1,0 +1,123 @@
+//! One environment's row of the estate table.
+
+use crate::check::report::EnvironmentOutcome;
+use crate::check::{CheckResult, Status, overall};
+use crate::incident::Severity;
+use crate::model::Timestamp;
+
+/// One environment as the estate sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EstateEnvironment {
+    pub name: String,
+    pub region: String,
+    /// The account read (GetCallerIdentity), once it answered.
+    pub account: Option<String>,
+    pub read_only: bool,
+    /// Its open incident, from the incident store.
+    pub incident: Option<OpenIncident>,
+    /// The latest reading of its checks.
+    pub reading: Option<Reading>,
+    /// A reading is under way, since then.
+    pub reading_since: Option<Timestamp>,
+}
+
+/// An environment's open incident: its severity, title and when it was declared (its clock).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenIncident {
+    pub severity: Severity,
+    pub title: String,
+    pub declared_at: Timestamp,
+}
+
+/// One light reading of an environment: its health checks, or why they could not be made.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reading {
+    pub at: Timestamp,
+    pub outcome: EnvironmentOutcome,
+    /// Alarms in ALARM among those the environment watches.
+    pub alarms_firing: usize,
+    /// API calls the reading made, for the calls-per-hour column (None: not counted, the
+    /// simulator's).
+    pub calls: Option<u32>,
+}
+
+impl EstateEnvironment {
+    /// A row with nothing read yet.
+    pub fn new(name: &str, region: &str, read_only: bool) -> Self {
+        Self {
+            name: name.to_owned(),
+            region: region.to_owned(),
+            account: None,
+            read_only,
+            incident: None,
+            reading: None,
+            reading_since: None,
+        }
+    }
+
+    /// The environment's overall status: unknown until read, and when it could not be.
+    pub fn status(&self) -> Status {
+        match self.reading.as_ref().map(|r| &r.outcome) {
+            Some(Ok(results)) => overall(results),
+            _ => Status::Unknown,
+        }
+    }
+
+    /// The checks' counts: pass, warn, fail, unknown.
+    pub fn counts(&self) -> Option<[usize; 4]> {
+        let results = self.results()?;
+        let count = |status| results.iter().filter(|r| r.status == status).count();
+        Some([
+            count(Status::Pass),
+            count(Status::Warn),
+            count(Status::Fail),
+            count(Status::Unknown),
+        ])
+    }
+
+    /// The worst check, when one is not passing.
+    pub fn worst_check(&self) -> Option<&CheckResult> {
+        self.results()?
+            .iter()
+            .filter(|r| r.status > Status::Pass)
+            .max_by_key(|r| r.status)
+    }
+
+    /// Why the environment could not be read, in its row.
+    pub fn error(&self) -> Option<&str> {
+        self.reading
+            .as_ref()?
+            .outcome
+            .as_ref()
+            .err()
+            .map(String::as_str)
+    }
+
+    /// Seconds since the latest reading.
+    pub fn age_seconds(&self, now: Timestamp) -> Option<i64> {
+        self.reading
+            .as_ref()
+            .map(|r| crate::format::seconds_between(r.at, now))
+    }
+
+    fn results(&self) -> Option<&[CheckResult]> {
+        self.reading
+            .as_ref()?
+            .outcome
+            .as_ref()
+            .ok()
+            .map(Vec::as_slice)
+    }
+
+    /// Whether the lower-cased `needle` is in its name, Region or account.
+    pub fn matches(&self, needle: &str) -> bool {
+        [
+            Some(self.name.as_str()),
+            Some(self.region.as_str()),
+            self.account.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .any(|field| field.to_lowercase().contains(needle))
+    }
+}
