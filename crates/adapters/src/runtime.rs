@@ -102,7 +102,7 @@ impl EffectRunner for Runtime {
                 });
             }
             // The terminal's own effects: the event loop keeps them.
-            Effect::Quit | Effect::CopyToClipboard(_) => {}
+            Effect::Quit | Effect::ShowEstate | Effect::CopyToClipboard(_) => {}
         }
     }
 }

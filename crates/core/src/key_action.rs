@@ -31,6 +31,7 @@ pub enum Action {
     AddNote,
     ShowMessages,
     ResolveIncident,
+    ShowEstate,
     // [pane]
     SelectUp,
     SelectDown,
@@ -160,7 +161,7 @@ impl Section {
 
 impl Action {
     /// Every action, in the order the keymap sections and the help list them.
-    pub const ALL: [Self; 74] = [
+    pub const ALL: [Self; 75] = [
         Self::Quit,
         Self::ToggleHelp,
         Self::FocusNext,
@@ -184,6 +185,7 @@ impl Action {
         Self::AddNote,
         Self::ShowMessages,
         Self::ResolveIncident,
+        Self::ShowEstate,
         Self::SelectUp,
         Self::SelectDown,
         Self::PageUp,
@@ -290,6 +292,11 @@ impl Action {
             Self::ResolveIncident => (
                 "resolve_incident",
                 "Resolve the incident (root cause, prevention)",
+                Section::Global,
+            ),
+            Self::ShowEstate => (
+                "show_estate",
+                "Back to the estate (when this environment was opened from it)",
                 Section::Global,
             ),
             Self::SelectUp => ("select_up", "Select the row above", Section::Pane),

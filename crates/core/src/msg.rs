@@ -52,6 +52,8 @@ pub enum Msg {
 pub enum Effect {
     /// Leave the app.
     Quit,
+    /// Leave this environment for the estate screen it was opened from.
+    ShowEstate,
     /// Tell the pollers about pause, interval or "refresh now".
     ControlPolling(PollControl),
     /// Journal the intent, run the confirmed proposal, journal the outcome.

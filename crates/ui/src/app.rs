@@ -27,6 +27,15 @@ pub struct RunOptions {
     pub debug_panic_after: Option<Duration>,
 }
 
+/// How the dashboard ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// The user quit, or a signal arrived: leave opsdeck.
+    Quit,
+    /// Back to the estate screen this environment was opened from.
+    Estate,
+}
+
 /// Runs the dashboard until the user quits or a signal arrives. `messages` carries what the
 /// pollers and `effects`' work report; `effects` carries out what is not the terminal's.
 pub async fn run(
@@ -35,7 +44,7 @@ pub async fn run(
     mut messages: mpsc::Receiver<Msg>,
     effects: &dyn EffectRunner,
     options: RunOptions,
-) -> Result<()> {
+) -> Result<Ended> {
     if let Some(delay) = options.debug_panic_after {
         tokio::spawn(async move {
             tokio::time::sleep(delay).await;
@@ -59,13 +68,9 @@ pub async fn run(
     let mut events = EventStream::new();
     let mut ticker = tokio::time::interval(TICK);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    let mut terminate = signal(SignalKind::terminate()).wrap_err("cannot watch SIGTERM")?;
-    let mut hangup = signal(SignalKind::hangup()).wrap_err("cannot watch SIGHUP")?;
-    // In raw mode Ctrl-C typed at the keyboard is a key; SIGINT and SIGQUIT come from outside
-    // (kill, a supervisor) and would otherwise end the process with the terminal left raw.
-    let mut interrupt = signal(SignalKind::interrupt()).wrap_err("cannot watch SIGINT")?;
-    let mut quit_signal = signal(SignalKind::quit()).wrap_err("cannot watch SIGQUIT")?;
+    let mut signals = ExitSignals::watch()?;
     let mut dirty = true;
+    let mut ended = Ended::Quit;
 
     loop {
         if dirty {
@@ -89,32 +94,63 @@ pub async fn run(
             },
             Some(msg) = messages.recv() => msg,
             _ = ticker.tick() => Msg::Tick(effects.now()),
-            _ = terminate.recv() => break,
-            _ = hangup.recv() => break,
-            _ = interrupt.recv() => break,
-            _ = quit_signal.recv() => break,
+            () = signals.any() => break,
         };
-        let mut quit = apply(&mut state, msg, effects);
+        let mut leaving = apply(&mut state, msg, effects);
         // Coalesce a burst of poller messages into one frame.
         while let Ok(msg) = messages.try_recv() {
-            quit |= apply(&mut state, msg, effects);
+            leaving = leaving.or(apply(&mut state, msg, effects));
         }
-        if quit {
+        if let Some(how) = leaving {
+            ended = how;
             break;
         }
         dirty = true;
     }
     drop(guard);
-    Ok(())
+    Ok(ended)
 }
 
-/// Updates the state and carries out the effects; true when the app should quit. Quitting
-/// and the clipboard are the terminal's; the rest go to `effects`.
-fn apply(state: &mut State, msg: Msg, effects: &dyn EffectRunner) -> bool {
-    let mut quit = false;
+/// The signals that end opsdeck with the terminal restored.
+pub(crate) struct ExitSignals {
+    terminate: tokio::signal::unix::Signal,
+    hangup: tokio::signal::unix::Signal,
+    interrupt: tokio::signal::unix::Signal,
+    quit: tokio::signal::unix::Signal,
+}
+
+impl ExitSignals {
+    pub(crate) fn watch() -> Result<Self> {
+        Ok(Self {
+            terminate: signal(SignalKind::terminate()).wrap_err("cannot watch SIGTERM")?,
+            hangup: signal(SignalKind::hangup()).wrap_err("cannot watch SIGHUP")?,
+            // In raw mode Ctrl-C typed at the keyboard is a key; SIGINT and SIGQUIT come from
+            // outside (kill, a supervisor) and would otherwise end the process with the
+            // terminal left raw.
+            interrupt: signal(SignalKind::interrupt()).wrap_err("cannot watch SIGINT")?,
+            quit: signal(SignalKind::quit()).wrap_err("cannot watch SIGQUIT")?,
+        })
+    }
+
+    /// Resolves when any of them arrives.
+    pub(crate) async fn any(&mut self) {
+        tokio::select! {
+            _ = self.terminate.recv() => {}
+            _ = self.hangup.recv() => {}
+            _ = self.interrupt.recv() => {}
+            _ = self.quit.recv() => {}
+        }
+    }
+}
+
+/// Updates the state and carries out the effects; how the dashboard ends, when it should.
+/// Quitting, the estate and the clipboard are the terminal's; the rest go to `effects`.
+fn apply(state: &mut State, msg: Msg, effects: &dyn EffectRunner) -> Option<Ended> {
+    let mut quit = None;
     for effect in update(state, msg) {
         match effect {
-            Effect::Quit => quit = true,
+            Effect::Quit => quit = Some(Ended::Quit),
+            Effect::ShowEstate => quit = quit.or(Some(Ended::Estate)),
             Effect::CopyToClipboard(text) => copy_to_clipboard(&text),
             other => effects.carry_out(other),
         }

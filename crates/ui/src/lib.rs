@@ -3,9 +3,12 @@
 //! effects that are not the terminal's to the core's `EffectRunner`.
 
 // The core's modules under their own names, so paths read the same in every crate.
-pub(crate) use opsdeck_core::{action, check, config, format, incident, key, model, msg, state};
+pub(crate) use opsdeck_core::{
+    action, check, config, estate, format, incident, key, model, msg, state,
+};
 
 pub mod app;
+pub mod estate_app;
 pub mod theme;
 pub mod tui;
 pub mod ui;

@@ -124,6 +124,8 @@ pub struct State {
     /// What the PostgreSQL pane shows.
     pub pg_view: panes::postgres::PgView,
     pub should_quit: bool,
+    /// Opened from the estate screen, which `e` returns to.
+    pub from_estate: bool,
     /// The health checks as of the last poll, and how they changed.
     pub checklist: Checklist,
     /// The declared incident and its screen.
@@ -202,6 +204,7 @@ impl State {
             guarded: guard::Guarded::default(),
             pg_view: panes::postgres::PgView::default(),
             should_quit: false,
+            from_estate: false,
             checklist: Checklist::default(),
             war_room: war_room::WarRoom::default(),
             freshness: freshness::Freshness::default(),

@@ -290,6 +290,13 @@ fn apply(state: &mut State, action: Action) -> Vec<Effect> {
             state.should_quit = true;
             return vec![Effect::Quit];
         }
+        Action::ShowEstate if state.from_estate => return vec![Effect::ShowEstate],
+        Action::ShowEstate => {
+            state.notice = Some(
+                "no estate: opsdeck opened one environment (--estate, or a config with several environments without --env, opens it)"
+                    .to_owned(),
+            );
+        }
         Action::ToggleChecklist => state.mode = InputMode::Checklist,
         Action::CloseChecklist => state.mode = InputMode::Normal,
         Action::ChecklistUp => {

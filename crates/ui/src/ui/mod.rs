@@ -3,6 +3,7 @@
 mod big_digits;
 mod checklist;
 mod confirm;
+mod estate;
 mod follow;
 mod footer;
 mod header;
@@ -25,6 +26,7 @@ use ratatui::layout::{Alignment, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
+pub use estate::draw_estate;
 pub use layout::{MIN_HEIGHT, MIN_WIDTH};
 
 use crate::config::InputMode;

@@ -1,0 +1,257 @@
+//! The estate screen: one row per environment (status, checks, worst check or why it could not
+//! be read, alarms firing, open incident and its clock, read-only, account, Region, age),
+//! worst first; a pure function of the estate state.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Widget};
+
+use super::checklist::style_of;
+use crate::config::InputMode;
+use crate::estate::{EstateEnvironment, EstateSort, EstateState};
+use crate::format;
+use crate::theme::Theme;
+
+/// Columns of fixed width, in characters; the worst check takes what is left.
+const STATUS: usize = 9;
+const CHECKS: usize = 13;
+const ALARMS: usize = 7;
+const INCIDENT: usize = 14;
+const READ_ONLY: usize = 3;
+const ACCOUNT: usize = 13;
+const REGION: usize = 15;
+const AGE: usize = 8;
+
+/// Draws the estate over `area`.
+pub fn draw_estate(state: &EstateState, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let [title, table, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    title_line(state, theme).render(title, buf);
+    draw_table(state, theme, table, buf);
+    footer_line(state, theme).render(footer, buf);
+}
+
+fn title_line<'a>(state: &EstateState, theme: &Theme) -> Line<'a> {
+    let what = if state.demo {
+        " opsdeck estate (simulated) "
+    } else {
+        " opsdeck estate "
+    };
+    let mut spans = vec![
+        Span::styled(what, theme.title),
+        Span::styled(
+            format!("{} environments ", state.environments.len()),
+            theme.text,
+        ),
+    ];
+    for (status, count) in state.roll_up() {
+        spans.push(Span::styled(
+            format!(" {} {count} {} ", status.symbol(), status.as_str()),
+            if count > 0 {
+                style_of(status, theme)
+            } else {
+                theme.muted
+            },
+        ));
+    }
+    spans.push(Span::styled(
+        format!(
+            "  each read every {}  {} UTC",
+            format::duration(i64::try_from(state.interval_seconds).unwrap_or(i64::MAX)),
+            state.now.format("%H:%M:%S")
+        ),
+        theme.muted,
+    ));
+    Line::from(spans)
+}
+
+fn draw_table(state: &EstateState, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let sorted_on = format!(
+        " sorted by {}{} ",
+        state.sort.label(),
+        if state.reversed { ", reversed" } else { "" }
+    );
+    let mut block = Block::bordered()
+        .border_style(theme.border)
+        .title(Line::styled(" Environments ", theme.title))
+        .title(Line::styled(sorted_on, theme.muted).right_aligned());
+    if !state.filter.is_empty() || state.mode == InputMode::Filter {
+        block = block.title(Line::styled(format!(" /{} ", state.filter), theme.focus));
+    }
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let width = usize::from(inner.width);
+    let rows = state.visible();
+    let name_width = rows
+        .iter()
+        .map(|row| row.name.chars().count())
+        .max()
+        .unwrap_or(11)
+        .clamp(11, 28);
+    let fixed = 2 + STATUS + name_width + 1 + CHECKS + ALARMS + INCIDENT + READ_ONLY + ACCOUNT + REGION + AGE;
+    let worst_width = width.saturating_sub(fixed).max(12);
+    let mut lines = vec![Line::styled(
+        fit(
+            &format!(
+                "  {:<STATUS$}{:<name_width$} {:<CHECKS$}{:<worst_width$}{:<ALARMS$}{:<INCIDENT$}{:<READ_ONLY$}{:<ACCOUNT$}{:<REGION$}{:>AGE$}",
+                "Status", "Environment", "✓  !  ✗  ?", "Worst check", "Alarms", "Incident", "RO", "Account", "Region", "Age"
+            ),
+            width,
+        ),
+        theme.header,
+    )];
+    if rows.is_empty() {
+        lines.push(Line::styled(
+            if state.filter.is_empty() {
+                "  no environments".to_owned()
+            } else {
+                format!("  no environment matches /{}", state.filter)
+            },
+            theme.muted,
+        ));
+    }
+    let selected = state.selected_index();
+    let shown = usize::from(inner.height).saturating_sub(1);
+    let first = selected.map_or(0, |index| index.saturating_sub(shown.saturating_sub(1)));
+    for (index, row) in rows.iter().enumerate().skip(first).take(shown) {
+        let columns = Columns {
+            name: name_width,
+            worst: worst_width,
+        };
+        let mut line = row_line(row, state, theme, columns, width);
+        if Some(index) == selected {
+            line = line.patch_style(theme.selection);
+        }
+        lines.push(line);
+    }
+    Paragraph::new(lines).render(inner, buf);
+}
+
+#[derive(Clone, Copy)]
+struct Columns {
+    name: usize,
+    worst: usize,
+}
+
+fn row_line<'a>(
+    row: &EstateEnvironment,
+    state: &EstateState,
+    theme: &Theme,
+    columns: Columns,
+    width: usize,
+) -> Line<'a> {
+    let status = row.status();
+    let status_text = format!("{} {}", status.symbol(), status.as_str());
+    let checks = row.counts().map_or_else(
+        || "-".to_owned(),
+        |[pass, warn, fail, unknown]| format!("{pass:<3}{warn:<3}{fail:<3}{unknown}"),
+    );
+    let (worst, worst_style) = worst_column(row, theme);
+    let alarms = row
+        .reading
+        .as_ref()
+        .filter(|reading| reading.outcome.is_ok())
+        .map_or_else(|| "-".to_owned(), |reading| reading.alarms_firing.to_string());
+    let alarms_style = if alarms != "-" && alarms != "0" {
+        theme.crit
+    } else {
+        theme.text
+    };
+    let incident = row.incident.as_ref().map_or_else(String::new, |incident| {
+        format!(
+            "{} {}",
+            incident.severity.label(),
+            format::duration(format::seconds_between(incident.declared_at, state.now))
+        )
+    });
+    let age = age_column(row, state);
+    let cell = |text: &str, size: usize| format!("{:<size$}", format::truncate(text, size.saturating_sub(1)));
+    let spans = vec![
+        Span::styled(format!("  {}", cell(&status_text, STATUS)), style_of(status, theme)),
+        Span::styled(format!("{} ", cell(&row.name, columns.name)), theme.text),
+        Span::styled(cell(&checks, CHECKS), theme.text),
+        Span::styled(cell(&worst, columns.worst), worst_style),
+        Span::styled(cell(&alarms, ALARMS), alarms_style),
+        Span::styled(cell(&incident, INCIDENT), theme.crit),
+        Span::styled(cell(if row.read_only { "RO" } else { "" }, READ_ONLY), theme.badge),
+        Span::styled(cell(row.account.as_deref().unwrap_or("-"), ACCOUNT), theme.muted),
+        Span::styled(cell(&row.region, REGION), theme.muted),
+        Span::styled(format!("{age:>AGE$}"), age_style(row, state, theme)),
+    ];
+    let line = Line::from(spans);
+    if line.width() > width {
+        // Narrow terminals: the row as plain text, cut to the width.
+        let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+        return Line::styled(fit(&text, width), style_of(status, theme));
+    }
+    line
+}
+
+/// The worst check's title and value, or why the environment could not be read.
+fn worst_column(row: &EstateEnvironment, theme: &Theme) -> (String, Style) {
+    if let Some(error) = row.error() {
+        return (format!("not read: {}", format::one_line(error)), theme.unknown);
+    }
+    match row.worst_check() {
+        Some(check) => (
+            format!("{}: {}", check.title, format::one_line(&check.observed)),
+            style_of(check.status, theme),
+        ),
+        None if row.reading.is_none() => ("not read yet".to_owned(), theme.muted),
+        None => ("all pass".to_owned(), theme.ok),
+    }
+}
+
+fn age_column(row: &EstateEnvironment, state: &EstateState) -> String {
+    match (row.age_seconds(state.now), row.reading_since) {
+        (None, Some(_)) => "reading".to_owned(),
+        (None, None) => "-".to_owned(),
+        (Some(age), in_flight) => {
+            let marker = if in_flight.is_some() { "…" } else { "" };
+            format!("{}{marker}", format::duration(age))
+        }
+    }
+}
+
+/// Data older than two reading intervals is stale, as a pane's is.
+fn age_style(row: &EstateEnvironment, state: &EstateState, theme: &Theme) -> Style {
+    let stale_after = i64::try_from(state.interval_seconds.saturating_mul(2)).unwrap_or(i64::MAX);
+    match row.age_seconds(state.now) {
+        Some(age) if age > stale_after => theme.warn,
+        _ => theme.muted,
+    }
+}
+
+fn footer_line<'a>(state: &EstateState, theme: &Theme) -> Line<'a> {
+    if let Some(notice) = &state.notice {
+        return Line::styled(format!(" {notice}"), theme.warn);
+    }
+    if state.mode == InputMode::Filter {
+        return Line::styled(
+            " type to filter by name, Region or account · Enter keep · Esc clear",
+            theme.muted,
+        );
+    }
+    let sort_next = match state.sort {
+        EstateSort::Worst => "name",
+        EstateSort::Name => "age",
+        EstateSort::Age => "status",
+    };
+    Line::styled(
+        format!(
+            " Enter open · ↑↓ select · s sort by {sort_next} · S reverse · / filter · r read all now · q quit · in an environment, e returns here"
+        ),
+        theme.muted,
+    )
+}
+
+fn fit(text: &str, width: usize) -> String {
+    format::truncate(text, width)
+}
+
