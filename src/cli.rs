@@ -33,6 +33,11 @@ pub struct RunArgs {
     /// more than once.
     #[arg(long = "env", value_name = "NAME", global = true, action = clap::ArgAction::Append)]
     pub environments: Vec<String>,
+    /// Open on the estate: every environment of the config (with --demo, the simulated
+    /// customers) on one screen; Enter opens one, e comes back. A config with several
+    /// environments opens on it without --env.
+    #[arg(long, conflicts_with = "environments")]
+    pub estate: bool,
     /// Theme name (default, light, high-contrast, or a file in the user's themes dir).
     #[arg(long, value_name = "NAME")]
     pub theme: Option<String>,

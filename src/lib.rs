@@ -11,12 +11,13 @@ pub use opsdeck_adapters::{
     action, action_runner, clock, dirs, durable, incident, poller, runtime, sim, source,
 };
 pub use opsdeck_core::{check, check_catalog, format, key, key_action, model, msg, state};
-pub use opsdeck_ui::{app, tui, ui};
+pub use opsdeck_ui::{app, estate_app, tui, ui};
 
 pub mod check_command;
 pub mod cli;
 pub mod config;
 pub mod discover_command;
+pub mod estate_command;
 pub mod logging;
 pub mod run;
 pub mod wiring;

@@ -304,16 +304,14 @@ fn dashboard(args: &RunArgs) -> Result<ExitCode> {
         Ok(resolved) => resolved,
         Err(error) => return Ok(report_config_error(&error)),
     };
+    if crate::estate_command::wanted(args, &resolved) {
+        return crate::estate_command::run(args, &resolved);
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()?;
-    let store = IncidentStore::new(match &args.incident_dir {
-        Some(dir) => dir.clone(),
-        None => IncidentStore::default_dir().ok_or_else(|| {
-            color_eyre::eyre::eyre!("no home directory for incidents; pass --incident-dir DIR")
-        })?,
-    });
+    let store = incident_store(args)?;
     let declare = match args
         .incident
         .as_deref()
@@ -331,13 +329,10 @@ fn dashboard(args: &RunArgs) -> Result<ExitCode> {
     } else {
         resolved.environment_name.as_str()
     };
-    let reopened = match store.reopen(environment_name) {
+    let reopened = match reopen(&store, environment_name) {
         Ok(reopened) => reopened,
-        Err(error) => {
-            eprintln!(
-                "error: cannot read incidents in {}: {error}",
-                store.dir().display()
-            );
+        Err(message) => {
+            eprintln!("error: {message}");
             return Ok(ExitCode::from(EXIT_CONFIG));
         }
     };
@@ -356,12 +351,83 @@ fn dashboard(args: &RunArgs) -> Result<ExitCode> {
             }
         }
     };
-    let journal = Journal::new(match &args.journal {
+    let journal = journal_of(args)?;
+    let _log_guard = match start_logging(args, &journal) {
+        Ok(guard) => guard,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Ok(ExitCode::from(EXIT_CONFIG));
+        }
+    };
+    tracing::info!(environment = %wiring.environment.name, demo = args.demo, "starting");
+    let service = if args.demo {
+        Some(
+            crate::sim::fleet::GROUP_NAME
+                .trim_end_matches("-asg")
+                .to_owned(),
+        )
+    } else {
+        None
+    };
+    let opened = match open_environment(
+        &resolved,
+        wiring,
+        journal,
+        service,
+        (&store, reopened, declare),
+    ) {
+        Ok(opened) => opened,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Ok(ExitCode::from(EXIT_CONFIG));
+        }
+    };
+    runtime.block_on(run_dashboard(
+        opened,
+        resolved.theme.clone(),
+        store,
+        run_options(args),
+    ))?;
+    // Pollers may be mid-sleep; do not wait for them.
+    runtime.shutdown_background();
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The incident store: `--incident-dir`, else the platform data dir's.
+pub(crate) fn incident_store(args: &RunArgs) -> Result<IncidentStore> {
+    Ok(IncidentStore::new(match &args.incident_dir {
+        Some(dir) => dir.clone(),
+        None => IncidentStore::default_dir().ok_or_else(|| {
+            color_eyre::eyre::eyre!("no home directory for incidents; pass --incident-dir DIR")
+        })?,
+    }))
+}
+
+/// The environment's open incident, if any, read from the store.
+pub(crate) fn reopen(store: &IncidentStore, environment: &str) -> Result<Reopened, String> {
+    store.reopen(environment).map_err(|error| {
+        format!(
+            "cannot read incidents in {}: {error}",
+            store.dir().display()
+        )
+    })
+}
+
+/// The audit journal: `--journal`, else the platform data dir's.
+pub(crate) fn journal_of(args: &RunArgs) -> Result<Journal> {
+    Ok(Journal::new(match &args.journal {
         Some(path) => path.clone(),
         None => Journal::default_path().ok_or_else(|| {
             color_eyre::eyre::eyre!("no home directory for the audit journal; pass --journal FILE")
         })?,
-    });
+    }))
+}
+
+/// Checks where the journal and the log go, and starts logging (once per process).
+pub(crate) fn start_logging(
+    args: &RunArgs,
+    journal: &Journal,
+) -> Result<Option<tracing_appender::non_blocking::WorkerGuard>, String> {
     let log_file = args
         .log_file
         .clone()
@@ -373,21 +439,43 @@ fn dashboard(args: &RunArgs) -> Result<ExitCode> {
             .and_then(|file| directory_problem("log file", file, "--log-file FILE")),
     ];
     if let Some(problem) = problems.into_iter().flatten().next() {
-        eprintln!("error: {problem}");
-        return Ok(ExitCode::from(EXIT_CONFIG));
+        return Err(problem);
     }
-    let _log_guard = match &log_file {
-        Some(file) => match crate::logging::init(file, &args.log_level) {
-            Ok(guard) => Some(guard),
-            Err(error) => {
-                eprintln!("error: {error:#}");
-                return Ok(ExitCode::from(EXIT_CONFIG));
-            }
-        },
-        None => None,
-    };
-    tracing::info!(environment = %wiring.environment.name, demo = args.demo, "starting");
+    match &log_file {
+        Some(file) => crate::logging::init(file, &args.log_level)
+            .map(Some)
+            .map_err(|error| format!("{error:#}")),
+        None => Ok(None),
+    }
+}
 
+pub(crate) fn run_options(args: &RunArgs) -> RunOptions {
+    RunOptions {
+        exit_after_first_full_frame: args.exit_after_first_full_frame,
+        debug_panic_after: args
+            .debug_panic_after_ms
+            .map(std::time::Duration::from_millis),
+    }
+}
+
+/// One environment ready to show: its screen state, its sources and who carries out its
+/// actions.
+pub(crate) struct OpenedEnvironment {
+    pub state: State,
+    pub sources: crate::source::Sources,
+    pub runner: ActionRunner,
+}
+
+/// Opens `wiring`'s environment: its screen state (with its open incident continued or the
+/// one to declare) and its action runner. `service` names the service messages speak of
+/// (else the environment's first Auto Scaling group).
+pub(crate) fn open_environment(
+    resolved: &Resolved,
+    wiring: wiring::Wiring,
+    journal: Journal,
+    service: Option<String>,
+    (store, reopened, declare): (&IncidentStore, Reopened, Option<(Severity, String)>),
+) -> Result<OpenedEnvironment, String> {
     let runner = ActionRunner {
         timeout: crate::action_runner::ACTION_TIMEOUT,
         executor: wiring.executor,
@@ -397,39 +485,32 @@ fn dashboard(args: &RunArgs) -> Result<ExitCode> {
         clock: wiring.clock.clone(),
         run_id: chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string(),
     };
-    let service = if args.demo {
-        crate::sim::fleet::GROUP_NAME
-            .trim_end_matches("-asg")
-            .to_owned()
-    } else {
-        default_service(&resolved)
-    };
     let mut state = State::new(
         wiring.environment,
-        resolved.keymap,
-        resolved.thresholds,
+        resolved.keymap.clone(),
+        resolved.thresholds.clone(),
         wiring.refresh_interval_ms,
         wiring.clock.now(),
     );
-    state.war_room.default_service = service;
+    state.war_room.default_service = service.unwrap_or_else(|| default_service(resolved));
     state.freshness.schedules = wiring.sources.schedules;
     state.freshness.clock_speed = wiring.clock.speed();
-    if let Err(message) = open_incident(&mut state, &store, reopened, declare) {
-        eprintln!("error: {message}");
-        return Ok(ExitCode::from(EXIT_CONFIG));
-    }
-    let options = RunOptions {
-        exit_after_first_full_frame: args.exit_after_first_full_frame,
-        debug_panic_after: args
-            .debug_panic_after_ms
-            .map(std::time::Duration::from_millis),
-    };
-    runtime.block_on(async {
-        let polling = state.polling;
-        let (effects, messages) = Runtime::start(polling, wiring.sources, runner, store);
-        app::run(state, resolved.theme, messages, &effects, options).await
-    })?;
-    // Pollers may be mid-sleep; do not wait for them.
-    runtime.shutdown_background();
-    Ok(ExitCode::SUCCESS)
+    open_incident(&mut state, store, reopened, declare)?;
+    Ok(OpenedEnvironment {
+        state,
+        sources: wiring.sources,
+        runner,
+    })
+}
+
+/// Runs an opened environment's dashboard until it ends; its pollers stop with it.
+pub(crate) async fn run_dashboard(
+    opened: OpenedEnvironment,
+    theme: crate::config::Theme,
+    store: IncidentStore,
+    options: RunOptions,
+) -> Result<app::Ended> {
+    let polling = opened.state.polling;
+    let (effects, messages) = Runtime::start(polling, opened.sources, opened.runner, store);
+    app::run(opened.state, theme, messages, &effects, options).await
 }

@@ -68,6 +68,27 @@ pub fn demo(resolved: &Resolved, seed: u64, speed: f64, not_before: Timestamp) -
     // not find the clock behind its own timeline.
     let clock = Clock::with_speed(chrono::Utc::now().max(not_before), speed);
     let simulator = Simulator::new(seed, clock.clone());
+    let sources = simulator.sources();
+    demo_with(
+        resolved,
+        DEMO_ENVIRONMENT,
+        "us-east-1",
+        simulator,
+        sources,
+        clock,
+    )
+}
+
+/// A simulated environment named `name`, served by `simulator` (its sources may replace
+/// some of the simulator's, as the demo estate's hung API does).
+pub fn demo_with(
+    resolved: &Resolved,
+    name: &str,
+    region: &str,
+    simulator: Arc<Simulator>,
+    sources: Sources,
+    clock: Clock,
+) -> Wiring {
     let refresh_interval_ms = if matches!(resolved.origin, ConfigOrigin::Defaults) {
         DEMO_REFRESH_INTERVAL_MS
     } else {
@@ -77,15 +98,16 @@ pub fn demo(resolved: &Resolved, seed: u64, speed: f64, not_before: Timestamp) -
         environment: EnvironmentInfo {
             read_only: resolved.read_only,
             read_only_reason: resolved.read_only_reason.clone(),
-            ..EnvironmentInfo::demo(DEMO_ENVIRONMENT)
+            region: region.to_owned(),
+            ..EnvironmentInfo::demo(name)
         },
-        sources: simulator.sources(),
-        executor: simulator.clone(),
+        sources,
+        executor: simulator,
         actor: Actor {
-            environment: DEMO_ENVIRONMENT.to_owned(),
+            environment: name.to_owned(),
             identity: format!("{} (demo)", operator_name()),
             profile: None,
-            region: "us-east-1".to_owned(),
+            region: region.to_owned(),
         },
         database_identity: Some(format!("{} (demo database)", operator_name())),
         clock,

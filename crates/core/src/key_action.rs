@@ -296,7 +296,7 @@ impl Action {
             ),
             Self::ShowEstate => (
                 "show_estate",
-                "Back to the estate (when this environment was opened from it)",
+                "Back to the estate it was opened from",
                 Section::Global,
             ),
             Self::SelectUp => ("select_up", "Select the row above", Section::Pane),

@@ -102,21 +102,36 @@ impl SimDatabase {
         database
     }
 
-    /// Advances one second at `elapsed`.
-    pub fn step(&mut self, rng: &mut Rng, elapsed: i64, load: &Load) {
+    /// Advances one second at `elapsed`; the incident's sessions follow `incident_clock`.
+    pub fn step(&mut self, rng: &mut Rng, elapsed: i64, incident_clock: i64, load: &Load) {
         self.breathe_pool(rng, elapsed, load);
         // An overloaded app times out on its pool and leaks connections; once capacity is
         // back the leak stops, and what leaked stays idle until someone terminates it.
-        if elapsed >= INCIDENT_START_SECONDS + 30 && load.utilisation > 0.95 {
+        if incident_clock >= INCIDENT_START_SECONDS + 30 && load.utilisation > 0.95 {
             self.leak_connections(rng, elapsed);
         }
-        if elapsed >= INCIDENT_START_SECONDS + 10 && !self.long_report_started {
+        if incident_clock >= INCIDENT_START_SECONDS + 10 && !self.long_report_started {
             self.long_report_started = true;
             let pid = self.open(rng, Role::Report, elapsed, "metabase", "basecoat_ro");
             self.start_query(pid, LONG_REPORT_QUERY, elapsed, Some("BufFileWrite"));
         }
-        if elapsed >= INCIDENT_START_SECONDS + 20 {
+        if incident_clock >= INCIDENT_START_SECONDS + 20 {
             self.grow_lock_chain(rng, elapsed);
+        }
+    }
+
+    /// Ends what the night left behind (a calm customer's night went well): the nightly
+    /// analytics job and the reporting sessions left open, so no query or idle session is
+    /// past its limit.
+    pub fn settle_overnight_sessions(&mut self, now: i64) {
+        let nightly: Vec<i32> = self
+            .sessions
+            .iter()
+            .filter(|session| matches!(session.application, "analytics-nightly" | "reporting"))
+            .map(|session| session.pid)
+            .collect();
+        for pid in nightly {
+            self.terminate(pid, now);
         }
     }
 

@@ -45,11 +45,12 @@ fn daily_factor(elapsed: i64) -> f64 {
     1.0 + 0.25 * (2.0 * PI * (hours_since_nine - 3.0) / 24.0).cos()
 }
 
-/// The load at `elapsed` seconds with `healthy_targets` serving.
-pub fn compute(rng: &mut Rng, elapsed: i64, healthy_targets: usize) -> Load {
+/// The load at `elapsed` seconds with `healthy_targets` serving; the scripted incident follows
+/// `incident_clock` (the elapsed seconds, or a time it never reaches in a calm estate).
+pub fn compute(rng: &mut Rng, elapsed: i64, incident_clock: i64, healthy_targets: usize) -> Load {
     let demand = BASE_REQUESTS_PER_SECOND
         * daily_factor(elapsed)
-        * incident_factor(elapsed)
+        * incident_factor(incident_clock)
         * (1.0 + 0.03 * rng.noise());
     let capacity = healthy_targets as f64 * INSTANCE_CAPACITY_RPS;
     let utilisation = if capacity > 0.0 {

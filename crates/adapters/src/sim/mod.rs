@@ -6,6 +6,7 @@ mod cache;
 mod certificates;
 mod database;
 mod ecs;
+pub mod estate;
 pub mod fleet;
 mod health;
 mod history;
@@ -55,6 +56,21 @@ impl Simulator {
         let opened = clock.now() - chrono::Duration::seconds(i64::from(elapsed_seconds));
         Arc::new(Self {
             world: Mutex::new(World::new(seed, opened)),
+            clock,
+        })
+    }
+
+    /// A customer of the demo estate: `seed`'s world opened `elapsed_seconds` before the
+    /// clock's now, with the scripted incident (`incident`) or calm.
+    pub fn customer(seed: u64, clock: Clock, elapsed_seconds: u32, incident: bool) -> Arc<Self> {
+        let opened = clock.now() - chrono::Duration::seconds(i64::from(elapsed_seconds));
+        let world = if incident {
+            World::new(seed, opened)
+        } else {
+            World::calm(seed, opened)
+        };
+        Arc::new(Self {
+            world: Mutex::new(world),
             clock,
         })
     }

@@ -30,6 +30,8 @@ pub struct World {
     alarms: Vec<SimAlarm>,
     /// Manual snapshots taken: name and when (elapsed seconds).
     snapshots: Vec<(String, i64)>,
+    /// No scripted incident: a customer of the demo estate whose day goes well.
+    calm: bool,
 }
 
 impl World {
@@ -52,8 +54,17 @@ impl World {
             series: series_specs().into_iter().map(SimSeries::new).collect(),
             alarms: alarm_specs(start),
             snapshots: Vec::new(),
+            calm: false,
         };
         world.advance_to_elapsed(0);
+        world
+    }
+
+    /// The estate for `seed` without the scripted incident.
+    pub fn calm(seed: u64, origin: Timestamp) -> Self {
+        let mut world = Self::new(seed, origin);
+        world.calm = true;
+        world.database.settle_overnight_sessions(world.elapsed);
         world
     }
 
@@ -83,8 +94,16 @@ impl World {
         self.elapsed += 1;
         let now = self.elapsed;
         self.fleet.step(&mut self.rng, now);
-        self.load = load::compute(&mut self.rng, now, self.fleet.healthy_targets());
-        self.database.step(&mut self.rng, now, &self.load);
+        // A calm estate's incident clock never reaches the script's start.
+        let incident_clock = if self.calm { i64::MIN / 4 } else { now };
+        self.load = load::compute(
+            &mut self.rng,
+            now,
+            incident_clock,
+            self.fleet.healthy_targets(),
+        );
+        self.database
+            .step(&mut self.rng, now, incident_clock, &self.load);
         self.cluster.step(&mut self.rng, now, &self.load);
         self.logs.step(
             &mut self.rng,

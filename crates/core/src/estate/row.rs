@@ -75,12 +75,14 @@ impl EstateEnvironment {
         ])
     }
 
-    /// The worst check, when one is not passing.
+    /// The worst check, when one is not passing: of equals, the first in the catalogue's
+    /// order (capacity and targets before logs).
     pub fn worst_check(&self) -> Option<&CheckResult> {
-        self.results()?
-            .iter()
-            .filter(|r| r.status > Status::Pass)
-            .max_by_key(|r| r.status)
+        let results = self.results()?;
+        let worst = results.iter().map(|r| r.status).max()?;
+        (worst > Status::Pass)
+            .then(|| results.iter().find(|r| r.status == worst))
+            .flatten()
     }
 
     /// Why the environment could not be read, in its row.

@@ -15,7 +15,7 @@ use crate::format;
 use crate::theme::Theme;
 
 /// Columns of fixed width, in characters; the worst check takes what is left.
-const STATUS: usize = 9;
+const STATUS: usize = 10;
 const CHECKS: usize = 13;
 const ALARMS: usize = 7;
 const INCIDENT: usize = 14;
@@ -93,14 +93,34 @@ fn draw_table(state: &EstateState, theme: &Theme, area: Rect, buf: &mut Buffer) 
         .map(|row| row.name.chars().count())
         .max()
         .unwrap_or(11)
-        .clamp(11, 28);
-    let fixed = 2 + STATUS + name_width + 1 + CHECKS + ALARMS + INCIDENT + READ_ONLY + ACCOUNT + REGION + AGE;
+        .clamp(11, 28)
+        + 1;
+    let fixed = 2
+        + STATUS
+        + name_width
+        + 1
+        + CHECKS
+        + ALARMS
+        + INCIDENT
+        + READ_ONLY
+        + ACCOUNT
+        + REGION
+        + AGE;
     let worst_width = width.saturating_sub(fixed).max(12);
     let mut lines = vec![Line::styled(
         fit(
             &format!(
                 "  {:<STATUS$}{:<name_width$} {:<CHECKS$}{:<worst_width$}{:<ALARMS$}{:<INCIDENT$}{:<READ_ONLY$}{:<ACCOUNT$}{:<REGION$}{:>AGE$}",
-                "Status", "Environment", "✓  !  ✗  ?", "Worst check", "Alarms", "Incident", "RO", "Account", "Region", "Age"
+                "Status",
+                "Environment",
+                "✓  !  ✗  ?",
+                "Worst check",
+                "Alarms",
+                "Incident",
+                "RO",
+                "Account",
+                "Region",
+                "Age"
             ),
             width,
         ),
@@ -157,7 +177,10 @@ fn row_line<'a>(
         .reading
         .as_ref()
         .filter(|reading| reading.outcome.is_ok())
-        .map_or_else(|| "-".to_owned(), |reading| reading.alarms_firing.to_string());
+        .map_or_else(
+            || "-".to_owned(),
+            |reading| reading.alarms_firing.to_string(),
+        );
     let alarms_style = if alarms != "-" && alarms != "0" {
         theme.crit
     } else {
@@ -171,16 +194,27 @@ fn row_line<'a>(
         )
     });
     let age = age_column(row, state);
-    let cell = |text: &str, size: usize| format!("{:<size$}", format::truncate(text, size.saturating_sub(1)));
+    let cell = |text: &str, size: usize| {
+        format!("{:<size$}", format::truncate(text, size.saturating_sub(1)))
+    };
     let spans = vec![
-        Span::styled(format!("  {}", cell(&status_text, STATUS)), style_of(status, theme)),
+        Span::styled(
+            format!("  {}", cell(&status_text, STATUS)),
+            style_of(status, theme),
+        ),
         Span::styled(format!("{} ", cell(&row.name, columns.name)), theme.text),
         Span::styled(cell(&checks, CHECKS), theme.text),
         Span::styled(cell(&worst, columns.worst), worst_style),
         Span::styled(cell(&alarms, ALARMS), alarms_style),
         Span::styled(cell(&incident, INCIDENT), theme.crit),
-        Span::styled(cell(if row.read_only { "RO" } else { "" }, READ_ONLY), theme.badge),
-        Span::styled(cell(row.account.as_deref().unwrap_or("-"), ACCOUNT), theme.muted),
+        Span::styled(
+            cell(if row.read_only { "RO" } else { "" }, READ_ONLY),
+            theme.badge,
+        ),
+        Span::styled(
+            cell(row.account.as_deref().unwrap_or("-"), ACCOUNT),
+            theme.muted,
+        ),
         Span::styled(cell(&row.region, REGION), theme.muted),
         Span::styled(format!("{age:>AGE$}"), age_style(row, state, theme)),
     ];
@@ -196,7 +230,10 @@ fn row_line<'a>(
 /// The worst check's title and value, or why the environment could not be read.
 fn worst_column(row: &EstateEnvironment, theme: &Theme) -> (String, Style) {
     if let Some(error) = row.error() {
-        return (format!("not read: {}", format::one_line(error)), theme.unknown);
+        return (
+            format!("not read: {}", format::one_line(error)),
+            theme.unknown,
+        );
     }
     match row.worst_check() {
         Some(check) => (
@@ -254,4 +291,3 @@ fn footer_line<'a>(state: &EstateState, theme: &Theme) -> Line<'a> {
 fn fit(text: &str, width: usize) -> String {
     format::truncate(text, width)
 }
-

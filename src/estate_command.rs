@@ -1,0 +1,378 @@
+//! The estate screen from the binary's side: every environment of the config (or the demo's
+//! simulated customers) read lightly in the background, the table, and one environment opened
+//! at full rate in the same process and closed again (`e`), while the light reads go on.
+
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use color_eyre::eyre::Result;
+use futures::StreamExt;
+use tokio::sync::{Notify, mpsc};
+
+use crate::app::Ended;
+use crate::check::evaluate;
+use crate::cli::RunArgs;
+use crate::clock::Clock;
+use crate::config::{self, Resolved, Thresholds};
+use crate::estate_app::{EstateExit, run_estate};
+use crate::incident::store::IncidentStore;
+use crate::model::AlarmState;
+use crate::run::{self, EXIT_CONFIG};
+use crate::sim::estate::{DEMO_CUSTOMERS, DemoCustomer};
+use crate::source::Sources;
+use crate::wiring;
+use opsdeck_core::estate::{EstateEnvironment, EstateMsg, EstateState, OpenIncident, Reading};
+
+/// How often the estate reads each live environment's checks: light next to a dashboard's
+/// 5 s, and each read is every source once.
+const LIVE_READ_INTERVAL: Duration = Duration::from_secs(60);
+/// The demo estate reads more often, so its rows visibly live.
+const DEMO_READ_INTERVAL: Duration = Duration::from_secs(10);
+/// Environments read at once: an account's API rate limits are shared by its environments.
+const READS_AT_ONCE: usize = 4;
+
+/// Whether the dashboard opens on the estate: `--estate`, or a config with several
+/// environments and no `--env` (the demo asks with `--estate`).
+pub fn wanted(args: &RunArgs, resolved: &Resolved) -> bool {
+    args.estate
+        || (args.environments.is_empty() && !args.demo && resolved.environment_names.len() > 1)
+}
+
+/// One environment of the estate and how to read it.
+struct Member {
+    name: String,
+    region: String,
+    read_only: bool,
+    thresholds: Thresholds,
+    /// The demo's customer, or None for a configured environment.
+    customer: Option<&'static DemoCustomer>,
+    /// Sources once wired (the demo's at once; a live one's at its first read).
+    sources: Mutex<Option<Sources>>,
+    /// The demo customer's simulator, shared with its dashboard.
+    simulator: Option<Arc<crate::sim::Simulator>>,
+    /// The name incidents and the journal know it by.
+    incident_name: String,
+    /// A configured environment's settings, resolved as `--env NAME` would.
+    resolved: Option<Resolved>,
+}
+
+/// Runs the estate screen until the user quits.
+pub fn run(args: &RunArgs, resolved: &Resolved) -> Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let store = run::incident_store(args)?;
+    let journal = run::journal_of(args)?;
+    let _log_guard = match run::start_logging(args, &journal) {
+        Ok(guard) => guard,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Ok(ExitCode::from(EXIT_CONFIG));
+        }
+    };
+    let clock = if args.demo {
+        Clock::with_speed(chrono::Utc::now(), args.speed)
+    } else {
+        Clock::wall()
+    };
+    let members = match members(args, resolved, &clock) {
+        Ok(members) => Arc::new(members),
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Ok(ExitCode::from(EXIT_CONFIG));
+        }
+    };
+    if members.is_empty() {
+        eprintln!(
+            "error: the estate has no environments: add [environments.NAME] tables (opsdeck discover writes one), or try opsdeck --demo --estate"
+        );
+        return Ok(ExitCode::from(EXIT_CONFIG));
+    }
+    let interval = if args.demo {
+        DEMO_READ_INTERVAL
+    } else {
+        LIVE_READ_INTERVAL
+    };
+    let mut state = estate_state(resolved, &members, interval, &clock, args.demo);
+    refresh_incidents(&mut state, &members, &store);
+    tracing::info!(environments = members.len(), demo = args.demo, "estate");
+    let (readings, mut received) = mpsc::unbounded_channel();
+    let wake = Arc::new(Notify::new());
+    runtime.spawn(read_estate(
+        members.clone(),
+        readings,
+        wake.clone(),
+        interval,
+        clock.clone(),
+    ));
+    loop {
+        let now = || clock.now();
+        let exit = runtime.block_on(run_estate(
+            &mut state,
+            &resolved.theme,
+            &mut received,
+            &|| wake.notify_one(),
+            &now,
+        ))?;
+        let EstateExit::Open(name) = exit else {
+            break;
+        };
+        let Some(member) = members.iter().find(|m| m.name == name) else {
+            continue;
+        };
+        match runtime.block_on(open_member(
+            args, resolved, member, &clock, &store, &journal,
+        )) {
+            Ok(Ended::Quit) => break,
+            Ok(Ended::Estate) => state.notice = None,
+            Err(message) => state.notice = Some(format!("cannot open {name}: {message}")),
+        }
+        refresh_incidents(&mut state, &members, &store);
+    }
+    // Light reads may be mid-sleep or mid-call; do not wait for them.
+    runtime.shutdown_background();
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The demo's customers, or every environment of the config with its own thresholds.
+fn members(args: &RunArgs, resolved: &Resolved, clock: &Clock) -> Result<Vec<Member>, String> {
+    if args.demo {
+        return Ok(DEMO_CUSTOMERS
+            .iter()
+            .map(|customer| {
+                let (simulator, sources) = customer.start(clock.clone());
+                Member {
+                    name: customer.name.to_owned(),
+                    region: customer.region.to_owned(),
+                    read_only: customer.read_only || resolved.read_only,
+                    thresholds: resolved.thresholds.clone(),
+                    customer: Some(customer),
+                    sources: Mutex::new(Some(sources)),
+                    simulator: Some(simulator),
+                    incident_name: format!("{} (simulated)", customer.name),
+                    resolved: None,
+                }
+            })
+            .collect());
+    }
+    resolved
+        .environment_names
+        .iter()
+        .map(|name| {
+            let one = resolve_one(args, name)?;
+            let environment = one.environment.as_ref();
+            Ok(Member {
+                name: name.clone(),
+                region: environment.map_or_else(String::new, |e| e.region.clone()),
+                read_only: one.read_only,
+                thresholds: one.thresholds.clone(),
+                customer: None,
+                sources: Mutex::new(None),
+                simulator: None,
+                incident_name: name.clone(),
+                resolved: Some(one),
+            })
+        })
+        .collect()
+}
+
+/// The config resolved as `--env NAME` would resolve it.
+fn resolve_one(args: &RunArgs, name: &str) -> Result<Resolved, String> {
+    let overrides = config::Overrides {
+        environment: Some(name.to_owned()),
+        ..args.overrides()
+    };
+    config::load(&overrides).map_err(|error| error.to_string())
+}
+
+fn estate_state(
+    resolved: &Resolved,
+    members: &[Member],
+    interval: Duration,
+    clock: &Clock,
+    demo: bool,
+) -> EstateState {
+    let rows = members
+        .iter()
+        .map(|m| EstateEnvironment::new(&m.name, &m.region, m.read_only))
+        .collect();
+    let mut state = EstateState::new(
+        rows,
+        resolved.keymap.clone(),
+        interval.as_secs(),
+        clock.now(),
+    );
+    state.demo = demo;
+    // The config's default environment is where the cursor starts.
+    if members.iter().any(|m| m.name == resolved.environment_name) {
+        state.selected = Some(resolved.environment_name.clone());
+    }
+    state
+}
+
+/// Each row's open incident, from the incident store.
+fn refresh_incidents(state: &mut EstateState, members: &[Member], store: &IncidentStore) {
+    for (row, member) in state.environments.iter_mut().zip(members) {
+        row.incident = run::reopen(store, &member.incident_name)
+            .ok()
+            .and_then(|reopened| reopened.incident)
+            .map(|incident| OpenIncident {
+                severity: incident.severity,
+                title: incident.title,
+                declared_at: incident.declared_at,
+            });
+    }
+}
+
+/// Reads every environment, a few at a time, every `interval` or at once when woken.
+async fn read_estate(
+    members: Arc<Vec<Member>>,
+    readings: mpsc::UnboundedSender<EstateMsg>,
+    wake: Arc<Notify>,
+    interval: Duration,
+    clock: Clock,
+) {
+    loop {
+        futures::stream::iter(members.iter())
+            .for_each_concurrent(READS_AT_ONCE, |member| {
+                read_member(member, &readings, &clock)
+            })
+            .await;
+        if readings.is_closed() {
+            return;
+        }
+        tokio::select! {
+            () = tokio::time::sleep(interval) => {}
+            () = wake.notified() => {}
+        }
+    }
+}
+
+/// One light read: the environment's checks, every source once within its deadline, as
+/// `opsdeck check` reads them.
+async fn read_member(member: &Member, readings: &mpsc::UnboundedSender<EstateMsg>, clock: &Clock) {
+    let name = member.name.clone();
+    let _ = readings.send(EstateMsg::Reading {
+        name: name.clone(),
+        at: clock.now(),
+    });
+    let sources = match sources_of(member, readings).await {
+        Ok(sources) => sources,
+        Err(message) => {
+            let reading = Reading {
+                at: clock.now(),
+                outcome: Err(message),
+                alarms_firing: 0,
+                calls: None,
+            };
+            let _ = readings.send(EstateMsg::Read { name, reading });
+            return;
+        }
+    };
+    let input = crate::check_command::poll_once(&sources).await;
+    let alarms_firing = input
+        .snapshot
+        .alarms
+        .iter()
+        .filter(|alarm| alarm.state == AlarmState::Alarm)
+        .count();
+    let reading = Reading {
+        at: clock.now(),
+        outcome: Ok(evaluate(&input, &member.thresholds)),
+        alarms_firing,
+        calls: None,
+    };
+    let _ = readings.send(EstateMsg::Read { name, reading });
+}
+
+/// The member's sources, wired at its first read (a live environment's clients, credentials
+/// and account); a failure is the row's error and is tried again at the next read.
+async fn sources_of(
+    member: &Member,
+    readings: &mpsc::UnboundedSender<EstateMsg>,
+) -> Result<Sources, String> {
+    if let Some(sources) = member.sources.lock().map_err(|_| "poisoned")?.clone() {
+        return Ok(sources);
+    }
+    let resolved = member
+        .resolved
+        .as_ref()
+        .ok_or("no settings for this environment")?;
+    let wiring = wiring::live(resolved).await?;
+    if let Some(account) = wiring
+        .environment
+        .identity
+        .as_deref()
+        .and_then(|identity| identity.split_whitespace().next())
+    {
+        let _ = readings.send(EstateMsg::Account {
+            name: member.name.clone(),
+            account: account.to_owned(),
+        });
+    }
+    let sources = wiring.sources;
+    *member.sources.lock().map_err(|_| "poisoned")? = Some(sources.clone());
+    Ok(sources)
+}
+
+/// Opens one environment's dashboard at full rate until the user quits or goes back.
+async fn open_member(
+    args: &RunArgs,
+    resolved: &Resolved,
+    member: &Member,
+    clock: &Clock,
+    store: &IncidentStore,
+    journal: &crate::action::journal::Journal,
+) -> Result<Ended, String> {
+    let reopened = run::reopen(store, &member.incident_name)?;
+    let (wiring, one) = match (member.customer, &member.simulator) {
+        (Some(customer), Some(simulator)) => {
+            let sources = member
+                .sources
+                .lock()
+                .map_err(|_| "poisoned")?
+                .clone()
+                .ok_or("the simulator has no sources")?;
+            let mut wiring = wiring::demo_with(
+                resolved,
+                &member.incident_name,
+                customer.region,
+                simulator.clone(),
+                sources,
+                clock.clone(),
+            );
+            if customer.read_only {
+                wiring.environment.read_only = true;
+                wiring.environment.read_only_reason =
+                    Some(format!("the demo's {} is read-only", customer.name));
+            }
+            (wiring, resolved.clone())
+        }
+        _ => {
+            let one = member
+                .resolved
+                .clone()
+                .ok_or("no settings for this environment")?;
+            (wiring::live(&one).await?, one)
+        }
+    };
+    let service = member.customer.map(|customer| customer.name.to_owned());
+    let mut opened = run::open_environment(
+        &one,
+        wiring,
+        crate::action::journal::Journal::new(journal.path().to_owned()),
+        service,
+        (store, reopened, None),
+    )?;
+    opened.state.from_estate = true;
+    run::run_dashboard(
+        opened,
+        one.theme.clone(),
+        store.clone(),
+        run::run_options(args),
+    )
+    .await
+    .map_err(|error| format!("{error:#}"))
+}
