@@ -7,12 +7,12 @@ use std::process::ExitCode;
 
 use crate::cli::DiscoverArgs;
 use crate::config::{self, Overrides};
+use crate::discovery::{
+    Inventory, Origin, Selection, TagFilter, environment_name, origin_problem, render_table, select,
+};
 use crate::run::EXIT_CONFIG;
 use crate::source::aws::discovery::discover;
 use crate::source::aws::{AssumeRole, AwsClients, AwsSettings, profile_needs_mfa};
-use opsdeck_core::discovery::{
-    Inventory, Origin, Selection, TagFilter, environment_name, origin_problem, render_table, select,
-};
 
 /// Exit status when the account could not be read or held nothing to watch.
 const EXIT_NOTHING_DISCOVERED: u8 = 1;

@@ -15,6 +15,7 @@ use crate::check::evaluate;
 use crate::cli::RunArgs;
 use crate::clock::Clock;
 use crate::config::{self, Resolved, Thresholds};
+use crate::estate::{EstateEnvironment, EstateMsg, EstateState, OpenIncident, Reading};
 use crate::estate_app::{EstateExit, run_estate};
 use crate::incident::store::IncidentStore;
 use crate::model::AlarmState;
@@ -22,7 +23,6 @@ use crate::run::{self, EXIT_CONFIG};
 use crate::sim::estate::{DEMO_CUSTOMERS, DemoCustomer};
 use crate::source::Sources;
 use crate::wiring;
-use opsdeck_core::estate::{EstateEnvironment, EstateMsg, EstateState, OpenIncident, Reading};
 
 /// How often the estate reads each live environment's checks: light next to a dashboard's
 /// 5 s, and each read is every source once.
@@ -271,20 +271,26 @@ async fn read_member(member: &Member, readings: &mpsc::UnboundedSender<EstateMsg
             return;
         }
     };
-    let input = crate::check_command::poll_once(&sources).await;
+    let reading = read_checks(&sources, &member.thresholds, clock).await;
+    let _ = readings.send(EstateMsg::Read { name, reading });
+}
+
+/// One reading of an environment's checks: every source once within its deadline (as
+/// `opsdeck check` reads them), evaluated against its thresholds, with its alarms firing.
+pub async fn read_checks(sources: &Sources, thresholds: &Thresholds, clock: &Clock) -> Reading {
+    let input = crate::check_command::poll_once(sources).await;
     let alarms_firing = input
         .snapshot
         .alarms
         .iter()
         .filter(|alarm| alarm.state == AlarmState::Alarm)
         .count();
-    let reading = Reading {
+    Reading {
         at: clock.now(),
-        outcome: Ok(evaluate(&input, &member.thresholds)),
+        outcome: Ok(evaluate(&input, thresholds)),
         alarms_firing,
         calls: None,
-    };
-    let _ = readings.send(EstateMsg::Read { name, reading });
+    }
 }
 
 /// The member's sources, wired at its first read (a live environment's clients, credentials

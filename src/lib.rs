@@ -10,7 +10,9 @@
 pub use opsdeck_adapters::{
     action, action_runner, clock, dirs, durable, incident, poller, runtime, sim, source,
 };
-pub use opsdeck_core::{check, check_catalog, format, key, key_action, model, msg, state};
+pub use opsdeck_core::{
+    check, check_catalog, discovery, estate, format, key, key_action, model, msg, state,
+};
 pub use opsdeck_ui::{app, estate_app, tui, ui};
 
 pub mod check_command;

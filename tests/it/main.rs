@@ -16,6 +16,7 @@ mod config_errors;
 mod discovery;
 mod e2e_postgres;
 mod e2e_tmux;
+mod estate;
 mod guarded_actions;
 mod health_check;
 mod health_check_peers;

@@ -23,6 +23,8 @@ const READ_ONLY: usize = 3;
 const ACCOUNT: usize = 13;
 const REGION: usize = 15;
 const AGE: usize = 8;
+/// The worst check column is never narrower than this.
+const MIN_WORST: usize = 24;
 
 /// Draws the estate over `area`.
 pub fn draw_estate(state: &EstateState, theme: &Theme, area: Rect, buf: &mut Buffer) {
@@ -95,22 +97,21 @@ fn draw_table(state: &EstateState, theme: &Theme, area: Rect, buf: &mut Buffer) 
         .unwrap_or(11)
         .clamp(11, 28)
         + 1;
-    let fixed = 2
-        + STATUS
-        + name_width
-        + 1
-        + CHECKS
-        + ALARMS
-        + INCIDENT
-        + READ_ONLY
-        + ACCOUNT
-        + REGION
-        + AGE;
-    let worst_width = width.saturating_sub(fixed).max(12);
+    // Narrow terminals drop the account and Region before the worst check gets too short.
+    let narrow_fixed = 2 + STATUS + name_width + 1 + CHECKS + ALARMS + INCIDENT + READ_ONLY + AGE;
+    let (account, region) = if width >= narrow_fixed + ACCOUNT + REGION + MIN_WORST {
+        (ACCOUNT, REGION)
+    } else {
+        (0, 0)
+    };
+    let worst_width = width
+        .saturating_sub(narrow_fixed + account + region)
+        .max(MIN_WORST);
+    let header = |text: &'static str, size: usize| if size == 0 { "" } else { text };
     let mut lines = vec![Line::styled(
         fit(
             &format!(
-                "  {:<STATUS$}{:<name_width$} {:<CHECKS$}{:<worst_width$}{:<ALARMS$}{:<INCIDENT$}{:<READ_ONLY$}{:<ACCOUNT$}{:<REGION$}{:>AGE$}",
+                "  {:<STATUS$}{:<name_width$} {:<CHECKS$}{:<worst_width$}{:<ALARMS$}{:<INCIDENT$}{:<READ_ONLY$}{:<account$}{:<region$}{:>AGE$}",
                 "Status",
                 "Environment",
                 "✓  !  ✗  ?",
@@ -118,8 +119,8 @@ fn draw_table(state: &EstateState, theme: &Theme, area: Rect, buf: &mut Buffer) 
                 "Alarms",
                 "Incident",
                 "RO",
-                "Account",
-                "Region",
+                header("Account", account),
+                header("Region", region),
                 "Age"
             ),
             width,
@@ -143,6 +144,9 @@ fn draw_table(state: &EstateState, theme: &Theme, area: Rect, buf: &mut Buffer) 
         let columns = Columns {
             name: name_width,
             worst: worst_width,
+            account,
+            region,
+            selected: Some(index) == selected,
         };
         let mut line = row_line(row, state, theme, columns, width);
         if Some(index) == selected {
@@ -157,6 +161,11 @@ fn draw_table(state: &EstateState, theme: &Theme, area: Rect, buf: &mut Buffer) 
 struct Columns {
     name: usize,
     worst: usize,
+    /// 0 when the terminal is too narrow to show it.
+    account: usize,
+    region: usize,
+    /// The selected row is marked with ▶ as well as its colour.
+    selected: bool,
 }
 
 fn row_line<'a>(
@@ -195,11 +204,18 @@ fn row_line<'a>(
     });
     let age = age_column(row, state);
     let cell = |text: &str, size: usize| {
-        format!("{:<size$}", format::truncate(text, size.saturating_sub(1)))
+        if size == 0 {
+            return String::new();
+        }
+        format!("{:<size$}", format::truncate(text, size - 1))
     };
     let spans = vec![
         Span::styled(
-            format!("  {}", cell(&status_text, STATUS)),
+            format!(
+                "{}{}",
+                if columns.selected { "▶ " } else { "  " },
+                cell(&status_text, STATUS)
+            ),
             style_of(status, theme),
         ),
         Span::styled(format!("{} ", cell(&row.name, columns.name)), theme.text),
@@ -212,10 +228,10 @@ fn row_line<'a>(
             theme.badge,
         ),
         Span::styled(
-            cell(row.account.as_deref().unwrap_or("-"), ACCOUNT),
+            cell(row.account.as_deref().unwrap_or("-"), columns.account),
             theme.muted,
         ),
-        Span::styled(cell(&row.region, REGION), theme.muted),
+        Span::styled(cell(&row.region, columns.region), theme.muted),
         Span::styled(format!("{age:>AGE$}"), age_style(row, state, theme)),
     ];
     let line = Line::from(spans);
