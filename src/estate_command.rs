@@ -7,8 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use color_eyre::eyre::Result;
-use futures::StreamExt;
-use tokio::sync::{Notify, mpsc};
+use tokio::sync::{Semaphore, mpsc, watch};
 
 use crate::app::Ended;
 use crate::check::evaluate;
@@ -59,6 +58,12 @@ struct Member {
 
 /// Runs the estate screen until the user quits.
 pub fn run(args: &RunArgs, resolved: &Resolved) -> Result<ExitCode> {
+    if args.incident.is_some() {
+        eprintln!(
+            "error: --incident declares an incident in one environment; pass --env NAME with it (the estate shows every environment)"
+        );
+        return Ok(ExitCode::from(EXIT_CONFIG));
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -99,11 +104,11 @@ pub fn run(args: &RunArgs, resolved: &Resolved) -> Result<ExitCode> {
     refresh_incidents(&mut state, &members, &store);
     tracing::info!(environments = members.len(), demo = args.demo, "estate");
     let (readings, mut received) = mpsc::unbounded_channel();
-    let wake = Arc::new(Notify::new());
+    let (wake, woken) = watch::channel(0u64);
     runtime.spawn(read_estate(
         members.clone(),
         readings,
-        wake.clone(),
+        woken,
         interval,
         clock.clone(),
     ));
@@ -113,7 +118,7 @@ pub fn run(args: &RunArgs, resolved: &Resolved) -> Result<ExitCode> {
             &mut state,
             &resolved.theme,
             &mut received,
-            &|| wake.notify_one(),
+            &|| wake.send_modify(|generation| *generation += 1),
             &now,
         ))?;
         let EstateExit::Open(name) = exit else {
@@ -226,28 +231,46 @@ fn refresh_incidents(state: &mut EstateState, members: &[Member], store: &Incide
     }
 }
 
-/// Reads every environment, a few at a time, every `interval` or at once when woken.
+/// Reads every environment on its own schedule, every `interval` of the clock's time (the
+/// demo's runs at its speed) or at once when "read all now" bumps `wake`; at most
+/// [`READS_AT_ONCE`] at a time, so one environment that hangs until its deadline holds one
+/// slot and never delays the others' turns.
 async fn read_estate(
     members: Arc<Vec<Member>>,
     readings: mpsc::UnboundedSender<EstateMsg>,
-    wake: Arc<Notify>,
+    wake: watch::Receiver<u64>,
     interval: Duration,
     clock: Clock,
 ) {
-    loop {
-        futures::stream::iter(members.iter())
-            .for_each_concurrent(READS_AT_ONCE, |member| {
-                read_member(member, &readings, &clock)
-            })
-            .await;
-        if readings.is_closed() {
-            return;
+    let slots = Arc::new(Semaphore::new(READS_AT_ONCE));
+    let wall_interval = interval.div_f64(clock.speed().max(0.001));
+    let tasks = (0..members.len()).map(|index| {
+        let (members, readings, mut wake, clock, slots) = (
+            members.clone(),
+            readings.clone(),
+            wake.clone(),
+            clock.clone(),
+            slots.clone(),
+        );
+        async move {
+            loop {
+                {
+                    let Ok(_slot) = slots.acquire().await else {
+                        return;
+                    };
+                    read_member(&members[index], &readings, &clock).await;
+                }
+                if readings.is_closed() {
+                    return;
+                }
+                tokio::select! {
+                    () = tokio::time::sleep(wall_interval) => {}
+                    changed = wake.changed() => if changed.is_err() { return },
+                }
+            }
         }
-        tokio::select! {
-            () = tokio::time::sleep(interval) => {}
-            () = wake.notified() => {}
-        }
-    }
+    });
+    futures::future::join_all(tasks).await;
 }
 
 /// One light read: the environment's checks, every source once within its deadline, as
