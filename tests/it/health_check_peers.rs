@@ -393,26 +393,12 @@ async fn check_fails_the_5xx_rate_when_only_the_load_balancer_answers() {
     );
 }
 
-/// Issue 14, items 2 and 3: `opsdeck check --all` checks every environment of the config file
-/// in one report, the worst first: one in the base account, one in another account and
-/// Region through an assumed role, and one that cannot be reached (its endpoint a closed
-/// port), reported as such without stopping the others; `--env A --env B` checks
-/// those two; the exit status is the worst environment's.
-#[tokio::test]
-async fn check_all_reports_every_environment_and_an_unreachable_one_does_not_stop_the_others() {
-    let Some(moto) = MotoServer::start() else {
-        return;
-    };
-    let clients = clients(&moto).await;
-    seed(&moto, &clients).await;
-    set_alarm(&clients, StateValue::Ok).await;
-    let closed = support::free_port();
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("config.toml");
-    std::fs::write(
-        &config,
-        format!(
-            r#"[environments.acme-prod]
+/// Three environments: acme-prod in the base account and Region, globex-prod at a closed
+/// port, initech-prod in another account and Region through an assumed role (AssumeRole,
+/// AWS Security Token Service API Reference: `RoleArn`, `ExternalId`).
+fn three_environments(moto: &str, closed: u16) -> String {
+    format!(
+        r#"[environments.acme-prod]
 region = "us-east-1"
 endpoint_url = "{moto}"
 auto_scaling_groups = ["basecoat-portal-asg"]
@@ -432,11 +418,104 @@ role_arn = "arn:aws:iam::210987654321:role/OpsdeckReadOnly"
 external_id = "initech-42"
 auto_scaling_groups = ["basecoat-portal-asg"]
 aws_health = false
-"#,
-            moto = moto.endpoint
-        ),
+"#
+    )
+}
+
+/// Issue 14, item 1, against moto in a real terminal: a config of three environments opens
+/// on the estate; each row has its own state (acme-prod passes; initech-prod, read in
+/// another account through the assumed role, shows that account and is unknown, its group
+/// not being there; globex-prod, unreachable, is unknown and says why) and one unreachable
+/// environment does not stop the others; Enter opens acme-prod's dashboard, `e` returns.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_estate_shows_each_environment_of_two_accounts_with_its_own_state() {
+    let Some(moto) = MotoServer::start() else {
+        return;
+    };
+    let clients = clients(&moto).await;
+    seed(&moto, &clients).await;
+    set_alarm(&clients, StateValue::Ok).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        three_environments(&moto.endpoint, support::free_port()),
     )
     .unwrap();
+    let command = format!(
+        "sh -c 'AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_PROFILE= XDG_CONFIG_HOME=/nonexistent {} --config {} --journal {} --incident-dir {} --log-file {}; echo EXIT=$?; sleep 600'",
+        support::tmux::binary(),
+        config.display(),
+        dir.path().join("journal.jsonl").display(),
+        dir.path().join("incidents").display(),
+        dir.path().join("opsdeck.log").display()
+    );
+    let Some(tmux) = support::tmux::Tmux::start(&command, 170, 30) else {
+        return;
+    };
+    let row = |screen: &str, name: &str| {
+        screen
+            .lines()
+            .find(|line| line.contains(&format!(" {name} ")))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let estate = tmux.wait_for("every environment read", Duration::from_secs(60), |s| {
+        ["acme-prod", "globex-prod", "initech-prod"]
+            .iter()
+            .all(|name| {
+                let line = row(s, name);
+                !line.is_empty() && !line.contains("reading") && !line.contains("not read yet")
+            })
+            && s.contains("210987654321")
+    });
+    assert!(estate.contains("opsdeck estate 3 environments"), "{estate}");
+    assert!(row(&estate, "acme-prod").contains("✓ pass"), "{estate}");
+    assert!(
+        row(&estate, "acme-prod").contains("123456789012"),
+        "{estate}"
+    );
+    let initech = row(&estate, "initech-prod");
+    assert!(
+        initech.contains("? unknown") && initech.contains("210987654321"),
+        "{estate}"
+    );
+    let globex = row(&estate, "globex-prod");
+    assert!(
+        globex.contains("? unknown") && globex.contains("eu-west-1"),
+        "{estate}"
+    );
+    tmux.send(&["/"]);
+    tmux.send(&["-l", "acme"]);
+    tmux.send(&["Enter", "Enter"]);
+    tmux.wait_for("acme-prod's dashboard", Duration::from_secs(20), |s| {
+        s.contains("acme-prod us-east-1") && s.contains("InService")
+    });
+    tmux.send(&["e"]);
+    tmux.wait_for("the estate again", Duration::from_secs(5), |s| {
+        s.contains("opsdeck estate 3 environments")
+    });
+    tmux.send(&["q"]);
+    tmux.wait_for("exit", Duration::from_secs(5), |s| s.contains("EXIT=0"));
+}
+
+/// Issue 14, items 2 and 3: `opsdeck check --all` checks every environment of the config file
+/// in one report, the worst first: one in the base account, one in another account and
+/// Region through an assumed role, and one that cannot be reached (its endpoint a closed
+/// port), reported as such without stopping the others; `--env A --env B` checks
+/// those two; the exit status is the worst environment's.
+#[tokio::test]
+async fn check_all_reports_every_environment_and_an_unreachable_one_does_not_stop_the_others() {
+    let Some(moto) = MotoServer::start() else {
+        return;
+    };
+    let clients = clients(&moto).await;
+    seed(&moto, &clients).await;
+    set_alarm(&clients, StateValue::Ok).await;
+    let closed = support::free_port();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, three_environments(&moto.endpoint, closed)).unwrap();
     let check = |args: &[&str]| {
         std::process::Command::new(env!("CARGO_BIN_EXE_opsdeck"))
             .arg("check")
