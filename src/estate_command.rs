@@ -14,18 +14,18 @@ use crate::check::evaluate;
 use crate::cli::RunArgs;
 use crate::clock::Clock;
 use crate::config::{self, Resolved, Thresholds};
-use crate::estate::{EstateEnvironment, EstateMsg, EstateState, OpenIncident, Reading};
+use crate::estate::{
+    EstateEnvironment, EstateMsg, EstateState, OpenIncident, Reading, budgeted_interval,
+};
 use crate::estate_app::{EstateExit, run_estate};
 use crate::incident::store::IncidentStore;
-use crate::model::AlarmState;
+use crate::model::{AlarmState, DOLLARS_PER_BYTE_SCANNED, DOLLARS_PER_METRIC};
 use crate::run::{self, EXIT_CONFIG};
 use crate::sim::estate::{DEMO_CUSTOMERS, DemoCustomer};
 use crate::source::Sources;
+use crate::source::aws::CallCounter;
 use crate::wiring;
 
-/// How often the estate reads each live environment's checks: light next to a dashboard's
-/// 5 s, and each read is every source once.
-const LIVE_READ_INTERVAL: Duration = Duration::from_secs(60);
 /// The demo estate reads more often, so its rows visibly live.
 const DEMO_READ_INTERVAL: Duration = Duration::from_secs(10);
 /// Environments read at once: an account's API rate limits are shared by its environments.
@@ -46,14 +46,24 @@ struct Member {
     thresholds: Thresholds,
     /// The demo's customer, or None for a configured environment.
     customer: Option<&'static DemoCustomer>,
-    /// Sources once wired (the demo's at once; a live one's at its first read).
-    sources: Mutex<Option<Sources>>,
+    /// Its sources once wired (the demo's at once; a live one's at its first read).
+    wired: Mutex<Option<Wired>>,
     /// The demo customer's simulator, shared with its dashboard.
     simulator: Option<Arc<crate::sim::Simulator>>,
     /// The name incidents and the journal know it by.
     incident_name: String,
     /// A configured environment's settings, resolved as `--env NAME` would.
     resolved: Option<Resolved>,
+}
+
+/// What the light reads of one environment go through.
+#[derive(Clone)]
+struct Wired {
+    sources: Sources,
+    /// Its AWS clients' call counter (None for the simulator).
+    calls: Option<CallCounter>,
+    /// Metrics each GetMetricData read requests, for its cost.
+    metrics_requested: Option<usize>,
 }
 
 /// Runs the estate screen until the user quits.
@@ -98,9 +108,10 @@ pub fn run(args: &RunArgs, resolved: &Resolved) -> Result<ExitCode> {
     let interval = if args.demo {
         DEMO_READ_INTERVAL
     } else {
-        LIVE_READ_INTERVAL
+        Duration::from_secs(resolved.estate.read_interval_seconds())
     };
     let mut state = estate_state(resolved, &members, interval, &clock, args.demo);
+    state.api_budget_per_hour = resolved.estate.api_calls_per_hour;
     refresh_incidents(&mut state, &members, &store);
     tracing::info!(environments = members.len(), demo = args.demo, "estate");
     let (readings, mut received) = mpsc::unbounded_channel();
@@ -109,7 +120,10 @@ pub fn run(args: &RunArgs, resolved: &Resolved) -> Result<ExitCode> {
         members.clone(),
         readings,
         woken,
-        interval,
+        Pace {
+            base: interval,
+            budget_per_hour: resolved.estate.api_calls_per_hour,
+        },
         clock.clone(),
     ));
     loop {
@@ -154,7 +168,11 @@ fn members(args: &RunArgs, resolved: &Resolved, clock: &Clock) -> Result<Vec<Mem
                     read_only: customer.read_only || resolved.read_only,
                     thresholds: resolved.thresholds.clone(),
                     customer: Some(customer),
-                    sources: Mutex::new(Some(sources)),
+                    wired: Mutex::new(Some(Wired {
+                        sources,
+                        calls: None,
+                        metrics_requested: None,
+                    })),
                     simulator: Some(simulator),
                     incident_name: format!("{} (simulated)", customer.name),
                     resolved: None,
@@ -174,7 +192,7 @@ fn members(args: &RunArgs, resolved: &Resolved, clock: &Clock) -> Result<Vec<Mem
                 read_only: one.read_only,
                 thresholds: one.thresholds.clone(),
                 customer: None,
-                sources: Mutex::new(None),
+                wired: Mutex::new(None),
                 simulator: None,
                 incident_name: name.clone(),
                 resolved: Some(one),
@@ -231,19 +249,30 @@ fn refresh_incidents(state: &mut EstateState, members: &[Member], store: &Incide
     }
 }
 
-/// Reads every environment on its own schedule, every `interval` of the clock's time (the
+/// How the light reads are paced.
+#[derive(Debug, Clone, Copy)]
+struct Pace {
+    /// The configured interval, of the clock's time.
+    base: Duration,
+    /// Calls an hour the reads may make in all.
+    budget_per_hour: Option<u64>,
+}
+
+/// Reads every environment on its own schedule, every interval of the clock's time (the
 /// demo's runs at its speed) or at once when "read all now" bumps `wake`; at most
 /// [`READS_AT_ONCE`] at a time, so one environment that hangs until its deadline holds one
-/// slot and never delays the others' turns.
+/// slot and never delays the others' turns. The interval is stretched when the latest reads'
+/// calls, made that often, would exceed the budget.
 async fn read_estate(
     members: Arc<Vec<Member>>,
     readings: mpsc::UnboundedSender<EstateMsg>,
     wake: watch::Receiver<u64>,
-    interval: Duration,
+    pace: Pace,
     clock: Clock,
 ) {
     let slots = Arc::new(Semaphore::new(READS_AT_ONCE));
-    let wall_interval = interval.div_f64(clock.speed().max(0.001));
+    let calls_per_read = Arc::new(Mutex::new(vec![0u32; members.len()]));
+    let interval = Arc::new(Mutex::new(pace.base));
     let tasks = (0..members.len()).map(|index| {
         let (members, readings, mut wake, clock, slots) = (
             members.clone(),
@@ -252,19 +281,22 @@ async fn read_estate(
             clock.clone(),
             slots.clone(),
         );
+        let (calls_per_read, interval) = (calls_per_read.clone(), interval.clone());
         async move {
             loop {
-                {
+                let calls = {
                     let Ok(_slot) = slots.acquire().await else {
                         return;
                     };
-                    read_member(&members[index], &readings, &clock).await;
-                }
+                    read_member(&members[index], &readings, &clock).await
+                };
                 if readings.is_closed() {
                     return;
                 }
+                let next = paced(&calls_per_read, &interval, index, calls, pace, &readings);
+                let wall = next.div_f64(clock.speed().max(0.001));
                 tokio::select! {
-                    () = tokio::time::sleep(wall_interval) => {}
+                    () = tokio::time::sleep(wall) => {}
                     changed = wake.changed() => if changed.is_err() { return },
                 }
             }
@@ -273,29 +305,74 @@ async fn read_estate(
     futures::future::join_all(tasks).await;
 }
 
+/// Records member `index`'s latest calls and returns the interval in effect, telling the
+/// screen when the budget changed it.
+fn paced(
+    calls_per_read: &Mutex<Vec<u32>>,
+    interval: &Mutex<Duration>,
+    index: usize,
+    calls: Option<u32>,
+    pace: Pace,
+    readings: &mpsc::UnboundedSender<EstateMsg>,
+) -> Duration {
+    let (Ok(mut table), Ok(mut current)) = (calls_per_read.lock(), interval.lock()) else {
+        return pace.base;
+    };
+    if let Some(calls) = calls {
+        table[index] = calls;
+    }
+    let next = budgeted_interval(pace.base, &table, pace.budget_per_hour);
+    if next != *current {
+        *current = next;
+        let _ = readings.send(EstateMsg::Interval {
+            seconds: next.as_secs(),
+        });
+    }
+    next
+}
+
 /// One light read: the environment's checks, every source once within its deadline, as
 /// `opsdeck check` reads them.
-async fn read_member(member: &Member, readings: &mpsc::UnboundedSender<EstateMsg>, clock: &Clock) {
+async fn read_member(
+    member: &Member,
+    readings: &mpsc::UnboundedSender<EstateMsg>,
+    clock: &Clock,
+) -> Option<u32> {
     let name = member.name.clone();
     let _ = readings.send(EstateMsg::Reading {
         name: name.clone(),
         at: clock.now(),
     });
-    let sources = match sources_of(member, readings).await {
-        Ok(sources) => sources,
+    let wired = match wired(member, readings).await {
+        Ok(wired) => wired,
         Err(message) => {
             let reading = Reading {
                 at: clock.now(),
                 outcome: Err(message),
                 alarms_firing: 0,
                 calls: None,
+                dollars: None,
             };
             let _ = readings.send(EstateMsg::Read { name, reading });
-            return;
+            return None;
         }
     };
-    let reading = read_checks(&sources, &member.thresholds, clock).await;
+    let before = wired.calls.as_ref().map(CallCounter::total);
+    let mut reading = read_checks(&wired.sources, &member.thresholds, clock).await;
+    // The member's clients serve its light reads only, so the difference is this read's.
+    reading.calls = wired
+        .calls
+        .as_ref()
+        .zip(before)
+        .map(|(counter, before)| u32::try_from(counter.total() - before).unwrap_or(u32::MAX));
+    if let (Some(metrics), Some(scanned)) = (wired.metrics_requested, reading.dollars) {
+        reading.dollars = Some(metrics as f64 * DOLLARS_PER_METRIC + scanned);
+    } else {
+        reading.dollars = None;
+    }
+    let calls = reading.calls;
     let _ = readings.send(EstateMsg::Read { name, reading });
+    calls
 }
 
 /// One reading of an environment's checks: every source once within its deadline (as
@@ -313,17 +390,19 @@ pub async fn read_checks(sources: &Sources, thresholds: &Thresholds, clock: &Clo
         outcome: Ok(evaluate(&input, thresholds)),
         alarms_firing,
         calls: None,
+        // What the Logs Insights query scanned; the caller adds GetMetricData's metrics.
+        dollars: Some(input.snapshot.logs.bytes_scanned as f64 * DOLLARS_PER_BYTE_SCANNED),
     }
 }
 
 /// The member's sources, wired at its first read (a live environment's clients, credentials
 /// and account); a failure is the row's error and is tried again at the next read.
-async fn sources_of(
+async fn wired(
     member: &Member,
     readings: &mpsc::UnboundedSender<EstateMsg>,
-) -> Result<Sources, String> {
-    if let Some(sources) = member.sources.lock().map_err(|_| "poisoned")?.clone() {
-        return Ok(sources);
+) -> Result<Wired, String> {
+    if let Some(wired) = member.wired.lock().map_err(|_| "poisoned")?.clone() {
+        return Ok(wired);
     }
     let resolved = member
         .resolved
@@ -341,9 +420,13 @@ async fn sources_of(
             account: account.to_owned(),
         });
     }
-    let sources = wiring.sources;
-    *member.sources.lock().map_err(|_| "poisoned")? = Some(sources.clone());
-    Ok(sources)
+    let wired = Wired {
+        sources: wiring.sources,
+        calls: wiring.api_calls,
+        metrics_requested: wiring.environment.metrics_requested_per_refresh,
+    };
+    *member.wired.lock().map_err(|_| "poisoned")? = Some(wired.clone());
+    Ok(wired)
 }
 
 /// Opens one environment's dashboard at full rate until the user quits or goes back.
@@ -359,11 +442,12 @@ async fn open_member(
     let (wiring, one) = match (member.customer, &member.simulator) {
         (Some(customer), Some(simulator)) => {
             let sources = member
-                .sources
+                .wired
                 .lock()
                 .map_err(|_| "poisoned")?
                 .clone()
-                .ok_or("the simulator has no sources")?;
+                .ok_or("the simulator has no sources")?
+                .sources;
             let mut wiring = wiring::demo_with(
                 resolved,
                 &member.incident_name,

@@ -206,6 +206,16 @@ pub fn describe(resolved: &Resolved) -> String {
         "refresh_interval_ms: {}\n",
         resolved.refresh_interval_ms
     ));
+    let budget = resolved
+        .estate
+        .api_calls_per_hour
+        .map_or("no API budget".to_owned(), |calls| {
+            format!("at most {calls} API calls an hour")
+        });
+    out.push_str(&format!(
+        "estate: each environment read every {} s, {budget}\n",
+        resolved.estate.read_interval_seconds()
+    ));
     out.push_str("thresholds (warn / crit):\n");
     for (name, limit) in resolved.thresholds.named_limits() {
         out.push_str(&format!("  {name}: {} / {}\n", limit.warn, limit.crit));

@@ -15,9 +15,9 @@ use crate::model::Timestamp;
 use crate::sim::Simulator;
 use crate::source::aws::AwsExecutor;
 use crate::source::aws::{
-    AlarmScope, AssumeRole, AwsClients, AwsScope, AwsSettings, AwsSource, CertificateScope,
-    LogScope, METRIC_PERIOD, MetricQuery, MetricTargets, RdsScope, custom_metric_query,
-    default_metric_queries,
+    AlarmScope, AssumeRole, AwsClients, AwsScope, AwsSettings, AwsSource, CallCounter,
+    CertificateScope, LogScope, METRIC_PERIOD, MetricQuery, MetricTargets, RdsScope,
+    custom_metric_query, default_metric_queries,
 };
 use crate::source::health::{self, HealthProbes, HealthScope};
 use crate::source::postgres::{Dsn, PostgresSource};
@@ -53,6 +53,8 @@ pub struct Wiring {
     pub database_identity: Option<String>,
     pub clock: Clock,
     pub refresh_interval_ms: u64,
+    /// Counts the AWS calls of this environment's clients (None for the simulator).
+    pub api_calls: Option<CallCounter>,
 }
 
 /// Who is at the keyboard, for the journal: the OS user.
@@ -112,6 +114,7 @@ pub fn demo_with(
         database_identity: Some(format!("{} (demo database)", operator_name())),
         clock,
         refresh_interval_ms,
+        api_calls: None,
     }
 }
 
@@ -168,6 +171,7 @@ pub async fn live_with_credentials(
     };
     // One configuration, one credential cache, for the panes and the actions.
     let clients = AwsClients::new(settings).await;
+    let api_calls = clients.calls.clone();
     let aws_executor = AwsExecutor::sharing(&clients);
     let identity = caller_identity(&clients).await;
     let aws = AwsSource::new(
@@ -292,6 +296,7 @@ pub async fn live_with_credentials(
         database_identity,
         clock: Clock::wall(),
         refresh_interval_ms: resolved.refresh_interval_ms,
+        api_calls: Some(api_calls),
     })
 }
 

@@ -90,6 +90,8 @@ pub struct Resolved {
     pub thresholds: Thresholds,
     pub theme: Theme,
     pub keymap: Keymap,
+    /// How the estate screen reads the environments.
+    pub estate: EstateSettings,
 }
 
 /// Reads and resolves the configuration for a run.
@@ -170,6 +172,15 @@ pub fn resolve(
         Some(value) => *value.get_ref(),
         None => DEFAULT_REFRESH_INTERVAL_MS,
     };
+    let estate = match &file.estate {
+        Some(spanned) => {
+            if let Some(message) = spanned.get_ref().problem() {
+                return Err(at(spanned.span(), message));
+            }
+            *spanned.get_ref()
+        }
+        None => EstateSettings::default(),
+    };
     let theme = load_theme(
         overrides.theme.as_deref(),
         file.theme.as_ref(),
@@ -198,6 +209,7 @@ pub fn resolve(
         thresholds,
         theme,
         keymap,
+        estate,
     })
 }
 

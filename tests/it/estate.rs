@@ -40,6 +40,7 @@ fn reading(seconds_ago: i64, outcome: Result<Vec<CheckResult>, String>, alarms: 
         outcome,
         alarms_firing: alarms,
         calls: None,
+        dollars: None,
     }
 }
 
@@ -90,7 +91,19 @@ fn fixed_estate() -> EstateState {
             reading(180, Ok(vec![check("cpu", "CPU utilisation", Status::Pass, "12%")]), 0),
         ),
     ];
-    for (name, reading) in readings {
+    for (name, mut reading) in readings {
+        // Counted reads: acme-prod's 42 calls (36 metrics, 120 MB scanned), initech-prod's 18.
+        match name {
+            "acme-prod" => {
+                reading.calls = Some(42);
+                reading.dollars = Some(36.0 * 0.01 / 1000.0 + 0.12 * 0.005);
+            }
+            "initech-prod" => {
+                reading.calls = Some(18);
+                reading.dollars = Some(0.0);
+            }
+            _ => {}
+        }
         update(
             &mut state,
             EstateMsg::Read {
@@ -99,6 +112,7 @@ fn fixed_estate() -> EstateState {
             },
         );
     }
+    state.api_budget_per_hour = Some(3000);
     for (name, account) in [
         ("acme-prod", "123456789012"),
         ("initech-prod", "345678901234"),

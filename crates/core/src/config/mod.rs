@@ -53,6 +53,53 @@ pub struct ConfigFile {
     /// Per-check switches and limits of the health check.
     #[serde(default)]
     pub checks: Vec<Spanned<CheckOverride>>,
+    /// How the estate screen reads the environments.
+    #[serde(default)]
+    pub estate: Option<Spanned<EstateSettings>>,
+}
+
+/// `[estate]`: how often the estate reads each environment, and the API budget it keeps to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct EstateSettings {
+    /// Seconds between two reads of one environment's checks.
+    pub read_interval_seconds: Option<u64>,
+    /// API calls an hour the estate's reads may make in all; the interval stretches to stay
+    /// within it.
+    pub api_calls_per_hour: Option<u64>,
+}
+
+/// The estate's default reading interval: light next to a dashboard's 5 s.
+pub const DEFAULT_ESTATE_READ_INTERVAL_SECONDS: u64 = 60;
+/// Reads closer than this would be a dashboard per environment, not a light read.
+pub const MIN_ESTATE_READ_INTERVAL_SECONDS: u64 = 10;
+
+impl EstateSettings {
+    /// The reading interval in effect.
+    pub fn read_interval_seconds(&self) -> u64 {
+        self.read_interval_seconds
+            .unwrap_or(DEFAULT_ESTATE_READ_INTERVAL_SECONDS)
+    }
+
+    /// What is wrong with these settings, if anything.
+    pub fn problem(&self) -> Option<String> {
+        if let Some(seconds) = self.read_interval_seconds
+            && !(MIN_ESTATE_READ_INTERVAL_SECONDS..=MAX_REFRESH_INTERVAL_MS / 1000)
+                .contains(&seconds)
+        {
+            return Some(format!(
+                "estate read_interval_seconds is {seconds}; expected {MIN_ESTATE_READ_INTERVAL_SECONDS} to {} (an hour)",
+                MAX_REFRESH_INTERVAL_MS / 1000
+            ));
+        }
+        if self.api_calls_per_hour == Some(0) {
+            return Some(
+                "estate api_calls_per_hour is 0; expected at least 1 (leave it out for no budget)"
+                    .to_owned(),
+            );
+        }
+        None
+    }
 }
 
 /// One `[environments.NAME]` table.

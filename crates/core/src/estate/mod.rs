@@ -3,8 +3,11 @@
 //! light pollers send [`EstateMsg::Read`], keys arrive as messages, and what must happen
 //! outside (quit, open an environment, read all now) comes back as [`EstateEffect`]s.
 
+mod budget;
 mod row;
 mod update;
+
+pub use budget::budgeted_interval;
 
 pub use row::{EstateEnvironment, OpenIncident, Reading};
 pub use update::{EstateEffect, EstateMsg, update};
@@ -57,8 +60,10 @@ pub struct EstateState {
     pub now: Timestamp,
     pub width: u16,
     pub height: u16,
-    /// How often each environment's checks are read here.
+    /// How often each environment's checks are read here (the budget may stretch it).
     pub interval_seconds: u64,
+    /// The API calls an hour the estate's reads may make, if the config sets a budget.
+    pub api_budget_per_hour: Option<u64>,
     /// The simulated estate (`--demo`): said in the title.
     pub demo: bool,
     /// A one-line note for the footer (what a key did, why it did nothing).
@@ -86,6 +91,7 @@ impl EstateState {
             width: 0,
             height: 0,
             interval_seconds,
+            api_budget_per_hour: None,
             demo: false,
             notice: None,
         }
@@ -121,6 +127,28 @@ impl EstateState {
         let rows = self.visible();
         let name = self.selected.as_deref()?;
         rows.iter().position(|row| row.name == name)
+    }
+
+    /// The estate's calls and dollars an hour at the current interval, over the environments
+    /// whose reads are counted (None when none is).
+    pub fn totals_per_hour(&self) -> Option<(u64, f64)> {
+        let counted: Vec<&EstateEnvironment> = self
+            .environments
+            .iter()
+            .filter(|e| e.calls_per_hour(self.interval_seconds).is_some())
+            .collect();
+        if counted.is_empty() {
+            return None;
+        }
+        let calls = counted
+            .iter()
+            .filter_map(|e| e.calls_per_hour(self.interval_seconds))
+            .sum();
+        let dollars = counted
+            .iter()
+            .filter_map(|e| e.dollars_per_hour(self.interval_seconds))
+            .sum();
+        Some((calls, dollars))
     }
 
     /// Counts of environments by overall status, for the title: (fail, unknown, warn, pass).

@@ -36,9 +36,10 @@ pub struct Reading {
     pub outcome: EnvironmentOutcome,
     /// Alarms in ALARM among those the environment watches.
     pub alarms_firing: usize,
-    /// API calls the reading made, for the calls-per-hour column (None: not counted, the
-    /// simulator's).
+    /// API calls the reading made, retries included (None: not counted, the simulator's).
     pub calls: Option<u32>,
+    /// What the reading cost in dollars (GetMetricData's metrics, Logs Insights' bytes).
+    pub dollars: Option<f64>,
 }
 
 impl EstateEnvironment {
@@ -100,6 +101,18 @@ impl EstateEnvironment {
         self.reading
             .as_ref()
             .map(|r| crate::format::seconds_between(r.at, now))
+    }
+
+    /// Calls an hour at one read per `interval_seconds`, from the latest read's count.
+    pub fn calls_per_hour(&self, interval_seconds: u64) -> Option<u64> {
+        let calls = self.reading.as_ref()?.calls?;
+        Some(u64::from(calls) * 3600 / interval_seconds.max(1))
+    }
+
+    /// Dollars an hour at one read per `interval_seconds`, from the latest read's cost.
+    pub fn dollars_per_hour(&self, interval_seconds: u64) -> Option<f64> {
+        let dollars = self.reading.as_ref()?.dollars?;
+        Some(dollars * 3600.0 / interval_seconds.max(1) as f64)
     }
 
     fn results(&self) -> Option<&[CheckResult]> {

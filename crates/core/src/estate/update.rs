@@ -20,6 +20,10 @@ pub enum EstateMsg {
         height: u16,
     },
     Tick(Timestamp),
+    /// The reading interval in effect (the API budget stretches it).
+    Interval {
+        seconds: u64,
+    },
     /// An environment's reading started.
     Reading {
         name: String,
@@ -74,6 +78,10 @@ pub fn update(state: &mut EstateState, msg: EstateMsg) -> Vec<EstateEffect> {
                 environment.reading_since = None;
                 environment.reading = Some(reading);
             }
+            Vec::new()
+        }
+        EstateMsg::Interval { seconds } => {
+            state.interval_seconds = seconds;
             Vec::new()
         }
         EstateMsg::Account { name, account } => {
@@ -212,6 +220,7 @@ mod tests {
             outcome,
             alarms_firing: 0,
             calls: None,
+            dollars: None,
         }
     }
 

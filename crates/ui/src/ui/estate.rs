@@ -23,6 +23,8 @@ const READ_ONLY: usize = 3;
 const ACCOUNT: usize = 13;
 const REGION: usize = 15;
 const AGE: usize = 8;
+const CALLS: usize = 9;
+const COST: usize = 8;
 /// The worst check column is never narrower than this.
 const MIN_WORST: usize = 24;
 
@@ -62,6 +64,18 @@ fn title_line<'a>(state: &EstateState, theme: &Theme) -> Line<'a> {
             },
         ));
     }
+    if let Some((calls, dollars)) = state.totals_per_hour() {
+        let budget = state
+            .api_budget_per_hour
+            .map_or(String::new(), |budget| format!(" of {budget} allowed"));
+        let over = state
+            .api_budget_per_hour
+            .is_some_and(|budget| calls > budget);
+        spans.push(Span::styled(
+            format!("  API ≈ {calls} calls/h{budget} · ${dollars:.2}/h"),
+            if over { theme.warn } else { theme.muted },
+        ));
+    }
     spans.push(Span::styled(
         format!(
             "  each read every {}  {} UTC",
@@ -99,19 +113,20 @@ fn draw_table(state: &EstateState, theme: &Theme, area: Rect, buf: &mut Buffer) 
         + 1;
     // Narrow terminals drop the account and Region before the worst check gets too short.
     let narrow_fixed = 2 + STATUS + name_width + 1 + CHECKS + ALARMS + INCIDENT + READ_ONLY + AGE;
-    let (account, region) = if width >= narrow_fixed + ACCOUNT + REGION + MIN_WORST {
-        (ACCOUNT, REGION)
+    let wide = width >= narrow_fixed + ACCOUNT + REGION + CALLS + COST + MIN_WORST;
+    let (account, region, calls, cost) = if wide {
+        (ACCOUNT, REGION, CALLS, COST)
     } else {
-        (0, 0)
+        (0, 0, 0, 0)
     };
     let worst_width = width
-        .saturating_sub(narrow_fixed + account + region)
+        .saturating_sub(narrow_fixed + account + region + calls + cost)
         .max(MIN_WORST);
     let header = |text: &'static str, size: usize| if size == 0 { "" } else { text };
     let mut lines = vec![Line::styled(
         fit(
             &format!(
-                "  {:<STATUS$}{:<name_width$} {:<CHECKS$}{:<worst_width$}{:<ALARMS$}{:<INCIDENT$}{:<READ_ONLY$}{:<account$}{:<region$}{:>AGE$}",
+                "  {:<STATUS$}{:<name_width$} {:<CHECKS$}{:<worst_width$}{:<ALARMS$}{:<INCIDENT$}{:<READ_ONLY$}{:<account$}{:<region$}{:>calls$}{:>cost$}{:>AGE$}",
                 "Status",
                 "Environment",
                 "✓  !  ✗  ?",
@@ -121,6 +136,8 @@ fn draw_table(state: &EstateState, theme: &Theme, area: Rect, buf: &mut Buffer) 
                 "RO",
                 header("Account", account),
                 header("Region", region),
+                header("Calls/h", calls),
+                header("$/h", cost),
                 "Age"
             ),
             width,
@@ -146,6 +163,8 @@ fn draw_table(state: &EstateState, theme: &Theme, area: Rect, buf: &mut Buffer) 
             worst: worst_width,
             account,
             region,
+            calls,
+            cost,
             selected: Some(index) == selected,
         };
         let mut line = row_line(row, state, theme, columns, width);
@@ -164,6 +183,8 @@ struct Columns {
     /// 0 when the terminal is too narrow to show it.
     account: usize,
     region: usize,
+    calls: usize,
+    cost: usize,
     /// The selected row is marked with ▶ as well as its colour.
     selected: bool,
 }
@@ -232,6 +253,22 @@ fn row_line<'a>(
             theme.muted,
         ),
         Span::styled(cell(&row.region, columns.region), theme.muted),
+        Span::styled(
+            right(
+                &row.calls_per_hour(state.interval_seconds)
+                    .map_or_else(|| "-".to_owned(), |calls| calls.to_string()),
+                columns.calls,
+            ),
+            theme.muted,
+        ),
+        Span::styled(
+            right(
+                &row.dollars_per_hour(state.interval_seconds)
+                    .map_or_else(|| "-".to_owned(), |dollars| format!("{dollars:.2}")),
+                columns.cost,
+            ),
+            theme.muted,
+        ),
         Span::styled(format!("{age:>AGE$}"), age_style(row, state, theme)),
     ];
     let line = Line::from(spans);
@@ -302,6 +339,14 @@ fn footer_line<'a>(state: &EstateState, theme: &Theme) -> Line<'a> {
         ),
         theme.muted,
     )
+}
+
+/// `text` right-aligned in `size` (nothing when the column is hidden).
+fn right(text: &str, size: usize) -> String {
+    if size == 0 {
+        return String::new();
+    }
+    format!("{:>size$}", format::truncate(text, size - 1))
 }
 
 fn fit(text: &str, width: usize) -> String {

@@ -3,7 +3,15 @@
 //! and optional endpoint (moto, LocalStack), standard retries and explicit timeouts so a hung
 //! API never stalls a pane.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
+
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
 
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
@@ -85,6 +93,36 @@ mod tests {
     }
 }
 
+/// Counts every attempt of every call the clients it is given to make (retries included:
+/// each attempt is a request AWS meters and rate-limits), for the estate's calls per hour.
+/// An interceptor's `read_before_attempt` hook ("Configuring interceptors in the AWS SDK for
+/// Rust", AWS SDK for Rust Developer Guide) runs once per attempt.
+#[derive(Debug, Clone, Default)]
+pub struct CallCounter(Arc<AtomicU64>);
+
+impl CallCounter {
+    /// Attempts so far.
+    pub fn total(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+impl Intercept for CallCounter {
+    fn name(&self) -> &'static str {
+        "OpsdeckCallCounter"
+    }
+
+    fn read_before_attempt(
+        &self,
+        _context: &BeforeTransmitInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        self.0.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
 /// One client per service, sharing one configuration.
 #[derive(Debug, Clone)]
 pub struct AwsClients {
@@ -102,6 +140,8 @@ pub struct AwsClients {
     /// AWS Health API"), whatever the environment's Region.
     pub aws_health: aws_sdk_health::Client,
     pub settings: AwsSettings,
+    /// Every attempt these clients make.
+    pub calls: CallCounter,
 }
 
 impl AwsClients {
@@ -140,6 +180,8 @@ impl AwsClients {
                 max_attempts: 1,
                 ..self.settings.clone()
             },
+            // The clients above keep their interceptors, this counter among them.
+            calls: self.calls.clone(),
         }
     }
 }
@@ -217,22 +259,35 @@ impl AwsClients {
         if let Some(role) = &settings.assume_role {
             config = assuming(config, role).await;
         }
+        let calls = CallCounter::default();
+        // Each client from the shared configuration, with the call counter.
+        macro_rules! counted {
+            ($sdk:ident) => {
+                $sdk::Client::from_conf(
+                    $sdk::config::Builder::from(&config)
+                        .interceptor(calls.clone())
+                        .build(),
+                )
+            };
+        }
         Self {
-            auto_scaling: aws_sdk_autoscaling::Client::new(&config),
-            elb: aws_sdk_elasticloadbalancingv2::Client::new(&config),
-            cloudwatch: aws_sdk_cloudwatch::Client::new(&config),
-            sts: aws_sdk_sts::Client::new(&config),
-            ecs: aws_sdk_ecs::Client::new(&config),
-            logs: aws_sdk_cloudwatchlogs::Client::new(&config),
-            ec2: aws_sdk_ec2::Client::new(&config),
-            rds: aws_sdk_rds::Client::new(&config),
-            acm: aws_sdk_acm::Client::new(&config),
-            elasticache: aws_sdk_elasticache::Client::new(&config),
+            auto_scaling: counted!(aws_sdk_autoscaling),
+            elb: counted!(aws_sdk_elasticloadbalancingv2),
+            cloudwatch: counted!(aws_sdk_cloudwatch),
+            sts: counted!(aws_sdk_sts),
+            ecs: counted!(aws_sdk_ecs),
+            logs: counted!(aws_sdk_cloudwatchlogs),
+            ec2: counted!(aws_sdk_ec2),
+            rds: counted!(aws_sdk_rds),
+            acm: counted!(aws_sdk_acm),
+            elasticache: counted!(aws_sdk_elasticache),
             aws_health: aws_sdk_health::Client::from_conf(
                 aws_sdk_health::config::Builder::from(&config)
                     .region(Region::new(AWS_HEALTH_REGION))
+                    .interceptor(calls.clone())
                     .build(),
             ),
+            calls,
             settings,
         }
     }

@@ -25,7 +25,9 @@ pub use actions::AwsExecutor;
 pub use alarms::AlarmScope;
 pub use auto_scaling::describe_groups;
 pub use certificates::CertificateScope;
-pub use clients::{AssumeRole, AwsClients, AwsSettings, https_client, profile_needs_mfa};
+pub use clients::{
+    AssumeRole, AwsClients, AwsSettings, CallCounter, https_client, profile_needs_mfa,
+};
 pub use errors::classify;
 pub use launch_templates::{resolve_now, template_of};
 pub use logs::{LogScope, counts_from_rows, service_and_text};
