@@ -63,7 +63,35 @@ fn mask(text: &str) -> String {
         out.push(chars[index]);
         index += 1;
     }
-    out.lines().map(mask_ips).collect::<Vec<_>>().join("\n")
+    out.lines()
+        .map(|line| mask_ips(&mask_uptime(line)))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// An instance's uptime in seconds (`up 0s`, `up 12s`) depends on when the test drew: it
+/// becomes `up Ns`, the line's padding before its right border taking up the difference.
+fn mask_uptime(line: &str) -> String {
+    let Some(at) = line.find(" up ") else {
+        return line.to_owned();
+    };
+    let digits = line[at + 4..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .count();
+    if digits == 0 || !line[at + 4 + digits..].starts_with("s ") {
+        return line.to_owned();
+    }
+    let masked = format!("{} up N{}", &line[..at], &line[at + 4 + digits..]);
+    match masked.rfind('┃') {
+        Some(border) if digits > 1 => format!(
+            "{}{}{}",
+            &masked[..border],
+            " ".repeat(digits - 1),
+            &masked[border..]
+        ),
+        _ => masked,
+    }
 }
 
 /// moto hands out private IPs in order across the tests sharing it: each IPv4 address becomes
