@@ -1,4 +1,5 @@
-//! Criterion benchmarks: rendering the overview and the war room at 200x50, one update with the incident's
+//! Criterion benchmarks: rendering the overview, the war room and a 50-environment estate at
+//! 200x50, one update with the incident's
 //! ~850 database sessions, and the simulator's step rate.
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
@@ -37,6 +38,47 @@ fn fed_state(world: &World) -> State {
         );
     }
     state
+}
+
+/// An estate of 50 environments, each read with the checks of the demo's incident (every
+/// seventh not read at all), sorted worst first on every draw as the screen does.
+fn estate_of_50(state: &State) -> opsdeck::estate::EstateState {
+    use opsdeck::estate::{EstateEnvironment, EstateMsg, EstateState, Reading};
+    let input = opsdeck::check::CheckInput {
+        snapshot: state.data.clone(),
+        at: Some(state.now),
+        ..opsdeck::check::CheckInput::default()
+    };
+    let results = opsdeck::check::evaluate(&input, &Thresholds::default());
+    let rows = (0..50)
+        .map(|i| EstateEnvironment::new(&format!("customer-{i:02}-prod"), "eu-west-1", i % 3 == 0))
+        .collect();
+    let keymap = Keymap::builtin_default().unwrap_or_else(|error| panic!("{error}"));
+    let mut estate = EstateState::new(rows, keymap, 60, origin());
+    estate.width = 200;
+    estate.height = 50;
+    for i in 0..50 {
+        let outcome = if i % 7 == 0 {
+            Err("sts:AssumeRole: access denied".to_owned())
+        } else {
+            Ok(results.clone())
+        };
+        let reading = Reading {
+            at: origin(),
+            outcome,
+            alarms_firing: i % 5,
+            calls: Some(40),
+            dollars: Some(0.001),
+        };
+        opsdeck::estate::update(
+            &mut estate,
+            EstateMsg::Read {
+                name: format!("customer-{i:02}-prod"),
+                reading,
+            },
+        );
+    }
+    estate
 }
 
 fn benches(c: &mut Criterion) {
@@ -83,6 +125,14 @@ fn benches(c: &mut Criterion) {
                     at,
                 },
             )
+        });
+    });
+
+    let estate = estate_of_50(&state);
+    c.bench_function("render estate 200x50 (50 environments)", |b| {
+        b.iter(|| {
+            buffer.reset();
+            opsdeck::ui::draw_estate(black_box(&estate), &theme, area, &mut buffer);
         });
     });
 
