@@ -190,42 +190,47 @@ fn summary(origin: &Origin, inventory: &Inventory, selection: &Selection) -> Str
         let line = format!("  {what:<22}{:>3} of {found:<4}{names}", chosen.len());
         lines.push(line.trim_end().to_owned());
     };
-    row(
-        "Auto Scaling groups",
-        &selection.auto_scaling_groups,
-        inventory.auto_scaling_groups.len(),
-    );
-    row(
-        "target groups",
-        &selection.target_groups,
-        inventory.target_groups.len(),
-    );
-    row(
-        "load balancers",
-        &selection.load_balancers,
-        inventory.load_balancers.len(),
-    );
     let services: usize = inventory
         .ecs_clusters
         .iter()
         .map(|c| c.services.len())
         .sum();
-    row("ECS services", &selection.ecs_services, services);
-    row(
-        "RDS instances",
-        &selection.rds_instances,
-        inventory.rds_instances.len(),
-    );
-    row(
-        "ElastiCache groups",
-        &selection.cache_replication_groups,
-        inventory.cache_groups.len(),
-    );
-    row(
-        "log groups",
-        &selection.log_groups,
-        inventory.log_groups.len(),
-    );
+    let rows: [(&str, &[String], usize); 7] = [
+        (
+            "Auto Scaling groups",
+            &selection.auto_scaling_groups,
+            inventory.auto_scaling_groups.len(),
+        ),
+        (
+            "target groups",
+            &selection.target_groups,
+            inventory.target_groups.len(),
+        ),
+        (
+            "load balancers",
+            &selection.load_balancers,
+            inventory.load_balancers.len(),
+        ),
+        ("ECS services", &selection.ecs_services, services),
+        (
+            "RDS instances",
+            &selection.rds_instances,
+            inventory.rds_instances.len(),
+        ),
+        (
+            "ElastiCache groups",
+            &selection.cache_replication_groups,
+            inventory.cache_groups.len(),
+        ),
+        (
+            "log groups",
+            &selection.log_groups,
+            inventory.log_groups.len(),
+        ),
+    ];
+    for (what, chosen, found) in rows {
+        row(what, chosen, found);
+    }
     if selection.all_alarms {
         lines.push(format!(
             "  {:<22}all {} (all_alarms = true)",

@@ -65,10 +65,7 @@ pub async fn run(
             height: size.height,
         },
     );
-    let mut events = EventStream::new();
-    let mut ticker = tokio::time::interval(TICK);
-    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    let mut signals = ExitSignals::watch()?;
+    let (mut events, mut ticker, mut signals) = event_sources()?;
     let mut dirty = true;
     let mut ended = Ended::Quit;
 
@@ -109,6 +106,14 @@ pub async fn run(
     }
     drop(guard);
     Ok(ended)
+}
+
+/// What a screen's loop waits on besides its messages: the terminal's events, a tick a
+/// second (the clocks on screen show seconds), and the signals that end opsdeck.
+pub(crate) fn event_sources() -> Result<(EventStream, tokio::time::Interval, ExitSignals)> {
+    let mut ticker = tokio::time::interval(TICK);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    Ok((EventStream::new(), ticker, ExitSignals::watch()?))
 }
 
 /// The signals that end opsdeck with the terminal restored.

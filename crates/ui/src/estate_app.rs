@@ -3,22 +3,16 @@
 //! environment; the state and the readings' channel outlive it, so the estate comes back as
 //! it was, with what was read meanwhile.
 
-use std::time::Duration;
-
 use color_eyre::eyre::{Result, WrapErr};
-use crossterm::event::EventStream;
 use futures::StreamExt;
 use tokio::sync::mpsc;
 
-use crate::app::{ExitSignals, to_msg};
+use crate::app::{event_sources, to_msg};
 use crate::estate::{EstateEffect, EstateMsg, EstateState, update};
 use crate::model::Timestamp;
 use crate::msg::Msg;
 use crate::theme::Theme;
 use crate::tui::TerminalGuard;
-
-/// The clock in the title shows seconds.
-const TICK: Duration = Duration::from_secs(1);
 
 /// Why the estate screen returned.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,10 +40,7 @@ pub async fn run_estate(
             height: size.height,
         },
     );
-    let mut events = EventStream::new();
-    let mut ticker = tokio::time::interval(TICK);
-    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    let mut signals = ExitSignals::watch()?;
+    let (mut events, mut ticker, mut signals) = event_sources()?;
     loop {
         state.now = now();
         crate::tui::draw_synchronized(&mut guard.terminal, |frame| {
