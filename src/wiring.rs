@@ -181,6 +181,7 @@ pub async fn live_with_credentials(
             target_groups: environment.target_groups.clone(),
             metrics: metric_queries(environment),
             metric_window_seconds: METRIC_WINDOW_SECONDS,
+            metrics_account: environment.metrics_account_id.clone(),
             ecs_cluster: environment.ecs_cluster.clone(),
             ecs_services: environment.ecs_services.clone(),
             logs: log_scope(environment),

@@ -619,6 +619,48 @@ async fn the_p99_series_is_read_in_milliseconds() {
     assert!(request.contains(r#""Stat":"p99""#), "{request}");
 }
 
+/// Issue 14, item 4: an environment read through a CloudWatch cross-account monitoring
+/// account names the linked source account in every MetricDataQuery's `AccountId`
+/// (MetricDataQuery, Amazon CloudWatch API Reference: "If you are performing a GetMetricData
+/// operation in a monitoring account, use this to specify which account to retrieve this
+/// metric from"); without `metrics_account_id` no `AccountId` is sent. moto serves no
+/// monitoring account, so the AWS-shaped server records the call.
+#[tokio::test]
+async fn metrics_of_a_linked_account_are_asked_with_its_account_id() {
+    let server = AwsShaped::start().await;
+    let answer = || {
+        json(
+            r#"{"MetricDataResults":[{"Id":"m0","Label":"CPUUtilization",
+              "Timestamps":[1795399200],"Values":[41.5],"StatusCode":"Complete"}],"Messages":[]}"#,
+        )
+    };
+    server.answer("GetMetricData", vec![answer(), answer()]);
+    let queries = default_metric_queries(&MetricTargets {
+        auto_scaling_groups: &["acme-web-asg".to_owned()],
+        ..MetricTargets::default()
+    });
+    for account in [Some("210987654321"), None] {
+        let source = AwsSource::new(
+            clients_for(&server.endpoint).await,
+            AwsScope {
+                metrics: queries.clone(),
+                metric_window_seconds: 3600,
+                metrics_account: account.map(str::to_owned),
+                ..AwsScope::default()
+            },
+        );
+        let series = source.metric_series().await.unwrap();
+        assert_eq!(series[0].values, [41.5]);
+    }
+    let asked = server.requests("GetMetricData");
+    assert_eq!(asked.len(), 2);
+    let linked: serde_json::Value = serde_json::from_str(&asked[0]).unwrap();
+    for query in linked["MetricDataQueries"].as_array().unwrap() {
+        assert_eq!(query["AccountId"], "210987654321", "{query}");
+    }
+    assert!(!asked[1].contains("AccountId"), "{}", asked[1]);
+}
+
 #[tokio::test]
 async fn an_error_page_that_is_not_an_aws_error_names_the_http_status() {
     let server = AwsShaped::start().await;

@@ -211,6 +211,7 @@ fn environment(read_only: Option<bool>) -> EnvironmentConfig {
         external_id: None,
         role_session_name: None,
         endpoint_url: None,
+        metrics_account_id: None,
         read_only,
         production: false,
         auto_scaling_groups: Vec::new(),

@@ -260,6 +260,7 @@ pub fn scope() -> AwsScope {
             ..MetricTargets::default()
         }),
         metric_window_seconds: 3600,
+        metrics_account: None,
         ecs_cluster: Some("prod".to_owned()),
         ecs_services: vec!["web".to_owned(), "worker".to_owned()],
         logs: LogScope {

@@ -120,6 +120,10 @@ pub struct EnvironmentConfig {
     pub role_session_name: Option<String>,
     #[serde(default, deserialize_with = "validate::endpoint_url")]
     pub endpoint_url: Option<String>,
+    /// The linked source account whose metrics are read through the CloudWatch cross-account
+    /// monitoring account these credentials reach (GetMetricData with `AccountId`).
+    #[serde(default, deserialize_with = "validate::account_id")]
+    pub metrics_account_id: Option<String>,
     pub read_only: Option<bool>,
     /// Production environments ask for typed confirmation of every change.
     #[serde(default)]

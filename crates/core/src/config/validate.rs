@@ -113,6 +113,20 @@ pub fn role_arn<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Str
     Ok(Some(text))
 }
 
+/// An AWS account id: 12 digits (MetricDataQuery `AccountId`, Amazon CloudWatch API
+/// Reference: "The ID of the account where the metrics are located").
+pub fn account_id<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    let Some(text) = Option::<String>::deserialize(deserializer)? else {
+        return Ok(None);
+    };
+    if text.len() != 12 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(D::Error::custom(format!(
+            "metrics_account_id: \"{text}\" is not an AWS account id; expected 12 digits, e.g. 210987654321"
+        )));
+    }
+    Ok(Some(text))
+}
+
 /// A role session name: 2 to 64 of letters, digits and `_+=,.@-` (AssumeRole,
 /// `RoleSessionName`, AWS Security Token Service API Reference).
 pub fn role_session_name<'de, D: Deserializer<'de>>(

@@ -414,13 +414,15 @@ fn stat_name(statistic: &Statistic) -> String {
 }
 
 /// Every visible series over the closed periods of the last `window_seconds`, in one
-/// GetMetricData call per period and 500 queries.
+/// GetMetricData call per period and 500 queries. `account`: the linked source account the
+/// metrics live in, when they are read through a CloudWatch cross-account monitoring account.
 pub async fn series(
     client: &Client,
     queries: &[MetricQuery],
     window_seconds: i64,
+    account: Option<&str>,
 ) -> Result<Vec<MetricSeries>, SourceError> {
-    let fetched = fetch(client, queries, chrono::Utc::now(), window_seconds).await?;
+    let fetched = fetch(client, queries, chrono::Utc::now(), window_seconds, account).await?;
     Ok(queries
         .iter()
         .filter(|query| !query.hidden)
@@ -514,6 +516,7 @@ async fn fetch(
     queries: &[MetricQuery],
     now: Timestamp,
     window_seconds: i64,
+    account: Option<&str>,
 ) -> Result<Vec<(String, Points)>, SourceError> {
     let mut by_period: std::collections::BTreeMap<u32, Vec<&MetricQuery>> =
         std::collections::BTreeMap::new();
@@ -530,7 +533,7 @@ async fn fetch(
     for (period, stats) in by_period {
         let (start, end) = closed_periods(now, window_seconds, i64::from(period));
         for chunk in stats.chunks(QUERIES_PER_CALL) {
-            fetch_chunk(client, chunk, start, end, &mut out).await?;
+            fetch_chunk(client, chunk, (start, end), account, &mut out).await?;
         }
     }
     for (_, points) in &mut out {
@@ -543,14 +546,14 @@ async fn fetch(
 async fn fetch_chunk(
     client: &Client,
     chunk: &[&MetricQuery],
-    start: Timestamp,
-    end: Timestamp,
+    (start, end): (Timestamp, Timestamp),
+    account: Option<&str>,
     out: &mut Vec<(String, Points)>,
 ) -> Result<(), SourceError> {
     let data_queries: Vec<MetricDataQuery> = chunk
         .iter()
         .enumerate()
-        .map(|(index, query)| to_data_query(index, query))
+        .map(|(index, query)| to_data_query(index, query, account))
         .collect();
     let mut pages = client
         .get_metric_data()
@@ -612,7 +615,11 @@ fn sort_points(points: &mut Points) {
     *points = pairs.into_iter().unzip();
 }
 
-fn to_data_query(index: usize, query: &MetricQuery) -> MetricDataQuery {
+/// One statistic as a MetricDataQuery. `AccountId` names the source account when the call is
+/// made in a monitoring account ("The ID of the account where the metrics are located. If you
+/// are performing a GetMetricData operation in a monitoring account, use this to specify which
+/// account to retrieve this metric from", MetricDataQuery, Amazon CloudWatch API Reference).
+fn to_data_query(index: usize, query: &MetricQuery, account: Option<&str>) -> MetricDataQuery {
     let MetricSource::Stat {
         namespace,
         name,
@@ -634,6 +641,7 @@ fn to_data_query(index: usize, query: &MetricQuery) -> MetricDataQuery {
         .build();
     MetricDataQuery::builder()
         .id(format!("m{index}"))
+        .set_account_id(account.map(str::to_owned))
         .metric_stat(
             MetricStat::builder()
                 .metric(metric)

@@ -55,6 +55,9 @@ pub struct AwsScope {
     pub metrics: Vec<MetricQuery>,
     /// How far back metric charts reach, in seconds.
     pub metric_window_seconds: i64,
+    /// The linked source account whose metrics these are, read through a CloudWatch
+    /// cross-account monitoring account (None: the credentials' own account).
+    pub metrics_account: Option<String>,
     /// The ECS cluster and the services watched in it.
     pub ecs_cluster: Option<String>,
     pub ecs_services: Vec<String>,
@@ -161,6 +164,7 @@ impl MetricsSource for AwsSource {
                 &self.clients.cloudwatch,
                 &self.scope.metrics,
                 self.scope.metric_window_seconds,
+                self.scope.metrics_account.as_deref(),
             );
             self.for_profile(series.await)
         })

@@ -331,7 +331,7 @@ async fn add_figures(client: &aws_sdk_cloudwatch::Client, status: &mut RdsStatus
             ));
         }
     }
-    let found = match series(client, &queries, FIGURES_WINDOW_SECONDS).await {
+    let found = match series(client, &queries, FIGURES_WINDOW_SECONDS, None).await {
         Ok(found) => found,
         Err(error) => {
             status
