@@ -163,9 +163,13 @@ pub struct DiscoverArgs {
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
     /// Append the table to the config file (backed up first; an existing environment of
-    /// that name is never replaced) instead of printing it.
-    #[arg(long)]
+    /// that name is never replaced) instead of printing it. Without any config file yet,
+    /// discover writes the new one unless --print is given.
+    #[arg(long, conflicts_with = "print")]
     pub write: bool,
+    /// Only print the table, even when no config file exists yet.
+    #[arg(long)]
+    pub print: bool,
 }
 
 /// `opsdeck config ...`

@@ -65,7 +65,10 @@ fn discover_and_emit(args: &DiscoverArgs, config_flag: Option<&Path>) -> Result<
     )
     .map_err(Refusal::input)?;
     // The target is checked before any call, so a name already taken costs nothing.
-    let target = if args.write {
+    // A first run, with no config file anywhere, writes the new file: nothing is replaced,
+    // and `opsdeck` then opens the account without a file edited by hand.
+    let first_run = !args.print && config::locate(config_flag).is_none();
+    let target = if args.write || first_run {
         Some(WriteTarget::prepare(config_flag, &name)?)
     } else {
         None

@@ -19,6 +19,11 @@ use crate::support::moto::MotoServer;
 use opsdeck::source::aws::AwsClients;
 
 fn opsdeck(args: &[&str]) -> Output {
+    opsdeck_with_config_home(Path::new("/nonexistent"), args)
+}
+
+/// opsdeck with `home` as the platform config dir's parent (`$XDG_CONFIG_HOME`).
+fn opsdeck_with_config_home(home: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_opsdeck"))
         .args(args)
         .env("AWS_ACCESS_KEY_ID", "testing")
@@ -27,7 +32,7 @@ fn opsdeck(args: &[&str]) -> Output {
         .env_remove("AWS_REGION")
         .env_remove("AWS_DEFAULT_REGION")
         .env_remove("OPSDECK_CONFIG")
-        .env("XDG_CONFIG_HOME", "/nonexistent")
+        .env("XDG_CONFIG_HOME", home)
         .output()
         .unwrap()
 }
@@ -320,6 +325,44 @@ log_groups = ["/ecs/globex-api"]
     assert_eq!(sources.ecs.ecs_services().await.unwrap().len(), 2);
     let rds = sources.rds.rds_status().await.unwrap();
     assert_eq!(rds.instances[0].identifier, "basecoat-portal-db");
+
+    // A first run, with no config file anywhere: discover writes the platform's new file, and
+    // opsdeck finds it without --config (the Done-when: discover, then opsdeck).
+    let home = tempfile::tempdir().unwrap();
+    let args = [
+        "discover",
+        "--region",
+        "us-east-1",
+        "--endpoint-url",
+        &moto.endpoint,
+        "--tag",
+        "customer=globex",
+    ];
+    let output = opsdeck_with_config_home(home.path(), &args);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let written = home.path().join("opsdeck/config.toml");
+    assert!(
+        stderr(&output).contains(&format!(
+            "Wrote [environments.globex] to {}",
+            written.display()
+        )),
+        "{}",
+        stderr(&output)
+    );
+    let check = opsdeck_with_config_home(home.path(), &["config", "check"]);
+    let text = String::from_utf8_lossy(&check.stdout);
+    assert!(check.status.success(), "{}", stderr(&check));
+    assert!(text.contains("environment: globex"), "{text}");
+    // With the file there, a second run prints unless asked to write.
+    let output =
+        opsdeck_with_config_home(home.path(), &[&args[..], &["--name", "globex-2"]].concat());
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("[environments.globex-2]"));
+    assert!(
+        !std::fs::read_to_string(&written)
+            .unwrap()
+            .contains("globex-2")
+    );
 }
 
 /// Bad input is refused before any call and writes nothing: a malformed tag, a Region the
