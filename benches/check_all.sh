@@ -37,7 +37,7 @@ aws_health = false
 TOML
 done
 bin=target/release/opsdeck
-ms() { date +%s%N | awk '{ printf "%d", $1 / 1000000 }'; }
+ms() { echo $(( $(date +%s%N) / 1000000 )); }
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 concurrent=(); sequential=()
 for _ in $(seq 1 "$runs"); do

@@ -154,7 +154,11 @@ fn draw_table(state: &EstateState, theme: &Theme, area: Rect, buf: &mut Buffer) 
             theme.muted,
         ));
     }
-    let selected = state.selected_index();
+    // The rows are sorted once a frame; the selection is found among them.
+    let selected = state
+        .selected
+        .as_deref()
+        .and_then(|name| rows.iter().position(|row| row.name == name));
     let shown = usize::from(inner.height).saturating_sub(1);
     let first = selected.map_or(0, |index| index.saturating_sub(shown.saturating_sub(1)));
     for (index, row) in rows.iter().enumerate().skip(first).take(shown) {
