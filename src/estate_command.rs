@@ -111,7 +111,7 @@ pub fn run(args: &RunArgs, resolved: &Resolved) -> Result<ExitCode> {
         Duration::from_secs(resolved.estate.read_interval_seconds())
     };
     let mut state = estate_state(resolved, &members, interval, &clock, args.demo);
-    state.api_budget_per_hour = resolved.estate.api_calls_per_hour;
+    state.api_budget_per_minute = resolved.estate.api_calls_per_minute;
     refresh_incidents(&mut state, &members, &store);
     tracing::info!(environments = members.len(), demo = args.demo, "estate");
     let (readings, mut received) = mpsc::unbounded_channel();
@@ -122,7 +122,7 @@ pub fn run(args: &RunArgs, resolved: &Resolved) -> Result<ExitCode> {
         woken,
         Pace {
             base: interval,
-            budget_per_hour: resolved.estate.api_calls_per_hour,
+            budget_per_minute: resolved.estate.api_calls_per_minute,
         },
         clock.clone(),
     ));
@@ -254,8 +254,8 @@ fn refresh_incidents(state: &mut EstateState, members: &[Member], store: &Incide
 struct Pace {
     /// The configured interval, of the clock's time.
     base: Duration,
-    /// Calls an hour the reads may make in all.
-    budget_per_hour: Option<u64>,
+    /// Calls a minute the reads may make in all.
+    budget_per_minute: Option<u64>,
 }
 
 /// Reads every environment on its own schedule, every interval of the clock's time (the
@@ -321,7 +321,7 @@ fn paced(
     if let Some(calls) = calls {
         table[index] = calls;
     }
-    let next = budgeted_interval(pace.base, &table, pace.budget_per_hour);
+    let next = budgeted_interval(pace.base, &table, pace.budget_per_minute);
     if next != *current {
         *current = next;
         let _ = readings.send(EstateMsg::Interval {

@@ -208,9 +208,9 @@ pub fn describe(resolved: &Resolved) -> String {
     ));
     let budget = resolved
         .estate
-        .api_calls_per_hour
+        .api_calls_per_minute
         .map_or("no API budget".to_owned(), |calls| {
-            format!("at most {calls} API calls an hour")
+            format!("at most {calls} API calls a minute")
         });
     out.push_str(&format!(
         "estate: each environment read every {} s, {budget}\n",

@@ -453,13 +453,8 @@ async fn the_estate_shows_each_environment_of_two_accounts_with_its_own_state() 
     let Some(tmux) = support::tmux::Tmux::start(&command, 170, 30) else {
         return;
     };
-    let row = |screen: &str, name: &str| {
-        screen
-            .lines()
-            .find(|line| line.contains(&format!(" {name} ")))
-            .unwrap_or_default()
-            .to_owned()
-    };
+    let row =
+        |screen: &str, name: &str| support::tmux::estate_row(screen, name).unwrap_or_default();
     let estate = tmux.wait_for("every environment read", Duration::from_secs(60), |s| {
         ["acme-prod", "globex-prod", "initech-prod"]
             .iter()

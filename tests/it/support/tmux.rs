@@ -166,3 +166,18 @@ impl Drop for Tmux {
         let _ = self.run(&["kill-server"]);
     }
 }
+
+/// The estate screen's row of environment `name` (`acme-prod` is shown as customer `acme`,
+/// environment `prod`), if it is on `screen`.
+pub fn estate_row(screen: &str, name: &str) -> Option<String> {
+    let (customer, environment) = name.rsplit_once('-').unwrap_or((name, ""));
+    screen
+        .lines()
+        .find(|line| {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            words
+                .windows(2)
+                .any(|pair| pair[0] == customer && pair[1] == environment)
+        })
+        .map(str::to_owned)
+}

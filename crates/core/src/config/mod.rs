@@ -64,9 +64,9 @@ pub struct ConfigFile {
 pub struct EstateSettings {
     /// Seconds between two reads of one environment's checks.
     pub read_interval_seconds: Option<u64>,
-    /// API calls an hour the estate's reads may make in all; the interval stretches to stay
+    /// API calls a minute the estate's reads may make in all; the interval stretches to stay
     /// within it.
-    pub api_calls_per_hour: Option<u64>,
+    pub api_calls_per_minute: Option<u64>,
 }
 
 /// The estate's default reading interval: light next to a dashboard's 5 s.
@@ -92,9 +92,9 @@ impl EstateSettings {
                 MAX_REFRESH_INTERVAL_MS / 1000
             ));
         }
-        if self.api_calls_per_hour == Some(0) {
+        if self.api_calls_per_minute == Some(0) {
             return Some(
-                "estate api_calls_per_hour is 0; expected at least 1 (leave it out for no budget)"
+                "estate api_calls_per_minute is 0; expected at least 1 (leave it out for no budget)"
                     .to_owned(),
             );
         }

@@ -4,20 +4,20 @@
 
 use std::time::Duration;
 
-/// The reading interval that keeps the estate within `budget_per_hour` calls: `base`, or
+/// The reading interval that keeps the estate within `budget_per_minute` calls: `base`, or
 /// longer when reading every environment that often would make more calls than the budget.
 /// `calls_per_read` holds each environment's latest read's count.
 pub fn budgeted_interval(
     base: Duration,
     calls_per_read: &[u32],
-    budget_per_hour: Option<u64>,
+    budget_per_minute: Option<u64>,
 ) -> Duration {
-    let Some(budget) = budget_per_hour.filter(|budget| *budget > 0) else {
+    let Some(budget) = budget_per_minute.filter(|budget| *budget > 0) else {
         return base;
     };
     let calls_per_round: u64 = calls_per_read.iter().map(|calls| u64::from(*calls)).sum();
-    // Rounds an hour the budget pays for, and so the seconds each round must last.
-    let seconds = (calls_per_round * 3600).div_ceil(budget);
+    // Rounds a minute the budget pays for, and so the seconds each round must last.
+    let seconds = (calls_per_round * 60).div_ceil(budget);
     base.max(Duration::from_secs(seconds))
 }
 
@@ -28,19 +28,19 @@ mod tests {
     #[test]
     fn the_interval_stretches_only_past_the_budget() {
         let minute = Duration::from_secs(60);
-        // 50 environments of 40 calls a read, each read once a minute: 120,000 calls an hour.
+        // 50 environments of 40 calls a read, each read once a minute: 2,000 calls a minute.
         let estate = [40; 50];
         assert_eq!(budgeted_interval(minute, &estate, None), minute);
-        assert_eq!(budgeted_interval(minute, &estate, Some(200_000)), minute);
-        // 60,000 an hour allowed: every two minutes.
+        assert_eq!(budgeted_interval(minute, &estate, Some(3_000)), minute);
+        // 1,000 a minute allowed: every two minutes.
         assert_eq!(
-            budgeted_interval(minute, &estate, Some(60_000)),
+            budgeted_interval(minute, &estate, Some(1_000)),
             Duration::from_secs(120)
         );
-        // Rounded up, never over: 2,000 calls a round, 7,000 an hour -> 1029 s (3.5 rounds).
+        // Rounded up, never over: 2,000 calls a round, 700 a minute -> 172 s (0.35 rounds).
         assert_eq!(
-            budgeted_interval(minute, &estate, Some(7_000)),
-            Duration::from_secs(1029)
+            budgeted_interval(minute, &estate, Some(700)),
+            Duration::from_secs(172)
         );
         assert_eq!(budgeted_interval(minute, &[], Some(1)), minute);
     }

@@ -62,8 +62,8 @@ pub struct EstateState {
     pub height: u16,
     /// How often each environment's checks are read here (the budget may stretch it).
     pub interval_seconds: u64,
-    /// The API calls an hour the estate's reads may make, if the config sets a budget.
-    pub api_budget_per_hour: Option<u64>,
+    /// The API calls a minute the estate's reads may make, if the config sets a budget.
+    pub api_budget_per_minute: Option<u64>,
     /// The simulated estate (`--demo`): said in the title.
     pub demo: bool,
     /// A one-line note for the footer (what a key did, why it did nothing).
@@ -91,7 +91,7 @@ impl EstateState {
             width: 0,
             height: 0,
             interval_seconds,
-            api_budget_per_hour: None,
+            api_budget_per_minute: None,
             demo: false,
             notice: None,
         }
@@ -129,20 +129,20 @@ impl EstateState {
         rows.iter().position(|row| row.name == name)
     }
 
-    /// The estate's calls and dollars an hour at the current interval, over the environments
-    /// whose reads are counted (None when none is).
-    pub fn totals_per_hour(&self) -> Option<(u64, f64)> {
+    /// The estate's calls a minute and dollars an hour at the current interval, over the
+    /// environments whose reads are counted (None when none is).
+    pub fn totals(&self) -> Option<(f64, f64)> {
         let counted: Vec<&EstateEnvironment> = self
             .environments
             .iter()
-            .filter(|e| e.calls_per_hour(self.interval_seconds).is_some())
+            .filter(|e| e.calls_per_minute(self.interval_seconds).is_some())
             .collect();
         if counted.is_empty() {
             return None;
         }
         let calls = counted
             .iter()
-            .filter_map(|e| e.calls_per_hour(self.interval_seconds))
+            .filter_map(|e| e.calls_per_minute(self.interval_seconds))
             .sum();
         let dollars = counted
             .iter()

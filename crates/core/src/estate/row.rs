@@ -56,6 +56,12 @@ impl EstateEnvironment {
         }
     }
 
+    /// The customer and the environment of `{customer}-{environment}`, the runbook's naming
+    /// of its dashboards (`acme-prod` is acme's prod); a name without a dash is a customer's.
+    pub fn customer_and_environment(&self) -> (&str, &str) {
+        self.name.rsplit_once('-').unwrap_or((&self.name, ""))
+    }
+
     /// The environment's overall status: unknown until read, and when it could not be.
     pub fn status(&self) -> Status {
         match self.reading.as_ref().map(|r| &r.outcome) {
@@ -103,10 +109,10 @@ impl EstateEnvironment {
             .map(|r| crate::format::seconds_between(r.at, now))
     }
 
-    /// Calls an hour at one read per `interval_seconds`, from the latest read's count.
-    pub fn calls_per_hour(&self, interval_seconds: u64) -> Option<u64> {
+    /// Calls a minute at one read per `interval_seconds`, from the latest read's count.
+    pub fn calls_per_minute(&self, interval_seconds: u64) -> Option<f64> {
         let calls = self.reading.as_ref()?.calls?;
-        Some(u64::from(calls) * 3600 / interval_seconds.max(1))
+        Some(f64::from(calls) * 60.0 / interval_seconds.max(1) as f64)
     }
 
     /// Dollars an hour at one read per `interval_seconds`, from the latest read's cost.

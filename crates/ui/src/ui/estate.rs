@@ -23,7 +23,7 @@ const READ_ONLY: usize = 3;
 const ACCOUNT: usize = 13;
 const REGION: usize = 15;
 const AGE: usize = 8;
-const CALLS: usize = 9;
+const CALLS: usize = 10;
 const COST: usize = 8;
 /// The worst check column is never narrower than this.
 const MIN_WORST: usize = 24;
@@ -64,15 +64,18 @@ fn title_line<'a>(state: &EstateState, theme: &Theme) -> Line<'a> {
             },
         ));
     }
-    if let Some((calls, dollars)) = state.totals_per_hour() {
+    if let Some((calls, dollars)) = state.totals() {
         let budget = state
-            .api_budget_per_hour
+            .api_budget_per_minute
             .map_or(String::new(), |budget| format!(" of {budget} allowed"));
         let over = state
-            .api_budget_per_hour
-            .is_some_and(|budget| calls > budget);
+            .api_budget_per_minute
+            .is_some_and(|budget| calls > budget as f64);
         spans.push(Span::styled(
-            format!("  API ≈ {calls} calls/h{budget} · ${dollars:.2}/h"),
+            format!(
+                "  API ≈ {} calls/min{budget} · ${dollars:.2}/h",
+                per_minute(calls)
+            ),
             if over { theme.warn } else { theme.muted },
         ));
     }
@@ -104,13 +107,20 @@ fn draw_table(state: &EstateState, theme: &Theme, area: Rect, buf: &mut Buffer) 
     block.render(area, buf);
     let width = usize::from(inner.width);
     let rows = state.visible();
-    let name_width = rows
-        .iter()
-        .map(|row| row.name.chars().count())
-        .max()
-        .unwrap_or(11)
-        .clamp(11, 28)
-        + 1;
+    let widest = |customer: bool, least: usize, most: usize| {
+        rows.iter()
+            .map(|row| {
+                let (name, environment) = row.customer_and_environment();
+                if customer { name } else { environment }.chars().count()
+            })
+            .max()
+            .unwrap_or(least)
+            .clamp(least, most)
+            + 1
+    };
+    let customer_width = widest(true, 8, 24);
+    let environment_width = widest(false, 11, 14);
+    let name_width = customer_width + environment_width;
     // Narrow terminals drop the account and Region before the worst check gets too short.
     let narrow_fixed = 2 + STATUS + name_width + 1 + CHECKS + ALARMS + INCIDENT + READ_ONLY + AGE;
     let wide = width >= narrow_fixed + ACCOUNT + REGION + CALLS + COST + MIN_WORST;
@@ -121,13 +131,14 @@ fn draw_table(state: &EstateState, theme: &Theme, area: Rect, buf: &mut Buffer) 
     };
     let worst_width = width
         .saturating_sub(narrow_fixed + account + region + calls + cost)
-        .max(MIN_WORST);
+        .max(12);
     let header = |text: &'static str, size: usize| if size == 0 { "" } else { text };
     let mut lines = vec![Line::styled(
         fit(
             &format!(
-                "  {:<STATUS$}{:<name_width$} {:<CHECKS$}{:<worst_width$}{:<ALARMS$}{:<INCIDENT$}{:<READ_ONLY$}{:<account$}{:<region$}{:>calls$}{:>cost$}{:>AGE$}",
+                "  {:<STATUS$}{:<customer_width$}{:<environment_width$} {:<CHECKS$}{:<worst_width$}{:<ALARMS$}{:<INCIDENT$}{:<READ_ONLY$}{:<account$}{:<region$}{:>calls$}{:>cost$}{:>AGE$}",
                 "Status",
+                "Customer",
                 "Environment",
                 "✓  !  ✗  ?",
                 "Worst check",
@@ -136,7 +147,7 @@ fn draw_table(state: &EstateState, theme: &Theme, area: Rect, buf: &mut Buffer) 
                 "RO",
                 header("Account", account),
                 header("Region", region),
-                header("Calls/h", calls),
+                header("Calls/min", calls),
                 header("$/h", cost),
                 "Age"
             ),
@@ -163,7 +174,8 @@ fn draw_table(state: &EstateState, theme: &Theme, area: Rect, buf: &mut Buffer) 
     let first = selected.map_or(0, |index| index.saturating_sub(shown.saturating_sub(1)));
     for (index, row) in rows.iter().enumerate().skip(first).take(shown) {
         let columns = Columns {
-            name: name_width,
+            customer: customer_width,
+            environment: environment_width,
             worst: worst_width,
             account,
             region,
@@ -182,7 +194,8 @@ fn draw_table(state: &EstateState, theme: &Theme, area: Rect, buf: &mut Buffer) 
 
 #[derive(Clone, Copy)]
 struct Columns {
-    name: usize,
+    customer: usize,
+    environment: usize,
     worst: usize,
     /// 0 when the terminal is too narrow to show it.
     account: usize,
@@ -201,6 +214,7 @@ fn row_line<'a>(
     width: usize,
 ) -> Line<'a> {
     let status = row.status();
+    let (customer, environment) = row.customer_and_environment();
     let status_text = format!("{} {}", status.symbol(), status.as_str());
     let checks = row.counts().map_or_else(
         || "-".to_owned(),
@@ -243,7 +257,11 @@ fn row_line<'a>(
             ),
             style_of(status, theme),
         ),
-        Span::styled(format!("{} ", cell(&row.name, columns.name)), theme.text),
+        Span::styled(cell(customer, columns.customer), theme.text),
+        Span::styled(
+            format!("{} ", cell(environment, columns.environment)),
+            theme.text,
+        ),
         Span::styled(cell(&checks, CHECKS), theme.text),
         Span::styled(cell(&worst, columns.worst), worst_style),
         Span::styled(cell(&alarms, ALARMS), alarms_style),
@@ -259,8 +277,8 @@ fn row_line<'a>(
         Span::styled(cell(&row.region, columns.region), theme.muted),
         Span::styled(
             right(
-                &row.calls_per_hour(state.interval_seconds)
-                    .map_or_else(|| "-".to_owned(), |calls| calls.to_string()),
+                &row.calls_per_minute(state.interval_seconds)
+                    .map_or_else(|| "-".to_owned(), per_minute),
                 columns.calls,
             ),
             theme.muted,
@@ -343,6 +361,15 @@ fn footer_line<'a>(state: &EstateState, theme: &Theme) -> Line<'a> {
         ),
         theme.muted,
     )
+}
+
+/// Calls a minute: one decimal below ten, whole above.
+fn per_minute(calls: f64) -> String {
+    if calls < 10.0 {
+        format!("{calls:.1}")
+    } else {
+        format!("{calls:.0}")
+    }
 }
 
 /// `text` right-aligned in `size` (nothing when the column is hidden).
