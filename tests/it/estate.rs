@@ -44,14 +44,16 @@ fn reading(seconds_ago: i64, outcome: Result<Vec<CheckResult>, String>, alarms: 
     }
 }
 
-/// Four customers: one failing with an incident open for 12 minutes, one whose credentials
-/// fail, one read-only and passing, one whose data is 3 minutes old.
+/// Five customers: one failing with an incident open for 12 minutes, one whose role cannot be
+/// assumed, one whose profile has no credentials (its checks unknown, the fix in its row), one
+/// read-only and passing, one whose data is 3 minutes old.
 fn fixed_estate() -> EstateState {
     let rows = [
         ("acme-prod", "us-east-1", false),
         ("globex-prod", "eu-west-1", false),
         ("initech-prod", "eu-central-1", true),
         ("umbrella-staging", "us-west-2", false),
+        ("hooli-prod", "us-east-1", false),
     ]
     .map(|(name, region, read_only)| EstateEnvironment::new(name, region, read_only))
     .to_vec();
@@ -85,6 +87,24 @@ fn fixed_estate() -> EstateState {
         (
             "initech-prod",
             reading(20, Ok(vec![check("cpu", "CPU utilisation", Status::Pass, "31%")]), 0),
+        ),
+        (
+            "hooli-prod",
+            reading(
+                30,
+                Ok(vec![CheckResult {
+                    evidence: vec![
+                        "Auto Scaling could not be read: AWS credentials missing or expired; run: aws sso login --profile hooli".to_owned(),
+                    ],
+                    ..check(
+                        "asg_in_service",
+                        "Auto Scaling: InService equals desired",
+                        Status::Unknown,
+                        "no data",
+                    )
+                }]),
+                0,
+            ),
         ),
         (
             "umbrella-staging",
@@ -150,6 +170,19 @@ fn estate_screen_filtered_100x10() {
     let mut state = fixed_estate();
     state.filter = "eu-".to_owned();
     assert_snapshot!(buffer_text(&draw(&state, 100, 10)));
+}
+
+/// Issue 14, item 3: an environment whose credentials fail shows the fix. The table's column
+/// cuts it, so the selected row's reason is written out in full under the table.
+#[test]
+fn the_selected_rows_reason_is_written_out_with_its_fix() {
+    let mut state = fixed_estate();
+    state.selected = Some("hooli-prod".to_owned());
+    let text = buffer_text(&draw(&state, 160, 12));
+    assert!(
+        text.contains(" hooli-prod: Auto Scaling could not be read: AWS credentials missing or expired; run: aws sso login --profile hooli"),
+        "{text}"
+    );
 }
 
 /// Colour carries the status, always beside its symbol and word.

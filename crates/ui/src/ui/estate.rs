@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget};
 
 use super::checklist::style_of;
+use crate::check::Status;
 use crate::config::InputMode;
 use crate::estate::{EstateEnvironment, EstateSort, EstateState};
 use crate::format;
@@ -30,14 +31,16 @@ const MIN_WORST: usize = 24;
 
 /// Draws the estate over `area`.
 pub fn draw_estate(state: &EstateState, theme: &Theme, area: Rect, buf: &mut Buffer) {
-    let [title, table, footer] = Layout::vertical([
+    let [title, table, detail, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(3),
+        Constraint::Length(2),
         Constraint::Length(1),
     ])
     .areas(area);
     title_line(state, theme).render(title, buf);
     draw_table(state, theme, table, buf);
+    detail_lines(state, theme).render(detail, buf);
     footer_line(state, theme).render(footer, buf);
 }
 
@@ -311,6 +314,11 @@ fn worst_column(row: &EstateEnvironment, theme: &Theme) -> (String, Style) {
         );
     }
     match row.worst_check() {
+        // An unknown check's value is "no data"; why it is unknown (credentials and the
+        // command that fixes them, a source that did not answer) is what the row must say.
+        Some(check) if check.status == Status::Unknown && !check.evidence.is_empty() => {
+            (format::one_line(&check.evidence[0]), theme.unknown)
+        }
         Some(check) => (
             format!("{}: {}", check.title, format::one_line(&check.observed)),
             style_of(check.status, theme),
@@ -338,6 +346,24 @@ fn age_style(row: &EstateEnvironment, state: &EstateState, theme: &Theme) -> Sty
         Some(age) if age > stale_after => theme.warn,
         _ => theme.muted,
     }
+}
+
+/// The selected environment's worst check or error in full (the table's column cuts it), so
+/// the fix a credential error names is always readable.
+fn detail_lines<'a>(state: &EstateState, theme: &Theme) -> Paragraph<'a> {
+    let selected = state
+        .selected
+        .as_deref()
+        .and_then(|name| state.environments.iter().find(|row| row.name == name));
+    let Some(row) = selected else {
+        return Paragraph::new("");
+    };
+    let (text, style) = worst_column(row, theme);
+    Paragraph::new(Line::from(vec![
+        Span::styled(format!(" {}: ", row.name), theme.title),
+        Span::styled(text, style),
+    ]))
+    .wrap(ratatui::widgets::Wrap { trim: false })
 }
 
 fn footer_line<'a>(state: &EstateState, theme: &Theme) -> Line<'a> {
