@@ -260,6 +260,8 @@ pub fn scope() -> AwsScope {
             ..MetricTargets::default()
         }),
         metric_window_seconds: 3600,
+        // The credentials' own account: GetMetricData without `AccountId` (MetricDataQuery,
+        // Amazon CloudWatch API Reference).
         metrics_account: None,
         ecs_cluster: Some("prod".to_owned()),
         ecs_services: vec!["web".to_owned(), "worker".to_owned()],

@@ -331,6 +331,8 @@ async fn add_figures(client: &aws_sdk_cloudwatch::Client, status: &mut RdsStatus
             ));
         }
     }
+    // No `AccountId` (MetricDataQuery, Amazon CloudWatch API Reference): the instances' figures
+    // are read in their own account, whose credentials read their status too.
     let found = match series(client, &queries, FIGURES_WINDOW_SECONDS, None).await {
         Ok(found) => found,
         Err(error) => {
