@@ -129,7 +129,8 @@ pub enum Command {
     },
     /// Read what an AWS account holds (Auto Scaling groups, load balancers, ECS, RDS,
     /// ElastiCache, log groups, alarms) and write the environment table that watches it:
-    /// printed, or appended to the config file with --write. Read-only calls only.
+    /// printed, appended to the config file with --write, or, with no config file yet,
+    /// written as the new one. Read-only calls only.
     Discover(DiscoverArgs),
     /// Work with the config file.
     Config {
