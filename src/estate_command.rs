@@ -93,66 +93,101 @@ pub fn run(args: &RunArgs, resolved: &Resolved) -> Result<ExitCode> {
         Clock::wall()
     };
     let members = match members(args, resolved, &clock) {
+        Ok(members) if members.is_empty() => {
+            eprintln!(
+                "error: the estate has no environments: add [environments.NAME] tables (opsdeck discover writes one), or try opsdeck --demo --estate"
+            );
+            return Ok(ExitCode::from(EXIT_CONFIG));
+        }
         Ok(members) => Arc::new(members),
         Err(message) => {
             eprintln!("error: {message}");
             return Ok(ExitCode::from(EXIT_CONFIG));
         }
     };
-    if members.is_empty() {
-        eprintln!(
-            "error: the estate has no environments: add [environments.NAME] tables (opsdeck discover writes one), or try opsdeck --demo --estate"
-        );
-        return Ok(ExitCode::from(EXIT_CONFIG));
-    }
-    let interval = if args.demo {
-        DEMO_READ_INTERVAL
-    } else {
-        Duration::from_secs(resolved.estate.read_interval_seconds())
+    let pace = Pace {
+        base: if args.demo {
+            DEMO_READ_INTERVAL
+        } else {
+            Duration::from_secs(resolved.estate.read_interval_seconds())
+        },
+        budget_per_minute: resolved.estate.api_calls_per_minute,
     };
-    let mut state = estate_state(resolved, &members, interval, &clock, args.demo);
-    state.api_budget_per_minute = resolved.estate.api_calls_per_minute;
-    refresh_incidents(&mut state, &members, &store);
     tracing::info!(environments = members.len(), demo = args.demo, "estate");
-    let (readings, mut received) = mpsc::unbounded_channel();
+    let (readings, received) = mpsc::unbounded_channel();
     let (wake, woken) = watch::channel(0u64);
     runtime.spawn(read_estate(
         members.clone(),
         readings,
         woken,
-        Pace {
-            base: interval,
-            budget_per_minute: resolved.estate.api_calls_per_minute,
-        },
+        pace,
         clock.clone(),
     ));
-    loop {
-        let now = || clock.now();
-        let exit = runtime.block_on(run_estate(
-            &mut state,
-            &resolved.theme,
-            &mut received,
-            &|| wake.send_modify(|generation| *generation += 1),
-            &now,
-        ))?;
-        let EstateExit::Open(name) = exit else {
-            break;
-        };
-        let Some(member) = members.iter().find(|m| m.name == name) else {
-            continue;
-        };
-        match runtime.block_on(open_member(
-            args, resolved, member, &clock, &store, &journal,
-        )) {
-            Ok(Ended::Quit) => break,
-            Ok(Ended::Estate) => state.notice = None,
-            Err(message) => state.notice = Some(format!("cannot open {name}: {message}")),
-        }
-        refresh_incidents(&mut state, &members, &store);
-    }
+    let session = Session {
+        args,
+        resolved,
+        members: &members,
+        clock: &clock,
+        store: &store,
+        journal: &journal,
+    };
+    session.serve(&runtime, pace, received, &wake)?;
     // Light reads may be mid-sleep or mid-call; do not wait for them.
     runtime.shutdown_background();
     Ok(ExitCode::SUCCESS)
+}
+
+/// What the estate screen and the dashboards it opens share.
+struct Session<'a> {
+    args: &'a RunArgs,
+    resolved: &'a Resolved,
+    members: &'a [Member],
+    clock: &'a Clock,
+    store: &'a IncidentStore,
+    journal: &'a crate::action::journal::Journal,
+}
+
+impl Session<'_> {
+    /// The estate screen, then each environment opened from it, until the user quits.
+    fn serve(
+        &self,
+        runtime: &tokio::runtime::Runtime,
+        pace: Pace,
+        mut received: mpsc::UnboundedReceiver<EstateMsg>,
+        wake: &watch::Sender<u64>,
+    ) -> Result<()> {
+        let mut state = estate_state(
+            self.resolved,
+            self.members,
+            pace.base,
+            self.clock,
+            self.args.demo,
+        );
+        state.api_budget_per_minute = pace.budget_per_minute;
+        refresh_incidents(&mut state, self.members, self.store);
+        loop {
+            let now = || self.clock.now();
+            let exit = runtime.block_on(run_estate(
+                &mut state,
+                &self.resolved.theme,
+                &mut received,
+                &|| wake.send_modify(|generation| *generation += 1),
+                &now,
+            ))?;
+            let EstateExit::Open(name) = exit else {
+                return Ok(());
+            };
+            let Some(member) = self.members.iter().find(|m| m.name == name) else {
+                continue;
+            };
+            match runtime.block_on(self.open(member)) {
+                Ok(Ended::Quit) => return Ok(()),
+                Ok(Ended::Estate) => state.notice = None,
+                Err(message) => state.notice = Some(format!("cannot open {name}: {message}")),
+            }
+            refresh_incidents(&mut state, self.members, self.store);
+        }
+    }
 }
 
 /// The demo's customers, or every environment of the config with its own thresholds.
@@ -429,63 +464,66 @@ async fn wired(
     Ok(wired)
 }
 
-/// Opens one environment's dashboard at full rate until the user quits or goes back.
-async fn open_member(
-    args: &RunArgs,
-    resolved: &Resolved,
-    member: &Member,
-    clock: &Clock,
-    store: &IncidentStore,
-    journal: &crate::action::journal::Journal,
-) -> Result<Ended, String> {
-    let reopened = run::reopen(store, &member.incident_name)?;
-    let (wiring, one) = match (member.customer, &member.simulator) {
-        (Some(customer), Some(simulator)) => {
-            let sources = member
-                .wired
-                .lock()
-                .map_err(|_| "poisoned")?
-                .clone()
-                .ok_or("the simulator has no sources")?
-                .sources;
-            let mut wiring = wiring::demo_with(
-                resolved,
-                &member.incident_name,
-                customer.region,
-                simulator.clone(),
-                sources,
-                clock.clone(),
-            );
-            if customer.read_only {
-                wiring.environment.read_only = true;
-                wiring.environment.read_only_reason =
-                    Some(format!("the demo's {} is read-only", customer.name));
+impl Session<'_> {
+    /// Opens one environment's dashboard at full rate until the user quits or goes back.
+    async fn open(&self, member: &Member) -> Result<Ended, String> {
+        let Session {
+            args,
+            resolved,
+            clock,
+            store,
+            journal,
+            ..
+        } = *self;
+        let reopened = run::reopen(store, &member.incident_name)?;
+        let (wiring, one) = match (member.customer, &member.simulator) {
+            (Some(customer), Some(simulator)) => {
+                let sources = member
+                    .wired
+                    .lock()
+                    .map_err(|_| "poisoned")?
+                    .clone()
+                    .ok_or("the simulator has no sources")?
+                    .sources;
+                let mut wiring = wiring::demo_with(
+                    resolved,
+                    &member.incident_name,
+                    customer.region,
+                    simulator.clone(),
+                    sources,
+                    clock.clone(),
+                );
+                if customer.read_only {
+                    wiring.environment.read_only = true;
+                    wiring.environment.read_only_reason =
+                        Some(format!("the demo's {} is read-only", customer.name));
+                }
+                (wiring, resolved.clone())
             }
-            (wiring, resolved.clone())
-        }
-        _ => {
-            let one = member
-                .resolved
-                .clone()
-                .ok_or("no settings for this environment")?;
-            (wiring::live(&one).await?, one)
-        }
-    };
-    let service = member.customer.map(|customer| customer.name.to_owned());
-    let mut opened = run::open_environment(
-        &one,
-        wiring,
-        crate::action::journal::Journal::new(journal.path().to_owned()),
-        service,
-        (store, reopened, None),
-    )?;
-    opened.state.from_estate = true;
-    run::run_dashboard(
-        opened,
-        one.theme.clone(),
-        store.clone(),
-        run::run_options(args),
-    )
-    .await
-    .map_err(|error| format!("{error:#}"))
+            _ => {
+                let one = member
+                    .resolved
+                    .clone()
+                    .ok_or("no settings for this environment")?;
+                (wiring::live(&one).await?, one)
+            }
+        };
+        let service = member.customer.map(|customer| customer.name.to_owned());
+        let mut opened = run::open_environment(
+            &one,
+            wiring,
+            crate::action::journal::Journal::new(journal.path().to_owned()),
+            service,
+            (store, reopened, None),
+        )?;
+        opened.state.from_estate = true;
+        run::run_dashboard(
+            opened,
+            one.theme.clone(),
+            store.clone(),
+            run::run_options(args),
+        )
+        .await
+        .map_err(|error| format!("{error:#}"))
+    }
 }
