@@ -100,3 +100,22 @@ pub fn overall(results: &[CheckResult]) -> Status {
         Some(worst) => worst,
     }
 }
+
+/// A check result with nothing but its id, title and status, for tests.
+#[cfg(test)]
+pub(crate) fn result_for_test(
+    id: &'static str,
+    title: &'static str,
+    status: Status,
+) -> CheckResult {
+    CheckResult {
+        id,
+        title,
+        status,
+        observed: String::new(),
+        threshold: String::new(),
+        evidence: Vec::new(),
+        runbook: "",
+        rows: Vec::new(),
+    }
+}

@@ -284,16 +284,7 @@ mod estate_tests {
     use super::*;
 
     fn result(id: &'static str, status: Status) -> CheckResult {
-        CheckResult {
-            id,
-            title: "Response time p99",
-            status,
-            observed: String::new(),
-            threshold: String::new(),
-            evidence: Vec::new(),
-            runbook: "",
-            rows: Vec::new(),
-        }
+        crate::check::result_for_test(id, "Response time p99", status)
     }
 
     #[test]

@@ -202,16 +202,7 @@ mod tests {
     }
 
     fn check(status: Status, title: &'static str) -> CheckResult {
-        CheckResult {
-            id: "cpu",
-            title,
-            status,
-            observed: String::new(),
-            threshold: String::new(),
-            evidence: Vec::new(),
-            runbook: "",
-            rows: Vec::new(),
-        }
+        crate::check::result_for_test("cpu", title, status)
     }
 
     fn reading(seconds: i64, outcome: Result<Vec<CheckResult>, String>) -> Reading {
