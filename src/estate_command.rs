@@ -116,10 +116,12 @@ pub fn run(args: &RunArgs, resolved: &Resolved) -> Result<ExitCode> {
     tracing::info!(environments = members.len(), demo = args.demo, "estate");
     let (readings, received) = mpsc::unbounded_channel();
     let (wake, woken) = watch::channel(0u64);
+    let (opening, opened) = watch::channel(None);
     runtime.spawn(read_estate(
         members.clone(),
         readings,
         woken,
+        opened,
         pace,
         clock.clone(),
     ));
@@ -131,7 +133,7 @@ pub fn run(args: &RunArgs, resolved: &Resolved) -> Result<ExitCode> {
         store: &store,
         journal: &journal,
     };
-    session.serve(&runtime, pace, received, &wake)?;
+    session.serve(&runtime, pace, received, (&wake, &opening))?;
     // Light reads may be mid-sleep or mid-call; do not wait for them.
     runtime.shutdown_background();
     Ok(ExitCode::SUCCESS)
@@ -154,7 +156,7 @@ impl Session<'_> {
         runtime: &tokio::runtime::Runtime,
         pace: Pace,
         mut received: mpsc::UnboundedReceiver<EstateMsg>,
-        wake: &watch::Sender<u64>,
+        (wake, opening): (&watch::Sender<u64>, &watch::Sender<Option<String>>),
     ) -> Result<()> {
         let mut state = estate_state(
             self.resolved,
@@ -180,7 +182,10 @@ impl Session<'_> {
             let Some(member) = self.members.iter().find(|m| m.name == name) else {
                 continue;
             };
-            match runtime.block_on(self.open(member)) {
+            opening.send_replace(Some(name.clone()));
+            let ended = runtime.block_on(self.open(member));
+            opening.send_replace(None);
+            match ended {
                 Ok(Ended::Quit) => return Ok(()),
                 Ok(Ended::Estate) => state.notice = None,
                 Err(message) => state.notice = Some(format!("cannot open {name}: {message}")),
@@ -302,6 +307,7 @@ async fn read_estate(
     members: Arc<Vec<Member>>,
     readings: mpsc::UnboundedSender<EstateMsg>,
     wake: watch::Receiver<u64>,
+    opened: watch::Receiver<Option<String>>,
     pace: Pace,
     clock: Clock,
 ) {
@@ -309,16 +315,24 @@ async fn read_estate(
     let calls_per_read = Arc::new(Mutex::new(vec![0u32; members.len()]));
     let interval = Arc::new(Mutex::new(pace.base));
     let tasks = (0..members.len()).map(|index| {
-        let (members, readings, mut wake, clock, slots) = (
+        let (members, readings, mut wake, mut opened, clock, slots) = (
             members.clone(),
             readings.clone(),
             wake.clone(),
+            opened.clone(),
             clock.clone(),
             slots.clone(),
         );
         let (calls_per_read, interval) = (calls_per_read.clone(), interval.clone());
         async move {
+            let name = members[index].name.clone();
             loop {
+                // While its own dashboard reads it at full rate, the estate does not read it
+                // too; it reads it again as soon as the dashboard closes.
+                let closed = opened.wait_for(|open| open.as_deref() != Some(name.as_str()));
+                if closed.await.is_err() {
+                    return;
+                }
                 let calls = {
                     let Ok(_slot) = slots.acquire().await else {
                         return;
@@ -333,6 +347,7 @@ async fn read_estate(
                 tokio::select! {
                     () = tokio::time::sleep(wall) => {}
                     changed = wake.changed() => if changed.is_err() { return },
+                    _ = opened.wait_for(|open| open.as_deref() == Some(name.as_str())) => {}
                 }
             }
         }
@@ -393,26 +408,33 @@ async fn read_member(
         }
     };
     let before = wired.calls.as_ref().map(CallCounter::total);
-    let mut reading = read_checks(&wired.sources, &member.thresholds, clock).await;
+    let mut reading = read_checks(
+        &wired.sources,
+        &member.thresholds,
+        clock,
+        wired.metrics_requested,
+    )
+    .await;
     // The member's clients serve its light reads only, so the difference is this read's.
     reading.calls = wired
         .calls
         .as_ref()
         .zip(before)
         .map(|(counter, before)| u32::try_from(counter.total() - before).unwrap_or(u32::MAX));
-    if let (Some(metrics), Some(scanned)) = (wired.metrics_requested, reading.dollars) {
-        reading.dollars = Some(metrics as f64 * DOLLARS_PER_METRIC + scanned);
-    } else {
-        reading.dollars = None;
-    }
     let calls = reading.calls;
     let _ = readings.send(EstateMsg::Read { name, reading });
     calls
 }
 
 /// One reading of an environment's checks: every source once within its deadline (as
-/// `opsdeck check` reads them), evaluated against its thresholds, with its alarms firing.
-pub async fn read_checks(sources: &Sources, thresholds: &Thresholds, clock: &Clock) -> Reading {
+/// `opsdeck check` reads them), evaluated against its thresholds, with its alarms firing and,
+/// where CloudWatch bills it (`metrics_requested` each read), what it cost.
+pub async fn read_checks(
+    sources: &Sources,
+    thresholds: &Thresholds,
+    clock: &Clock,
+    metrics_requested: Option<usize>,
+) -> Reading {
     let input = crate::check_command::poll_once(sources).await;
     let alarms_firing = input
         .snapshot
@@ -425,8 +447,10 @@ pub async fn read_checks(sources: &Sources, thresholds: &Thresholds, clock: &Clo
         outcome: Ok(evaluate(&input, thresholds)),
         alarms_firing,
         calls: None,
-        // What the Logs Insights query scanned; the caller adds GetMetricData's metrics.
-        dollars: Some(input.snapshot.logs.bytes_scanned as f64 * DOLLARS_PER_BYTE_SCANNED),
+        dollars: metrics_requested.map(|metrics| {
+            metrics as f64 * DOLLARS_PER_METRIC
+                + input.snapshot.logs.bytes_scanned as f64 * DOLLARS_PER_BYTE_SCANNED
+        }),
     }
 }
 

@@ -40,6 +40,18 @@ fn demo_command(extra: &str) -> String {
     )
 }
 
+/// Starts `command` in a `width` x `height` terminal and waits until every pane has data;
+/// None where tmux is missing outside CI.
+fn start_with_data(command: &str, width: u16, height: u16) -> Option<Tmux> {
+    let tmux = Tmux::start(command, width, height)?;
+    tmux.wait_for(
+        "all seven panes with data",
+        Duration::from_secs(10),
+        all_panes_have_data,
+    );
+    Some(tmux)
+}
+
 fn all_panes_have_data(screen: &str) -> bool {
     PANES.iter().all(|pane| screen.contains(pane))
         && !screen.contains("waiting")
@@ -231,14 +243,9 @@ fn scale_up_from_the_keyboard_then_a_cancelled_proposal_changes_nothing() {
         "--seed 12 --speed 10 --journal {}",
         journal.display()
     ));
-    let Some(tmux) = Tmux::start(&command, 120, 40) else {
+    let Some(tmux) = start_with_data(&command, 120, 40) else {
         return;
     };
-    tmux.wait_for(
-        "all seven panes with data",
-        Duration::from_secs(10),
-        all_panes_have_data,
-    );
 
     // Focus Auto Scaling, propose desired 12.
     tmux.send(&["1", "d"]);
@@ -307,14 +314,9 @@ fn a_db_snapshot_is_taken_from_the_keyboard_and_followed_to_available() {
         "--seed 15 --speed 10 --journal {}",
         journal.display()
     ));
-    let Some(tmux) = Tmux::start(&command, 120, 40) else {
+    let Some(tmux) = start_with_data(&command, 120, 40) else {
         return;
     };
-    tmux.wait_for(
-        "all seven panes with data",
-        Duration::from_secs(10),
-        all_panes_have_data,
-    );
     tmux.send(&["7", "P"]);
     let prompt = tmux.wait_for("the snapshot name prompt", Duration::from_secs(5), |s| {
         s.contains("snapshot of basecoat-portal-db named")
@@ -364,14 +366,9 @@ fn terminate_a_long_query_from_the_keyboard() {
     let dir = tempfile::tempdir().unwrap();
     let journal = dir.path().join("journal.jsonl");
     let command = demo_command(&format!("--seed 1 --journal {}", journal.display()));
-    let Some(tmux) = Tmux::start(&command, 120, 40) else {
+    let Some(tmux) = start_with_data(&command, 120, 40) else {
         return;
     };
-    tmux.wait_for(
-        "all seven panes with data",
-        Duration::from_secs(10),
-        all_panes_have_data,
-    );
     // The nightly analytics query has been running for over an hour: find it, terminate it.
     tmux.send(&["7", "/"]);
     tmux.send(&["-l", "analytics"]);

@@ -224,7 +224,8 @@ async fn the_demo_estate_has_an_incident_a_hung_source_a_read_only_customer_and_
         alarms.deadline = Duration::from_millis(300);
         sources.schedules.set(SourceKind::Alarms, alarms);
         let reading =
-            opsdeck::estate_command::read_checks(&sources, &Thresholds::default(), &clock).await;
+            opsdeck::estate_command::read_checks(&sources, &Thresholds::default(), &clock, None)
+                .await;
         update(
             &mut state,
             EstateMsg::Read {
