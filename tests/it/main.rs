@@ -30,5 +30,6 @@ mod rds_status;
 mod readme;
 mod sim_dynamics;
 mod snapshots;
+mod top_sql;
 mod update_logic;
 mod war_room;

@@ -148,6 +148,11 @@ async fn sessions_states_durations_and_the_blocking_tree() {
         vec![by_app(&now, "holder").pid]
     );
     assert_eq!(by_app(&now, "waiter").user, "app");
+    assert_eq!(
+        by_app(&now, "waiter").wait_event_type.as_deref(),
+        Some("Lock"),
+        "pg_stat_activity.wait_event_type"
+    );
     assert_eq!(by_app(&now, "waiter").client_addr, "127.0.0.1");
     assert!(!by_app(&now, "idler").superuser);
     assert!(by_app(&now, "admin").superuser);
@@ -159,10 +164,13 @@ async fn sessions_states_durations_and_the_blocking_tree() {
     assert_eq!(now.totals.total() as usize, now.sessions.len());
     let observed = now.observed_at.expect("server clock");
     // The blocking tree: the holder is the root, the waiter hangs below it.
+    let snapshot = opsdeck::model::Snapshot {
+        database: now.clone(),
+        ..Default::default()
+    };
     let tree = opsdeck::state::panes::postgres::rows(
         opsdeck::state::panes::postgres::PgView::Blocking,
-        &now,
-        &[],
+        &snapshot,
         &opsdeck::config::Thresholds::default(),
         observed,
     );

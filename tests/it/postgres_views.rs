@@ -1,4 +1,5 @@
-//! The PostgreSQL pane's views: active, idle, connection hogs, the blocking tree, table sizes.
+//! The PostgreSQL pane's views: active, idle, connection hogs, the blocking tree, table sizes,
+//! top SQL and wait events.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::support;
@@ -108,8 +109,108 @@ fn v_cycles_the_views_and_each_shows_what_it_says() {
     assert_eq!(cells(&state, 0), ["public.big", "public.small"]);
     assert_eq!(cells(&state, 1), ["9.0 GB", "8.2 KB"]);
 
+    let effects = press(&mut state, 'v');
+    assert_eq!(state.pg_view, PgView::TopSql);
+    assert_eq!(
+        effects,
+        vec![Effect::LoadStatements],
+        "pg_stat_statements is read while the view is shown"
+    );
+    assert_eq!(
+        state.pg_view.empty_message(&state.data),
+        "reading pg_stat_statements…"
+    );
+    let reading = |seconds: i64, calls: i64, total_ms: f64| opsdeck::model::StatementReading {
+        statements: vec![opsdeck::model::StatementTotals {
+            query_id: 42,
+            user: "portal_app".into(),
+            database: "portal".into(),
+            query: "SELECT * FROM accounts WHERE id = $1".into(),
+            calls,
+            total_ms,
+            rows: calls,
+            shared_blks_hit: calls * 3,
+            shared_blks_read: 0,
+        }],
+        observed_at: at + chrono::Duration::seconds(seconds),
+    };
+    update(
+        &mut state,
+        Msg::Statements {
+            result: Ok(reading(0, 1000, 500.0)),
+        },
+    );
+    assert_eq!(cells(&state, 0), ["—"], "no rate from one reading");
+    update(
+        &mut state,
+        Msg::Statements {
+            result: Ok(reading(5, 1500, 800.0)),
+        },
+    );
+    assert_eq!(cells(&state, 0), ["60.0"], "300 ms over 5 s");
+    assert_eq!(cells(&state, 1), ["100.00"], "500 calls over 5 s");
+    assert_eq!(cells(&state, 2), ["0.60"], "the interval's mean");
+    assert_eq!(cells(&state, 6), ["100.0"], "every block a hit");
+
+    press(&mut state, 'v');
+    assert_eq!(state.pg_view, PgView::Waits);
+    let waits = cells(&state, 0);
+    assert!(
+        waits.contains(&"Lock".to_owned()),
+        "the blocked sessions wait on a lock: {waits:?}"
+    );
+
     press(&mut state, 'v');
     assert_eq!(state.pg_view, PgView::Sessions);
+}
+
+/// The top SQL view reads `pg_stat_statements` at each database poll while it is shown,
+/// never while another view is, and says why it has no rows when the extension is missing.
+#[test]
+fn top_sql_is_read_at_the_database_pace_only_while_shown() {
+    let mut state = demo_state(INCIDENT);
+    press(&mut state, '7');
+    let poll = |state: &mut State| {
+        let at = state.now;
+        update(
+            state,
+            Msg::SourceUpdate {
+                source: opsdeck::model::SourceKind::Database,
+                result: Ok(opsdeck::model::SourceData::Database(
+                    state.data.database.clone(),
+                )),
+                at,
+            },
+        )
+    };
+    assert!(
+        !poll(&mut state).contains(&Effect::LoadStatements),
+        "not while the sessions are shown"
+    );
+    while state.pg_view != PgView::TopSql {
+        press(&mut state, 'v');
+    }
+    assert!(
+        !poll(&mut state).contains(&Effect::LoadStatements),
+        "not again while one is in flight"
+    );
+    update(
+        &mut state,
+        Msg::Statements {
+            result: Err(opsdeck::model::SourceError::new(
+                opsdeck::model::SourceErrorKind::NotFound,
+                "pg_stat_statements is not installed in database portal: run CREATE EXTENSION pg_stat_statements; there",
+            )),
+        },
+    );
+    assert_eq!(
+        state.pg_view.empty_message(&state.data),
+        "pg_stat_statements is not installed in database portal: run CREATE EXTENSION pg_stat_statements; there"
+    );
+    assert!(
+        poll(&mut state).contains(&Effect::LoadStatements),
+        "answered: the next poll asks again"
+    );
 }
 
 #[test]
@@ -266,5 +367,50 @@ fn analyze_targets_the_selected_table_or_the_database() {
     press(&mut state, 'A');
     let dialog = state.guarded.dialog.as_ref().expect("a dialog");
     assert_eq!(dialog.proposal.call, r#"ANALYZE "public"."orders""#);
+    assert_snapshot!(render_text(&state, 120, 40));
+}
+
+/// The top SQL view zoomed on the demo's statements read 30 s apart during the incident: the
+/// `UPDATE accounts` the lock chain holds up takes tens of milliseconds a call.
+#[test]
+fn snapshot_top_sql_zoomed() {
+    let mut state = demo_state(INCIDENT);
+    for c in "7z".chars() {
+        press(&mut state, c);
+    }
+    while state.pg_view != PgView::TopSql {
+        press(&mut state, 'v');
+    }
+    let mut world = opsdeck::sim::World::new(1, support::screen::origin());
+    world.advance_to_elapsed(INCIDENT - 30);
+    update(
+        &mut state,
+        Msg::Statements {
+            result: Ok(world.statement_stats()),
+        },
+    );
+    world.advance_to_elapsed(INCIDENT);
+    update(
+        &mut state,
+        Msg::Statements {
+            result: Ok(world.statement_stats()),
+        },
+    );
+    let update_accounts = state
+        .pane(PaneId::Postgres)
+        .table
+        .rows()
+        .iter()
+        .find(|row| {
+            row.cells[7]
+                .text
+                .starts_with("UPDATE accounts SET last_seen_at")
+        })
+        .expect("the statement the lock chain holds up");
+    let mean_ms: f64 = update_accounts.cells[2].text.parse().unwrap();
+    assert!(
+        mean_ms > 10.0,
+        "its calls wait on the lock: {mean_ms} ms a call against under 1 ms calm"
+    );
     assert_snapshot!(render_text(&state, 120, 40));
 }

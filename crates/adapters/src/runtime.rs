@@ -77,6 +77,14 @@ impl EffectRunner for Runtime {
                         .await;
                 });
             }
+            Effect::LoadStatements => {
+                let database = self.sources.database.clone();
+                let messages = self.messages.clone();
+                tokio::spawn(async move {
+                    let result = database.statement_stats().await;
+                    let _ = messages.send(Msg::Statements { result }).await;
+                });
+            }
             Effect::LoadLaunchTemplateVersions { group } => {
                 let auto_scaling = self.sources.auto_scaling.clone();
                 let messages = self.messages.clone();

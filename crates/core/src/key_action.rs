@@ -310,7 +310,7 @@ impl Action {
             Self::ClearFilter => ("clear_filter", "Clear the filter", Section::Pane),
             Self::CycleView => (
                 "cycle_view",
-                "Next PostgreSQL view: sessions, active, idle, hogs, blocking, table sizes",
+                "Next PostgreSQL view: sessions, active, idle, hogs, blocking, table sizes, top SQL, wait events",
                 Section::Pane,
             ),
             Self::EditDesired => (

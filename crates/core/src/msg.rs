@@ -28,6 +28,10 @@ pub enum Msg {
         result: Result<Vec<crate::model::TableSize>, SourceError>,
         at: Timestamp,
     },
+    /// A `pg_stat_statements` reading, asked for while the top SQL view is shown.
+    Statements {
+        result: Result<crate::model::StatementReading, SourceError>,
+    },
     /// Launch template versions, read on demand for a rollback.
     LaunchTemplateVersions {
         group: String,
@@ -60,6 +64,8 @@ pub enum Effect {
     Execute(Box<Proposal>),
     /// Read table sizes once (too costly for every poll).
     LoadTableSizes,
+    /// Read `pg_stat_statements` once (the top SQL view asks at each database poll).
+    LoadStatements,
     /// Read the launch template versions `group` can roll back to.
     LoadLaunchTemplateVersions { group: String },
     /// Append one event to incident `id`'s file (durable before the next one).

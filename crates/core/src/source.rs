@@ -12,8 +12,8 @@ pub use crate::model::{
 
 use crate::model::{
     Alarm, AutoScalingGroup, AwsHealthEvent, CacheGroup, Certificate, DatabaseActivity, EcsService,
-    HealthProbe, LaunchTemplateVersion, LogErrors, MetricSeries, RdsStatus, TableSize,
-    TargetGroupHealth,
+    HealthProbe, LaunchTemplateVersion, LogErrors, MetricSeries, RdsStatus, StatementReading,
+    TableSize, TargetGroupHealth,
 };
 
 /// What every source call returns: a boxed future so the traits stay object-safe.
@@ -87,6 +87,11 @@ pub trait DatabaseSource: Send + Sync {
 
     /// Table sizes, largest first: read on demand, never every poll.
     fn table_sizes(&self) -> SourceFuture<'_, Vec<TableSize>>;
+
+    /// The top `pg_stat_statements` entries by total execution time: read only while the
+    /// top SQL view is shown. A server without the extension answers with an error naming
+    /// the extension and the setting that loads it.
+    fn statement_stats(&self) -> SourceFuture<'_, StatementReading>;
 }
 
 /// The database as the RDS API describes it (the runbook's `describe-db-instances`).

@@ -36,7 +36,7 @@ impl TestPostgres {
             eprintln!("skipping: openssl not found");
             return None;
         }
-        Some(start_owned_with(bindir, true)).map(|server| {
+        Some(start_owned_with(bindir, true, true)).map(|server| {
             let cert = server
                 .owned
                 .as_ref()
@@ -64,6 +64,17 @@ impl TestPostgres {
             return None;
         };
         Some(start_owned(bindir))
+    }
+
+    /// Starts a server of its own without `pg_stat_statements` in
+    /// `shared_preload_libraries`, as a server configured before anyone asked for top SQL
+    /// is. None (outside CI) when PostgreSQL is not installed.
+    pub fn start_without_statements_library() -> Option<Self> {
+        let Some(bindir) = find_bindir() else {
+            assert!(!in_ci(), "PostgreSQL server binaries not found");
+            return None;
+        };
+        Some(start_owned_with(bindir, false, false))
     }
 }
 
@@ -144,7 +155,7 @@ impl Drop for TestPostgres {
 }
 
 fn start_owned(bindir: PathBuf) -> TestPostgres {
-    start_owned_with(bindir, false)
+    start_owned_with(bindir, false, true)
 }
 
 /// A throwaway CA (`ca.crt`) and a server certificate for 127.0.0.1 and localhost signed by
@@ -172,7 +183,9 @@ fn make_certificate(data_dir: &Path) {
     }
 }
 
-fn start_owned_with(bindir: PathBuf, tls: bool) -> TestPostgres {
+/// `statements` loads `pg_stat_statements` at start, as the top SQL view needs (the
+/// library loads only through `shared_preload_libraries`).
+fn start_owned_with(bindir: PathBuf, tls: bool, statements: bool) -> TestPostgres {
     let dir = tempfile::Builder::new()
         .prefix("opsdeck-pg-")
         .tempdir()
@@ -214,6 +227,9 @@ fn start_owned_with(bindir: PathBuf, tls: bool) -> TestPostgres {
         "-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={} -c fsync=off -c max_connections=200",
         path_str(dir.path())
     );
+    if statements {
+        options.push_str(" -c shared_preload_libraries=pg_stat_statements");
+    }
     if tls {
         make_certificate(&data_dir);
         options.push_str(" -c ssl=on -c ssl_cert_file=server.crt -c ssl_key_file=server.key");

@@ -330,6 +330,9 @@ impl SimDatabase {
                 application: session.application.to_owned(),
                 client_addr: session.client_addr.clone(),
                 state: session.state.clone(),
+                wait_event_type: session
+                    .wait_event
+                    .map(|event| wait_type_of(event).to_owned()),
                 wait_event: session.wait_event.map(str::to_owned),
                 query: session.query.clone(),
                 backend_start: to_time(session.backend_start),
@@ -348,6 +351,16 @@ impl SimDatabase {
             sessions,
             observed_at: Some(to_time(now)),
         }
+    }
+}
+
+/// The `wait_event_type` PostgreSQL reports with each of the simulator's wait events.
+fn wait_type_of(event: &str) -> &'static str {
+    match event {
+        "ClientRead" => "Client",
+        "transactionid" => "Lock",
+        "DataFileRead" | "BufFileWrite" => "IO",
+        _ => "Extension",
     }
 }
 

@@ -14,6 +14,7 @@ mod load;
 mod logs;
 mod rds;
 mod rng;
+mod statements;
 mod world;
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -182,6 +183,10 @@ impl DatabaseSource for Simulator {
 
     fn table_sizes(&self) -> SourceFuture<'_, Vec<crate::model::TableSize>> {
         self.read(|_| demo_table_sizes())
+    }
+
+    fn statement_stats(&self) -> SourceFuture<'_, crate::model::StatementReading> {
+        self.read(World::statement_stats)
     }
 }
 

@@ -7,6 +7,7 @@ use super::history::{Fold, PERIOD_SECONDS, SeriesSpec, SimAlarm, SimSeries};
 use super::load::{self, Load};
 use super::logs::SimLogs;
 use super::rng::Rng;
+use super::statements::SimStatements;
 use crate::model::{
     Alarm, AutoScalingGroup, DatabaseActivity, EcsService, HealthProbe, LaunchTemplateVersion,
     LogErrors, MetricKind, MetricSeries, Statistic, TargetGroupHealth, Timestamp,
@@ -24,6 +25,7 @@ pub struct World {
     load: Load,
     fleet: Fleet,
     database: SimDatabase,
+    statements: SimStatements,
     cluster: SimCluster,
     logs: SimLogs,
     series: Vec<SimSeries>,
@@ -49,6 +51,7 @@ impl World {
             load: Load::default(),
             fleet,
             database,
+            statements: SimStatements::default(),
             cluster,
             logs: SimLogs::new(),
             series: series_specs().into_iter().map(SimSeries::new).collect(),
@@ -104,6 +107,8 @@ impl World {
         );
         self.database
             .step(&mut self.rng, now, incident_clock, &self.load);
+        self.statements
+            .step(&self.load, self.database.blocked_count());
         self.cluster.step(&mut self.rng, now, &self.load);
         self.logs.step(
             &mut self.rng,
@@ -405,6 +410,11 @@ impl World {
     /// Database activity.
     pub fn database_activity(&self) -> DatabaseActivity {
         self.database.activity(self.elapsed, &|at| self.time_of(at))
+    }
+
+    /// What `pg_stat_statements` shows now.
+    pub fn statement_stats(&self) -> crate::model::StatementReading {
+        self.statements.reading(self.time_of(self.elapsed))
     }
 }
 

@@ -111,4 +111,8 @@ impl DatabaseSource for Unconfigured {
     fn table_sizes(&self) -> SourceFuture<'_, Vec<crate::model::TableSize>> {
         self.fail()
     }
+
+    fn statement_stats(&self) -> SourceFuture<'_, crate::model::StatementReading> {
+        self.fail()
+    }
 }

@@ -39,6 +39,8 @@ pub struct DbSession {
     pub application: String,
     pub client_addr: String,
     pub state: SessionState,
+    /// `wait_event_type` (Lock, LWLock, IO, Client, ...): what kind of thing it waits on.
+    pub wait_event_type: Option<String>,
     pub wait_event: Option<String>,
     pub query: String,
     pub backend_start: Timestamp,

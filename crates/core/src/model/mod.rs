@@ -14,6 +14,7 @@ mod prices;
 mod rds;
 mod snapshot;
 mod source;
+mod statements;
 mod targets;
 
 pub use alarms::{Alarm, AlarmState};
@@ -38,6 +39,10 @@ pub use rds::{
 pub use snapshot::Snapshot;
 pub use source::{
     PollControl, Schedule, Schedules, SourceData, SourceError, SourceErrorKind, SourceKind,
+};
+pub use statements::{
+    Delta, StatementRate, StatementReading, StatementTotals, Statements, WaitLoad, WaitSamples,
+    hit_percent, wait_of,
 };
 pub use targets::{TargetGroupHealth, TargetHealth, TargetState, healthy_of};
 

@@ -3,8 +3,8 @@
 
 use super::{
     Alarm, AutoScalingGroup, AwsHealthEvent, CacheGroup, Certificate, DatabaseActivity, EcsService,
-    HealthProbe, LogErrors, MetricSeries, RdsStatus, SourceData, TableSize, TargetGroupHealth,
-    Timestamp,
+    HealthProbe, LogErrors, MetricSeries, RdsStatus, SourceData, Statements, TableSize,
+    TargetGroupHealth, Timestamp, WaitSamples,
 };
 
 /// The newest data from every source.
@@ -24,6 +24,10 @@ pub struct Snapshot {
     pub aws_health: Vec<AwsHealthEvent>,
     /// Table sizes and when they were read (on demand only).
     pub table_sizes: Option<(Vec<TableSize>, Timestamp)>,
+    /// `pg_stat_statements` readings, read while the top SQL view is shown.
+    pub statements: Statements,
+    /// The active sessions' waits at each of the last database polls.
+    pub waits: WaitSamples,
 }
 
 impl Snapshot {
@@ -37,7 +41,12 @@ impl Snapshot {
             SourceData::Alarms(alarms) => self.alarms = alarms,
             SourceData::Logs(logs) => self.logs = logs,
             SourceData::Ecs(services) => self.ecs = services,
-            SourceData::Database(activity) => self.database = activity,
+            SourceData::Database(activity) => {
+                if let Some(at) = activity.observed_at {
+                    self.waits.record(at, &activity.sessions);
+                }
+                self.database = activity;
+            }
             SourceData::Rds(status) => self.rds = status,
             SourceData::Certificates(certificates) => self.certificates = certificates,
             SourceData::Cache(groups) => self.cache = groups,

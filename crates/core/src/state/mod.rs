@@ -142,6 +142,7 @@ pub struct State {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct InFlight {
     pub table_sizes: Option<Timestamp>,
+    pub statements: Option<Timestamp>,
     /// The group whose launch template versions are being read.
     pub versions: Option<(String, Timestamp)>,
 }

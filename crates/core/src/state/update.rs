@@ -35,6 +35,17 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             on_table_sizes(state, result, at);
             Vec::new()
         }
+        Msg::Statements { result } => {
+            state.in_flight.statements = None;
+            state
+                .data
+                .statements
+                .store(result.map_err(|error| error.message));
+            if state.pg_view == panes::postgres::PgView::TopSql {
+                refresh_postgres_rows(state, state.now);
+            }
+            Vec::new()
+        }
         Msg::LaunchTemplateVersions { group, result } => {
             if state
                 .in_flight
@@ -121,7 +132,27 @@ fn on_source_update(
     state.freshness.stale = freshness::stale_now(state, at);
     entries.extend(judge(state, at));
     entries.extend(guarded::judge_follow_ups(state, at));
-    incident_update::record(state, entries)
+    let mut effects = incident_update::record(state, entries);
+    if source == SourceKind::Database {
+        // The top SQL view reads the statistics at the database's own pace.
+        effects.extend(ask_for_statements(state));
+    }
+    effects
+}
+
+/// Asks for a `pg_stat_statements` reading while the top SQL view is shown, unless one is
+/// already on its way.
+fn ask_for_statements(state: &mut State) -> Vec<Effect> {
+    if state.pg_view != panes::postgres::PgView::TopSql {
+        return Vec::new();
+    }
+    if let Some(asked) = state.in_flight.statements
+        && super::InFlight::holds(asked, state.now)
+    {
+        return Vec::new();
+    }
+    state.in_flight.statements = Some(state.now);
+    vec![Effect::LoadStatements]
 }
 
 /// Data ages while no poll arrives: when a source's data crosses its staleness limit (or a
@@ -223,6 +254,9 @@ fn cycle_postgres_view(state: &mut State) -> Vec<Effect> {
         .updated_at
         .unwrap_or(state.now);
     refresh_postgres_rows(state, at);
+    if state.pg_view == panes::postgres::PgView::TopSql {
+        return ask_for_statements(state);
+    }
     if state.pg_view == panes::postgres::PgView::Tables {
         if let Some(asked) = state.in_flight.table_sizes
             && super::InFlight::holds(asked, state.now)

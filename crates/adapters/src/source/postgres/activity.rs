@@ -13,7 +13,7 @@ const ACTIVITY_SQL: &str = "
 SELECT now() AS observed_at,
        current_setting('max_connections')::int AS max_connections,
        a.pid, a.usename, a.datname, a.application_name, a.client_addr, a.state,
-       a.wait_event, a.query, a.backend_start, a.xact_start, a.query_start, a.state_change,
+       a.wait_event_type, a.wait_event, a.query, a.backend_start, a.xact_start, a.query_start, a.state_change,
        a.blocked_by, a.superuser
 FROM (SELECT 1) AS one
 LEFT JOIN (
@@ -23,7 +23,7 @@ LEFT JOIN (
            coalesce(s.application_name, '') AS application_name,
            coalesce(host(s.client_addr), 'local') AS client_addr,
            coalesce(s.state, '') AS state,
-           s.wait_event,
+           s.wait_event_type, s.wait_event,
            coalesce(s.query, '') AS query,
            s.backend_start, s.xact_start, s.query_start, s.state_change,
            CASE WHEN s.wait_event_type = 'Lock' THEN pg_blocking_pids(s.pid) ELSE '{}'::int[] END AS blocked_by,
@@ -76,6 +76,7 @@ fn session(row: &Row) -> Result<Option<DbSession>, tokio_postgres::Error> {
         application: row.try_get("application_name")?,
         client_addr: row.try_get("client_addr")?,
         state: SessionState::from_pg(&state),
+        wait_event_type: row.try_get("wait_event_type")?,
         wait_event: row.try_get("wait_event")?,
         query: row.try_get("query")?,
         backend_start: row.try_get("backend_start")?,

@@ -10,6 +10,7 @@ mod analyze;
 pub mod dsn;
 mod errors;
 mod signal;
+mod statements;
 mod tls;
 
 use std::sync::{Arc, Mutex, PoisonError};
@@ -255,5 +256,10 @@ impl DatabaseSource for PostgresSource {
 
     fn table_sizes(&self) -> SourceFuture<'_, Vec<crate::model::TableSize>> {
         Box::pin(self.read(async |client| activity::table_sizes(client).await))
+    }
+
+    fn statement_stats(&self) -> SourceFuture<'_, crate::model::StatementReading> {
+        let database = self.database();
+        Box::pin(self.read(async move |client| statements::read(client, &database).await))
     }
 }

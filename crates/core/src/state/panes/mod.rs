@@ -68,14 +68,6 @@ pub fn rows(
         PaneId::Alarms => alarms::rows(&data.alarms, at),
         PaneId::Logs => logs::rows(&data.logs),
         PaneId::Ecs => ecs::rows(&data.ecs),
-        PaneId::Postgres => postgres::rows(
-            pg_view,
-            &data.database,
-            data.table_sizes
-                .as_ref()
-                .map_or(&[], |(tables, _)| tables.as_slice()),
-            thresholds,
-            at,
-        ),
+        PaneId::Postgres => postgres::rows(pg_view, data, thresholds, at),
     }
 }

@@ -2,7 +2,10 @@
 
 use crate::config::Thresholds;
 use crate::format;
-use crate::model::{DatabaseActivity, DbSession, SessionState, TableSize, Timestamp};
+use crate::model::{
+    DbSession, SessionState, Snapshot, StatementRate, Statements, TableSize, Timestamp,
+    WaitSamples, hit_percent,
+};
 use crate::state::table::{Cell, Column, Row, Sort, Tone};
 
 /// The PostgreSQL pane's views, cycled with one key.
@@ -21,17 +24,23 @@ pub enum PgView {
     Blocking,
     /// Table sizes, read on demand.
     Tables,
+    /// `pg_stat_statements`: time, calls and rows per second between two readings.
+    TopSql,
+    /// The active sessions' wait events, now and averaged over the last polls.
+    Waits,
 }
 
 impl PgView {
     /// Every view, in cycle order.
-    pub const ALL: [PgView; 6] = [
+    pub const ALL: [PgView; 8] = [
         Self::Sessions,
         Self::Active,
         Self::Idle,
         Self::Hogs,
         Self::Blocking,
         Self::Tables,
+        Self::TopSql,
+        Self::Waits,
     ];
 
     /// The view after this one.
@@ -49,6 +58,22 @@ impl PgView {
             Self::Hogs => "connection hogs",
             Self::Blocking => "blocking",
             Self::Tables => "table sizes",
+            Self::TopSql => "top SQL",
+            Self::Waits => "wait events",
+        }
+    }
+
+    /// What the table says when it has no rows.
+    pub fn empty_message(self, data: &Snapshot) -> String {
+        match self {
+            Self::TopSql => match &data.statements.latest {
+                None => "reading pg_stat_statements…".to_owned(),
+                Some(Err(why)) => why.clone(),
+                Some(Ok(_)) => "pg_stat_statements has recorded no statements yet".to_owned(),
+            },
+            Self::Waits => "no active sessions in the last polls".to_owned(),
+            Self::Tables => "no tables".to_owned(),
+            _ => "no client sessions".to_owned(),
         }
     }
 
@@ -67,6 +92,8 @@ impl PgView {
             Self::Hogs => HOG_COLUMNS,
             Self::Blocking => BLOCKING_COLUMNS,
             Self::Tables => TABLE_COLUMNS,
+            Self::TopSql => TOP_SQL_COLUMNS,
+            Self::Waits => WAIT_COLUMNS,
         }
     }
 
@@ -85,6 +112,15 @@ impl PgView {
             },
             Self::Tables => Sort {
                 column: 1,
+                descending: true,
+            },
+            // The statements busiest since the last reading first.
+            Self::TopSql => Sort {
+                column: 0,
+                descending: true,
+            },
+            Self::Waits => Sort {
+                column: 2,
                 descending: true,
             },
         }
@@ -114,6 +150,26 @@ pub const BLOCKING_COLUMNS: &[Column] = &[
 /// Table-size columns.
 pub const TABLE_COLUMNS: &[Column] = &[Column::new("Table", 30, 0), Column::new("Size", 10, 0)];
 
+/// Top SQL columns: the interval's rates first, then the totals since the last reset.
+pub const TOP_SQL_COLUMNS: &[Column] = &[
+    Column::new("ms/s", 8, 0),
+    Column::new("Calls/s", 8, 0),
+    Column::new("Mean ms", 9, 1),
+    Column::new("Total", 9, 2),
+    Column::new("Calls", 10, 3),
+    Column::new("Rows/call", 9, 3),
+    Column::new("Hit %", 6, 2),
+    Column::new("Query", 16, 0),
+];
+
+/// Wait event columns; the average is Performance Insights' "average active sessions".
+pub const WAIT_COLUMNS: &[Column] = &[
+    Column::new("Type", 10, 0),
+    Column::new("Event", 22, 0),
+    Column::new("Avg AAS", 8, 0),
+    Column::new("Now", 5, 1),
+];
+
 /// Session columns.
 pub const COLUMNS: &[Column] = &[
     Column::new("PID", 6, 0),
@@ -131,13 +187,8 @@ pub const DEFAULT_SORT: Sort = Sort {
 };
 
 /// The rows of `view`.
-pub fn rows(
-    view: PgView,
-    activity: &DatabaseActivity,
-    tables: &[TableSize],
-    thresholds: &Thresholds,
-    at: Timestamp,
-) -> Vec<Row> {
+pub fn rows(view: PgView, data: &Snapshot, thresholds: &Thresholds, at: Timestamp) -> Vec<Row> {
+    let activity = &data.database;
     // The server's clock, when it told us, else when the answer arrived.
     let at = activity.observed_at.unwrap_or(at);
     match view {
@@ -164,8 +215,86 @@ pub fn rows(
         ),
         PgView::Hogs => hog_rows(&activity.sessions, at),
         PgView::Blocking => blocking_rows(&activity.sessions, thresholds, at),
-        PgView::Tables => table_rows(tables),
+        PgView::Tables => table_rows(
+            data.table_sizes
+                .as_ref()
+                .map_or(&[], |(tables, _)| tables.as_slice()),
+        ),
+        PgView::TopSql => statement_rows(&data.statements),
+        PgView::Waits => wait_rows(&data.waits),
     }
+}
+
+/// One row per statement of the latest reading.
+fn statement_rows(statements: &Statements) -> Vec<Row> {
+    statements.rates().iter().map(statement_row).collect()
+}
+
+fn statement_row(rate: &StatementRate) -> Row {
+    let totals = &rate.totals;
+    let delta = rate.since_previous.as_ref();
+    // A statement first seen in this reading sorts below every measured one.
+    let measured = |value: Option<f64>, decimals: usize| match value {
+        Some(value) => Cell::number(format!("{value:.decimals$}"), value),
+        None => Cell::number("—", -1.0).tone(Tone::Muted),
+    };
+    let mean = delta.and_then(|d| d.mean_ms()).unwrap_or(totals.mean_ms());
+    let hit = match delta {
+        Some(d) if d.shared_blks_hit + d.shared_blks_read > 0 => {
+            hit_percent(d.shared_blks_hit, d.shared_blks_read)
+        }
+        _ => hit_percent(totals.shared_blks_hit, totals.shared_blks_read),
+    };
+    let rows_per_call = if totals.calls > 0 {
+        totals.rows as f64 / totals.calls as f64
+    } else {
+        0.0
+    };
+    let total_seconds = (totals.total_ms / 1000.0).round() as i64;
+    Row {
+        id: totals.id(),
+        cells: vec![
+            measured(delta.map(|d| d.ms_per_second()), 1),
+            measured(delta.map(|d| d.calls_per_second()), 2),
+            Cell::number(format!("{mean:.2}"), mean),
+            Cell::number(format::duration(total_seconds), totals.total_ms),
+            Cell::number(totals.calls.to_string(), totals.calls as f64),
+            Cell::number(format!("{rows_per_call:.1}"), rows_per_call),
+            match hit {
+                Some(hit) => Cell::number(format!("{hit:.1}"), hit).tone(if hit < 90.0 {
+                    Tone::Warn
+                } else {
+                    Tone::Plain
+                }),
+                None => Cell::number("", -1.0),
+            },
+            Cell::text(format::one_line(&totals.query)),
+        ],
+    }
+}
+
+/// One row per wait, the most load first.
+fn wait_rows(waits: &WaitSamples) -> Vec<Row> {
+    let (loads, _) = waits.summary();
+    loads
+        .into_iter()
+        .map(|load| {
+            let (kind, event) = &load.wait;
+            Row {
+                id: format!("{kind}|{event}"),
+                cells: vec![
+                    Cell::text(kind).tone(if kind == "Lock" {
+                        Tone::Crit
+                    } else {
+                        Tone::Plain
+                    }),
+                    Cell::text(event),
+                    Cell::number(format!("{:.2}", load.average), load.average),
+                    Cell::number(load.now.to_string(), f64::from(load.now)),
+                ],
+            }
+        })
+        .collect()
 }
 
 /// One row per session.

@@ -40,7 +40,7 @@ pub fn render(
 }
 
 /// The text of an empty table: waiting for the first poll, or no rows.
-fn empty_text(state: &State, pane: PaneId, none: &'static str) -> &'static str {
+fn empty_text<'a>(state: &State, pane: PaneId, none: &'a str) -> &'a str {
     let status = state.source(pane.source());
     match (status.updated_at, &status.error) {
         (None, Some(_)) => "no data",
@@ -59,7 +59,7 @@ fn draw_table(
     state: &State,
     theme: &Theme,
     pane: PaneId,
-    none: &'static str,
+    none: &str,
     area: Rect,
     buf: &mut Buffer,
 ) {

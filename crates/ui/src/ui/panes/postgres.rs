@@ -21,6 +21,11 @@ pub fn render(state: &State, theme: &Theme, area: Rect, zoomed: bool, buf: &mut 
     let view = match (state.pg_view, &state.data.table_sizes) {
         (PgView::Tables, Some((_, at))) => format!("· table sizes read {} ", format::clock(*at)),
         (PgView::Tables, None) => "· table sizes (reading…) ".to_owned(),
+        (PgView::TopSql, _) => top_sql_title(state),
+        (PgView::Waits, _) => match state.data.waits.summary().1 {
+            Some(since) => format!("· wait events since {} ", format::clock(since)),
+            None => "· wait events ".to_owned(),
+        },
         (view, _) => format!("· {} ", view.label()),
     };
     let title = Span::styled(view, theme.muted);
@@ -40,27 +45,14 @@ pub fn render(state: &State, theme: &Theme, area: Rect, zoomed: bool, buf: &mut 
     } else {
         inner
     };
+    let none = state.pg_view.empty_message(&state.data);
     if !zoomed {
-        draw_table(
-            state,
-            theme,
-            PaneId::Postgres,
-            "no client sessions",
-            inner,
-            buf,
-        );
+        draw_table(state, theme, PaneId::Postgres, &none, inner, buf);
         return;
     }
     let [table_area, detail_area] =
         Layout::vertical([Constraint::Fill(3), Constraint::Length(6)]).areas(inner);
-    draw_table(
-        state,
-        theme,
-        PaneId::Postgres,
-        "no client sessions",
-        table_area,
-        buf,
-    );
+    draw_table(state, theme, PaneId::Postgres, &none, table_area, buf);
     detail(state, theme, detail_area, buf);
 }
 
@@ -193,6 +185,9 @@ fn detail(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
             .iter()
             .find(|session| session.pid.to_string() == row.id)
     });
+    if state.pg_view == PgView::TopSql {
+        lines.extend(statement_detail(state, theme));
+    }
     if let Some(session) = session {
         lines.push(Line::styled(
             format!(
@@ -210,4 +205,52 @@ fn detail(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
         .render(area, buf);
+}
+
+/// The top SQL view's title: when the statistics were read, and over how long the rates run.
+fn top_sql_title(state: &State) -> String {
+    let statements = &state.data.statements;
+    match (&statements.latest, &statements.previous) {
+        (Some(Ok(latest)), Some(previous)) => format!(
+            "· top SQL read {} · rates over {} ",
+            format::clock(latest.observed_at),
+            format::duration(format::seconds_between(
+                previous.observed_at,
+                latest.observed_at
+            ))
+        ),
+        (Some(Ok(latest)), None) => format!(
+            "· top SQL read {} · rates from the next reading ",
+            format::clock(latest.observed_at)
+        ),
+        _ => "· top SQL ".to_owned(),
+    }
+}
+
+/// The selected statement's owner, totals since the reset and its whole text.
+fn statement_detail(state: &State, theme: &Theme) -> Vec<Line<'static>> {
+    let Some(row) = state.pane(PaneId::Postgres).table.selected() else {
+        return Vec::new();
+    };
+    let rates = state.data.statements.rates();
+    let Some(rate) = rates.iter().find(|rate| rate.totals.id() == row.id) else {
+        return Vec::new();
+    };
+    let t = &rate.totals;
+    vec![
+        Line::styled(
+            format!(
+                "queryid {} · {}@{} · {} calls · {:.1} ms total · {:.2} ms mean · {} rows since reset",
+                t.query_id,
+                t.user,
+                t.database,
+                t.calls,
+                t.total_ms,
+                t.mean_ms(),
+                t.rows
+            ),
+            theme.title,
+        ),
+        Line::styled(t.query.clone(), theme.text),
+    ]
 }
