@@ -1,5 +1,5 @@
-//! Criterion benchmarks: rendering the overview, the war room and a 50-environment estate at
-//! 200x50, one update with the incident's
+//! Criterion benchmarks: rendering the overview, the war room, a 50-environment estate and
+//! the zoomed metrics chart over seven days at 200x50, one update with the incident's
 //! ~850 database sessions, and the simulator's step rate.
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
@@ -37,6 +37,52 @@ fn fed_state(world: &World) -> State {
             },
         );
     }
+    state
+}
+
+/// The Metrics pane zoomed on seven days of the demo at one minute (10,080 points a series)
+/// with last week's overlay: every window the keys ask for answered from the simulator.
+fn zoomed_week(state: &State, world: &World) -> State {
+    use opsdeck::key::{KeyCode, KeyEvent, KeyModifiers};
+    let mut state = state.clone();
+    state.width = 200;
+    state.height = 50;
+    let mut effects = Vec::new();
+    for key in "3z]]]]w".chars() {
+        let at = state.now;
+        effects.extend(update(
+            &mut state,
+            Msg::Key {
+                key: KeyEvent::new(KeyCode::Char(key), KeyModifiers::NONE),
+                at,
+            },
+        ));
+    }
+    for effect in effects {
+        if let opsdeck::msg::Effect::LoadMetricWindow { which, window } = effect {
+            update(
+                &mut state,
+                Msg::MetricWindow {
+                    which,
+                    window,
+                    result: Ok(world.metric_window(window)),
+                },
+            );
+        }
+    }
+    let held = state
+        .data
+        .metric_range
+        .series("alb_response_p99")
+        .map(|s| s.values.len());
+    assert_eq!(held, Some(10_080), "a week of minutes");
+    assert!(
+        state
+            .data
+            .metric_range
+            .last_week_of("alb_response_p99")
+            .is_some()
+    );
     state
 }
 
@@ -135,6 +181,17 @@ fn benches(c: &mut Criterion) {
             opsdeck::ui::draw_estate(black_box(&estate), &theme, area, &mut buffer);
         });
     });
+
+    let week = zoomed_week(&state, &world);
+    c.bench_function(
+        "render zoomed metrics chart 200x50 (7d, 10,080 points, vs last week)",
+        |b| {
+            b.iter(|| {
+                buffer.reset();
+                opsdeck::ui::draw(black_box(&week), &theme, area, &mut buffer);
+            });
+        },
+    );
 
     c.bench_function("simulator: one simulated minute", |b| {
         b.iter_batched(

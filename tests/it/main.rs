@@ -31,5 +31,6 @@ mod readme;
 mod sim_dynamics;
 mod snapshots;
 mod top_sql;
+mod trends;
 mod update_logic;
 mod war_room;

@@ -285,10 +285,10 @@ fn pause_refresh_and_interval_are_sent_to_the_pollers() {
 #[test]
 fn unbound_key_says_so() {
     let mut state = demo_state(0);
-    assert!(press_char(&mut state, 'w').is_empty());
+    assert!(press_char(&mut state, 'Y').is_empty());
     assert_eq!(
         state.notice.as_deref(),
-        Some("w is not bound; press ? for help")
+        Some("Y is not bound; press ? for help")
     );
     press_char(&mut state, 'j');
     assert_eq!(state.notice, None);

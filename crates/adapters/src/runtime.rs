@@ -77,6 +77,20 @@ impl EffectRunner for Runtime {
                         .await;
                 });
             }
+            Effect::LoadMetricWindow { which, window } => {
+                let metrics = self.sources.metrics.clone();
+                let messages = self.messages.clone();
+                tokio::spawn(async move {
+                    let result = metrics.metric_window(window).await;
+                    let _ = messages
+                        .send(Msg::MetricWindow {
+                            which,
+                            window,
+                            result,
+                        })
+                        .await;
+                });
+            }
             Effect::LoadStatements => {
                 let database = self.sources.database.clone();
                 let messages = self.messages.clone();

@@ -43,6 +43,9 @@ pub enum Action {
     SortReverse,
     ClearFilter,
     CycleView,
+    RangeLonger,
+    RangeShorter,
+    ToggleWeekOverWeek,
     EditDesired,
     CancelQuery,
     TerminateBackend,
@@ -161,7 +164,7 @@ impl Section {
 
 impl Action {
     /// Every action, in the order the keymap sections and the help list them.
-    pub const ALL: [Self; 75] = [
+    pub const ALL: [Self; 78] = [
         Self::Quit,
         Self::ToggleHelp,
         Self::FocusNext,
@@ -196,6 +199,9 @@ impl Action {
         Self::SortReverse,
         Self::ClearFilter,
         Self::CycleView,
+        Self::RangeLonger,
+        Self::RangeShorter,
+        Self::ToggleWeekOverWeek,
         Self::EditDesired,
         Self::CancelQuery,
         Self::TerminateBackend,
@@ -311,6 +317,21 @@ impl Action {
             Self::CycleView => (
                 "cycle_view",
                 "Next PostgreSQL view: sessions, active, idle, hogs, blocking, table sizes, top SQL, wait events",
+                Section::Pane,
+            ),
+            Self::RangeLonger => (
+                "range_longer",
+                "Metrics: a longer time range (1h, 3h, 12h, 24h, 7d)",
+                Section::Pane,
+            ),
+            Self::RangeShorter => (
+                "range_shorter",
+                "Metrics: a shorter time range",
+                Section::Pane,
+            ),
+            Self::ToggleWeekOverWeek => (
+                "toggle_week_over_week",
+                "Metrics: compare with the same window a week earlier",
                 Section::Pane,
             ),
             Self::EditDesired => (

@@ -32,6 +32,12 @@ pub enum Msg {
     Statements {
         result: Result<crate::model::StatementReading, SourceError>,
     },
+    /// The series of a metric window asked for by a time range or week-over-week.
+    MetricWindow {
+        which: crate::model::Which,
+        window: crate::model::MetricWindow,
+        result: Result<Vec<crate::model::MetricSeries>, SourceError>,
+    },
     /// Launch template versions, read on demand for a rollback.
     LaunchTemplateVersions {
         group: String,
@@ -64,6 +70,11 @@ pub enum Effect {
     Execute(Box<Proposal>),
     /// Read table sizes once (too costly for every poll).
     LoadTableSizes,
+    /// Fetch the metrics over `window`: a time range's first fetch or its extension.
+    LoadMetricWindow {
+        which: crate::model::Which,
+        window: crate::model::MetricWindow,
+    },
     /// Read `pg_stat_statements` once (the top SQL view asks at each database poll).
     LoadStatements,
     /// Read the launch template versions `group` can roll back to.

@@ -12,8 +12,8 @@ pub use crate::model::{
 
 use crate::model::{
     Alarm, AutoScalingGroup, AwsHealthEvent, CacheGroup, Certificate, DatabaseActivity, EcsService,
-    HealthProbe, LaunchTemplateVersion, LogErrors, MetricSeries, RdsStatus, StatementReading,
-    TableSize, TargetGroupHealth,
+    HealthProbe, LaunchTemplateVersion, LogErrors, MetricSeries, MetricWindow, RdsStatus,
+    StatementReading, TableSize, TargetGroupHealth,
 };
 
 /// What every source call returns: a boxed future so the traits stay object-safe.
@@ -49,6 +49,10 @@ pub trait HealthSource: Send + Sync {
 pub trait MetricsSource: Send + Sync {
     /// All configured series over the look-back window.
     fn metric_series(&self) -> SourceFuture<'_, Vec<MetricSeries>>;
+
+    /// All configured series over `window` at its period (or a series' own, if coarser):
+    /// a time range's first fetch, or the periods closed since the last.
+    fn metric_window(&self, window: MetricWindow) -> SourceFuture<'_, Vec<MetricSeries>>;
 }
 
 /// CloudWatch alarms (`describe-alarms`).

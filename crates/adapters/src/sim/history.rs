@@ -77,6 +77,19 @@ impl SimSeries {
         self.bucket_samples = 0;
     }
 
+    /// The datapoints closed in `(from, to]` (each is stamped when its bucket closed).
+    pub fn points_closed_in(&self, from: i64, to: i64) -> impl Iterator<Item = f64> + '_ {
+        self.points
+            .iter()
+            .filter(move |(at, _)| *at > from && *at <= to)
+            .map(|(_, value)| *value)
+    }
+
+    /// When the oldest datapoint held closed.
+    pub fn oldest(&self) -> Option<i64> {
+        self.points.front().map(|(at, _)| *at)
+    }
+
     /// The newest `count` datapoints, oldest first.
     pub fn last_values(&self, count: usize) -> impl Iterator<Item = f64> + '_ {
         self.points

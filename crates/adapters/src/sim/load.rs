@@ -40,7 +40,7 @@ pub fn incident_factor(elapsed: i64) -> f64 {
 }
 
 /// Daily traffic shape; the demo's day starts at 09:00, on the morning ramp.
-fn daily_factor(elapsed: i64) -> f64 {
+pub fn daily_factor(elapsed: i64) -> f64 {
     let hours_since_nine = elapsed as f64 / 3600.0;
     1.0 + 0.25 * (2.0 * PI * (hours_since_nine - 3.0) / 24.0).cos()
 }
@@ -73,7 +73,7 @@ pub fn compute(rng: &mut Rng, elapsed: i64, incident_clock: i64, healthy_targets
 }
 
 /// p99 latency in ms from utilisation: flat when idle, climbing like a queue near saturation.
-fn p99_for(utilisation: f64) -> f64 {
+pub fn p99_for(utilisation: f64) -> f64 {
     const KNEE: f64 = 0.97;
     if utilisation < KNEE {
         80.0 + 40.0 / (1.0 - utilisation.max(0.0))

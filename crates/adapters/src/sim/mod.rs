@@ -15,6 +15,7 @@ mod logs;
 mod rds;
 mod rng;
 mod statements;
+mod week;
 mod world;
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -129,6 +130,13 @@ impl TargetHealthSource for Simulator {
 impl MetricsSource for Simulator {
     fn metric_series(&self) -> SourceFuture<'_, Vec<MetricSeries>> {
         self.read(World::metric_series)
+    }
+
+    fn metric_window(
+        &self,
+        window: crate::model::MetricWindow,
+    ) -> SourceFuture<'_, Vec<MetricSeries>> {
+        self.read(move |world| world.metric_window(window))
     }
 }
 

@@ -19,6 +19,8 @@ pub const HISTORY_SECONDS: i64 = 3600;
 /// The estate. `elapsed` counts simulated seconds from the moment the demo opened.
 #[derive(Debug, Clone)]
 pub struct World {
+    /// The world's seed: the week before the simulated hour is generated from it.
+    seed: u64,
     rng: Rng,
     origin: Timestamp,
     elapsed: i64,
@@ -45,6 +47,7 @@ impl World {
         let database = SimDatabase::new(&mut rng, start);
         let cluster = SimCluster::new(&mut rng, start);
         let mut world = Self {
+            seed,
             rng,
             origin,
             elapsed: start,
@@ -346,6 +349,59 @@ impl World {
             .iter()
             .map(|series| series.snapshot(&to_time))
             .collect()
+    }
+
+    /// Every series over `window` at its period: the simulated hour's datapoints folded
+    /// into the period where they reach, the generated week before it elsewhere. Periods
+    /// not closed yet are left out, as CloudWatch leaves them out.
+    pub fn metric_window(&self, window: crate::model::MetricWindow) -> Vec<MetricSeries> {
+        let period = i64::from(window.period_seconds.max(1));
+        let elapsed_of = |at: Timestamp| (at - self.origin).num_seconds();
+        let start = elapsed_of(window.start);
+        let end = elapsed_of(window.end).min(self.elapsed);
+        self.series
+            .iter()
+            .map(|series| {
+                let mut timestamps = Vec::new();
+                let mut values = Vec::new();
+                let mut bucket = start;
+                while bucket + period <= end {
+                    timestamps.push(self.time_of(bucket));
+                    values.push(self.period_value(series, bucket, period));
+                    bucket += period;
+                }
+                MetricSeries {
+                    period_seconds: window.period_seconds,
+                    timestamps,
+                    values,
+                    ..series.snapshot(&|at| self.time_of(at))
+                }
+            })
+            .collect()
+    }
+
+    /// One period of `series` from `start`: folded from the simulated datapoints when they
+    /// cover it, else generated.
+    fn period_value(&self, series: &SimSeries, start: i64, period: i64) -> f64 {
+        let simulated = series
+            .oldest()
+            .is_some_and(|oldest| oldest <= start + PERIOD_SECONDS);
+        if simulated {
+            let points: Vec<f64> = series.points_closed_in(start, start + period).collect();
+            if !points.is_empty() {
+                return match series.spec.fold {
+                    Fold::Mean => points.iter().sum::<f64>() / points.len() as f64,
+                    Fold::Max => points.iter().copied().fold(f64::MIN, f64::max),
+                    Fold::Sum => points.iter().sum(),
+                };
+            }
+        }
+        let middle = start + period / 2;
+        let value = super::week::value(self.seed, series.spec.id, middle);
+        match series.spec.fold {
+            Fold::Sum => value * period as f64,
+            _ => value,
+        }
     }
 
     /// Every alarm.

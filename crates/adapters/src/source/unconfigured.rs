@@ -59,6 +59,13 @@ impl MetricsSource for Unconfigured {
     fn metric_series(&self) -> SourceFuture<'_, Vec<MetricSeries>> {
         self.fail()
     }
+
+    fn metric_window(
+        &self,
+        _window: crate::model::MetricWindow,
+    ) -> SourceFuture<'_, Vec<MetricSeries>> {
+        self.fail()
+    }
 }
 
 impl AlarmSource for Unconfigured {

@@ -16,6 +16,7 @@ mod snapshot;
 mod source;
 mod statements;
 mod targets;
+mod time_range;
 
 pub use alarms::{Alarm, AlarmState};
 pub use asg::{
@@ -45,6 +46,10 @@ pub use statements::{
     hit_percent, wait_of,
 };
 pub use targets::{TargetGroupHealth, TargetHealth, TargetState, healthy_of};
+pub use time_range::{
+    MAX_POINTS_PER_SERIES, MetricWindow, RangeHistory, TimeRange, WEEK_SECONDS, Which,
+    change_percent, closed_periods, range_period, retention_period,
+};
 
 /// A point in time, always UTC.
 pub type Timestamp = chrono::DateTime<chrono::Utc>;

@@ -3,8 +3,8 @@
 
 use super::{
     Alarm, AutoScalingGroup, AwsHealthEvent, CacheGroup, Certificate, DatabaseActivity, EcsService,
-    HealthProbe, LogErrors, MetricSeries, RdsStatus, SourceData, Statements, TableSize,
-    TargetGroupHealth, Timestamp, WaitSamples,
+    HealthProbe, LogErrors, MetricSeries, RangeHistory, RdsStatus, SourceData, Statements,
+    TableSize, TargetGroupHealth, Timestamp, WaitSamples,
 };
 
 /// The newest data from every source.
@@ -28,6 +28,8 @@ pub struct Snapshot {
     pub statements: Statements,
     /// The active sessions' waits at each of the last database polls.
     pub waits: WaitSamples,
+    /// The Metrics pane's time range and week-over-week series, beyond the live hour.
+    pub metric_range: RangeHistory,
 }
 
 impl Snapshot {

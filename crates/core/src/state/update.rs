@@ -8,8 +8,7 @@ use super::guarded::{self, on_action_finished};
 use super::incident_update;
 use super::{INTERVAL_STEPS_MS, PaneId, State, panes};
 use crate::config::{InputMode, KeyChord};
-use crate::model::Timestamp;
-use crate::model::{SourceData, SourceError, SourceKind};
+use crate::model::{RangeHistory, SourceData, SourceError, SourceKind, TimeRange, Timestamp};
 use crate::msg::{Action, Effect, Msg};
 
 /// Applies `msg` to `state` and says what must be done outside.
@@ -33,6 +32,23 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::TableSizes { result, at } => {
             state.in_flight.table_sizes = None;
             on_table_sizes(state, result, at);
+            Vec::new()
+        }
+        Msg::MetricWindow {
+            which,
+            window,
+            result,
+        } => {
+            if let Err(error) = &result {
+                state.notice = Some(format!("metrics over the range: {}", error.message));
+            }
+            let stored = state
+                .data
+                .metric_range
+                .store(which, window, result.map_err(|_| ()));
+            if stored {
+                refresh_rows(state, PaneId::Metrics);
+            }
             Vec::new()
         }
         Msg::Statements { result } => {
@@ -133,11 +149,49 @@ fn on_source_update(
     entries.extend(judge(state, at));
     entries.extend(guarded::judge_follow_ups(state, at));
     let mut effects = incident_update::record(state, entries);
-    if source == SourceKind::Database {
+    match source {
         // The top SQL view reads the statistics at the database's own pace.
-        effects.extend(ask_for_statements(state));
+        SourceKind::Database => effects.extend(ask_for_statements(state)),
+        // A time range is extended when the live poll finds periods closed.
+        SourceKind::Metrics => effects.extend(ask_for_metric_windows(state)),
+        _ => {}
     }
     effects
+}
+
+/// Asks for the metric windows the range and week-over-week need now: the whole range
+/// once, then only the periods closed since.
+fn ask_for_metric_windows(state: &mut State) -> Vec<Effect> {
+    let due = state.data.metric_range.due(state.now);
+    due.into_iter()
+        .map(|(which, window)| {
+            state.data.metric_range.ask(which, window);
+            Effect::LoadMetricWindow { which, window }
+        })
+        .collect()
+}
+
+/// Switches the Metrics pane to `range` (keeping week-over-week) or toggles
+/// week-over-week; what the new view needs is fetched at once.
+fn set_metric_range(state: &mut State, range: TimeRange, week_over_week: bool) -> Vec<Effect> {
+    if state.focus != PaneId::Metrics {
+        state.notice = Some("time ranges are the Metrics pane's (3)".to_owned());
+        return Vec::new();
+    }
+    let current = &state.data.metric_range;
+    if current.range == range && current.week_over_week == week_over_week {
+        return Vec::new();
+    }
+    state.data.metric_range = RangeHistory::new(range, week_over_week);
+    refresh_rows(state, PaneId::Metrics);
+    ask_for_metric_windows(state)
+}
+
+/// Rebuilds a pane's rows from the data held.
+fn refresh_rows(state: &mut State, pane: PaneId) {
+    let at = state.source(pane.source()).updated_at.unwrap_or(state.now);
+    let rows = panes::rows(pane, state.pg_view, &state.data, &state.thresholds, at);
+    state.pane_mut(pane).table.set_rows(rows);
 }
 
 /// Asks for a `pg_stat_statements` reading while the top SQL view is shown, unless one is
@@ -408,6 +462,21 @@ fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::SortReverse => state.pane_mut(focus).table.reverse_sort(),
         Action::CycleView => return cycle_postgres_view(state),
+        Action::RangeLonger => {
+            let current = &state.data.metric_range;
+            let (range, wow) = (current.range.longer(), current.week_over_week);
+            return set_metric_range(state, range, wow);
+        }
+        Action::RangeShorter => {
+            let current = &state.data.metric_range;
+            let (range, wow) = (current.range.shorter(), current.week_over_week);
+            return set_metric_range(state, range, wow);
+        }
+        Action::ToggleWeekOverWeek => {
+            let current = &state.data.metric_range;
+            let (range, wow) = (current.range, !current.week_over_week);
+            return set_metric_range(state, range, wow);
+        }
         Action::EditDesired
         | Action::CancelQuery
         | Action::TerminateBackend

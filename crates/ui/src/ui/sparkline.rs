@@ -11,6 +11,24 @@ const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█']
 
 /// The newest `width` values as bars scaled from 0 to the larger of the maximum and the
 /// warn threshold (so a quiet metric does not look alarming), coloured by level.
+/// `values` fitted to `width` bars: each bar the highest of the values its share of the
+/// range covers (a spike is never averaged away), or the values as they are when they fit.
+pub fn fit(values: &[f64], width: usize) -> Vec<f64> {
+    let count = values.len();
+    if count <= width {
+        return values.to_vec();
+    }
+    (0..width)
+        .map(|bar| {
+            let (from, to) = (bar * count / width, (bar + 1) * count / width);
+            values[from..to.max(from + 1)]
+                .iter()
+                .copied()
+                .fold(f64::MIN, f64::max)
+        })
+        .collect()
+}
+
 pub fn spans(
     values: &[f64],
     limit: Option<Limit>,

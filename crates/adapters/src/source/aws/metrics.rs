@@ -8,7 +8,7 @@ use aws_sdk_cloudwatch::types::{Dimension, Metric, MetricDataQuery, MetricStat, 
 
 use super::errors::classify;
 use super::time::{from_utc, to_utc};
-use crate::model::{MetricKind, MetricSeries, Statistic, Timestamp};
+use crate::model::{MetricKind, MetricSeries, MetricWindow, Statistic, Timestamp, closed_periods};
 use crate::source::SourceError;
 
 /// GetMetricData takes at most this many queries in one call.
@@ -422,20 +422,52 @@ pub async fn series(
     window_seconds: i64,
     account: Option<&str>,
 ) -> Result<Vec<MetricSeries>, SourceError> {
-    let fetched = fetch(client, queries, chrono::Utc::now(), window_seconds, account).await?;
-    Ok(queries
+    let now = chrono::Utc::now();
+    let bounds = |period: u32| closed_periods(now, window_seconds, i64::from(period));
+    let fetched = fetch(
+        client,
+        queries,
+        &|query| query.period_seconds,
+        &bounds,
+        account,
+    )
+    .await?;
+    Ok(assemble(queries, &fetched, &|query| query.period_seconds))
+}
+
+/// Every visible series over `window` (a time range's first fetch, or the periods closed
+/// since the last), each at the window's period or its own if coarser: the same calls as
+/// [`series`], over other bounds.
+pub async fn series_over(
+    client: &Client,
+    queries: &[MetricQuery],
+    window: MetricWindow,
+    account: Option<&str>,
+) -> Result<Vec<MetricSeries>, SourceError> {
+    let period_of = |query: &MetricQuery| query.period_seconds.max(window.period_seconds);
+    let span = (window.end - window.start).num_seconds();
+    // A coarser period is aligned on its own boundaries, ending where the window ends.
+    let bounds = |period: u32| closed_periods(window.end, span, i64::from(period));
+    let fetched = fetch(client, queries, &period_of, &bounds, account).await?;
+    Ok(assemble(queries, &fetched, &period_of))
+}
+
+/// The visible series from the fetched statistics, rates derived point by point.
+fn assemble(
+    queries: &[MetricQuery],
+    fetched: &[(String, Points)],
+    period_of: &(dyn Fn(&MetricQuery) -> u32 + Sync),
+) -> Vec<MetricSeries> {
+    queries
         .iter()
         .filter(|query| !query.hidden)
         .map(|query| {
             let (timestamps, values) = match &query.source {
-                MetricSource::Stat { .. } => fetched_points(&fetched, &query.id),
+                MetricSource::Stat { .. } => fetched_points(fetched, &query.id),
                 MetricSource::Percentage {
                     numerators,
                     denominators,
-                } => percentage(
-                    &summed(&fetched, numerators),
-                    &summed(&fetched, denominators),
-                ),
+                } => percentage(&summed(fetched, numerators), &summed(fetched, denominators)),
             };
             MetricSeries {
                 id: query.id.clone(),
@@ -443,12 +475,12 @@ pub async fn series(
                 kind: query.kind,
                 statistic: query.statistic.clone(),
                 unit: query.unit.clone(),
-                period_seconds: query.period_seconds,
+                period_seconds: period_of(query),
                 timestamps,
                 values,
             }
         })
-        .collect())
+        .collect()
 }
 
 type Points = (Vec<Timestamp>, Vec<f64>);
@@ -492,30 +524,13 @@ fn percentage(numerator: &Points, denominator: &Points) -> Points {
     out
 }
 
-/// The bounds of the closed periods within the last `window_seconds` before `now`: start and
-/// end on a multiple of `period` (UTC), end exclusive.
-///
-/// GetMetricData (Amazon CloudWatch API Reference): `EndTime` is exclusive, and times that
-/// "align with the value of the metric's Period" answer faster. Ending on the boundary leaves
-/// out the period still open, whose sum covers only part of it (a request count read at
-/// 10:03:20 for the 10:03 minute holds 20 s): compared with a threshold it reads as a drop,
-/// and a rate from two such partial counts as noise. Starting on a boundary puts every
-/// datapoint on the clock's periods, as alarms evaluate them.
-pub fn closed_periods(now: Timestamp, window_seconds: i64, period: i64) -> (Timestamp, Timestamp) {
-    let period = period.max(1);
-    let end = now.timestamp() - now.timestamp().rem_euclid(period);
-    let periods = (window_seconds.max(period) + period - 1) / period;
-    let at = |seconds: i64| chrono::DateTime::from_timestamp(seconds, 0).unwrap_or_default();
-    (at(end - periods * period), at(end))
-}
-
-/// The statistics' datapoints, one call per period (each aligned on its own period) and 500
-/// queries: GetMetricData is billed per metric requested, not per call.
+/// The statistics' datapoints, one call per period (each over `bounds` of its period) and
+/// 500 queries: GetMetricData is billed per metric requested, not per call.
 async fn fetch(
     client: &Client,
     queries: &[MetricQuery],
-    now: Timestamp,
-    window_seconds: i64,
+    period_of: &(dyn Fn(&MetricQuery) -> u32 + Sync),
+    bounds: &(dyn Fn(u32) -> (Timestamp, Timestamp) + Sync),
     account: Option<&str>,
 ) -> Result<Vec<(String, Points)>, SourceError> {
     let mut by_period: std::collections::BTreeMap<u32, Vec<&MetricQuery>> =
@@ -524,16 +539,12 @@ async fn fetch(
         .iter()
         .filter(|q| matches!(q.source, MetricSource::Stat { .. }))
     {
-        by_period
-            .entry(query.period_seconds)
-            .or_default()
-            .push(query);
+        by_period.entry(period_of(query)).or_default().push(query);
     }
     let mut out: Vec<(String, Points)> = Vec::new();
     for (period, stats) in by_period {
-        let (start, end) = closed_periods(now, window_seconds, i64::from(period));
         for chunk in stats.chunks(QUERIES_PER_CALL) {
-            fetch_chunk(client, chunk, (start, end), account, &mut out).await?;
+            fetch_chunk(client, chunk, period, bounds(period), account, &mut out).await?;
         }
     }
     for (_, points) in &mut out {
@@ -546,6 +557,7 @@ async fn fetch(
 async fn fetch_chunk(
     client: &Client,
     chunk: &[&MetricQuery],
+    period: u32,
     (start, end): (Timestamp, Timestamp),
     account: Option<&str>,
     out: &mut Vec<(String, Points)>,
@@ -553,7 +565,7 @@ async fn fetch_chunk(
     let data_queries: Vec<MetricDataQuery> = chunk
         .iter()
         .enumerate()
-        .map(|(index, query)| to_data_query(index, query, account))
+        .map(|(index, query)| to_data_query(index, query, period, account))
         .collect();
     let mut pages = client
         .get_metric_data()
@@ -589,7 +601,7 @@ async fn fetch_chunk(
             };
             // A datapoint whose period is not over by `end` is partial; CloudWatch sends none
             // past an aligned `EndTime`, and none is ever compared with a threshold.
-            let period = chrono::Duration::seconds(i64::from(query.period_seconds));
+            let period = chrono::Duration::seconds(i64::from(period));
             let entry = &mut out[position].1;
             for (at, value) in result.timestamps().iter().zip(result.values()) {
                 let at = to_utc(at);
@@ -619,7 +631,12 @@ fn sort_points(points: &mut Points) {
 /// made in a monitoring account ("The ID of the account where the metrics are located. If you
 /// are performing a GetMetricData operation in a monitoring account, use this to specify which
 /// account to retrieve this metric from", MetricDataQuery, Amazon CloudWatch API Reference).
-fn to_data_query(index: usize, query: &MetricQuery, account: Option<&str>) -> MetricDataQuery {
+fn to_data_query(
+    index: usize,
+    query: &MetricQuery,
+    period: u32,
+    account: Option<&str>,
+) -> MetricDataQuery {
     let MetricSource::Stat {
         namespace,
         name,
@@ -645,7 +662,7 @@ fn to_data_query(index: usize, query: &MetricQuery, account: Option<&str>) -> Me
         .metric_stat(
             MetricStat::builder()
                 .metric(metric)
-                .period(i32::try_from(query.period_seconds).unwrap_or(60))
+                .period(i32::try_from(period).unwrap_or(60))
                 .stat(stat_name(&query.statistic))
                 .build(),
         )
@@ -666,27 +683,6 @@ mod tests {
             .iter()
             .map(|(minute, value)| (at(*minute), *value))
             .unzip()
-    }
-
-    /// GetMetricData (Amazon CloudWatch API Reference): times aligned with the period, `EndTime`
-    /// exclusive, so the period still open is never asked for.
-    #[test]
-    fn the_window_is_the_closed_periods_on_the_clock() {
-        let now = chrono::DateTime::from_timestamp(1_800_000_000 + 3 * 60 + 20, 0).unwrap();
-        let (start, end) = closed_periods(now, 3600, 60);
-        assert_eq!(end.timestamp(), 1_800_000_000 + 3 * 60);
-        assert_eq!((end - start).num_seconds(), 3600);
-        let (start, end) = closed_periods(now, 3600, 300);
-        assert_eq!(end.timestamp() % 300, 0);
-        assert!(end <= now && now - end < chrono::Duration::seconds(300));
-        assert_eq!(start.timestamp() % 300, 0);
-        assert_eq!((end - start).num_seconds(), 3600);
-        let (start, end) = closed_periods(now, 100, 60);
-        assert_eq!(
-            (end - start).num_seconds(),
-            120,
-            "a partial period rounds up"
-        );
     }
 
     /// "CloudWatch metrics for your Application Load Balancer": with every target down the

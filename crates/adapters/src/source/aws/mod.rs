@@ -169,6 +169,21 @@ impl MetricsSource for AwsSource {
             self.for_profile(series.await)
         })
     }
+
+    fn metric_window(
+        &self,
+        window: crate::model::MetricWindow,
+    ) -> SourceFuture<'_, Vec<MetricSeries>> {
+        Box::pin(async move {
+            let series = metrics::series_over(
+                &self.clients.cloudwatch,
+                &self.scope.metrics,
+                window,
+                self.scope.metrics_account.as_deref(),
+            );
+            self.for_profile(series.await)
+        })
+    }
 }
 
 impl AlarmSource for AwsSource {

@@ -3,7 +3,7 @@
 use super::tone_of;
 use crate::config::Thresholds;
 use crate::format;
-use crate::model::MetricSeries;
+use crate::model::{MetricSeries, RangeHistory, TimeRange, change_percent};
 use crate::state::table::{Cell, Column, Row, Sort, Tone};
 
 /// Metric columns; the sparkline is drawn after them.
@@ -20,12 +20,31 @@ pub const DEFAULT_SORT: Sort = Sort {
     descending: false,
 };
 
-/// One row per series. A hidden fifth cell keeps the configured order.
-pub fn rows(series: &[MetricSeries], thresholds: &Thresholds) -> Vec<Row> {
+/// The series the pane shows for `id`: the range's when a range beyond the live hour is
+/// held, else the live poll's.
+pub fn shown<'a>(
+    live: &'a [MetricSeries],
+    history: &'a RangeHistory,
+    id: &str,
+) -> Option<&'a MetricSeries> {
+    let live = live.iter().find(|series| series.id == id);
+    if history.range == TimeRange::Hour {
+        return live;
+    }
+    history.series(id).or(live)
+}
+
+/// One row per series. A hidden fifth cell keeps the configured order; a sixth holds the
+/// change against the same window a week earlier, when week-over-week is on.
+pub fn rows(series: &[MetricSeries], history: &RangeHistory, thresholds: &Thresholds) -> Vec<Row> {
     series
         .iter()
         .enumerate()
         .map(|(position, series)| {
+            let change = history
+                .last_week_of(&series.id)
+                .zip(shown(std::slice::from_ref(series), history, &series.id))
+                .and_then(|(before, now)| change_percent(now, before));
             let limit = thresholds.for_metric(series.kind);
             let (now_text, now_tone, now_value) = match series.latest() {
                 Some(value) => {
@@ -45,6 +64,13 @@ pub fn rows(series: &[MetricSeries], thresholds: &Thresholds) -> Vec<Row> {
                     Cell::number(now_text, now_value).tone(now_tone),
                     Cell::text(limit_text).tone(Tone::Muted),
                     Cell::number("", position as f64),
+                    match change {
+                        Some(change) => Cell::number(format!("{change:+.0}%"), change),
+                        None if history.week_over_week => {
+                            Cell::number("—", f64::NAN).tone(Tone::Muted)
+                        }
+                        None => Cell::number("", f64::NAN),
+                    },
                 ],
             }
         })

@@ -64,7 +64,7 @@ pub fn rows(
     match pane {
         PaneId::AutoScaling => auto_scaling::rows(&data.auto_scaling),
         PaneId::Targets => targets::rows(&data.targets),
-        PaneId::Metrics => metrics::rows(&data.metrics, thresholds),
+        PaneId::Metrics => metrics::rows(&data.metrics, &data.metric_range, thresholds),
         PaneId::Alarms => alarms::rows(&data.alarms, at),
         PaneId::Logs => logs::rows(&data.logs),
         PaneId::Ecs => ecs::rows(&data.ecs),
