@@ -973,3 +973,44 @@ fn pane_title_line<'a>(screen: &'a str, pane: &str) -> Option<&'a str> {
     let end = rest.find(['┐', '┓']).map_or(rest.len(), |corner| corner);
     Some(&rest[..end])
 }
+
+/// Issue 16, items 1 and 2, in a real terminal: `]` widens the Metrics pane to 3 h, 12 h and
+/// 7 d (the title says which, the chart's axis follows), `[` comes back, `w` draws last week
+/// muted and names it in the legend, and the list shows the change against it.
+#[test]
+fn range_keys_change_the_chart_and_its_title_and_w_overlays_last_week() {
+    let Some(tmux) = start_with_data(&demo_command("--seed 3"), 160, 44) else {
+        return;
+    };
+    tmux.send(&["3", "z"]);
+    tmux.wait_for(
+        "the zoomed chart over the hour",
+        Duration::from_secs(5),
+        |s| s.contains("1h of 10s periods") && s.contains("-1h00m"),
+    );
+    tmux.send(&["]", "]"]);
+    let twelve = tmux.wait_for("the 12-hour range", Duration::from_secs(10), |s| {
+        s.contains("12h of 1m periods") && s.contains("-12h00m")
+    });
+    assert!(twelve.contains("┏ 3 Metrics"), "{twelve}");
+    tmux.send(&["]", "]"]);
+    tmux.wait_for("the 7-day range", Duration::from_secs(10), |s| {
+        s.contains("7d of 1m periods") && s.contains("-7d")
+    });
+    tmux.send(&["["]);
+    tmux.wait_for("back to 24 hours", Duration::from_secs(10), |s| {
+        s.contains("24h of 1m periods")
+    });
+    tmux.send(&["w"]);
+    let overlay = tmux.wait_for("last week's overlay", Duration::from_secs(10), |s| {
+        s.contains("vs last week") && s.contains("same window a week earlier (-7d)")
+    });
+    let change = overlay
+        .lines()
+        .find(|line| line.contains("ALB requests"))
+        .unwrap_or_else(|| panic!("no requests row:\n{overlay}"));
+    assert!(
+        change.contains('%') && (change.contains(" +") || change.contains(" -")),
+        "the change against last week: {change}"
+    );
+}
