@@ -4,11 +4,13 @@
 use std::path::Path;
 use std::process::ExitCode;
 
+use crate::check::morning::{IncidentLine, Morning};
 use crate::check::report::{self, Format};
 use crate::check::{CheckInput, evaluate};
 use crate::cli::RunArgs;
 use crate::clock::Clock;
 use crate::config;
+use crate::model::{MetricWindow, TimeRange, Timestamp, closed_periods, episodes, range_period};
 use crate::poller::poll_within_deadline;
 use crate::sim::Simulator;
 use crate::source::{SourceErrorKind, SourceKind, Sources};
@@ -65,9 +67,18 @@ fn check(
         (wiring.environment.name, wiring.sources)
     };
     let input = runtime.block_on(poll_once(&sources));
+    let since = crate::model::window_start(&args.overnight, chrono::Utc::now())?;
+    let incidents = incidents_since(args, &environment, since);
+    let morning = runtime.block_on(morning(&sources, since, incidents));
     runtime.shutdown_background();
     let results = evaluate(&input, &resolved.thresholds);
-    let text = report::render(format, &environment, chrono::Utc::now(), &results);
+    let text = report::render_with_morning(
+        format,
+        &environment,
+        chrono::Utc::now(),
+        &results,
+        Some(&morning),
+    );
     match output {
         Some(path) => std::fs::write(path, &text)
             .map_err(|e| format!("cannot write the report to {}: {e}", path.display()))?,
@@ -129,6 +140,77 @@ async fn check_one(args: &RunArgs, name: &str) -> report::EnvironmentOutcome {
     let wiring = wiring::live(&resolved).await?;
     let input = poll_once(&wiring.sources).await;
     Ok(evaluate(&input, &resolved.thresholds))
+}
+
+/// The morning sections: the alarm history since `since` and the critical metrics over the
+/// last 12 hours, read at once, each within its source's deadline; what could not be read is
+/// said so in its section.
+pub async fn morning(sources: &Sources, since: Timestamp, incidents: Vec<IncidentLine>) -> Morning {
+    let within = |kind: SourceKind| sources.schedules.of(kind).deadline;
+    let timed_out =
+        |kind: SourceKind| format!("no answer within {}", crate::format::deadline(within(kind)));
+    let range = TimeRange::TwelveHours;
+    let period = range_period(range, 60, false);
+    let (start, end) = closed_periods(chrono::Utc::now(), range.seconds(), i64::from(period));
+    let window = MetricWindow {
+        start,
+        end,
+        period_seconds: period,
+    };
+    let (history, series) = futures::join!(
+        tokio::time::timeout(
+            within(SourceKind::Alarms),
+            sources.alarms.alarm_history(since)
+        ),
+        tokio::time::timeout(
+            within(SourceKind::Metrics),
+            sources.metrics.metric_window(window)
+        ),
+    );
+    let alarms = match history {
+        Ok(Ok(changes)) => Ok(episodes(&changes, since)),
+        Ok(Err(error)) => Err(error.message),
+        Err(_) => Err(timed_out(SourceKind::Alarms)),
+    };
+    let trends = match series {
+        Ok(Ok(series)) => Ok(crate::check::morning::trends(&series)),
+        Ok(Err(error)) => Err(error.message),
+        Err(_) => Err(timed_out(SourceKind::Metrics)),
+    };
+    Morning {
+        since,
+        alarms,
+        incidents,
+        trends,
+    }
+}
+
+/// The environment's incidents open now or resolved since `since`, from opsdeck's own
+/// store; none when there is no store (a machine that never declared one).
+fn incidents_since(args: &RunArgs, environment: &str, since: Timestamp) -> Vec<IncidentLine> {
+    let Ok(store) = crate::run::incident_store(args) else {
+        return Vec::new();
+    };
+    let incidents = match store.open_or_resolved_since(environment, since) {
+        Ok(incidents) => incidents,
+        Err(error) => {
+            eprintln!(
+                "warning: incidents in {} could not be read: {error}",
+                store.dir().display()
+            );
+            return Vec::new();
+        }
+    };
+    incidents
+        .into_iter()
+        .map(|incident| IncidentLine {
+            id: incident.id,
+            severity: incident.severity.label(),
+            title: incident.title,
+            declared_at: incident.declared_at,
+            resolved_at: incident.resolution.map(|resolution| resolution.at),
+        })
+        .collect()
 }
 
 /// Every source read once, at the same time, each within its deadline as the dashboard's

@@ -57,6 +57,11 @@ pub struct RunArgs {
     /// Where incidents are kept (default: incidents in the platform data dir).
     #[arg(long, value_name = "DIR", global = true)]
     pub incident_dir: Option<PathBuf>,
+    /// Where "overnight" begins, for the Alarms pane's overnight view and the check
+    /// report: an age (12h, 90m, 2d; at most 14 days) or a UTC time ("since 18:00",
+    /// "since 18:00 yesterday").
+    #[arg(long, value_name = "WINDOW", default_value = "12h", value_parser = parse_overnight, global = true)]
+    pub overnight: String,
     /// Log file (default: opsdeck.log in the platform state dir).
     #[arg(long, value_name = "FILE")]
     pub log_file: Option<PathBuf>,
@@ -181,6 +186,12 @@ pub enum ConfigCommand {
         /// The file to check (else the one opsdeck would use).
         file: Option<PathBuf>,
     },
+}
+
+/// Accepts what [`crate::model::window_start`] reads, as written.
+fn parse_overnight(text: &str) -> Result<String, String> {
+    crate::model::window_start(text, chrono::Utc::now())?;
+    Ok(text.to_owned())
 }
 
 fn parse_speed(text: &str) -> Result<f64, String> {

@@ -541,6 +541,7 @@ impl Session<'_> {
             (store, reopened, None),
         )?;
         opened.state.from_estate = true;
+        opened.state.overnight_window = args.overnight.clone();
         run::run_dashboard(
             opened,
             one.theme.clone(),

@@ -386,7 +386,10 @@ fn dashboard(args: &RunArgs) -> Result<ExitCode> {
         service,
         (&store, reopened, declare),
     ) {
-        Ok(opened) => opened,
+        Ok(mut opened) => {
+            opened.state.overnight_window = args.overnight.clone();
+            opened
+        }
         Err(message) => {
             eprintln!("error: {message}");
             return Ok(ExitCode::from(EXIT_CONFIG));

@@ -23,6 +23,7 @@ mod health_check_peers;
 mod health_probes;
 mod journal;
 mod moto_panes;
+mod overnight;
 mod peers;
 mod postgres_source;
 mod postgres_views;

@@ -268,7 +268,7 @@ fn views_outside_the_postgres_pane_say_where_they_work() {
     press(&mut state, 'v');
     assert_eq!(
         state.notice.as_deref(),
-        Some("views cycle in the PostgreSQL pane (7)")
+        Some("views cycle in the PostgreSQL (7) and Alarms (4) panes")
     );
 }
 

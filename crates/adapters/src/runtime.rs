@@ -91,6 +91,14 @@ impl EffectRunner for Runtime {
                         .await;
                 });
             }
+            Effect::LoadAlarmHistory { since } => {
+                let alarms = self.sources.alarms.clone();
+                let messages = self.messages.clone();
+                tokio::spawn(async move {
+                    let result = alarms.alarm_history(since).await;
+                    let _ = messages.send(Msg::AlarmHistory { since, result }).await;
+                });
+            }
             Effect::LoadStatements => {
                 let database = self.sources.database.clone();
                 let messages = self.messages.clone();

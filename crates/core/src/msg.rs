@@ -28,6 +28,11 @@ pub enum Msg {
         result: Result<Vec<crate::model::TableSize>, SourceError>,
         at: Timestamp,
     },
+    /// The alarms' state changes since `since`, for the overnight view.
+    AlarmHistory {
+        since: Timestamp,
+        result: Result<Vec<crate::model::AlarmStateChange>, SourceError>,
+    },
     /// A `pg_stat_statements` reading, asked for while the top SQL view is shown.
     Statements {
         result: Result<crate::model::StatementReading, SourceError>,
@@ -75,6 +80,8 @@ pub enum Effect {
         which: crate::model::Which,
         window: crate::model::MetricWindow,
     },
+    /// Read the alarms' state changes since `since` (DescribeAlarmHistory).
+    LoadAlarmHistory { since: Timestamp },
     /// Read `pg_stat_statements` once (the top SQL view asks at each database poll).
     LoadStatements,
     /// Read the launch template versions `group` can roll back to.

@@ -11,9 +11,9 @@ pub use crate::model::{
 };
 
 use crate::model::{
-    Alarm, AutoScalingGroup, AwsHealthEvent, CacheGroup, Certificate, DatabaseActivity, EcsService,
-    HealthProbe, LaunchTemplateVersion, LogErrors, MetricSeries, MetricWindow, RdsStatus,
-    StatementReading, TableSize, TargetGroupHealth,
+    Alarm, AlarmStateChange, AutoScalingGroup, AwsHealthEvent, CacheGroup, Certificate,
+    DatabaseActivity, EcsService, HealthProbe, LaunchTemplateVersion, LogErrors, MetricSeries,
+    MetricWindow, RdsStatus, StatementReading, TableSize, TargetGroupHealth, Timestamp,
 };
 
 /// What every source call returns: a boxed future so the traits stay object-safe.
@@ -59,6 +59,10 @@ pub trait MetricsSource: Send + Sync {
 pub trait AlarmSource: Send + Sync {
     /// All alarms, in any order.
     fn alarms(&self) -> SourceFuture<'_, Vec<Alarm>>;
+
+    /// The alarms' state changes from `since` to now (DescribeAlarmHistory), oldest first:
+    /// read on demand for the overnight view and the morning report, never every poll.
+    fn alarm_history(&self, since: Timestamp) -> SourceFuture<'_, Vec<AlarmStateChange>>;
 }
 
 /// Whether a Logs poll runs the error query (billed per byte scanned) or answers with the

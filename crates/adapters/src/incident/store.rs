@@ -60,27 +60,12 @@ impl IncidentStore {
     /// The newest incident of `environment` that is still open, if any: the war room
     /// continues where it was left.
     pub fn reopen(&self, environment: &str) -> io::Result<Reopened> {
-        let mut reopened = Reopened::default();
-        let entries = match std::fs::read_dir(&self.dir) {
-            Ok(entries) => entries,
-            Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(reopened),
-            Err(error) => return Err(error),
+        let (incidents, warnings) = self.all()?;
+        let mut reopened = Reopened {
+            warnings,
+            ..Reopened::default()
         };
-        let mut paths: Vec<PathBuf> = entries
-            .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-            .filter(|path| path.extension().is_some_and(|ext| ext == "jsonl"))
-            .collect();
-        paths.sort();
-        for path in paths {
-            let (events, warnings) = durable::read_lines::<IncidentEvent>(&path)?;
-            reopened.warnings.extend(warnings);
-            let Some(incident) = Incident::replay(&events) else {
-                reopened.warnings.push(format!(
-                    "{}: skipped: it does not start with a declaration",
-                    path.display()
-                ));
-                continue;
-            };
+        for incident in incidents {
             if incident.is_open() && incident.environment == environment {
                 let newer = reopened
                     .incident
@@ -92,5 +77,54 @@ impl IncidentStore {
             }
         }
         Ok(reopened)
+    }
+
+    /// The incidents of `environment` open now or resolved at or after `since`, oldest
+    /// first: the morning check's "verify resolution of any previously active incidents".
+    pub fn open_or_resolved_since(
+        &self,
+        environment: &str,
+        since: crate::model::Timestamp,
+    ) -> io::Result<Vec<Incident>> {
+        let (mut incidents, _) = self.all()?;
+        incidents.retain(|incident| {
+            incident.environment == environment
+                && incident
+                    .resolution
+                    .as_ref()
+                    .is_none_or(|resolution| resolution.at >= since)
+        });
+        incidents.sort_by_key(|incident| incident.declared_at);
+        Ok(incidents)
+    }
+
+    /// Every incident file replayed, with a warning for each that could not be.
+    fn all(&self) -> io::Result<(Vec<Incident>, Vec<String>)> {
+        let entries = match std::fs::read_dir(&self.dir) {
+            Ok(entries) => entries,
+            Err(error) if error.kind() == io::ErrorKind::NotFound => {
+                return Ok((Vec::new(), Vec::new()));
+            }
+            Err(error) => return Err(error),
+        };
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+            .filter(|path| path.extension().is_some_and(|ext| ext == "jsonl"))
+            .collect();
+        paths.sort();
+        let mut incidents = Vec::new();
+        let mut warnings = Vec::new();
+        for path in paths {
+            let (events, read_warnings) = durable::read_lines::<IncidentEvent>(&path)?;
+            warnings.extend(read_warnings);
+            match Incident::replay(&events) {
+                Some(incident) => incidents.push(incident),
+                None => warnings.push(format!(
+                    "{}: skipped: it does not start with a declaration",
+                    path.display()
+                )),
+            }
+        }
+        Ok((incidents, warnings))
     }
 }

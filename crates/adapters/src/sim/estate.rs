@@ -96,4 +96,11 @@ impl AlarmSource for HungAlarms {
     fn alarms(&self) -> SourceFuture<'_, Vec<Alarm>> {
         Box::pin(std::future::pending())
     }
+
+    fn alarm_history(
+        &self,
+        _since: crate::model::Timestamp,
+    ) -> SourceFuture<'_, Vec<crate::model::AlarmStateChange>> {
+        Box::pin(std::future::pending())
+    }
 }

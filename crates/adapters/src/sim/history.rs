@@ -124,6 +124,8 @@ pub struct SimAlarm {
     pub state: AlarmState,
     pub reason: String,
     pub state_since: i64,
+    /// Every state change: (elapsed, from, to, reason), oldest first.
+    pub changes: Vec<(i64, AlarmState, AlarmState, String)>,
 }
 
 impl SimAlarm {
@@ -147,6 +149,7 @@ impl SimAlarm {
             state,
             reason: "Unchecked: Initial alarm creation".to_owned(),
             state_since: since,
+            changes: Vec::new(),
         }
     }
 
@@ -180,6 +183,8 @@ impl SimAlarm {
             shown.join(", "),
             self.threshold
         );
+        self.changes
+            .push((now, self.state, next, self.reason.clone()));
         self.state = next;
         self.state_since = now;
     }

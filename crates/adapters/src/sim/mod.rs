@@ -144,6 +144,13 @@ impl AlarmSource for Simulator {
     fn alarms(&self) -> SourceFuture<'_, Vec<Alarm>> {
         self.read(World::alarms)
     }
+
+    fn alarm_history(
+        &self,
+        since: crate::model::Timestamp,
+    ) -> SourceFuture<'_, Vec<crate::model::AlarmStateChange>> {
+        self.read(move |world| world.alarm_history(since))
+    }
 }
 
 impl LogSource for Simulator {

@@ -418,6 +418,54 @@ impl World {
             .collect()
     }
 
+    /// The alarms' state changes since `since`: last night's response-time episode (from
+    /// the generated week) and every change the simulated hour made.
+    pub fn alarm_history(&self, since: Timestamp) -> Vec<crate::model::AlarmStateChange> {
+        use crate::model::{AlarmState, AlarmStateChange};
+        let (fired, cleared) = super::week::OVERNIGHT_EVENT;
+        // Three breaching minutes raise it, three clear ones lower it.
+        let overnight = [
+            (
+                fired + 180,
+                AlarmState::Ok,
+                AlarmState::Alarm,
+                "Threshold Crossed: 3 datapoints [1412.0, 1398.5, 1440.2] were greater than the threshold (1000.0).",
+            ),
+            (
+                cleared + 180,
+                AlarmState::Alarm,
+                AlarmState::Ok,
+                "Threshold Crossed: 3 datapoints [231.0, 228.4, 236.9] were not greater than the threshold (1000.0).",
+            ),
+        ]
+        .map(|(at, from, to, reason)| AlarmStateChange {
+            alarm: "basecoat-portal-target-response-time".to_owned(),
+            at: self.time_of(at),
+            from,
+            to,
+            reason: reason.to_owned(),
+        });
+        let live = self.alarms.iter().flat_map(|alarm| {
+            alarm
+                .changes
+                .iter()
+                .map(|(at, from, to, reason)| AlarmStateChange {
+                    alarm: alarm.name.to_owned(),
+                    at: self.time_of(*at),
+                    from: *from,
+                    to: *to,
+                    reason: reason.clone(),
+                })
+        });
+        let mut changes: Vec<AlarmStateChange> = overnight
+            .into_iter()
+            .chain(live)
+            .filter(|change| change.at >= since && change.at <= self.time_of(self.elapsed))
+            .collect();
+        changes.sort_by_key(|change| change.at);
+        changes
+    }
+
     /// Error counts and tail.
     pub fn log_errors(&self) -> LogErrors {
         self.logs.snapshot(self.elapsed(), &|at| self.time_of(at))

@@ -72,6 +72,13 @@ impl AlarmSource for Unconfigured {
     fn alarms(&self) -> SourceFuture<'_, Vec<Alarm>> {
         self.fail()
     }
+
+    fn alarm_history(
+        &self,
+        _since: crate::model::Timestamp,
+    ) -> SourceFuture<'_, Vec<crate::model::AlarmStateChange>> {
+        self.fail()
+    }
 }
 
 impl LogSource for Unconfigured {

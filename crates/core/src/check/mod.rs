@@ -4,6 +4,7 @@
 
 mod evaluate;
 mod finding;
+pub mod morning;
 mod rds;
 pub mod report;
 

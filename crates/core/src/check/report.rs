@@ -45,6 +45,8 @@ struct JsonReport<'a> {
     generated_at: String,
     status: Status,
     checks: &'a [CheckResult],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    morning: Option<super::morning::MorningJson<'a>>,
 }
 
 /// The report in `format`.
@@ -54,15 +56,33 @@ pub fn render(
     generated_at: Timestamp,
     results: &[CheckResult],
 ) -> String {
+    render_with_morning(format, environment, generated_at, results, None)
+}
+
+/// The report in `format`, with the overnight and 12-hour trend sections after the checks
+/// when `morning` is given. They never change the exit status: the checks judge now.
+pub fn render_with_morning(
+    format: Format,
+    environment: &str,
+    generated_at: Timestamp,
+    results: &[CheckResult],
+    morning: Option<&super::morning::Morning>,
+) -> String {
+    let sections = |markdown| {
+        morning.map_or_else(String::new, |morning| {
+            super::morning::render(morning, generated_at, markdown)
+        })
+    };
     match format {
-        Format::Text => text(environment, generated_at, results),
-        Format::Markdown => markdown(environment, generated_at, results),
+        Format::Text => text(environment, generated_at, results) + &sections(false),
+        Format::Markdown => markdown(environment, generated_at, results) + &sections(true),
         Format::Json => {
             let report = JsonReport {
                 environment,
                 generated_at: generated_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                 status: overall(results),
                 checks: results,
+                morning: morning.map(|morning| morning.json(generated_at)),
             };
             serde_json::to_string_pretty(&report).unwrap_or_default() + "\n"
         }

@@ -1,5 +1,6 @@
 //! Domain types: plain values for everything the runbooks look at, free of SDK and UI types.
 
+mod alarm_history;
 mod alarms;
 mod asg;
 mod aws_health;
@@ -18,6 +19,9 @@ mod statements;
 mod targets;
 mod time_range;
 
+pub use alarm_history::{
+    AlarmEpisode, AlarmHistoryReading, AlarmStateChange, episodes, window_start,
+};
 pub use alarms::{Alarm, AlarmState};
 pub use asg::{
     AutoScalingGroup, Instance, InstanceDetails, InstanceRefresh, LaunchTemplateVersion,

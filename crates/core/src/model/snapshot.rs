@@ -2,9 +2,9 @@
 //! are computed from.
 
 use super::{
-    Alarm, AutoScalingGroup, AwsHealthEvent, CacheGroup, Certificate, DatabaseActivity, EcsService,
-    HealthProbe, LogErrors, MetricSeries, RangeHistory, RdsStatus, SourceData, Statements,
-    TableSize, TargetGroupHealth, Timestamp, WaitSamples,
+    Alarm, AlarmHistoryReading, AutoScalingGroup, AwsHealthEvent, CacheGroup, Certificate,
+    DatabaseActivity, EcsService, HealthProbe, LogErrors, MetricSeries, RangeHistory, RdsStatus,
+    SourceData, Statements, TableSize, TargetGroupHealth, Timestamp, WaitSamples,
 };
 
 /// The newest data from every source.
@@ -30,6 +30,8 @@ pub struct Snapshot {
     pub waits: WaitSamples,
     /// The Metrics pane's time range and week-over-week series, beyond the live hour.
     pub metric_range: RangeHistory,
+    /// The overnight alarm history, read when its view is shown.
+    pub alarm_history: Option<AlarmHistoryReading>,
 }
 
 impl Snapshot {

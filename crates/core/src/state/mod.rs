@@ -123,6 +123,11 @@ pub struct State {
     pub guarded: guard::Guarded,
     /// What the PostgreSQL pane shows.
     pub pg_view: panes::postgres::PgView,
+    /// What the Alarms pane shows.
+    pub alarm_view: panes::alarms::AlarmView,
+    /// Where the overnight view's window begins: an age or a clock time (`12h`,
+    /// `since 18:00`), checked when it was given.
+    pub overnight_window: String,
     pub should_quit: bool,
     /// Opened from the estate screen, which `e` returns to.
     pub from_estate: bool,
@@ -136,6 +141,19 @@ pub struct State {
     pub in_flight: InFlight,
 }
 
+/// The overnight view's window unless the command line says otherwise.
+pub const DEFAULT_OVERNIGHT_WINDOW: &str = "12h";
+
+impl State {
+    /// The views the panes with several show.
+    pub fn views(&self) -> panes::Views {
+        panes::Views {
+            postgres: self.pg_view,
+            alarms: self.alarm_view,
+        }
+    }
+}
+
 /// On-demand reads asked for and not answered yet, with when they were asked. A second key
 /// press while one is in flight asks nothing more (it would race the first, and each read
 /// costs); one unanswered after [`InFlight::PATIENCE_SECONDS`] may be asked again.
@@ -143,6 +161,7 @@ pub struct State {
 pub struct InFlight {
     pub table_sizes: Option<Timestamp>,
     pub statements: Option<Timestamp>,
+    pub alarm_history: Option<Timestamp>,
     /// The group whose launch template versions are being read.
     pub versions: Option<(String, Timestamp)>,
 }
@@ -204,6 +223,8 @@ impl State {
             notice: None,
             guarded: guard::Guarded::default(),
             pg_view: panes::postgres::PgView::default(),
+            alarm_view: panes::alarms::AlarmView::default(),
+            overnight_window: DEFAULT_OVERNIGHT_WINDOW.to_owned(),
             should_quit: false,
             from_estate: false,
             checklist: Checklist::default(),

@@ -51,6 +51,15 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::AlarmHistory { since, result } => {
+            state.in_flight.alarm_history = None;
+            state.data.alarm_history = Some(crate::model::AlarmHistoryReading {
+                since,
+                changes: result.map_err(|error| error.message),
+            });
+            refresh_rows(state, PaneId::Alarms);
+            Vec::new()
+        }
         Msg::Statements { result } => {
             state.in_flight.statements = None;
             state
@@ -135,7 +144,7 @@ fn on_source_update(
                 error_at: None,
             };
             if pane.source() == source {
-                let rows = panes::rows(pane, state.pg_view, &state.data, &state.thresholds, at);
+                let rows = panes::rows(pane, state.views(), &state.data, &state.thresholds, at);
                 state.pane_mut(pane).table.set_rows(rows);
             }
         }
@@ -190,7 +199,7 @@ fn set_metric_range(state: &mut State, range: TimeRange, week_over_week: bool) -
 /// Rebuilds a pane's rows from the data held.
 fn refresh_rows(state: &mut State, pane: PaneId) {
     let at = state.source(pane.source()).updated_at.unwrap_or(state.now);
-    let rows = panes::rows(pane, state.pg_view, &state.data, &state.thresholds, at);
+    let rows = panes::rows(pane, state.views(), &state.data, &state.thresholds, at);
     state.pane_mut(pane).table.set_rows(rows);
 }
 
@@ -284,7 +293,7 @@ fn on_table_sizes(
 fn refresh_postgres_rows(state: &mut State, at: Timestamp) {
     let rows = panes::rows(
         PaneId::Postgres,
-        state.pg_view,
+        state.views(),
         &state.data,
         &state.thresholds,
         at,
@@ -292,10 +301,36 @@ fn refresh_postgres_rows(state: &mut State, at: Timestamp) {
     state.pane_mut(PaneId::Postgres).table.set_rows(rows);
 }
 
-/// Shows the PostgreSQL pane's next view; table sizes are read when first shown.
+/// Switches the Alarms pane between now and overnight; the history is read each time the
+/// overnight view opens (it changes as alarms fire).
+fn cycle_alarm_view(state: &mut State) -> Vec<Effect> {
+    state.alarm_view = state.alarm_view.next();
+    let filter = state.pane(PaneId::Alarms).table.filter.clone();
+    let mut table = super::table::TableView::new(state.alarm_view.default_sort());
+    table.set_filter(&filter);
+    state.pane_mut(PaneId::Alarms).table = table;
+    refresh_rows(state, PaneId::Alarms);
+    if state.alarm_view != panes::alarms::AlarmView::Overnight {
+        return Vec::new();
+    }
+    if let Some(asked) = state.in_flight.alarm_history
+        && super::InFlight::holds(asked, state.now)
+    {
+        return Vec::new();
+    }
+    let since = crate::model::window_start(&state.overnight_window, state.now)
+        .unwrap_or(state.now - chrono::Duration::hours(12));
+    state.in_flight.alarm_history = Some(state.now);
+    vec![Effect::LoadAlarmHistory { since }]
+}
+
+/// Shows the PostgreSQL (or Alarms) pane's next view; table sizes are read when first shown.
 fn cycle_postgres_view(state: &mut State) -> Vec<Effect> {
+    if state.focus == PaneId::Alarms {
+        return cycle_alarm_view(state);
+    }
     if state.focus != PaneId::Postgres {
-        state.notice = Some("views cycle in the PostgreSQL pane (7)".to_owned());
+        state.notice = Some("views cycle in the PostgreSQL (7) and Alarms (4) panes".to_owned());
         return Vec::new();
     }
     state.pg_view = state.pg_view.next();
@@ -457,7 +492,7 @@ fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         Action::SelectFirst => state.pane_mut(focus).table.select_first(),
         Action::SelectLast => state.pane_mut(focus).table.select_last(),
         Action::SortNextColumn => {
-            let columns = panes::columns(focus, state.pg_view).len();
+            let columns = panes::columns(focus, state.views()).len();
             state.pane_mut(focus).table.sort_next_column(columns);
         }
         Action::SortReverse => state.pane_mut(focus).table.reverse_sort(),

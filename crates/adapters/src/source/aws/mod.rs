@@ -2,6 +2,7 @@
 //! out, SDK errors classified into words a user can act on.
 
 pub mod actions;
+mod alarm_history;
 mod alarms;
 mod auto_scaling;
 mod aws_health;
@@ -190,6 +191,17 @@ impl AlarmSource for AwsSource {
     fn alarms(&self) -> SourceFuture<'_, Vec<Alarm>> {
         Box::pin(async move {
             self.for_profile(alarms::alarms(&self.clients.cloudwatch, &self.scope.alarms).await)
+        })
+    }
+
+    fn alarm_history(
+        &self,
+        since: crate::model::Timestamp,
+    ) -> SourceFuture<'_, Vec<crate::model::AlarmStateChange>> {
+        Box::pin(async move {
+            let changes =
+                alarm_history::state_changes(&self.clients.cloudwatch, &self.scope.alarms, since);
+            self.for_profile(changes.await)
         })
     }
 }

@@ -1,7 +1,7 @@
 //! Alarms pane rows: ALARM first, then INSUFFICIENT_DATA, then OK.
 
 use crate::format;
-use crate::model::{Alarm, AlarmState, Timestamp};
+use crate::model::{Alarm, AlarmHistoryReading, AlarmState, Timestamp, episodes};
 use crate::state::table::{Cell, Column, Row, Sort, Tone};
 
 /// Alarm columns.
@@ -11,6 +11,104 @@ pub const COLUMNS: &[Column] = &[
     Column::new("Since", 7, 1),
     Column::new("Reason", 40, 2),
 ];
+
+/// The Alarms pane's views, switched with the view key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum AlarmView {
+    /// Every alarm as it is now.
+    #[default]
+    Now,
+    /// What fired since the overnight window began (DescribeAlarmHistory).
+    Overnight,
+}
+
+impl AlarmView {
+    pub fn next(self) -> Self {
+        match self {
+            Self::Now => Self::Overnight,
+            Self::Overnight => Self::Now,
+        }
+    }
+
+    pub fn columns(self) -> &'static [Column] {
+        match self {
+            Self::Now => COLUMNS,
+            Self::Overnight => HISTORY_COLUMNS,
+        }
+    }
+
+    pub fn default_sort(self) -> Sort {
+        match self {
+            Self::Now => DEFAULT_SORT,
+            // Oldest first: the night as it happened.
+            Self::Overnight => Sort {
+                column: 1,
+                descending: false,
+            },
+        }
+    }
+
+    /// What the table says with no rows.
+    pub fn empty_message(self, reading: Option<&AlarmHistoryReading>) -> String {
+        match (self, reading) {
+            (Self::Now, _) => "no alarms".to_owned(),
+            (Self::Overnight, None) => "reading the alarm history…".to_owned(),
+            (Self::Overnight, Some(reading)) => match &reading.changes {
+                Err(why) => format!("alarm history: {why}"),
+                Ok(_) => format!(
+                    "nothing fired since {} UTC",
+                    reading.since.format("%a %H:%M")
+                ),
+            },
+        }
+    }
+}
+
+/// Overnight columns: each time an alarm fired in the window.
+pub const HISTORY_COLUMNS: &[Column] = &[
+    Column::new("Alarm", 30, 0),
+    Column::new("Fired", 11, 0),
+    Column::new("For", 7, 0),
+    Column::new("Now", 16, 0),
+    Column::new("Reason", 40, 2),
+];
+
+/// One row per episode of the window, oldest first; durations measured at `at`.
+pub fn history_rows(reading: Option<&AlarmHistoryReading>, at: Timestamp) -> Vec<Row> {
+    let Some(reading) = reading else {
+        return Vec::new();
+    };
+    let Ok(changes) = &reading.changes else {
+        return Vec::new();
+    };
+    episodes(changes, reading.since)
+        .into_iter()
+        .map(|episode| {
+            let seconds = episode.seconds(at);
+            let fired = if episode.firing_before {
+                "before".to_owned()
+            } else {
+                episode.fired_at.format("%a %H:%M").to_string()
+            };
+            let now = match episode.resolved_at {
+                Some(resolved) => {
+                    Cell::text(format!("✓ OK {}", resolved.format("%H:%M"))).tone(Tone::Ok)
+                }
+                None => Cell::text("✗ still ALARM").tone(Tone::Crit),
+            };
+            Row {
+                id: format!("{}|{}", episode.alarm, episode.fired_at.timestamp()),
+                cells: vec![
+                    Cell::text(&episode.alarm),
+                    Cell::number(fired, episode.fired_at.timestamp() as f64),
+                    Cell::number(format::duration(seconds), seconds as f64),
+                    now,
+                    Cell::text(&episode.reason).tone(Tone::Muted),
+                ],
+            }
+        })
+        .collect()
+}
 
 /// Most urgent first.
 pub const DEFAULT_SORT: Sort = Sort {

@@ -27,16 +27,23 @@ pub fn tone_of(level: Level) -> Tone {
     }
 }
 
-/// The columns of a pane's table (the PostgreSQL pane's depend on its view).
-pub fn columns(pane: PaneId, pg_view: postgres::PgView) -> &'static [Column] {
+/// The views of the panes that have several.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Views {
+    pub postgres: postgres::PgView,
+    pub alarms: alarms::AlarmView,
+}
+
+/// The columns of a pane's table (the PostgreSQL and Alarms panes' depend on their views).
+pub fn columns(pane: PaneId, views: Views) -> &'static [Column] {
     match pane {
         PaneId::AutoScaling => auto_scaling::COLUMNS,
         PaneId::Targets => targets::COLUMNS,
         PaneId::Metrics => metrics::COLUMNS,
-        PaneId::Alarms => alarms::COLUMNS,
+        PaneId::Alarms => views.alarms.columns(),
         PaneId::Logs => logs::COLUMNS,
         PaneId::Ecs => ecs::COLUMNS,
-        PaneId::Postgres => pg_view.columns(),
+        PaneId::Postgres => views.postgres.columns(),
     }
 }
 
@@ -56,7 +63,7 @@ pub fn default_sort(pane: PaneId) -> Sort {
 /// The rows of a pane's table from the latest data, observed at `at`.
 pub fn rows(
     pane: PaneId,
-    pg_view: postgres::PgView,
+    views: Views,
     data: &Snapshot,
     thresholds: &Thresholds,
     at: Timestamp,
@@ -65,9 +72,12 @@ pub fn rows(
         PaneId::AutoScaling => auto_scaling::rows(&data.auto_scaling),
         PaneId::Targets => targets::rows(&data.targets),
         PaneId::Metrics => metrics::rows(&data.metrics, &data.metric_range, thresholds),
-        PaneId::Alarms => alarms::rows(&data.alarms, at),
+        PaneId::Alarms => match views.alarms {
+            alarms::AlarmView::Now => alarms::rows(&data.alarms, at),
+            alarms::AlarmView::Overnight => alarms::history_rows(data.alarm_history.as_ref(), at),
+        },
         PaneId::Logs => logs::rows(&data.logs),
         PaneId::Ecs => ecs::rows(&data.ecs),
-        PaneId::Postgres => postgres::rows(pg_view, data, thresholds, at),
+        PaneId::Postgres => postgres::rows(views.postgres, data, thresholds, at),
     }
 }

@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 
 use super::{draw_table, line_then_rest};
 use crate::model::{AlarmState, SourceErrorKind, SourceKind};
+use crate::state::panes::alarms::AlarmView;
 use crate::state::panes::aws_health;
 use crate::state::table::Tone;
 use crate::state::{PaneId, State};
@@ -14,7 +15,14 @@ use crate::ui::{pane_frame, tone};
 
 /// Draws the pane.
 pub fn render(state: &State, theme: &Theme, area: Rect, zoomed: bool, buf: &mut Buffer) {
-    let mut inner = pane_frame::render(state, theme, PaneId::Alarms, area, None, buf);
+    let mut inner = pane_frame::render(
+        state,
+        theme,
+        PaneId::Alarms,
+        area,
+        view_title(state, theme),
+        buf,
+    );
     if let Some(line) = aws_health_line(state, theme, zoomed) {
         inner = line_then_rest(line, inner, buf);
     }
@@ -52,7 +60,24 @@ pub fn render(state: &State, theme: &Theme, area: Rect, zoomed: bool, buf: &mut 
     } else {
         inner
     };
-    draw_table(state, theme, PaneId::Alarms, "no alarms", inner, buf);
+    let none = state
+        .alarm_view
+        .empty_message(state.data.alarm_history.as_ref());
+    draw_table(state, theme, PaneId::Alarms, &none, inner, buf);
+}
+
+/// The view in the title: the overnight window's start.
+fn view_title(state: &State, theme: &Theme) -> Option<Span<'static>> {
+    match state.alarm_view {
+        AlarmView::Now => None,
+        AlarmView::Overnight => Some(Span::styled(
+            match &state.data.alarm_history {
+                Some(reading) => format!("· fired since {} ", reading.since.format("%a %H:%M")),
+                None => "· overnight (reading…) ".to_owned(),
+            },
+            theme.muted,
+        )),
+    }
 }
 
 /// What AWS Health says of the account's Region, with its own age; the reason when it could

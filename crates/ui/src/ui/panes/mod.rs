@@ -65,7 +65,7 @@ fn draw_table(
 ) {
     table::render(
         &state.pane(pane).table,
-        panes::columns(pane, state.pg_view),
+        panes::columns(pane, state.views()),
         theme,
         state.focus == pane,
         empty_text(state, pane, none),
