@@ -142,6 +142,30 @@ pub enum Command {
         #[command(subcommand)]
         command: ConfigCommand,
     },
+    /// Reports over days of metrics.
+    Report {
+        #[command(subcommand)]
+        command: ReportCommand,
+    },
+}
+
+/// `opsdeck report ...`
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// The weekly capacity review: per metric the p50, p95 and maximum over the last days,
+    /// the share of time above 70 %, what approaches 70 % sustained and what is under-used.
+    Capacity {
+        /// How many days back (1 to 63; 1-minute periods up to a week, coarser beyond, as
+        /// CloudWatch keeps them).
+        #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u32).range(1..=63))]
+        days: u32,
+        /// Output format.
+        #[arg(long, default_value = "text", value_parser = ["text", "markdown", "json"])]
+        format: String,
+        /// Write the report to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
 }
 
 /// `opsdeck discover ...`

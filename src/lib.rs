@@ -21,5 +21,6 @@ pub mod config;
 pub mod discover_command;
 pub mod estate_command;
 pub mod logging;
+pub mod report_command;
 pub mod run;
 pub mod wiring;

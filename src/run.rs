@@ -38,6 +38,19 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             all,
             demo_elapsed,
         )),
+        Some(Command::Report {
+            command:
+                crate::cli::ReportCommand::Capacity {
+                    days,
+                    format,
+                    output,
+                },
+        }) => Ok(crate::report_command::capacity(
+            &cli.run,
+            days,
+            &format,
+            output.as_deref(),
+        )),
         Some(Command::Discover(discover)) => Ok(crate::discover_command::run(
             &discover,
             cli.run.config.as_deref(),

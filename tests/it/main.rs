@@ -11,6 +11,7 @@ mod aws_health;
 mod aws_moto;
 mod aws_shaped;
 mod cache_status;
+mod capacity;
 mod certificates;
 mod config_errors;
 mod discovery;

@@ -2,6 +2,7 @@
 //! evaluated against one snapshot of every source to pass / warn / fail / unknown with the
 //! value seen and the evidence. Data that could not be read is *unknown*, never pass.
 
+pub mod capacity;
 mod evaluate;
 mod finding;
 pub mod morning;

@@ -52,7 +52,7 @@ pub use statements::{
 pub use targets::{TargetGroupHealth, TargetHealth, TargetState, healthy_of};
 pub use time_range::{
     MAX_POINTS_PER_SERIES, MetricWindow, RangeHistory, TimeRange, WEEK_SECONDS, Which,
-    change_percent, closed_periods, range_period, retention_period,
+    change_percent, closed_periods, range_period, retention_period, window_period,
 };
 
 /// A point in time, always UTC.

@@ -97,8 +97,14 @@ pub fn retention_period(age_seconds: i64) -> u32 {
 /// [`MAX_POINTS_PER_SERIES`].
 pub fn range_period(range: TimeRange, configured: u32, week_over_week: bool) -> u32 {
     let oldest = range.seconds() + if week_over_week { WEEK_SECONDS } else { 0 };
-    let retention = i64::from(retention_period(oldest));
-    let for_points = (range.seconds() + MAX_POINTS_PER_SERIES - 1) / MAX_POINTS_PER_SERIES;
+    window_period(range.seconds(), oldest, configured)
+}
+
+/// The period of a window `span_seconds` long whose start lies `oldest_seconds` ago (a
+/// range, or the capacity review's days): as [`range_period`] chooses it.
+pub fn window_period(span_seconds: i64, oldest_seconds: i64, configured: u32) -> u32 {
+    let retention = i64::from(retention_period(oldest_seconds));
+    let for_points = (span_seconds + MAX_POINTS_PER_SERIES - 1) / MAX_POINTS_PER_SERIES;
     let wanted = i64::from(configured).max(for_points).max(retention);
     // Round up to a multiple of the retention step.
     let period = (wanted + retention - 1) / retention * retention;
