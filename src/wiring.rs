@@ -422,6 +422,7 @@ fn metric_queries(environment: &EnvironmentConfig) -> Vec<MetricQuery> {
         ecs_services: &environment.ecs_services,
         rds_instances: &environment.rds_instances,
         cache_clusters: &environment.cache_clusters,
+        dynamodb_tables: &environment.dynamodb_tables,
         without_percentiles: environment.percentile_metrics == Some(false),
     });
     queries.extend(

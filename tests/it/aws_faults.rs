@@ -59,6 +59,7 @@ async fn the_whole_runbook_set_and_extra_metrics_take_one_call_per_period() {
         ecs_services: &services,
         rds_instances: &["basecoat-db".to_owned()],
         cache_clusters: &["basecoat-redis-001".to_owned()],
+        dynamodb_tables: &[],
         without_percentiles: false,
     });
     queries.push(custom_metric_query(

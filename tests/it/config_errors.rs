@@ -229,6 +229,7 @@ fn environment(read_only: Option<bool>) -> EnvironmentConfig {
         cache_replication_groups: Vec::new(),
         aws_health: None,
         cache_clusters: Vec::new(),
+        dynamodb_tables: Vec::new(),
         percentile_metrics: None,
         metrics: Vec::new(),
         alarm_name_prefixes: Vec::new(),

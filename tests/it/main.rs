@@ -15,6 +15,7 @@ mod capacity;
 mod certificates;
 mod config_errors;
 mod discovery;
+mod dynamodb;
 mod e2e_postgres;
 mod e2e_tmux;
 mod estate;

@@ -29,12 +29,13 @@ pub enum CheckId {
     ReplicaLag,
     DbStorage,
     CacheEvictions,
+    DynamoThrottling,
     LogErrors,
 }
 
 impl CheckId {
     /// Every check, in report order.
-    pub const ALL: [Self; 20] = [
+    pub const ALL: [Self; 21] = [
         Self::AsgInService,
         Self::TargetsHealthy,
         Self::HealthEndpoint,
@@ -54,6 +55,7 @@ impl CheckId {
         Self::ReplicaLag,
         Self::DbStorage,
         Self::CacheEvictions,
+        Self::DynamoThrottling,
         Self::LogErrors,
     ];
 
@@ -79,6 +81,7 @@ impl CheckId {
             Self::ReplicaLag => "replica_lag",
             Self::DbStorage => "db_storage",
             Self::CacheEvictions => "cache_evictions",
+            Self::DynamoThrottling => "dynamodb_throttling",
             Self::LogErrors => "log_errors",
         }
     }
@@ -120,6 +123,7 @@ impl CheckId {
             Self::ReplicaLag => ("RDS: read replicas replicating, lag", S::Rds, REPLICATION),
             Self::DbStorage => ("RDS: storage used", S::Rds, DATABASE_STORAGE),
             Self::CacheEvictions => ("Cache evictions", S::Metrics, PERFORMANCE),
+            Self::DynamoThrottling => ("DynamoDB: no throttling, capacity", S::Metrics, WARNING),
             Self::LogErrors => ("ERROR lines in the window", S::Logs, MORNING),
         };
         let also = match self {

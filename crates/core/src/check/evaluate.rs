@@ -161,6 +161,14 @@ fn find(
         CheckId::DbStorage => {
             super::rds::db_storage(&snapshot.rds, thresholds.db_storage_used_percent)
         }
+        CheckId::DynamoThrottling => worse(
+            metric(
+                snapshot,
+                &[K::DynamoThrottles],
+                thresholds.dynamodb_throttles,
+            ),
+            dynamo_capacity(snapshot, thresholds),
+        ),
         CheckId::CacheEvictions => {
             metric(snapshot, &[K::CacheEvictions], thresholds.cache_evictions)
         }
@@ -169,6 +177,38 @@ fn find(
 }
 
 /// The worst newest value of the series of `kinds` against `limit`.
+/// Consumed against provisioned capacity; none read at all is an on-demand table (it has no
+/// provisioned capacity), not an unknown.
+fn dynamo_capacity(snapshot: &Snapshot, thresholds: &Thresholds) -> Finding {
+    let capacity = |series: &&crate::model::MetricSeries| series.kind == MetricKind::DynamoCapacity;
+    if snapshot
+        .metrics
+        .iter()
+        .filter(capacity)
+        .all(|s| s.values.is_empty())
+    {
+        return Finding::skip("no provisioned capacity read (an on-demand table has none)");
+    }
+    metric(
+        snapshot,
+        &[MetricKind::DynamoCapacity],
+        thresholds.dynamodb_capacity_percent,
+    )
+}
+
+/// The worse of two findings on one check (a skipped one never hides the other); the
+/// evidence of both.
+fn worse(a: Finding, b: Finding) -> Finding {
+    let (mut first, second) = match (a.status, b.status) {
+        (Status::Skip, _) => return b,
+        (_, Status::Skip) => return a,
+        (x, y) if y > x => (b, a),
+        _ => (a, b),
+    };
+    first.evidence.extend(second.evidence);
+    first
+}
+
 fn metric(snapshot: &Snapshot, kinds: &[MetricKind], limit: Limit) -> Finding {
     let series: Vec<_> = snapshot
         .metrics

@@ -161,6 +161,9 @@ pub struct EnvironmentConfig {
     /// ElastiCache clusters whose evictions are charted.
     #[serde(default)]
     pub cache_clusters: Vec<String>,
+    /// DynamoDB tables whose throttling and capacity are charted and checked.
+    #[serde(default)]
+    pub dynamodb_tables: Vec<String>,
     /// False leaves percentile statistics (p99) out, for endpoints that do not serve them
     /// (moto answers them with an HTTP 500).
     pub percentile_metrics: Option<bool>,

@@ -67,6 +67,11 @@ pub struct Thresholds {
     pub db_storage_used_percent: Limit,
     /// Runbook: evictions should be 0.
     pub cache_evictions: Limit,
+    /// DynamoDB throttle events a minute (read and write, per table): the runbook's warning
+    /// trigger "DynamoDB throttling"; any throttling warns.
+    pub dynamodb_throttles: Limit,
+    /// DynamoDB consumed capacity as a percent of the provisioned (per table and direction).
+    pub dynamodb_capacity_percent: Limit,
     /// ERROR lines in the Logs window. The runbook only says to look for error patterns; the
     /// defaults let a healthy baseline pass and a surge fail.
     pub log_errors: Limit,
@@ -118,6 +123,8 @@ impl Default for Thresholds {
             replica_lag_seconds: Limit::new(30.0, 300.0),
             db_storage_used_percent: Limit::new(80.0, 90.0),
             cache_evictions: Limit::new(0.0, 100.0),
+            dynamodb_throttles: Limit::new(0.0, 100.0),
+            dynamodb_capacity_percent: Limit::new(80.0, 95.0),
             log_errors: Limit::new(1000.0, 10000.0),
             long_query_seconds: 3600,
             idle_session_seconds: 1800,
@@ -141,6 +148,8 @@ impl Thresholds {
             MetricKind::DbConnections => Some(self.db_connections),
             MetricKind::DbReadLatency | MetricKind::DbWriteLatency => Some(self.db_latency_ms),
             MetricKind::CacheEvictions => Some(self.cache_evictions),
+            MetricKind::DynamoThrottles => Some(self.dynamodb_throttles),
+            MetricKind::DynamoCapacity => Some(self.dynamodb_capacity_percent),
             MetricKind::ResponseTimeAvg
             | MetricKind::ResponseTimeMax
             | MetricKind::RequestCount
@@ -149,7 +158,7 @@ impl Thresholds {
     }
 
     /// Each limit by its config name, for validation messages.
-    pub fn named_limits(&self) -> [(&'static str, Limit); 11] {
+    pub fn named_limits(&self) -> [(&'static str, Limit); 13] {
         [
             ("latency_p99_ms", self.latency_p99_ms),
             ("error_rate_5xx_percent", self.error_rate_5xx_percent),
@@ -161,6 +170,8 @@ impl Thresholds {
             ("replica_lag_seconds", self.replica_lag_seconds),
             ("db_storage_used_percent", self.db_storage_used_percent),
             ("cache_evictions", self.cache_evictions),
+            ("dynamodb_throttles", self.dynamodb_throttles),
+            ("dynamodb_capacity_percent", self.dynamodb_capacity_percent),
             ("log_errors", self.log_errors),
         ]
     }
@@ -200,6 +211,7 @@ impl Thresholds {
             CheckId::ReplicaLag => &mut self.replica_lag_seconds,
             CheckId::DbStorage => &mut self.db_storage_used_percent,
             CheckId::CacheEvictions => &mut self.cache_evictions,
+            CheckId::DynamoThrottling => &mut self.dynamodb_throttles,
             CheckId::LogErrors => &mut self.log_errors,
             // Verdicts on counts and states, or on seconds set in `[thresholds]` alone.
             CheckId::AsgInService

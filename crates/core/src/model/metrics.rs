@@ -65,6 +65,10 @@ pub enum MetricKind {
     DbWriteLatency,
     DbCpu,
     CacheEvictions,
+    /// DynamoDB read and write throttle events of a table, a period's count.
+    DynamoThrottles,
+    /// DynamoDB consumed capacity as a percent of the provisioned.
+    DynamoCapacity,
     /// A user-configured metric with no runbook threshold.
     Custom,
 }

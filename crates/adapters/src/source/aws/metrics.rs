@@ -31,6 +31,20 @@ pub enum MetricSource {
         numerators: Vec<String>,
         denominators: Vec<String>,
     },
+    /// The sum of `parts` at every timestamp where one of `over` (or a part) has a point: a
+    /// count CloudWatch reports only when it is not zero is zero where the traffic it belongs
+    /// to was reported.
+    CountOver {
+        parts: Vec<String>,
+        over: Vec<String>,
+    },
+    /// 100 x `consumed` (a period's Sum) / (`provisioned` per second x the period), each
+    /// consumed point against the newest provisioned point at or before it: DynamoDB reports
+    /// provisioned capacity every 5 minutes, consumed every minute.
+    CapacityPercent {
+        consumed: String,
+        provisioned: String,
+    },
 }
 
 /// One configured metric.
@@ -91,6 +105,7 @@ pub struct MetricTargets<'a> {
     pub ecs_services: &'a [String],
     pub rds_instances: &'a [String],
     pub cache_clusters: &'a [String],
+    pub dynamodb_tables: &'a [String],
     /// Leave out percentile statistics (p99), for endpoints that do not serve them (moto).
     pub without_percentiles: bool,
 }
@@ -108,6 +123,89 @@ pub fn default_metric_queries(targets: &MetricTargets) -> Vec<MetricQuery> {
     }
     queries.extend(rds_queries(targets.rds_instances));
     queries.extend(cache_queries(targets.cache_clusters));
+    queries.extend(dynamodb_queries(targets.dynamodb_tables));
+    queries
+}
+
+/// Per DynamoDB table: throttle events (read + write) and consumed against provisioned
+/// capacity, read and write.
+///
+/// "DynamoDB Metrics and dimensions" (Amazon DynamoDB Developer Guide): `ReadThrottleEvents`
+/// and `WriteThrottleEvents` count throttled events (a BatchGetItem of ten items is ten),
+/// reported only when there are some; `ConsumedReadCapacityUnits` is read with the Sum
+/// statistic and divided by the period's seconds to compare with the provisioned throughput;
+/// these are aggregated every minute, `ProvisionedReadCapacityUnits` every five. An on-demand
+/// table has no provisioned capacity: its capacity series stay empty, its throttles are read.
+fn dynamodb_queries(tables: &[String]) -> Vec<MetricQuery> {
+    let several = tables.len() > 1;
+    let mut queries = Vec::new();
+    for (index, table) in tables.iter().enumerate() {
+        let dimensions = vec![dimension("TableName", table)];
+        let id = |base: &str| format!("ddb_{base}_{index}");
+        for (base, name, statistic) in [
+            ("read_throttles", "ReadThrottleEvents", Statistic::Sum),
+            ("write_throttles", "WriteThrottleEvents", Statistic::Sum),
+            ("read_consumed", "ConsumedReadCapacityUnits", Statistic::Sum),
+            (
+                "write_consumed",
+                "ConsumedWriteCapacityUnits",
+                Statistic::Sum,
+            ),
+            (
+                "read_provisioned",
+                "ProvisionedReadCapacityUnits",
+                Statistic::Average,
+            ),
+            (
+                "write_provisioned",
+                "ProvisionedWriteCapacityUnits",
+                Statistic::Average,
+            ),
+        ] {
+            let mut query = stat(
+                &id(base),
+                name,
+                MetricKind::Custom,
+                statistic,
+                "count",
+                cloudwatch(("AWS/DynamoDB", name), dimensions.clone(), 1.0),
+            );
+            query.hidden = true;
+            queries.push(query);
+        }
+        let derived = |base: &str, label: &str, kind, unit: &str, source| MetricQuery {
+            id: id(base),
+            label: labelled(label, table, several),
+            kind,
+            statistic: Statistic::Sum,
+            unit: unit.to_owned(),
+            period_seconds: 60,
+            source,
+            hidden: false,
+        };
+        queries.push(derived(
+            "throttles",
+            "DynamoDB throttles",
+            MetricKind::DynamoThrottles,
+            "count",
+            MetricSource::CountOver {
+                parts: vec![id("read_throttles"), id("write_throttles")],
+                over: vec![id("read_consumed"), id("write_consumed")],
+            },
+        ));
+        for direction in ["read", "write"] {
+            queries.push(derived(
+                &format!("{direction}_capacity"),
+                &format!("DynamoDB {direction} capacity"),
+                MetricKind::DynamoCapacity,
+                "%",
+                MetricSource::CapacityPercent {
+                    consumed: id(&format!("{direction}_consumed")),
+                    provisioned: id(&format!("{direction}_provisioned")),
+                },
+            ));
+        }
+    }
     queries
 }
 
@@ -468,6 +566,15 @@ fn assemble(
                     numerators,
                     denominators,
                 } => percentage(&summed(fetched, numerators), &summed(fetched, denominators)),
+                MetricSource::CountOver { parts, over } => count_over(fetched, parts, over),
+                MetricSource::CapacityPercent {
+                    consumed,
+                    provisioned,
+                } => capacity_percent(
+                    &fetched_points(fetched, consumed),
+                    &fetched_points(fetched, provisioned),
+                    period_of(query),
+                ),
             };
             MetricSeries {
                 id: query.id.clone(),
@@ -504,6 +611,41 @@ fn summed(fetched: &[(String, Points)], ids: &[String]) -> Points {
         }
     }
     sums.into_iter().unzip()
+}
+
+/// The sum of `parts` at every timestamp of `over` and of the parts themselves, a part
+/// missing there being zero.
+fn count_over(fetched: &[(String, Points)], parts: &[String], over: &[String]) -> Points {
+    let mut sums: std::collections::BTreeMap<Timestamp, f64> = summed(fetched, over)
+        .0
+        .into_iter()
+        .map(|at| (at, 0.0))
+        .collect();
+    let (timestamps, values) = summed(fetched, parts);
+    for (at, value) in timestamps.into_iter().zip(values) {
+        *sums.entry(at).or_default() += value;
+    }
+    sums.into_iter().unzip()
+}
+
+/// Each consumed point as a percent of the newest provisioned point at or before it (or the
+/// first one, when the window starts between two), per second over `period_seconds`.
+fn capacity_percent(consumed: &Points, provisioned: &Points, period_seconds: u32) -> Points {
+    let mut out: Points = (Vec::new(), Vec::new());
+    for (at, used) in consumed.0.iter().zip(&consumed.1) {
+        let newest = provisioned.0.partition_point(|t| t <= at);
+        let Some(units) = provisioned
+            .1
+            .get(newest.saturating_sub(1))
+            .filter(|units| **units > 0.0)
+        else {
+            continue;
+        };
+        out.0.push(*at);
+        out.1
+            .push(100.0 * used / (units * f64::from(period_seconds.max(1))));
+    }
+    out
 }
 
 /// 100 x numerator / denominator at each timestamp where the denominator is above zero (a
@@ -590,7 +732,7 @@ async fn fetch_chunk(
             };
             let scale = match &query.source {
                 MetricSource::Stat { scale, .. } => *scale,
-                MetricSource::Percentage { .. } => 1.0,
+                _ => 1.0,
             };
             let position = match out.iter().position(|(id, _)| *id == query.id) {
                 Some(position) => position,
@@ -753,6 +895,69 @@ mod tests {
                 numerators: vec!["alb_target_5xx_1".to_owned(), "alb_elb_5xx_1".to_owned()],
                 denominators: vec!["alb_requests_1".to_owned(), "alb_elb_5xx_1".to_owned()],
             }
+        );
+    }
+
+    /// "DynamoDB Metrics and dimensions": throttle events are reported only when some
+    /// happened (zero where traffic was), consumed capacity is a minute's Sum over the
+    /// provisioned per-second figure, which comes every five minutes.
+    #[test]
+    fn dynamodb_throttles_count_zero_where_traffic_was_and_capacity_holds_the_provisioned() {
+        let queries = default_metric_queries(&MetricTargets {
+            dynamodb_tables: &["sessions".to_owned()],
+            ..MetricTargets::default()
+        });
+        let visible: Vec<&str> = queries
+            .iter()
+            .filter(|q| !q.hidden)
+            .map(|q| q.label.as_str())
+            .collect();
+        assert_eq!(
+            visible,
+            [
+                "DynamoDB throttles",
+                "DynamoDB read capacity",
+                "DynamoDB write capacity"
+            ]
+        );
+        let fetched = vec![
+            (
+                "ddb_read_consumed_0".to_owned(),
+                points(&[(0, 600.0), (1, 1200.0), (2, 3000.0)]),
+            ),
+            ("ddb_write_throttles_0".to_owned(), points(&[(2, 7.0)])),
+            ("ddb_read_provisioned_0".to_owned(), points(&[(0, 50.0)])),
+        ];
+        assert_eq!(
+            count_over(
+                &fetched,
+                &[
+                    "ddb_read_throttles_0".to_owned(),
+                    "ddb_write_throttles_0".to_owned()
+                ],
+                &[
+                    "ddb_read_consumed_0".to_owned(),
+                    "ddb_write_consumed_0".to_owned()
+                ],
+            )
+            .1,
+            [0.0, 0.0, 7.0]
+        );
+        // 600 units in a minute is 10 a second: 20 % of 50.
+        let (_, percent) = capacity_percent(
+            &fetched_points(&fetched, "ddb_read_consumed_0"),
+            &fetched_points(&fetched, "ddb_read_provisioned_0"),
+            60,
+        );
+        assert_eq!(percent, [20.0, 40.0, 100.0]);
+        let on_demand = capacity_percent(
+            &fetched_points(&fetched, "ddb_read_consumed_0"),
+            &(Vec::new(), Vec::new()),
+            60,
+        );
+        assert!(
+            on_demand.0.is_empty(),
+            "an on-demand table has no provisioned capacity"
         );
     }
 
