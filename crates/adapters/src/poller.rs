@@ -88,6 +88,9 @@ impl Poller {
         let mut consecutive_failures = 0u32;
         let mut billed = BilledQuery::default();
         let mut woke = Wake::Scheduled;
+        // The last "refresh now" this poller has answered. Kept across polls: one asked
+        // while a poll is in flight is answered by the next poll, not swallowed.
+        let mut answered = self.control.borrow_and_update().refresh_generation;
         loop {
             let now = tokio::time::Instant::now();
             let query = billed.due(woke, self.schedule.billed_query_interval, now);
@@ -99,7 +102,10 @@ impl Poller {
             if !self.deliver(result).await {
                 return;
             }
-            match self.wait_until_due(consecutive_failures).await {
+            match self
+                .wait_until_due(consecutive_failures, &mut answered)
+                .await
+            {
                 Some(wake) => woke = wake,
                 None => return,
             }
@@ -116,14 +122,19 @@ impl Poller {
         self.tx.send(msg).await.is_ok()
     }
 
-    /// Sleeps for the interval (longer after failures), waking early on "refresh now".
-    /// Returns why it woke, or `None` when the control channel has closed.
-    async fn wait_until_due(&mut self, consecutive_failures: u32) -> Option<Wake> {
-        let generation = self.control.borrow_and_update().refresh_generation;
+    /// Sleeps for the interval (longer after failures), waking early on "refresh now" (at
+    /// once when one was asked since `answered`, during the last poll too). Returns why it
+    /// woke, or `None` when the control channel has closed.
+    async fn wait_until_due(
+        &mut self,
+        consecutive_failures: u32,
+        answered: &mut u64,
+    ) -> Option<Wake> {
         let started = tokio::time::Instant::now();
         loop {
-            let control = *self.control.borrow();
-            if control.refresh_generation != generation {
+            let control = *self.control.borrow_and_update();
+            if control.refresh_generation != *answered {
+                *answered = control.refresh_generation;
                 return Some(Wake::RefreshNow);
             }
             let delay = backoff_delay(control.interval_ms, consecutive_failures)
@@ -245,6 +256,54 @@ mod tests {
         assert_eq!(
             billed.due(Wake::Scheduled, no_interval, at(65)),
             ErrorQuery::Run
+        );
+    }
+
+    /// "Refresh now" pressed while a poll is in flight is answered by the very next poll (with
+    /// the billed query), not swallowed until the interval passes.
+    #[tokio::test]
+    async fn a_refresh_asked_during_a_poll_is_answered_by_the_next() {
+        let (control, receiver) = watch::channel(PollControl {
+            paused: false,
+            interval_ms: 60_000,
+            refresh_generation: 0,
+        });
+        let (tx, mut rx) = mpsc::channel(8);
+        let poller = Poller {
+            kind: SourceKind::Logs,
+            schedule: Schedule {
+                billed_query_interval: Duration::from_secs(3600),
+                ..Schedule::default_for(SourceKind::Logs)
+            },
+            clock: Clock::wall(),
+            control: receiver,
+            tx,
+        };
+        let (queries_tx, mut queries) = mpsc::unbounded_channel();
+        tokio::spawn(poller.run(move |query| {
+            let queries_tx = queries_tx.clone();
+            Box::pin(async move {
+                let _ = queries_tx.send(query);
+                // Each poll takes 300 ms.
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                Ok(SourceData::Logs(crate::model::LogErrors::default()))
+            })
+        }));
+        assert_eq!(
+            queries.recv().await,
+            Some(ErrorQuery::Run),
+            "the first poll"
+        );
+        // Mid-poll, the user asks for a refresh.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        control.send_modify(|polling| polling.refresh_generation += 1);
+        assert!(rx.recv().await.is_some(), "the first poll's answer");
+        // Without the fix the next poll came after the 60 s interval, and Held.
+        let next = tokio::time::timeout(Duration::from_secs(30), queries.recv()).await;
+        assert_eq!(
+            next,
+            Ok(Some(ErrorQuery::Run)),
+            "answered at once with the billed query"
         );
     }
 
