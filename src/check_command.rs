@@ -53,11 +53,7 @@ fn check(
 ) -> Result<u8, String> {
     let format = Format::parse(format)?;
     let resolved = config::load(&args.overrides()).map_err(|e| e.to_string())?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    let runtime = crate::run::runtime().map_err(|e| format!("cannot start the runtime: {e}"))?;
     let (environment, sources) = if args.demo {
         let clock = Clock::wall();
         let simulator = Simulator::opened_earlier(args.seed, clock, demo_elapsed);
@@ -105,11 +101,7 @@ fn check_estate(
     if names.is_empty() {
         return Err("check --all: the config defines no [environments.NAME] table".to_owned());
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    let runtime = crate::run::runtime().map_err(|e| format!("cannot start the runtime: {e}"))?;
     let outcomes = runtime.block_on(async {
         use futures::StreamExt;
         futures::stream::iter(names.iter().map(|name| check_one(args, name)))

@@ -148,10 +148,7 @@ fn read_account(args: &DiscoverArgs, origin: &Origin) -> Result<Inventory, Refus
             session_name: crate::wiring::DEFAULT_ROLE_SESSION_NAME.to_owned(),
         }),
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
+    let runtime = crate::run::runtime()
         .map_err(|e| Refusal::discovery(format!("cannot start the runtime: {e}")))?;
     let inventory = runtime.block_on(async {
         let clients = AwsClients::new(settings).await;

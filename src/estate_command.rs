@@ -74,10 +74,7 @@ pub fn run(args: &RunArgs, resolved: &Resolved) -> Result<ExitCode> {
         );
         return Ok(ExitCode::from(EXIT_CONFIG));
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
+    let runtime = crate::run::runtime()?;
     let store = run::incident_store(args)?;
     let journal = run::journal_of(args)?;
     let _log_guard = match run::start_logging(args, &journal) {

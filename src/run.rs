@@ -17,6 +17,15 @@ use crate::runtime::Runtime;
 use crate::state::{State, incident_update};
 use crate::wiring;
 
+/// The runtime every command runs its I/O on: two workers (the machines this runs on have
+/// two cores, and the work is waiting on the network).
+pub(crate) fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+}
+
 /// Exit status for a bad config or bad arguments: the terminal was never entered.
 pub const EXIT_CONFIG: u8 = 2;
 
@@ -330,10 +339,7 @@ fn dashboard(args: &RunArgs) -> Result<ExitCode> {
     if crate::estate_command::wanted(args, &resolved) {
         return crate::estate_command::run(args, &resolved);
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
+    let runtime = runtime()?;
     let store = incident_store(args)?;
     let declare = match args
         .incident

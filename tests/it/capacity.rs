@@ -3,8 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::support;
-
-use std::process::Command;
+use support::cli::opsdeck;
 
 use opsdeck::check::capacity::{Verdict, review};
 use opsdeck::model::{MetricWindow, closed_periods};
@@ -69,15 +68,6 @@ fn the_reviews_figures_match_a_hand_computation_on_the_demos_week() {
         .unwrap();
     assert_eq!(p99.verdict, Verdict::NotUtilization);
     assert!(p99.max > 1000.0, "last night's event is the week's maximum");
-}
-
-fn opsdeck(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_opsdeck"))
-        .args(args)
-        .env_remove("OPSDECK_CONFIG")
-        .env("XDG_CONFIG_HOME", "/nonexistent")
-        .output()
-        .unwrap()
 }
 
 #[test]

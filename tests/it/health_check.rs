@@ -3,8 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::support;
-
-use std::process::Command;
+use support::cli::opsdeck;
 
 use insta::assert_snapshot;
 use opsdeck::check::report::{self, Format};
@@ -140,15 +139,6 @@ fn the_three_formats() {
         assert!(!first[field].is_null(), "{field} missing: {first}");
     }
     assert_snapshot!("json", json);
-}
-
-fn opsdeck(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_opsdeck"))
-        .args(args)
-        .env_remove("OPSDECK_CONFIG")
-        .env("XDG_CONFIG_HOME", "/nonexistent")
-        .output()
-        .unwrap()
 }
 
 #[test]

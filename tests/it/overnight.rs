@@ -5,20 +5,18 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::support;
-
-use std::process::Command;
+use support::cli::opsdeck;
 
 use opsdeck::incident::store::IncidentStore;
 use opsdeck::incident::{IncidentEvent, Resolution, Severity};
-use opsdeck::key::{KeyCode, KeyEvent, KeyModifiers};
 use opsdeck::model::{AlarmState, AlarmStateChange};
 use opsdeck::msg::{Effect, Msg};
 use opsdeck::source::AlarmSource;
 use opsdeck::source::aws::{AlarmScope, AwsScope, AwsSource};
-use opsdeck::state::{PaneId, State, update};
+use opsdeck::state::{PaneId, update};
 use support::aws::clients_for;
 use support::aws_shaped::{AwsShaped, json};
-use support::screen::{demo_state, render_text};
+use support::screen::{demo_state, press, render_text};
 
 /// A StateUpdate item as "AlarmHistoryItem" documents it: `HistoryData` is JSON text.
 fn item(alarm: &str, at: i64, from: &str, to: &str) -> serde_json::Value {
@@ -149,17 +147,6 @@ async fn a_refused_history_is_an_error_named_with_its_permission() {
     );
 }
 
-fn press(state: &mut State, key: char) -> Vec<Effect> {
-    let at = state.now;
-    update(
-        state,
-        Msg::Key {
-            key: KeyEvent::new(KeyCode::Char(key), KeyModifiers::NONE),
-            at,
-        },
-    )
-}
-
 #[test]
 fn v_in_the_alarms_pane_shows_what_fired_overnight() {
     let mut state = demo_state(300);
@@ -219,15 +206,6 @@ fn the_overnight_window_can_start_at_a_clock_time() {
     };
     assert_eq!(since.format("%H:%M").to_string(), "18:00");
     assert!(*since < state.now && state.now - *since < chrono::Duration::hours(24));
-}
-
-fn opsdeck(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_opsdeck"))
-        .args(args)
-        .env_remove("OPSDECK_CONFIG")
-        .env("XDG_CONFIG_HOME", "/nonexistent")
-        .output()
-        .unwrap()
 }
 
 /// The morning report on the demo: the overnight episode, the incidents open or resolved in

@@ -10,20 +10,9 @@ use opsdeck::msg::{Effect, Msg};
 use opsdeck::sim::INCIDENT_START_SECONDS;
 use opsdeck::state::panes::postgres::PgView;
 use opsdeck::state::{PaneId, State, update};
-use support::screen::{demo_state, render_text};
+use support::screen::{demo_state, press, render_text};
 
 const INCIDENT: i64 = INCIDENT_START_SECONDS + 240;
-
-fn press(state: &mut State, c: char) -> Vec<Effect> {
-    let at = state.now;
-    update(
-        state,
-        Msg::Key {
-            key: KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE),
-            at,
-        },
-    )
-}
 
 fn cells(state: &State, column: usize) -> Vec<String> {
     state

@@ -6,7 +6,6 @@
 
 use crate::support;
 
-use opsdeck::key::{KeyCode, KeyEvent, KeyModifiers};
 use opsdeck::model::{
     MetricKind, MetricWindow, RangeHistory, TimeRange, WEEK_SECONDS, Which, closed_periods,
 };
@@ -16,7 +15,7 @@ use opsdeck::source::aws::AwsSource;
 use opsdeck::state::{PaneId, State, update};
 use support::aws::{clients, put_portal_cpu, scope};
 use support::moto::MotoServer;
-use support::screen::{demo_state, render_text};
+use support::screen::{demo_state, press, render_text};
 
 /// The range's whole window ending at the last closed minute, as the state would ask.
 fn first_window(range: TimeRange, week_over_week: bool) -> (Which, MetricWindow) {
@@ -114,17 +113,6 @@ async fn a_range_is_extended_by_the_minutes_closed_since_not_fetched_again() {
     let answer = source.metric_window(extension).await.unwrap();
     history.store(which, extension, Ok(answer));
     assert_eq!(held(&history), [10.0, 20.0, 30.0, 40.0, 50.0]);
-}
-
-fn press(state: &mut State, key: char) -> Vec<Effect> {
-    let at = state.now;
-    update(
-        state,
-        Msg::Key {
-            key: KeyEvent::new(KeyCode::Char(key), KeyModifiers::NONE),
-            at,
-        },
-    )
 }
 
 /// The demo at 09:05 with the Metrics pane focused and zoomed.

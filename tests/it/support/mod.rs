@@ -4,6 +4,7 @@
 pub mod aws;
 pub mod aws_shaped;
 pub mod cbor;
+pub mod cli;
 pub mod http_peer;
 pub mod moto;
 pub mod postgres;

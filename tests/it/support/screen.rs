@@ -80,3 +80,18 @@ pub fn buffer_text(buffer: &Buffer) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// Presses `c` (no modifiers) at the state's own time, as the event loop would.
+pub fn press(state: &mut State, c: char) -> Vec<opsdeck::msg::Effect> {
+    let at = state.now;
+    opsdeck::state::update(
+        state,
+        opsdeck::msg::Msg::Key {
+            key: opsdeck::key::KeyEvent::new(
+                opsdeck::key::KeyCode::Char(c),
+                opsdeck::key::KeyModifiers::NONE,
+            ),
+            at,
+        },
+    )
+}
