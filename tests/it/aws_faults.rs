@@ -59,6 +59,8 @@ async fn the_whole_runbook_set_and_extra_metrics_take_one_call_per_period() {
         ecs_services: &services,
         rds_instances: &["basecoat-db".to_owned()],
         cache_clusters: &["basecoat-redis-001".to_owned()],
+        // No table: GetMetricData (Amazon CloudWatch API Reference) is billed per metric
+        // asked, and this test counts them.
         dynamodb_tables: &[],
         without_percentiles: false,
     });

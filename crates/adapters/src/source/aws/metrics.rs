@@ -535,7 +535,9 @@ pub async fn series(
 
 /// Every visible series over `window` (a time range's first fetch, or the periods closed
 /// since the last), each at the window's period or its own if coarser: the same calls as
-/// [`series`], over other bounds.
+/// [`series`], over other bounds. GetMetricData (Amazon CloudWatch API Reference) answers a
+/// start older than 3 hours only at the periods its retention keeps, which the window's
+/// period already respects (`opsdeck_core::model::window_period`).
 pub async fn series_over(
     client: &Client,
     queries: &[MetricQuery],

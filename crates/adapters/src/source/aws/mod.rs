@@ -171,6 +171,8 @@ impl MetricsSource for AwsSource {
         })
     }
 
+    /// GetMetricData over the window (Amazon CloudWatch API Reference: `EndTime` exclusive,
+    /// the period a multiple of what retention keeps for `StartTime`).
     fn metric_window(
         &self,
         window: crate::model::MetricWindow,
@@ -194,6 +196,8 @@ impl AlarmSource for AwsSource {
         })
     }
 
+    /// DescribeAlarmHistory (Amazon CloudWatch API Reference), state changes of both alarm
+    /// types, scoped as the alarms are.
     fn alarm_history(
         &self,
         since: crate::model::Timestamp,
