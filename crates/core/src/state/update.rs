@@ -324,8 +324,9 @@ fn cycle_alarm_view(state: &mut State) -> Vec<Effect> {
     vec![Effect::LoadAlarmHistory { since }]
 }
 
-/// Shows the PostgreSQL (or Alarms) pane's next view; table sizes are read when first shown.
-fn cycle_postgres_view(state: &mut State) -> Vec<Effect> {
+/// Shows the focused pane's next view (PostgreSQL or Alarms); table sizes are read when
+/// first shown.
+fn cycle_view(state: &mut State) -> Vec<Effect> {
     if state.focus == PaneId::Alarms {
         return cycle_alarm_view(state);
     }
@@ -496,7 +497,7 @@ fn apply(state: &mut State, action: Action) -> Vec<Effect> {
             state.pane_mut(focus).table.sort_next_column(columns);
         }
         Action::SortReverse => state.pane_mut(focus).table.reverse_sort(),
-        Action::CycleView => return cycle_postgres_view(state),
+        Action::CycleView => return cycle_view(state),
         Action::RangeLonger => {
             let current = &state.data.metric_range;
             let (range, wow) = (current.range.longer(), current.week_over_week);
