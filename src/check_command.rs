@@ -53,7 +53,8 @@ fn check(
 ) -> Result<u8, String> {
     let format = Format::parse(format)?;
     let resolved = config::load(&args.overrides()).map_err(|e| e.to_string())?;
-    let runtime = crate::run::runtime().map_err(|e| format!("cannot start the runtime: {e}"))?;
+    let runtime =
+        crate::session::runtime().map_err(|e| format!("cannot start the runtime: {e}"))?;
     let (environment, sources) = if args.demo {
         let clock = Clock::wall();
         let simulator = Simulator::opened_earlier(args.seed, clock, demo_elapsed);
@@ -63,7 +64,7 @@ fn check(
         (wiring.environment.name, wiring.sources)
     };
     let input = runtime.block_on(poll_once(&sources));
-    let since = crate::model::window_start(&args.overnight, chrono::Utc::now())?;
+    let since = crate::format::window_start(&args.overnight, chrono::Utc::now())?;
     let incidents = incidents_since(args, &environment, since);
     let morning = runtime.block_on(morning(&sources, since, incidents));
     runtime.shutdown_background();
@@ -101,7 +102,8 @@ fn check_estate(
     if names.is_empty() {
         return Err("check --all: the config defines no [environments.NAME] table".to_owned());
     }
-    let runtime = crate::run::runtime().map_err(|e| format!("cannot start the runtime: {e}"))?;
+    let runtime =
+        crate::session::runtime().map_err(|e| format!("cannot start the runtime: {e}"))?;
     let outcomes = runtime.block_on(async {
         use futures::StreamExt;
         futures::stream::iter(names.iter().map(|name| check_one(args, name)))
@@ -180,7 +182,7 @@ pub async fn morning(sources: &Sources, since: Timestamp, incidents: Vec<Inciden
 /// The environment's incidents open now or resolved since `since`, from opsdeck's own
 /// store; none when there is no store (a machine that never declared one).
 fn incidents_since(args: &RunArgs, environment: &str, since: Timestamp) -> Vec<IncidentLine> {
-    let Ok(store) = crate::run::incident_store(args) else {
+    let Ok(store) = crate::session::incident_store(args) else {
         return Vec::new();
     };
     let incidents = match store.open_or_resolved_since(environment, since) {

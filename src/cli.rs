@@ -212,9 +212,9 @@ pub enum ConfigCommand {
     },
 }
 
-/// Accepts what [`crate::model::window_start`] reads, as written.
+/// Accepts what [`crate::format::window_start`] reads, as written.
 fn parse_overnight(text: &str) -> Result<String, String> {
-    crate::model::window_start(text, chrono::Utc::now())?;
+    crate::format::window_start(text, chrono::Utc::now())?;
     Ok(text.to_owned())
 }
 

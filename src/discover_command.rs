@@ -10,7 +10,7 @@ use crate::config::{self, Overrides};
 use crate::discovery::{
     Inventory, Origin, Selection, TagFilter, environment_name, origin_problem, render_table, select,
 };
-use crate::run::EXIT_CONFIG;
+use crate::session::EXIT_CONFIG;
 use crate::source::aws::discovery::discover;
 use crate::source::aws::{AssumeRole, AwsClients, AwsSettings, profile_needs_mfa};
 
@@ -148,7 +148,7 @@ fn read_account(args: &DiscoverArgs, origin: &Origin) -> Result<Inventory, Refus
             session_name: crate::wiring::DEFAULT_ROLE_SESSION_NAME.to_owned(),
         }),
     };
-    let runtime = crate::run::runtime()
+    let runtime = crate::session::runtime()
         .map_err(|e| Refusal::discovery(format!("cannot start the runtime: {e}")))?;
     let inventory = runtime.block_on(async {
         let clients = AwsClients::new(settings).await;

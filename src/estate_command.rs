@@ -20,7 +20,7 @@ use crate::estate::{
 use crate::estate_app::{EstateExit, run_estate};
 use crate::incident::store::IncidentStore;
 use crate::model::{AlarmState, DOLLARS_PER_BYTE_SCANNED, DOLLARS_PER_METRIC};
-use crate::run::{self, EXIT_CONFIG};
+use crate::session::{self, EXIT_CONFIG};
 use crate::sim::estate::{DEMO_CUSTOMERS, DemoCustomer};
 use crate::source::Sources;
 use crate::source::aws::CallCounter;
@@ -74,10 +74,10 @@ pub fn run(args: &RunArgs, resolved: &Resolved) -> Result<ExitCode> {
         );
         return Ok(ExitCode::from(EXIT_CONFIG));
     }
-    let runtime = crate::run::runtime()?;
-    let store = run::incident_store(args)?;
-    let journal = run::journal_of(args)?;
-    let _log_guard = match run::start_logging(args, &journal) {
+    let runtime = crate::session::runtime()?;
+    let store = session::incident_store(args)?;
+    let journal = session::journal_of(args)?;
+    let _log_guard = match session::start_logging(args, &journal) {
         Ok(guard) => guard,
         Err(message) => {
             eprintln!("error: {message}");
@@ -275,7 +275,7 @@ fn estate_state(
 /// Each row's open incident, from the incident store.
 fn refresh_incidents(state: &mut EstateState, members: &[Member], store: &IncidentStore) {
     for (row, member) in state.environments.iter_mut().zip(members) {
-        row.incident = run::reopen(store, &member.incident_name)
+        row.incident = session::reopen(store, &member.incident_name)
             .ok()
             .and_then(|reopened| reopened.incident)
             .map(|incident| OpenIncident {
@@ -496,7 +496,7 @@ impl Session<'_> {
             journal,
             ..
         } = *self;
-        let reopened = run::reopen(store, &member.incident_name)?;
+        let reopened = session::reopen(store, &member.incident_name)?;
         let (wiring, one) = match (member.customer, &member.simulator) {
             (Some(customer), Some(simulator)) => {
                 let sources = member
@@ -530,7 +530,7 @@ impl Session<'_> {
             }
         };
         let service = member.customer.map(|customer| customer.name.to_owned());
-        let mut opened = run::open_environment(
+        let mut opened = session::open_environment(
             &one,
             wiring,
             crate::action::journal::Journal::new(journal.path().to_owned()),
@@ -539,11 +539,11 @@ impl Session<'_> {
         )?;
         opened.state.from_estate = true;
         opened.state.overnight_window = args.overnight.clone();
-        run::run_dashboard(
+        session::run_dashboard(
             opened,
             one.theme.clone(),
             store.clone(),
-            run::run_options(args),
+            session::run_options(args),
         )
         .await
         .map_err(|error| format!("{error:#}"))

@@ -23,4 +23,5 @@ pub mod estate_command;
 pub mod logging;
 pub mod report_command;
 pub mod run;
+pub mod session;
 pub mod wiring;

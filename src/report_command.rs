@@ -51,7 +51,8 @@ pub fn capacity(args: &RunArgs, days: u32, format: &str, output: Option<&Path>) 
 fn review(args: &RunArgs, days: u32, format: &str) -> Result<String, String> {
     let format = Format::parse(format)?;
     let resolved = config::load(&args.overrides()).map_err(|e| e.to_string())?;
-    let runtime = crate::run::runtime().map_err(|e| format!("cannot start the runtime: {e}"))?;
+    let runtime =
+        crate::session::runtime().map_err(|e| format!("cannot start the runtime: {e}"))?;
     let span = i64::from(days) * 24 * 3600;
     let period = window_period(span, span, 60);
     let (start, end) = closed_periods(chrono::Utc::now(), span, i64::from(period));

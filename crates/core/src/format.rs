@@ -130,6 +130,46 @@ pub fn seconds_lag(seconds: f64) -> String {
     format!("{seconds:.0} s")
 }
 
+/// The start of a window written as an age (`12h`, `90m`, `2d`) or a clock time
+/// (`since 18:00`, `18:00 yesterday`): the latest such time before `now`, UTC, or the day
+/// before it with `yesterday`.
+pub fn window_start(text: &str, now: Timestamp) -> Result<Timestamp, String> {
+    let text = text.trim();
+    let bad = || {
+        format!(
+            "cannot read the window \"{text}\"; write an age (12h, 90m, 2d) or a time \
+             (\"since 18:00\", \"since 18:00 yesterday\", UTC)"
+        )
+    };
+    let clock = text.strip_prefix("since").unwrap_or(text).trim();
+    let (clock, yesterday) = match clock.strip_suffix("yesterday") {
+        Some(rest) => (rest.trim(), true),
+        None => (clock, false),
+    };
+    if let Ok(time) = chrono::NaiveTime::parse_from_str(clock, "%H:%M") {
+        let today = now.date_naive().and_time(time).and_utc();
+        let latest = if today <= now {
+            today
+        } else {
+            today - chrono::Duration::days(1)
+        };
+        return Ok(if yesterday && latest.date_naive() == now.date_naive() {
+            latest - chrono::Duration::days(1)
+        } else {
+            latest
+        });
+    }
+    let seconds = parse_age_seconds(text).map_err(|_| bad())?;
+    let seconds = i64::try_from(seconds).map_err(|_| bad())?;
+    if seconds == 0 || seconds > 14 * 24 * 3600 {
+        // DescribeAlarmHistory keeps two weeks of history.
+        return Err(format!(
+            "the window \"{text}\" must be longer than nothing and at most 14 days (CloudWatch keeps alarm history two weeks)"
+        ));
+    }
+    Ok(now - chrono::Duration::seconds(seconds))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,5 +230,42 @@ mod tests {
         assert_eq!(truncate("abcdef", 4), "abc…");
         assert_eq!(truncate("abc", 4), "abc");
         assert_eq!(one_line("SELECT\n  1,\n\t2"), "SELECT 1, 2");
+    }
+
+    #[test]
+    fn a_window_is_an_age_or_the_latest_clock_time() {
+        let now = clock_at(9, 0);
+        assert_eq!(
+            window_start("12h", now),
+            Ok(now - chrono::Duration::hours(12))
+        );
+        assert_eq!(
+            window_start("since 18:00", now),
+            Ok(clock_at(18, 0) - chrono::Duration::days(1)),
+            "18:00 has not come yet today"
+        );
+        assert_eq!(window_start("since 06:30", now), Ok(clock_at(6, 30)));
+        assert_eq!(
+            window_start("since 06:30 yesterday", now),
+            Ok(clock_at(6, 30) - chrono::Duration::days(1))
+        );
+        assert_eq!(
+            window_start("since 18:00 yesterday", now),
+            Ok(clock_at(18, 0) - chrono::Duration::days(1))
+        );
+        let error = window_start("last night", now).unwrap_err();
+        assert!(
+            error.contains("cannot read the window \"last night\""),
+            "{error}"
+        );
+        let error = window_start("30d", now).unwrap_err();
+        assert!(error.contains("at most 14 days"), "{error}");
+    }
+
+    fn clock_at(hour: u32, minute: u32) -> Timestamp {
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 30)
+            .and_then(|day| day.and_hms_opt(hour, minute, 0))
+            .expect("valid")
+            .and_utc()
     }
 }

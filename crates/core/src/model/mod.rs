@@ -19,9 +19,7 @@ mod statements;
 mod targets;
 mod time_range;
 
-pub use alarm_history::{
-    AlarmEpisode, AlarmHistoryReading, AlarmStateChange, episodes, window_start,
-};
+pub use alarm_history::{AlarmEpisode, AlarmHistoryReading, AlarmStateChange, episodes};
 pub use alarms::{Alarm, AlarmState};
 pub use asg::{
     AutoScalingGroup, Instance, InstanceDetails, InstanceRefresh, LaunchTemplateVersion,

@@ -318,7 +318,7 @@ fn cycle_alarm_view(state: &mut State) -> Vec<Effect> {
     {
         return Vec::new();
     }
-    let since = crate::model::window_start(&state.overnight_window, state.now)
+    let since = crate::format::window_start(&state.overnight_window, state.now)
         .unwrap_or(state.now - chrono::Duration::hours(12));
     state.in_flight.alarm_history = Some(state.now);
     vec![Effect::LoadAlarmHistory { since }]
