@@ -15,9 +15,14 @@ use opsdeck::source::aws::{AwsScope, AwsSource, MetricTargets, default_metric_qu
 use support::aws::clients;
 use support::moto::MotoServer;
 
-/// Writes `name` for table `sessions`: (minutes ago, value) each.
-async fn put(clients: &opsdeck::source::aws::AwsClients, name: &str, points: &[(i64, f64)]) {
-    let now = chrono::Utc::now();
+/// Writes `name` for table `sessions`: (minutes before `now`, value) each. One `now` for
+/// every write of a test, so "2 minutes ago" is the same minute in all of them.
+async fn put(
+    clients: &opsdeck::source::aws::AwsClients,
+    now: chrono::DateTime<chrono::Utc>,
+    name: &str,
+    points: &[(i64, f64)],
+) {
     let data: Vec<MetricDatum> = points
         .iter()
         .map(|(minutes_ago, value)| {
@@ -67,14 +72,16 @@ async fn throttles_and_capacity_are_read_per_table_and_checked() {
         return;
     };
     let clients = clients(&moto).await;
+    let now = chrono::Utc::now();
     // Traffic every minute; provisioned 50 a second, reported five minutes ago only.
     put(
         &clients,
+        now,
         "ConsumedReadCapacityUnits",
         &[(4, 600.0), (3, 1200.0), (2, 2700.0)],
     )
     .await;
-    put(&clients, "ProvisionedReadCapacityUnits", &[(5, 50.0)]).await;
+    put(&clients, now, "ProvisionedReadCapacityUnits", &[(5, 50.0)]).await;
     let source = AwsSource::new(
         clients.clone(),
         AwsScope {
@@ -114,7 +121,7 @@ async fn throttles_and_capacity_are_read_per_table_and_checked() {
     assert!(result.observed.contains("90.0%"), "{result:?}");
 
     // Now throttling: 150 write events in a minute fails.
-    put(&clients, "WriteThrottleEvents", &[(2, 150.0)]).await;
+    put(&clients, now, "WriteThrottleEvents", &[(2, 150.0)]).await;
     let series = source.metric_series().await.unwrap();
     assert_eq!(of_series(&series, "DynamoDB throttles"), [0.0, 0.0, 150.0]);
     let result = check(series);
