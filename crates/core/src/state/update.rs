@@ -67,7 +67,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                 .statements
                 .store(result.map_err(|error| error.message));
             if state.pg_view == panes::postgres::PgView::TopSql {
-                refresh_postgres_rows(state, state.now);
+                refresh_rows(state, PaneId::Postgres);
             }
             Vec::new()
         }
@@ -196,7 +196,8 @@ fn set_metric_range(state: &mut State, range: TimeRange, week_over_week: bool) -
     ask_for_metric_windows(state)
 }
 
-/// Rebuilds a pane's rows from the data held.
+/// Rebuilds a pane's rows for its current view from the data held, observed when its source
+/// last answered.
 fn refresh_rows(state: &mut State, pane: PaneId) {
     let at = state.source(pane.source()).updated_at.unwrap_or(state.now);
     let rows = panes::rows(pane, state.views(), &state.data, &state.thresholds, at);
@@ -283,22 +284,10 @@ fn on_table_sizes(
     match result {
         Ok(tables) => {
             state.data.table_sizes = Some((tables, at));
-            refresh_postgres_rows(state, at);
+            refresh_rows(state, PaneId::Postgres);
         }
         Err(error) => state.notice = Some(format!("table sizes: {}", error.message)),
     }
-}
-
-/// Rebuilds the PostgreSQL pane's rows for its current view.
-fn refresh_postgres_rows(state: &mut State, at: Timestamp) {
-    let rows = panes::rows(
-        PaneId::Postgres,
-        state.views(),
-        &state.data,
-        &state.thresholds,
-        at,
-    );
-    state.pane_mut(PaneId::Postgres).table.set_rows(rows);
 }
 
 /// Switches the Alarms pane between now and overnight; the history is read each time the
@@ -339,11 +328,7 @@ fn cycle_view(state: &mut State) -> Vec<Effect> {
     let mut table = super::table::TableView::new(state.pg_view.default_sort());
     table.set_filter(&filter);
     state.pane_mut(PaneId::Postgres).table = table;
-    let at = state
-        .source(SourceKind::Database)
-        .updated_at
-        .unwrap_or(state.now);
-    refresh_postgres_rows(state, at);
+    refresh_rows(state, PaneId::Postgres);
     if state.pg_view == panes::postgres::PgView::TopSql {
         return ask_for_statements(state);
     }
