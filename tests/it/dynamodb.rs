@@ -7,7 +7,6 @@
 
 use crate::support;
 
-use aws_sdk_cloudwatch::types::{Dimension, MetricDatum};
 use opsdeck::check::Status;
 use opsdeck::model::MetricKind;
 use opsdeck::source::MetricsSource;
@@ -23,32 +22,8 @@ async fn put(
     name: &str,
     points: &[(i64, f64)],
 ) {
-    let data: Vec<MetricDatum> = points
-        .iter()
-        .map(|(minutes_ago, value)| {
-            MetricDatum::builder()
-                .metric_name(name)
-                .dimensions(
-                    Dimension::builder()
-                        .name("TableName")
-                        .value("sessions")
-                        .build(),
-                )
-                .timestamp(aws_smithy_types::DateTime::from_secs(
-                    (now - chrono::Duration::minutes(*minutes_ago)).timestamp(),
-                ))
-                .value(*value)
-                .build()
-        })
-        .collect();
-    clients
-        .cloudwatch
-        .put_metric_data()
-        .namespace("AWS/DynamoDB")
-        .set_metric_data(Some(data))
-        .send()
-        .await
-        .unwrap();
+    let metric = ("AWS/DynamoDB", name);
+    support::aws::put_metric(clients, metric, ("TableName", "sessions"), now, points).await;
 }
 
 fn check(series: Vec<opsdeck::model::MetricSeries>) -> opsdeck::check::CheckResult {

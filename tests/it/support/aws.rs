@@ -137,29 +137,37 @@ pub async fn seed(moto: &MotoServer, clients: &AwsClients) -> String {
 
 /// Writes the portal group's EC2 CPUUtilization: (minutes ago, percent) each.
 pub async fn put_portal_cpu(clients: &AwsClients, points: &[(i64, f64)]) {
-    let now = chrono::Utc::now();
+    let metric = ("AWS/EC2", "CPUUtilization");
+    let dimension = ("AutoScalingGroupName", "basecoat-portal-asg");
+    put_metric(clients, metric, dimension, chrono::Utc::now(), points).await;
+}
+
+/// Writes `(namespace, name)` with one `(name, value)` dimension: (minutes before `now`,
+/// value) each, in one PutMetricData call.
+pub async fn put_metric(
+    clients: &AwsClients,
+    (namespace, name): (&str, &str),
+    (dimension, value): (&str, &str),
+    now: chrono::DateTime<chrono::Utc>,
+    points: &[(i64, f64)],
+) {
     let data: Vec<MetricDatum> = points
         .iter()
-        .map(|(minutes_ago, percent)| {
+        .map(|(minutes_ago, datum)| {
             MetricDatum::builder()
-                .metric_name("CPUUtilization")
-                .dimensions(
-                    Dimension::builder()
-                        .name("AutoScalingGroupName")
-                        .value("basecoat-portal-asg")
-                        .build(),
-                )
+                .metric_name(name)
+                .dimensions(Dimension::builder().name(dimension).value(value).build())
                 .timestamp(aws_smithy_types::DateTime::from_secs(
                     (now - chrono::Duration::minutes(*minutes_ago)).timestamp(),
                 ))
-                .value(*percent)
+                .value(*datum)
                 .build()
         })
         .collect();
     clients
         .cloudwatch
         .put_metric_data()
-        .namespace("AWS/EC2")
+        .namespace(namespace)
         .set_metric_data(Some(data))
         .send()
         .await
