@@ -4,8 +4,12 @@
 Why: the generated SDK crates carry every operation of their service. `aws-sdk-ec2` alone is
 1.24 million lines for the three EC2 operations opsdeck uses, and it was the critical path of
 every clean build (issue 13; figures in BENCHMARKS.md). The code kept here is the published
-crate's own generated code, byte for byte; only the files and items of operations opsdeck never
+crate's own generated code, byte for byte (one line added, below); only the files and items of operations opsdeck never
 calls are left out, and the types, serializers and helpers only they used.
+
+The one line added is `#![allow(dead_code)]` at the top of `lib.rs`: the crate's core keeps
+helpers that only some operations use (idempotency tokens, event streams), and a kept set may
+not use them.
 
 How: every generated file belongs to one unit (an operation, a type, an error type, a
 serializer shape, a waiter) or to the crate's core. The kept operations and the core are the
@@ -318,8 +322,18 @@ def trim(root: Path, dest: Path, keep_operations: list[str]) -> dict[str, int]:
             kept_members = [m for m in body if attached_ok(crate.references(code_of(m)))]
             kept_items.append(head + sum(([*m] for m in kept_members), []) + tail)
         write(path, join_items(kept_items, path.read_text().startswith(GENERATED)))
+    allow_dead_code(dest / "src" / "lib.rs")
     strip_manifest(dest / "Cargo.toml")
     return written
+
+
+# The one line the trim adds: the core keeps helpers only some operations use (idempotency
+# tokens, event streams), which the kept ones may not.
+DEAD_CODE_ALLOWED = "#![allow(dead_code)] // trimmed by scripts/trim-aws-sdk.py: helpers of operations left out"
+
+
+def allow_dead_code(lib: Path) -> None:
+    lib.write_text(DEAD_CODE_ALLOWED + "\n" + lib.read_text())
 
 
 def declared_unit(declaration: str, listing: Path, crate: Crate) -> tuple[str, str] | None:

@@ -23,6 +23,7 @@ mod guarded_actions;
 mod health_check;
 mod health_check_peers;
 mod health_probes;
+mod insights;
 mod journal;
 mod moto_panes;
 mod overnight;

@@ -104,7 +104,7 @@ fn collect_rust_except(dir: &std::path::Path, except: Option<&std::path::Path>, 
 }
 
 /// The AWS services whose permissions opsdeck names.
-const SERVICES: [&str; 12] = [
+const SERVICES: [&str; 13] = [
     "autoscaling",
     "health",
     "elasticache",
@@ -116,6 +116,7 @@ const SERVICES: [&str; 12] = [
     "ecs",
     "ec2",
     "sts",
+    "pi",
     "iam",
 ];
 

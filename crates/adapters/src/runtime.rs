@@ -107,6 +107,14 @@ impl EffectRunner for Runtime {
                     let _ = messages.send(Msg::Statements { result }).await;
                 });
             }
+            Effect::LoadInsights => {
+                let rds = self.sources.rds.clone();
+                let messages = self.messages.clone();
+                tokio::spawn(async move {
+                    let result = rds.performance_insights().await;
+                    let _ = messages.send(Msg::Insights { result }).await;
+                });
+            }
             Effect::LoadLaunchTemplateVersions { group } => {
                 let auto_scaling = self.sources.auto_scaling.clone();
                 let messages = self.messages.clone();

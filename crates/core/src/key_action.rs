@@ -316,7 +316,7 @@ impl Action {
             Self::ClearFilter => ("clear_filter", "Clear the filter", Section::Pane),
             Self::CycleView => (
                 "cycle_view",
-                "Next view: PostgreSQL (sessions, active, idle, hogs, blocking, table sizes, top SQL, wait events) or Alarms (now, overnight)",
+                "Next view: PostgreSQL (sessions, active, idle, hogs, blocking, table sizes, top SQL, wait events, Performance Insights) or Alarms (now, overnight)",
                 Section::Pane,
             ),
             Self::RangeLonger => (

@@ -37,6 +37,10 @@ pub enum Msg {
     Statements {
         result: Result<crate::model::StatementReading, SourceError>,
     },
+    /// A Performance Insights reading, asked for while its view is shown.
+    Insights {
+        result: Result<crate::model::InsightsReading, SourceError>,
+    },
     /// The series of a metric window asked for by a time range or week-over-week.
     MetricWindow {
         which: crate::model::Which,
@@ -84,6 +88,9 @@ pub enum Effect {
     LoadAlarmHistory { since: Timestamp },
     /// Read `pg_stat_statements` once (the top SQL view asks at each database poll).
     LoadStatements,
+    /// Read the RDS instance's load by wait and by statement from Performance Insights
+    /// (the view asks at most once a minute).
+    LoadInsights,
     /// Read the launch template versions `group` can roll back to.
     LoadLaunchTemplateVersions { group: String },
     /// Append one event to incident `id`'s file (durable before the next one).

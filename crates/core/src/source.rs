@@ -12,8 +12,9 @@ pub use crate::model::{
 
 use crate::model::{
     Alarm, AlarmStateChange, AutoScalingGroup, AwsHealthEvent, CacheGroup, Certificate,
-    DatabaseActivity, EcsService, HealthProbe, LaunchTemplateVersion, LogErrors, MetricSeries,
-    MetricWindow, RdsStatus, StatementReading, TableSize, TargetGroupHealth, Timestamp,
+    DatabaseActivity, EcsService, HealthProbe, InsightsReading, LaunchTemplateVersion, LogErrors,
+    MetricSeries, MetricWindow, RdsStatus, StatementReading, TableSize, TargetGroupHealth,
+    Timestamp,
 };
 
 /// What every source call returns: a boxed future so the traits stay object-safe.
@@ -106,6 +107,11 @@ pub trait DatabaseSource: Send + Sync {
 pub trait RdsSource: Send + Sync {
     /// The configured instances with their replicas, maintenance and storage, and the proxy.
     fn rds_status(&self) -> SourceFuture<'_, RdsStatus>;
+
+    /// The first configured instance's load over the last hour by wait event and by
+    /// statement, from Performance Insights: read only while its view is shown. An instance
+    /// without Performance Insights answers with an error saying so and how to turn it on.
+    fn performance_insights(&self) -> SourceFuture<'_, InsightsReading>;
 }
 
 /// The certificates of the load balancers' listeners and those the config names (ACM).

@@ -189,6 +189,10 @@ impl RdsSource for Simulator {
     fn rds_status(&self) -> SourceFuture<'_, RdsStatus> {
         self.read(World::rds_status)
     }
+
+    fn performance_insights(&self) -> SourceFuture<'_, crate::model::InsightsReading> {
+        self.read(World::performance_insights)
+    }
 }
 
 impl DatabaseSource for Simulator {

@@ -3,7 +3,10 @@
 //! blocked `UPDATE accounts` waits as long as the lock chain holds.
 
 use super::load::Load;
-use crate::model::{StatementReading, StatementTotals, Timestamp};
+use crate::model::{
+    INSIGHTS_TOP, INSIGHTS_WINDOW_SECONDS, InsightsReading, LoadShare, StatementReading,
+    StatementTotals, Timestamp,
+};
 
 /// (queryid, text, calls per request, rows per call, base milliseconds, blocks per call).
 const STATEMENTS: [(i64, &str, f64, f64, f64, f64); 6] = [
@@ -73,6 +76,11 @@ struct Counters {
     rows: f64,
     hit: f64,
     read: f64,
+    /// The time split by what the sessions waited on, for Performance Insights: on the CPU,
+    /// reading data files, on the lock chain.
+    cpu_ms: f64,
+    io_ms: f64,
+    lock_ms: f64,
 }
 
 impl SimStatements {
@@ -87,14 +95,62 @@ impl SimStatements {
             if index == BLOCKED_STATEMENT && blocked > 0 {
                 // Each waiter adds a second of waiting every second.
                 mean_ms += blocked as f64 * 1000.0 / calls.max(1.0);
+                counters.lock_ms += blocked as f64 * 1000.0;
             }
             counters.calls += calls;
             counters.total_ms += calls * mean_ms;
             counters.rows += calls * rows;
             // A cold cache under a spike reads more from disk.
-            let read_share = if load.utilisation > 1.0 { 0.08 } else { 0.01 };
+            let read_share: f64 = if load.utilisation > 1.0 { 0.08 } else { 0.01 };
+            // Reading a block from disk costs far more than finding it cached.
+            let working_ms = calls * base_ms * stretch;
+            let io_part = (read_share * 10.0).min(0.9);
+            counters.io_ms += working_ms * io_part;
+            counters.cpu_ms += working_ms * (1.0 - io_part);
             counters.hit += calls * blocks * (1.0 - read_share);
             counters.read += calls * blocks * read_share;
+        }
+    }
+
+    /// What Performance Insights would show of `instance` at `at`: each statement's time as
+    /// average active sessions, split by wait. The counters run from the simulation's start,
+    /// so the window is that or the last hour, whichever is shorter.
+    pub fn insights(&self, instance: &str, elapsed: i64, at: Timestamp) -> InsightsReading {
+        let window = elapsed.clamp(1, INSIGHTS_WINDOW_SECONDS);
+        let sessions = |ms: f64| ms / 1000.0 / window as f64;
+        let total = |part: fn(&Counters) -> f64| sessions(self.counters.iter().map(part).sum());
+        let mut waits: Vec<LoadShare> = [
+            ("CPU", "CPU", total(|c| c.cpu_ms)),
+            ("IO", "IO:DataFileRead", total(|c| c.io_ms)),
+            ("Lock", "Lock:transactionid", total(|c| c.lock_ms)),
+        ]
+        .into_iter()
+        .filter(|(_, _, load)| *load > 0.0)
+        .map(|(group, name, load)| LoadShare {
+            group: group.to_owned(),
+            name: name.to_owned(),
+            load,
+        })
+        .collect();
+        waits.sort_by(|a, b| b.load.total_cmp(&a.load));
+        let mut statements: Vec<LoadShare> = self
+            .counters
+            .iter()
+            .zip(STATEMENTS)
+            .map(|(counters, (query_id, query, ..))| LoadShare {
+                group: format!("{:016X}", query_id as u64),
+                name: query.to_owned(),
+                load: sessions(counters.cpu_ms + counters.io_ms + counters.lock_ms),
+            })
+            .collect();
+        statements.sort_by(|a, b| b.load.total_cmp(&a.load));
+        statements.truncate(INSIGHTS_TOP as usize);
+        InsightsReading {
+            instance: instance.to_owned(),
+            window: Some((at - chrono::Duration::seconds(window), at)),
+            waits,
+            statements,
+            read_at: at,
         }
     }
 

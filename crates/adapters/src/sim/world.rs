@@ -516,6 +516,15 @@ impl World {
         self.database.activity(self.elapsed, &|at| self.time_of(at))
     }
 
+    /// What Performance Insights shows of the primary now.
+    pub fn performance_insights(&self) -> crate::model::InsightsReading {
+        self.statements.insights(
+            super::rds::PRIMARY,
+            self.elapsed,
+            self.time_of(self.elapsed),
+        )
+    }
+
     /// What `pg_stat_statements` shows now.
     pub fn statement_stats(&self) -> crate::model::StatementReading {
         self.statements.reading(self.time_of(self.elapsed))

@@ -109,6 +109,10 @@ impl RdsSource for Unconfigured {
     fn rds_status(&self) -> SourceFuture<'_, RdsStatus> {
         self.fail()
     }
+
+    fn performance_insights(&self) -> SourceFuture<'_, crate::model::InsightsReading> {
+        self.fail()
+    }
 }
 
 impl EcsSource for Unconfigured {

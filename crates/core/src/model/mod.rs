@@ -9,6 +9,7 @@ mod certificates;
 mod db;
 mod ecs;
 mod health;
+mod insights;
 mod logs;
 mod metrics;
 mod prices;
@@ -32,6 +33,10 @@ pub use db::{BulkRule, DatabaseActivity, DatabaseTotals, DbSession, SessionState
 pub use ecs::{EcsDeployment, EcsEvent, EcsService, ROLLOUT_UNKNOWN};
 pub use health::{
     HealthProbe, ProbeAnswer, ProbeFailure, ProbeFailureKind, ProbeOutcome, TlsFacts,
+};
+pub use insights::{
+    INSIGHTS_MIN_INTERVAL_SECONDS, INSIGHTS_TOP, INSIGHTS_WINDOW_SECONDS, Insights,
+    InsightsReading, LoadShare,
 };
 pub use logs::{LogErrorCount, LogErrors, LogLine, TailGap};
 pub use metrics::{MetricKind, MetricSeries, Statistic};

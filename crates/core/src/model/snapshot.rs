@@ -3,8 +3,8 @@
 
 use super::{
     Alarm, AlarmHistoryReading, AutoScalingGroup, AwsHealthEvent, CacheGroup, Certificate,
-    DatabaseActivity, EcsService, HealthProbe, LogErrors, MetricSeries, RangeHistory, RdsStatus,
-    SourceData, Statements, TableSize, TargetGroupHealth, Timestamp, WaitSamples,
+    DatabaseActivity, EcsService, HealthProbe, Insights, LogErrors, MetricSeries, RangeHistory,
+    RdsStatus, SourceData, Statements, TableSize, TargetGroupHealth, Timestamp, WaitSamples,
 };
 
 /// The newest data from every source.
@@ -28,6 +28,8 @@ pub struct Snapshot {
     pub statements: Statements,
     /// The active sessions' waits at each of the last database polls.
     pub waits: WaitSamples,
+    /// The RDS instance's load from Performance Insights, read while its view is shown.
+    pub insights: Insights,
     /// The Metrics pane's time range and week-over-week series, beyond the live hour.
     pub metric_range: RangeHistory,
     /// The overnight alarm history, read when its view is shown.

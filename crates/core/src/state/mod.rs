@@ -161,6 +161,7 @@ impl State {
 pub struct InFlight {
     pub table_sizes: Option<Timestamp>,
     pub statements: Option<Timestamp>,
+    pub insights: Option<Timestamp>,
     pub alarm_history: Option<Timestamp>,
     /// The group whose launch template versions are being read.
     pub versions: Option<(String, Timestamp)>,

@@ -71,6 +71,14 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::Insights { result } => {
+            state.in_flight.insights = None;
+            state.data.insights.latest = Some(result.map_err(|error| error.message));
+            if state.pg_view == panes::postgres::PgView::Insights {
+                refresh_rows(state, PaneId::Postgres);
+            }
+            Vec::new()
+        }
         Msg::LaunchTemplateVersions { group, result } => {
             if state
                 .in_flight
@@ -160,7 +168,13 @@ fn on_source_update(
     let mut effects = incident_update::record(state, entries);
     match source {
         // The top SQL view reads the statistics at the database's own pace.
-        SourceKind::Database => effects.extend(ask_for_statements(state)),
+        SourceKind::Database => {
+            effects.extend(ask_for_statements(state));
+            effects.extend(ask_for_insights(state));
+        }
+        // Performance Insights is read at the RDS source's pace too (an environment may
+        // watch RDS without a DSN).
+        SourceKind::Rds => effects.extend(ask_for_insights(state)),
         // A time range is extended when the live poll finds periods closed.
         SourceKind::Metrics => effects.extend(ask_for_metric_windows(state)),
         _ => {}
@@ -217,6 +231,22 @@ fn ask_for_statements(state: &mut State) -> Vec<Effect> {
     }
     state.in_flight.statements = Some(state.now);
     vec![Effect::LoadStatements]
+}
+
+/// Asks for a Performance Insights reading while its view is shown, unless one is on its way
+/// or the last is under a minute old.
+fn ask_for_insights(state: &mut State) -> Vec<Effect> {
+    if state.pg_view != panes::postgres::PgView::Insights || state.data.insights.fresh_at(state.now)
+    {
+        return Vec::new();
+    }
+    if let Some(asked) = state.in_flight.insights
+        && super::InFlight::holds(asked, state.now)
+    {
+        return Vec::new();
+    }
+    state.in_flight.insights = Some(state.now);
+    vec![Effect::LoadInsights]
 }
 
 /// Data ages while no poll arrives: when a source's data crosses its staleness limit (or a
@@ -331,6 +361,9 @@ fn cycle_view(state: &mut State) -> Vec<Effect> {
     refresh_rows(state, PaneId::Postgres);
     if state.pg_view == panes::postgres::PgView::TopSql {
         return ask_for_statements(state);
+    }
+    if state.pg_view == panes::postgres::PgView::Insights {
+        return ask_for_insights(state);
     }
     if state.pg_view == panes::postgres::PgView::Tables {
         if let Some(asked) = state.in_flight.table_sizes

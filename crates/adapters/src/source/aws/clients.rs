@@ -136,6 +136,8 @@ pub struct AwsClients {
     pub rds: aws_sdk_rds::Client,
     pub acm: aws_sdk_acm::Client,
     pub elasticache: aws_sdk_elasticache::Client,
+    /// Performance Insights (the `pi` API), for the database's load by wait and statement.
+    pub pi: aws_sdk_pi::Client,
     /// AWS Health's endpoint is global, in us-east-1 (AWS Health User Guide, "Accessing the
     /// AWS Health API"), whatever the environment's Region.
     pub aws_health: aws_sdk_health::Client,
@@ -175,6 +177,7 @@ impl AwsClients {
             rds: once!(self.rds, aws_sdk_rds),
             acm: once!(self.acm, aws_sdk_acm),
             elasticache: once!(self.elasticache, aws_sdk_elasticache),
+            pi: once!(self.pi, aws_sdk_pi),
             aws_health: once!(self.aws_health, aws_sdk_health),
             settings: AwsSettings {
                 max_attempts: 1,
@@ -281,6 +284,7 @@ impl AwsClients {
             rds: counted!(aws_sdk_rds),
             acm: counted!(aws_sdk_acm),
             elasticache: counted!(aws_sdk_elasticache),
+            pi: counted!(aws_sdk_pi),
             aws_health: aws_sdk_health::Client::from_conf(
                 aws_sdk_health::config::Builder::from(&config)
                     .region(Region::new(AWS_HEALTH_REGION))

@@ -66,7 +66,10 @@ fn from_code(code: &str, message: &str, action: &str, profile: Option<&str>) -> 
         "AccessDenied"
         | "AccessDeniedException"
         | "UnauthorizedOperation"
-        | "AuthorizationError" => SourceError::new(
+        | "AuthorizationError"
+        // Performance Insights' own ("DescribeDimensionKeys", Errors, Performance Insights
+        // API Reference: "The user is not authorized to perform this request").
+        | "NotAuthorizedException" => SourceError::new(
             SourceErrorKind::Permission,
             format!("no permission: {action}"),
         ),

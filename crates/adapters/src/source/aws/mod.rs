@@ -12,6 +12,7 @@ mod clients;
 pub mod discovery;
 mod ecs;
 mod errors;
+mod insights;
 mod instances;
 mod launch_templates;
 pub mod log_ledger;
@@ -238,6 +239,20 @@ impl RdsSource for AwsSource {
         Box::pin(async move {
             let status = rds::status(&self.clients.rds, &self.clients.cloudwatch, &self.scope.rds);
             self.for_profile(status.await)
+        })
+    }
+
+    /// DescribeDBInstances, then DescribeDimensionKeys (Performance Insights API Reference)
+    /// by wait event and by statement; see `insights`.
+    fn performance_insights(&self) -> SourceFuture<'_, crate::model::InsightsReading> {
+        Box::pin(async move {
+            let reading = insights::reading(
+                &self.clients.rds,
+                &self.clients.pi,
+                &self.scope.rds.instances,
+                chrono::Utc::now(),
+            );
+            self.for_profile(reading.await)
         })
     }
 }

@@ -91,7 +91,10 @@ pub async fn status(
 /// DescribeDBInstances over the `db-instance-id` filter: "Accepts DB instance identifiers and
 /// DB instance Amazon Resource Names (ARNs)" (Amazon RDS API Reference), and an identifier
 /// RDS does not know is left out instead of failing the call with DBInstanceNotFound.
-async fn describe(client: &Client, ids: &[String]) -> Result<Vec<DbInstance>, SourceError> {
+pub(super) async fn describe(
+    client: &Client,
+    ids: &[String],
+) -> Result<Vec<DbInstance>, SourceError> {
     let mut found = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(IDS_PER_CALL) {
         let mut pages = client

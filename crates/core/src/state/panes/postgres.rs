@@ -3,8 +3,8 @@
 use crate::config::Thresholds;
 use crate::format;
 use crate::model::{
-    DbSession, SessionState, Snapshot, StatementRate, Statements, TableSize, Timestamp,
-    WaitSamples, hit_percent,
+    DbSession, Insights, InsightsReading, LoadShare, SessionState, Snapshot, StatementRate,
+    Statements, TableSize, Timestamp, WaitSamples, hit_percent,
 };
 use crate::state::table::{Cell, Column, Row, Sort, Tone};
 
@@ -28,11 +28,14 @@ pub enum PgView {
     TopSql,
     /// The active sessions' wait events, now and averaged over the last polls.
     Waits,
+    /// The RDS instance's load by wait event and by statement over the last hour, from
+    /// Performance Insights (the runbook's PI step).
+    Insights,
 }
 
 impl PgView {
     /// Every view, in cycle order.
-    pub const ALL: [PgView; 8] = [
+    pub const ALL: [PgView; 9] = [
         Self::Sessions,
         Self::Active,
         Self::Idle,
@@ -41,6 +44,7 @@ impl PgView {
         Self::Tables,
         Self::TopSql,
         Self::Waits,
+        Self::Insights,
     ];
 
     /// The view after this one.
@@ -60,6 +64,7 @@ impl PgView {
             Self::Tables => "table sizes",
             Self::TopSql => "top SQL",
             Self::Waits => "wait events",
+            Self::Insights => "Performance Insights, last hour",
         }
     }
 
@@ -72,6 +77,14 @@ impl PgView {
                 Some(Ok(_)) => "pg_stat_statements has recorded no statements yet".to_owned(),
             },
             Self::Waits => "no active sessions in the last polls".to_owned(),
+            Self::Insights => match &data.insights.latest {
+                None => "reading Performance Insights…".to_owned(),
+                Some(Err(why)) => why.clone(),
+                Some(Ok(reading)) => format!(
+                    "Performance Insights recorded no load on {} in the last hour",
+                    reading.instance
+                ),
+            },
             Self::Tables => "no tables".to_owned(),
             _ => "no client sessions".to_owned(),
         }
@@ -94,6 +107,7 @@ impl PgView {
             Self::Tables => TABLE_COLUMNS,
             Self::TopSql => TOP_SQL_COLUMNS,
             Self::Waits => WAIT_COLUMNS,
+            Self::Insights => INSIGHTS_COLUMNS,
         }
     }
 
@@ -122,6 +136,11 @@ impl PgView {
             Self::Waits => Sort {
                 column: 2,
                 descending: true,
+            },
+            // The waits, then the statements, each heaviest first (a hidden position column).
+            Self::Insights => Sort {
+                column: 5,
+                descending: false,
             },
         }
     }
@@ -168,6 +187,15 @@ pub const WAIT_COLUMNS: &[Column] = &[
     Column::new("Event", 22, 0),
     Column::new("Avg AAS", 8, 0),
     Column::new("Now", 5, 1),
+];
+
+/// Performance Insights columns; a hidden sixth cell keeps waits before statements.
+pub const INSIGHTS_COLUMNS: &[Column] = &[
+    Column::new("By", 5, 0),
+    Column::new("AAS", 7, 0),
+    Column::new("Share", 6, 1),
+    Column::new("Type / id", 14, 2),
+    Column::new("Wait event / statement", 22, 0),
 ];
 
 /// Session columns.
@@ -222,6 +250,7 @@ pub fn rows(view: PgView, data: &Snapshot, thresholds: &Thresholds, at: Timestam
         ),
         PgView::TopSql => statement_rows(&data.statements),
         PgView::Waits => wait_rows(&data.waits),
+        PgView::Insights => insights_rows(&data.insights),
     }
 }
 
@@ -295,6 +324,42 @@ fn wait_rows(waits: &WaitSamples) -> Vec<Row> {
             }
         })
         .collect()
+}
+
+/// The waits, then the statements, each heaviest first as PI ranked them.
+fn insights_rows(insights: &Insights) -> Vec<Row> {
+    let Some(Ok(reading)) = &insights.latest else {
+        return Vec::new();
+    };
+    let waits = reading.waits.iter().map(|share| ("wait", share));
+    let statements = reading.statements.iter().map(|share| ("SQL", share));
+    waits
+        .chain(statements)
+        .enumerate()
+        .map(|(position, (by, share))| insights_row(reading, by, share, position))
+        .collect()
+}
+
+fn insights_row(reading: &InsightsReading, by: &str, share: &LoadShare, position: usize) -> Row {
+    let percent = reading.percent_of_total(share);
+    Row {
+        id: format!("{by}|{}|{}", share.group, share.name),
+        cells: vec![
+            Cell::text(by).tone(Tone::Muted),
+            Cell::number(format!("{:.2}", share.load), share.load),
+            match percent {
+                Some(percent) => Cell::number(format!("{percent:.0}%"), percent),
+                None => Cell::number("", -1.0),
+            },
+            Cell::text(&share.group).tone(if share.group == "Lock" {
+                Tone::Crit
+            } else {
+                Tone::Plain
+            }),
+            Cell::text(format::one_line(&share.name)),
+            Cell::number("", position as f64),
+        ],
+    }
 }
 
 /// One row per session.

@@ -22,6 +22,7 @@ pub fn render(state: &State, theme: &Theme, area: Rect, zoomed: bool, buf: &mut 
         (PgView::Tables, Some((_, at))) => format!("· table sizes read {} ", format::clock(*at)),
         (PgView::Tables, None) => "· table sizes (reading…) ".to_owned(),
         (PgView::TopSql, _) => top_sql_title(state),
+        (PgView::Insights, _) => insights_title(state),
         (PgView::Waits, _) => match state.data.waits.summary().1 {
             Some(since) => format!("· wait events since {} ", format::clock(since)),
             None => "· wait events ".to_owned(),
@@ -188,6 +189,9 @@ fn detail(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     if state.pg_view == PgView::TopSql {
         lines.extend(statement_detail(state, theme));
     }
+    if state.pg_view == PgView::Insights {
+        lines.extend(insights_detail(state, theme));
+    }
     if let Some(session) = session {
         lines.push(Line::styled(
             format!(
@@ -225,6 +229,50 @@ fn top_sql_title(state: &State) -> String {
         ),
         _ => "· top SQL ".to_owned(),
     }
+}
+
+/// The instance and the window Performance Insights answered for.
+fn insights_title(state: &State) -> String {
+    match &state.data.insights.latest {
+        Some(Ok(reading)) => match reading.window {
+            Some((start, end)) => format!(
+                "· Performance Insights on {} · {}–{} · {:.2} AAS ",
+                reading.instance,
+                format::clock(start),
+                format::clock(end),
+                reading.total_load()
+            ),
+            None => format!("· Performance Insights on {} ", reading.instance),
+        },
+        _ => "· Performance Insights ".to_owned(),
+    }
+}
+
+/// The selected key whole: a statement's text as PI keeps it (its first 500 bytes).
+fn insights_detail(state: &State, theme: &Theme) -> Vec<Line<'static>> {
+    let (Some(row), Some(Ok(reading))) = (
+        state.pane(PaneId::Postgres).table.selected(),
+        &state.data.insights.latest,
+    ) else {
+        return Vec::new();
+    };
+    let shares = reading.waits.iter().chain(&reading.statements);
+    let Some(share) = shares.into_iter().find(|share| {
+        row.id
+            .ends_with(&format!("|{}|{}", share.group, share.name))
+    }) else {
+        return Vec::new();
+    };
+    vec![
+        Line::styled(
+            format!(
+                "{} · {:.2} average active sessions",
+                share.group, share.load
+            ),
+            theme.title,
+        ),
+        Line::styled(share.name.clone(), theme.text),
+    ]
 }
 
 /// The selected statement's owner, totals since the reset and its whole text.
