@@ -4,12 +4,13 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use crate::check::morning::{IncidentLine, Morning};
+use crate::check::morning::Morning;
 use crate::check::report::{self, Format};
 use crate::check::{CheckInput, evaluate};
 use crate::cli::RunArgs;
 use crate::clock::Clock;
 use crate::config;
+use crate::model::IncidentNote;
 use crate::model::{MetricWindow, TimeRange, Timestamp, closed_periods, episodes, range_period};
 use crate::poller::poll_within_deadline;
 use crate::sim::Simulator;
@@ -104,17 +105,24 @@ fn check_estate(
     }
     let runtime =
         crate::session::runtime().map_err(|e| format!("cannot start the runtime: {e}"))?;
+    let since = crate::format::window_start(&args.overnight, chrono::Utc::now())?;
     let outcomes = runtime.block_on(async {
         use futures::StreamExt;
-        futures::stream::iter(names.iter().map(|name| check_one(args, name)))
+        futures::stream::iter(names.iter().map(|name| check_one(args, name, since)))
             .buffered(ENVIRONMENTS_AT_ONCE)
             .collect::<Vec<_>>()
             .await
     });
     runtime.shutdown_background();
-    let environments: Vec<(String, report::EnvironmentOutcome)> =
-        names.into_iter().zip(outcomes).collect();
-    let text = report::render_estate(format, chrono::Utc::now(), &environments);
+    let mut mornings = std::collections::BTreeMap::new();
+    let mut environments: Vec<(String, report::EnvironmentOutcome)> = Vec::new();
+    for (name, (outcome, morning)) in names.into_iter().zip(outcomes) {
+        if let Some(morning) = morning {
+            mornings.insert(name.clone(), morning);
+        }
+        environments.push((name, outcome));
+    }
+    let text = report::render_estate(format, chrono::Utc::now(), &environments, &mornings);
     match output {
         Some(path) => std::fs::write(path, &text)
             .map_err(|e| format!("cannot write the report to {}: {e}", path.display()))?,
@@ -124,22 +132,37 @@ fn check_estate(
 }
 
 /// One environment of an estate check: its config resolved as `--env NAME` would, wired,
-/// polled once and evaluated against its own thresholds.
-async fn check_one(args: &RunArgs, name: &str) -> report::EnvironmentOutcome {
+/// polled once and evaluated against its own thresholds, with its overnight and 12-hour trend
+/// sections since `since` (none when it could not be wired).
+async fn check_one(
+    args: &RunArgs,
+    name: &str,
+    since: Timestamp,
+) -> (report::EnvironmentOutcome, Option<Morning>) {
     let overrides = config::Overrides {
         environment: Some(name.to_owned()),
         ..args.overrides()
     };
-    let resolved = config::load(&overrides).map_err(|e| e.to_string())?;
-    let wiring = wiring::live(&resolved).await?;
+    let wired = match config::load(&overrides) {
+        Ok(resolved) => wiring::live(&resolved)
+            .await
+            .map(|wiring| (resolved, wiring)),
+        Err(error) => Err(error.to_string()),
+    };
+    let (resolved, wiring) = match wired {
+        Ok(wired) => wired,
+        Err(why) => return (Err(why), None),
+    };
     let input = poll_once(&wiring.sources).await;
-    Ok(evaluate(&input, &resolved.thresholds))
+    let incidents = incidents_since(args, &wiring.environment.name, since);
+    let morning = morning(&wiring.sources, since, incidents).await;
+    (Ok(evaluate(&input, &resolved.thresholds)), Some(morning))
 }
 
 /// The morning sections: the alarm history since `since` and the critical metrics over the
 /// last 12 hours, read at once, each within its source's deadline; what could not be read is
 /// said so in its section.
-pub async fn morning(sources: &Sources, since: Timestamp, incidents: Vec<IncidentLine>) -> Morning {
+pub async fn morning(sources: &Sources, since: Timestamp, incidents: Vec<IncidentNote>) -> Morning {
     let within = |kind: SourceKind| sources.schedules.of(kind).deadline;
     let timed_out =
         |kind: SourceKind| format!("no answer within {}", crate::format::deadline(within(kind)));
@@ -181,7 +204,7 @@ pub async fn morning(sources: &Sources, since: Timestamp, incidents: Vec<Inciden
 
 /// The environment's incidents open now or resolved since `since`, from opsdeck's own
 /// store; none when there is no store (a machine that never declared one).
-fn incidents_since(args: &RunArgs, environment: &str, since: Timestamp) -> Vec<IncidentLine> {
+fn incidents_since(args: &RunArgs, environment: &str, since: Timestamp) -> Vec<IncidentNote> {
     let Ok(store) = crate::session::incident_store(args) else {
         return Vec::new();
     };
@@ -196,14 +219,8 @@ fn incidents_since(args: &RunArgs, environment: &str, since: Timestamp) -> Vec<I
         }
     };
     incidents
-        .into_iter()
-        .map(|incident| IncidentLine {
-            id: incident.id,
-            severity: incident.severity.label(),
-            title: incident.title,
-            declared_at: incident.declared_at,
-            resolved_at: incident.resolution.map(|resolution| resolution.at),
-        })
+        .iter()
+        .map(crate::incident::Incident::note)
         .collect()
 }
 

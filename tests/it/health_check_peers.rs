@@ -573,6 +573,19 @@ async fn check_all_reports_every_environment_and_an_unreachable_one_does_not_sto
     assert_eq!(environments[2]["status"], "pass");
     assert_eq!(status_of(&environments[2], "asg_in_service"), "pass");
     assert_eq!(status_of(&environments[2], "alarms"), "pass");
+    // Each environment has its morning sections (issue 16, item 3): moto serves no
+    // DescribeAlarmHistory, so the history is said unread, never shown as a quiet night.
+    let acme = &environments[2]["morning"];
+    assert!(acme["overnight_since"].is_string(), "{acme}");
+    assert!(
+        acme["alarm_history_error"].is_string() && acme["alarms"] == serde_json::json!([]),
+        "{acme}"
+    );
+    assert!(
+        environments[0]["morning"]["alarm_history_error"].is_string(),
+        "the unreachable one's history is unread too: {}",
+        environments[0]["morning"]
+    );
 
     // Two environments by name, as text: the summary leads, then each report.
     let output = check(&["--env", "acme-prod", "--env", "globex-prod"]);
@@ -596,6 +609,12 @@ async fn check_all_reports_every_environment_and_an_unreachable_one_does_not_sto
         text.contains("opsdeck health check: acme-prod at "),
         "{text}"
     );
+    assert_eq!(
+        text.matches("Overnight (since ").count(),
+        2,
+        "an overnight section per environment: {text}"
+    );
+    assert_eq!(text.matches("12-hour trends").count(), 2, "{text}");
 
     // An environment the config does not define is refused with the ones it does.
     let output = check(&["--env", "acme-prod", "--env", "hooli-prod"]);

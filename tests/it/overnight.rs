@@ -153,7 +153,17 @@ fn v_in_the_alarms_pane_shows_what_fired_overnight() {
     press(&mut state, '4');
     let effects = press(&mut state, 'v');
     let since = match effects.as_slice() {
-        [Effect::LoadAlarmHistory { since }] => *since,
+        [
+            Effect::LoadAlarmHistory { since },
+            Effect::LoadOvernightIncidents {
+                environment,
+                since: incidents_since,
+            },
+        ] => {
+            assert_eq!(environment, "basecoat-prod (simulated)");
+            assert_eq!(incidents_since, since, "one window for both");
+            *since
+        }
         other => panic!("{other:?}"),
     };
     assert_eq!(
@@ -201,7 +211,11 @@ fn the_overnight_window_can_start_at_a_clock_time() {
     state.overnight_window = "since 18:00".to_owned();
     press(&mut state, '4');
     let effects = press(&mut state, 'v');
-    let [Effect::LoadAlarmHistory { since }] = effects.as_slice() else {
+    let [
+        Effect::LoadAlarmHistory { since },
+        Effect::LoadOvernightIncidents { .. },
+    ] = effects.as_slice()
+    else {
         panic!("{effects:?}")
     };
     assert_eq!(since.format("%H:%M").to_string(), "18:00");
@@ -321,4 +335,143 @@ fn episodes_of_changes_in_any_order() {
     );
     assert_eq!(episodes.len(), 1);
     assert_eq!(episodes[0].seconds(at(99)), 20 * 60);
+}
+
+/// The overnight view lists opsdeck's own incidents of the environment open now or resolved in
+/// the window, read from the incident store by the runtime (after any write before it), beside
+/// what fired.
+#[tokio::test]
+async fn the_overnight_view_lists_the_environments_incidents_open_or_resolved_in_the_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = IncidentStore::new(dir.path().join("incidents"));
+    let now = chrono::Utc::now();
+    let environment = "basecoat-prod (simulated)";
+    let declare =
+        |id: &str, title: &str, hours_ago: i64, environment: &str| IncidentEvent::Declared {
+            id: id.to_owned(),
+            severity: Severity::Sev1,
+            title: title.to_owned(),
+            service: "basecoat-portal".to_owned(),
+            environment: environment.to_owned(),
+            at: now - chrono::Duration::hours(hours_ago),
+        };
+    let resolve = |hours_ago: i64| {
+        IncidentEvent::Resolved(Resolution {
+            at: now - chrono::Duration::hours(hours_ago),
+            root_cause: "pool exhausted".to_owned(),
+            prevention: "alarm on idle in transaction".to_owned(),
+        })
+    };
+    store
+        .append(
+            "sev1-open",
+            &declare("sev1-open", "portal down", 2, environment),
+        )
+        .unwrap();
+    store
+        .append(
+            "sev1-night",
+            &declare("sev1-night", "checkout 502s", 9, environment),
+        )
+        .unwrap();
+    store.append("sev1-night", &resolve(8)).unwrap();
+    store
+        .append(
+            "sev1-old",
+            &declare("sev1-old", "last week", 200, environment),
+        )
+        .unwrap();
+    store.append("sev1-old", &resolve(199)).unwrap();
+    store
+        .append("other-env", &declare("other-env", "not ours", 1, "staging"))
+        .unwrap();
+
+    let clock = opsdeck::clock::Clock::wall();
+    let simulator = opsdeck::sim::Simulator::new(1, clock.clone());
+    let runner = opsdeck::action_runner::ActionRunner {
+        timeout: opsdeck::action_runner::ACTION_TIMEOUT,
+        executor: simulator.clone(),
+        journal: opsdeck::action::journal::Journal::new(dir.path().join("journal.jsonl")),
+        actor: opsdeck::action::journal::Actor {
+            environment: environment.to_owned(),
+            identity: "tester".to_owned(),
+            profile: None,
+            region: "us-east-1".to_owned(),
+        },
+        database_identity: None,
+        clock,
+        run_id: "test".to_owned(),
+    };
+    let paused = opsdeck::model::PollControl {
+        paused: true,
+        interval_ms: 60_000,
+        refresh_generation: 0,
+    };
+    let (runtime, mut messages) =
+        opsdeck::runtime::Runtime::start(paused, simulator.sources(), runner, store);
+    let mut state = demo_state(300);
+    press(&mut state, '4');
+    let effects = press(&mut state, 'v');
+    let load = effects
+        .into_iter()
+        .find(|effect| matches!(effect, Effect::LoadOvernightIncidents { .. }))
+        .expect("the view asks for the incidents");
+    opsdeck::msg::EffectRunner::carry_out(&runtime, load);
+    let result = loop {
+        match tokio::time::timeout(std::time::Duration::from_secs(10), messages.recv()).await {
+            Ok(Some(Msg::OvernightIncidents { result })) => break result,
+            Ok(Some(_)) => continue,
+            other => panic!("no incidents message: {other:?}"),
+        }
+    };
+    let notes = result.unwrap();
+    let ids: Vec<&str> = notes.iter().map(|note| note.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["sev1-night", "sev1-open"],
+        "oldest first; not last week's, not staging's"
+    );
+    update(&mut state, Msg::OvernightIncidents { result: Ok(notes) });
+
+    let rows = state.pane(PaneId::Alarms).table.rows();
+    let open = rows
+        .iter()
+        .find(|r| r.id == "incident|sev1-open")
+        .expect("the open incident");
+    assert_eq!(open.cells[0].text, "⚑ SEV-1 sev1-open");
+    assert_eq!(open.cells[3].text, "✗ incident OPEN");
+    assert_eq!(open.cells[4].text, "portal down");
+    let night = rows
+        .iter()
+        .find(|r| r.id == "incident|sev1-night")
+        .expect("the resolved one");
+    assert!(
+        night.cells[3].text.starts_with("✓ resolved"),
+        "{:?}",
+        night.cells
+    );
+    assert_eq!(
+        night.cells[2].text, "1h00m",
+        "declared 9 h ago, resolved 8 h ago"
+    );
+}
+
+#[test]
+fn incident_records_that_cannot_be_read_are_said_not_hidden() {
+    let mut state = demo_state(300);
+    press(&mut state, '4');
+    press(&mut state, 'v');
+    update(
+        &mut state,
+        Msg::OvernightIncidents {
+            result: Err("incident records in /nowhere: permission denied".to_owned()),
+        },
+    );
+    let rows = state.pane(PaneId::Alarms).table.rows();
+    let unread = rows
+        .iter()
+        .find(|r| r.id == "incidents|unread")
+        .expect("a row says so");
+    assert_eq!(unread.cells[3].text, "? unknown");
+    assert!(unread.cells[4].text.contains("permission denied"));
 }

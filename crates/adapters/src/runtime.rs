@@ -6,6 +6,7 @@ use tokio::sync::{mpsc, watch};
 
 use crate::action_runner::ActionRunner;
 use crate::clock::Clock;
+use crate::incident::Incident;
 use crate::incident::store::IncidentStore;
 use crate::model::{PollControl, Timestamp};
 use crate::msg::{Effect, EffectRunner, Msg};
@@ -99,6 +100,10 @@ impl EffectRunner for Runtime {
                     let _ = messages.send(Msg::AlarmHistory { since, result }).await;
                 });
             }
+            Effect::LoadOvernightIncidents { environment, since } => {
+                self.incidents
+                    .send(IncidentJob::Overnight { environment, since });
+            }
             Effect::LoadStatements => {
                 let database = self.sources.database.clone();
                 let messages = self.messages.clone();
@@ -156,6 +161,11 @@ enum IncidentJob {
         name: String,
         text: String,
     },
+    /// Read after the writes before it, so a just-resolved incident shows resolved.
+    Overnight {
+        environment: String,
+        since: Timestamp,
+    },
 }
 
 /// Writes incident events and files on a thread of its own, in order: each fsync waits for
@@ -183,6 +193,14 @@ impl IncidentWriter {
                                 format!("{}: {error}", store.artifact_path(&id, &name).display())
                             },
                         ),
+                    },
+                    IncidentJob::Overnight { environment, since } => Msg::OvernightIncidents {
+                        result: store
+                            .open_or_resolved_since(&environment, since)
+                            .map(|incidents| incidents.iter().map(Incident::note).collect())
+                            .map_err(|error| {
+                                format!("incident records in {}: {error}", store.dir().display())
+                            }),
                     },
                 };
                 if messages.blocking_send(msg).is_err() {

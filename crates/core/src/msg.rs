@@ -37,6 +37,11 @@ pub enum Msg {
     Statements {
         result: Result<crate::model::StatementReading, SourceError>,
     },
+    /// opsdeck's incidents of the environment open now or resolved since the overnight
+    /// window's start.
+    OvernightIncidents {
+        result: Result<Vec<crate::model::IncidentNote>, String>,
+    },
     /// A Performance Insights reading, asked for while its view is shown.
     Insights {
         result: Result<crate::model::InsightsReading, SourceError>,
@@ -86,6 +91,12 @@ pub enum Effect {
     },
     /// Read the alarms' state changes since `since` (DescribeAlarmHistory).
     LoadAlarmHistory { since: Timestamp },
+    /// Read the incident store for `environment`'s incidents open now or resolved since
+    /// `since` (beside the alarm history in the overnight view).
+    LoadOvernightIncidents {
+        environment: String,
+        since: Timestamp,
+    },
     /// Read `pg_stat_statements` once (the top SQL view asks at each database poll).
     LoadStatements,
     /// Read the RDS instance's load by wait and by statement from Performance Insights

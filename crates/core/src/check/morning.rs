@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::format;
-use crate::model::{AlarmEpisode, MetricKind, MetricSeries, Timestamp};
+use crate::model::{AlarmEpisode, IncidentNote, MetricKind, MetricSeries, Timestamp};
 
 /// Bars from lowest to highest.
 const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
@@ -24,20 +24,9 @@ pub struct Morning {
     /// What fired in the window, or why the history could not be read.
     pub alarms: Result<Vec<AlarmEpisode>, String>,
     /// opsdeck's own incidents open now or resolved in the window.
-    pub incidents: Vec<IncidentLine>,
+    pub incidents: Vec<IncidentNote>,
     /// The critical metrics over the last 12 hours, or why they could not be read.
     pub trends: Result<Vec<Trend>, String>,
-}
-
-/// One incident of the window.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct IncidentLine {
-    pub id: String,
-    pub severity: String,
-    pub title: String,
-    pub declared_at: Timestamp,
-    /// None while open.
-    pub resolved_at: Option<Timestamp>,
 }
 
 /// One critical metric's 12 hours.
@@ -132,7 +121,7 @@ fn episode_line(episode: &AlarmEpisode, now: Timestamp) -> String {
     )
 }
 
-fn incident_line(incident: &IncidentLine, now: Timestamp) -> String {
+fn incident_line(incident: &IncidentNote, now: Timestamp) -> String {
     match incident.resolved_at {
         Some(resolved) => format!(
             "✓ {} {} \"{}\": declared {}, resolved {} after {}",
@@ -231,7 +220,7 @@ pub struct MorningJson<'a> {
     pub overnight_since: String,
     pub alarms: Vec<EpisodeJson<'a>>,
     pub alarm_history_error: Option<&'a str>,
-    pub incidents: &'a [IncidentLine],
+    pub incidents: &'a [IncidentNote],
     pub trends: &'a [Trend],
     pub trends_error: Option<&'a str>,
 }
@@ -312,7 +301,7 @@ mod tests {
                 resolved_at: Some(at(2, 38)),
                 reason: "Threshold Crossed".to_owned(),
             }]),
-            incidents: vec![IncidentLine {
+            incidents: vec![IncidentNote {
                 id: "sev2-20261130-0305".to_owned(),
                 severity: "SEV-2".to_owned(),
                 title: "checkout slow".to_owned(),

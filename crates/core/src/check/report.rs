@@ -208,6 +208,8 @@ struct JsonEnvironment<'a> {
     error: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     checks: Option<&'a [CheckResult]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    morning: Option<super::morning::MorningJson<'a>>,
 }
 
 #[derive(Serialize)]
@@ -218,11 +220,13 @@ struct JsonEstate<'a> {
 }
 
 /// The estate report: a summary line per environment first (worst first), then each
-/// environment's own report.
+/// environment's own report, with its overnight and 12-hour trend sections where `mornings`
+/// has them (by environment name).
 pub fn render_estate(
     format: Format,
     generated_at: Timestamp,
     environments: &[(String, EnvironmentOutcome)],
+    mornings: &std::collections::BTreeMap<String, super::morning::Morning>,
 ) -> String {
     let worst = environments
         .iter()
@@ -243,6 +247,7 @@ pub fn render_estate(
                         status: status_of(outcome),
                         error: outcome.as_ref().err().map(String::as_str),
                         checks: outcome.as_ref().ok().map(Vec::as_slice),
+                        morning: mornings.get(name).map(|morning| morning.json(generated_at)),
                     })
                     .collect(),
             };
@@ -288,7 +293,13 @@ pub fn render_estate(
             for (name, outcome) in &ordered {
                 out.push('\n');
                 match outcome {
-                    Ok(results) => out.push_str(&render(format, name, generated_at, results)),
+                    Ok(results) => out.push_str(&render_with_morning(
+                        format,
+                        name,
+                        generated_at,
+                        results,
+                        mornings.get(name),
+                    )),
                     Err(why) => {
                         let _ = writeln!(out, "{name}: not checked: {why}");
                     }
@@ -321,7 +332,12 @@ mod estate_tests {
             ),
         ];
         assert_eq!(estate_exit_code(&environments), 2);
-        let text = render_estate(Format::Text, Timestamp::default(), &environments);
+        let text = render_estate(
+            Format::Text,
+            Timestamp::default(),
+            &environments,
+            &Default::default(),
+        );
         let summary: Vec<&str> = text.lines().skip(2).take(3).collect();
         assert!(
             summary[0].contains("globex-prod")
@@ -340,6 +356,7 @@ mod estate_tests {
             Format::Json,
             Timestamp::default(),
             &environments,
+            &Default::default(),
         ))
         .unwrap_or_default();
         assert_eq!(json["status"], "unknown");

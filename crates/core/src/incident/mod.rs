@@ -173,6 +173,17 @@ pub struct Incident {
 }
 
 impl Incident {
+    /// What the overnight view and the morning report show of it.
+    pub fn note(&self) -> crate::model::IncidentNote {
+        crate::model::IncidentNote {
+            id: self.id.clone(),
+            severity: self.severity.label(),
+            title: self.title.clone(),
+            declared_at: self.declared_at,
+            resolved_at: self.resolution.as_ref().map(|resolution| resolution.at),
+        }
+    }
+
     /// The incident a `Declared` event starts; None for any other event.
     pub fn from_declared(event: &IncidentEvent) -> Option<Self> {
         let IncidentEvent::Declared {

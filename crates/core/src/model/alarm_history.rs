@@ -23,6 +23,19 @@ pub struct AlarmHistoryReading {
     pub changes: Result<Vec<AlarmStateChange>, String>,
 }
 
+/// One of opsdeck's own incidents of the environment, open now or resolved within the
+/// window: the morning check's "verify resolution of any previously active incidents".
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct IncidentNote {
+    pub id: String,
+    /// `SEV-1`, `SEV-2`, ...
+    pub severity: String,
+    pub title: String,
+    pub declared_at: Timestamp,
+    /// When it was resolved; None while it is open.
+    pub resolved_at: Option<Timestamp>,
+}
+
 /// One stretch of an alarm in ALARM within the window.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AlarmEpisode {

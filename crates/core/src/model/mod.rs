@@ -20,7 +20,9 @@ mod statements;
 mod targets;
 mod time_range;
 
-pub use alarm_history::{AlarmEpisode, AlarmHistoryReading, AlarmStateChange, episodes};
+pub use alarm_history::{
+    AlarmEpisode, AlarmHistoryReading, AlarmStateChange, IncidentNote, episodes,
+};
 pub use alarms::{Alarm, AlarmState};
 pub use asg::{
     AutoScalingGroup, Instance, InstanceDetails, InstanceRefresh, LaunchTemplateVersion,

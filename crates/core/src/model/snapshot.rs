@@ -34,6 +34,9 @@ pub struct Snapshot {
     pub metric_range: RangeHistory,
     /// The overnight alarm history, read when its view is shown.
     pub alarm_history: Option<AlarmHistoryReading>,
+    /// opsdeck's own incidents of the environment open or resolved in the same window, read
+    /// with the history; the error in words when the incident files could not be read.
+    pub overnight_incidents: Option<Result<Vec<super::IncidentNote>, String>>,
 }
 
 impl Snapshot {

@@ -71,6 +71,11 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::OvernightIncidents { result } => {
+            state.data.overnight_incidents = Some(result);
+            refresh_rows(state, PaneId::Alarms);
+            Vec::new()
+        }
         Msg::Insights { result } => {
             state.in_flight.insights = None;
             state.data.insights.latest = Some(result.map_err(|error| error.message));
@@ -340,7 +345,13 @@ fn cycle_alarm_view(state: &mut State) -> Vec<Effect> {
     let since = crate::format::window_start(&state.overnight_window, state.now)
         .unwrap_or(state.now - chrono::Duration::hours(12));
     state.in_flight.alarm_history = Some(state.now);
-    vec![Effect::LoadAlarmHistory { since }]
+    vec![
+        Effect::LoadAlarmHistory { since },
+        Effect::LoadOvernightIncidents {
+            environment: state.environment.name.clone(),
+            since,
+        },
+    ]
 }
 
 /// Shows the focused pane's next view (PostgreSQL or Alarms); table sizes are read when

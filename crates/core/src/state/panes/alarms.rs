@@ -1,7 +1,7 @@
 //! Alarms pane rows: ALARM first, then INSUFFICIENT_DATA, then OK.
 
 use crate::format;
-use crate::model::{Alarm, AlarmHistoryReading, AlarmState, Timestamp, episodes};
+use crate::model::{Alarm, AlarmHistoryReading, AlarmState, IncidentNote, Timestamp, episodes};
 use crate::state::table::{Cell, Column, Row, Sort, Tone};
 
 /// Alarm columns.
@@ -108,6 +108,52 @@ pub fn history_rows(reading: Option<&AlarmHistoryReading>, at: Timestamp) -> Vec
             }
         })
         .collect()
+}
+
+/// One row per incident of opsdeck's own open now or resolved in the window, beside the
+/// alarms (the morning check's "verify resolution of any previously active incidents"); a
+/// row saying so when the incident records could not be read.
+pub fn incident_rows(
+    incidents: Option<&Result<Vec<IncidentNote>, String>>,
+    at: Timestamp,
+) -> Vec<Row> {
+    match incidents {
+        None => Vec::new(),
+        Some(Err(why)) => vec![Row {
+            id: "incidents|unread".to_owned(),
+            cells: vec![
+                Cell::text("⚑ incidents not read").tone(Tone::Unknown),
+                Cell::number("", f64::MAX),
+                Cell::number("", -1.0),
+                Cell::text("? unknown").tone(Tone::Unknown),
+                Cell::text(why).tone(Tone::Muted),
+            ],
+        }],
+        Some(Ok(notes)) => notes.iter().map(|note| incident_row(note, at)).collect(),
+    }
+}
+
+fn incident_row(note: &IncidentNote, at: Timestamp) -> Row {
+    let seconds = format::seconds_between(note.declared_at, note.resolved_at.unwrap_or(at));
+    let now = match note.resolved_at {
+        Some(resolved) => {
+            Cell::text(format!("✓ resolved {}", resolved.format("%H:%M"))).tone(Tone::Ok)
+        }
+        None => Cell::text("✗ incident OPEN").tone(Tone::Crit),
+    };
+    Row {
+        id: format!("incident|{}", note.id),
+        cells: vec![
+            Cell::text(format!("⚑ {} {}", note.severity, note.id)),
+            Cell::number(
+                note.declared_at.format("%a %H:%M").to_string(),
+                note.declared_at.timestamp() as f64,
+            ),
+            Cell::number(format::duration(seconds), seconds as f64),
+            now,
+            Cell::text(&note.title),
+        ],
+    }
 }
 
 /// Most urgent first.

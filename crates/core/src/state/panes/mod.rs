@@ -74,7 +74,11 @@ pub fn rows(
         PaneId::Metrics => metrics::rows(&data.metrics, &data.metric_range, thresholds),
         PaneId::Alarms => match views.alarms {
             alarms::AlarmView::Now => alarms::rows(&data.alarms, at),
-            alarms::AlarmView::Overnight => alarms::history_rows(data.alarm_history.as_ref(), at),
+            alarms::AlarmView::Overnight => {
+                let mut rows = alarms::history_rows(data.alarm_history.as_ref(), at);
+                rows.extend(alarms::incident_rows(data.overnight_incidents.as_ref(), at));
+                rows
+            }
         },
         PaneId::Logs => logs::rows(&data.logs),
         PaneId::Ecs => ecs::rows(&data.ecs),
