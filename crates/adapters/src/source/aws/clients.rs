@@ -136,7 +136,8 @@ pub struct AwsClients {
     pub rds: aws_sdk_rds::Client,
     pub acm: aws_sdk_acm::Client,
     pub elasticache: aws_sdk_elasticache::Client,
-    /// Performance Insights (the `pi` API), for the database's load by wait and statement.
+    /// Performance Insights (the `pi` API, Performance Insights API Reference), for the
+    /// database's load by wait and statement.
     pub pi: aws_sdk_pi::Client,
     /// AWS Health's endpoint is global, in us-east-1 (AWS Health User Guide, "Accessing the
     /// AWS Health API"), whatever the environment's Region.

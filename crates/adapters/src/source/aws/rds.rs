@@ -90,7 +90,9 @@ pub async fn status(
 
 /// DescribeDBInstances over the `db-instance-id` filter: "Accepts DB instance identifiers and
 /// DB instance Amazon Resource Names (ARNs)" (Amazon RDS API Reference), and an identifier
-/// RDS does not know is left out instead of failing the call with DBInstanceNotFound.
+/// RDS does not know is left out instead of failing the call with DBInstanceNotFound. The
+/// Performance Insights view reads an instance's `DbiResourceId` and
+/// `PerformanceInsightsEnabled` through it ("DBInstance", Amazon RDS API Reference).
 pub(super) async fn describe(
     client: &Client,
     ids: &[String],
