@@ -149,6 +149,14 @@ fn v_cycles_the_views_and_each_shows_what_it_says() {
         "the blocked sessions wait on a lock: {waits:?}"
     );
 
+    let effects = press(&mut state, 'v');
+    assert_eq!(state.pg_view, PgView::Insights);
+    assert_eq!(
+        effects,
+        vec![Effect::LoadInsights],
+        "Performance Insights is read when its view opens"
+    );
+
     press(&mut state, 'v');
     assert_eq!(state.pg_view, PgView::Sessions);
 }
