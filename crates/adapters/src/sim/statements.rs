@@ -63,10 +63,15 @@ const STATEMENTS: [(i64, &str, f64, f64, f64, f64); 6] = [
 /// The `UPDATE accounts` entry: the one the lock chain slows.
 const BLOCKED_STATEMENT: usize = 4;
 
-/// Accumulated counters, one per statement.
+/// Accumulated counters, one per statement, with a copy taken each simulated minute of the
+/// last hour (Performance Insights' window is the hour, not the run).
 #[derive(Debug, Clone, Default)]
 pub struct SimStatements {
     counters: [Counters; STATEMENTS.len()],
+    /// Seconds stepped since the simulation began (its hour of history included).
+    seconds: i64,
+    /// (seconds, counters) at each whole minute, the oldest at most an hour back.
+    minutes: std::collections::VecDeque<(i64, [Counters; STATEMENTS.len()])>,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -110,15 +115,41 @@ impl SimStatements {
             counters.hit += calls * blocks * (1.0 - read_share);
             counters.read += calls * blocks * read_share;
         }
+        self.seconds += 1;
+        if self.seconds % 60 == 0 {
+            self.minutes.push_back((self.seconds, self.counters));
+            while self
+                .minutes
+                .front()
+                .is_some_and(|(at, _)| self.seconds - at > INSIGHTS_WINDOW_SECONDS)
+            {
+                self.minutes.pop_front();
+            }
+        }
     }
 
-    /// What Performance Insights would show of `instance` at `at`: each statement's time as
-    /// average active sessions, split by wait. The counters run from the simulation's start,
-    /// so the window is that or the last hour, whichever is shorter.
-    pub fn insights(&self, instance: &str, elapsed: i64, at: Timestamp) -> InsightsReading {
-        let window = elapsed.clamp(1, INSIGHTS_WINDOW_SECONDS);
+    /// What Performance Insights would show of `instance` at `at`: each statement's time over
+    /// the last hour (since the oldest minute kept) as average active sessions, split by wait.
+    pub fn insights(&self, instance: &str, at: Timestamp) -> InsightsReading {
+        let (since, baseline) = self
+            .minutes
+            .front()
+            .copied()
+            .unwrap_or((0, [Counters::default(); STATEMENTS.len()]));
+        let window = (self.seconds - since).max(1);
+        let spent: Vec<Counters> = self
+            .counters
+            .iter()
+            .zip(baseline)
+            .map(|(now, then)| Counters {
+                cpu_ms: now.cpu_ms - then.cpu_ms,
+                io_ms: now.io_ms - then.io_ms,
+                lock_ms: now.lock_ms - then.lock_ms,
+                ..Counters::default()
+            })
+            .collect();
         let sessions = |ms: f64| ms / 1000.0 / window as f64;
-        let total = |part: fn(&Counters) -> f64| sessions(self.counters.iter().map(part).sum());
+        let total = |part: fn(&Counters) -> f64| sessions(spent.iter().map(part).sum());
         let mut waits: Vec<LoadShare> = [
             ("CPU", "CPU", total(|c| c.cpu_ms)),
             ("IO", "IO:DataFileRead", total(|c| c.io_ms)),
@@ -133,8 +164,7 @@ impl SimStatements {
         })
         .collect();
         waits.sort_by(|a, b| b.load.total_cmp(&a.load));
-        let mut statements: Vec<LoadShare> = self
-            .counters
+        let mut statements: Vec<LoadShare> = spent
             .iter()
             .zip(STATEMENTS)
             .map(|(counters, (query_id, query, ..))| LoadShare {
@@ -177,5 +207,64 @@ impl SimStatements {
             statements,
             observed_at: at,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn steady() -> Load {
+        Load {
+            requests_per_second: 100.0,
+            average_ms: 40.0,
+            utilisation: 0.5,
+            ..Load::default()
+        }
+    }
+
+    /// The milliseconds a second of `steady()` spends, all statements together: each
+    /// statement's calls times its base time (no stretch below 80 ms).
+    fn steady_ms_per_second() -> f64 {
+        STATEMENTS
+            .iter()
+            .map(|(_, _, per_request, _, base_ms, _)| 100.0 * per_request * base_ms)
+            .sum()
+    }
+
+    #[test]
+    fn the_load_is_the_last_hours_average_however_long_the_run() {
+        let mut statements = SimStatements::default();
+        for _ in 0..3 * 3600 {
+            statements.step(&steady(), 0);
+        }
+        let reading = statements.insights("db", chrono::DateTime::default());
+        let expected = steady_ms_per_second() / 1000.0;
+        assert!(
+            (reading.total_load() - expected).abs() < 1e-9,
+            "{} against {expected}",
+            reading.total_load()
+        );
+        let (start, end) = reading.window.unwrap();
+        assert_eq!(
+            (end - start).num_seconds(),
+            3600,
+            "the hour, not the 3 h run"
+        );
+    }
+
+    #[test]
+    fn a_lock_chain_shows_as_lock_waits_of_one_session_per_waiter() {
+        let mut statements = SimStatements::default();
+        for _ in 0..600 {
+            statements.step(&steady(), 3);
+        }
+        let reading = statements.insights("db", chrono::DateTime::default());
+        let lock = reading
+            .waits
+            .iter()
+            .find(|share| share.name == "Lock:transactionid")
+            .expect("lock waits");
+        assert!((lock.load - 3.0).abs() < 1e-9, "{}", lock.load);
     }
 }

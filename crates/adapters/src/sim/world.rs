@@ -518,11 +518,8 @@ impl World {
 
     /// What Performance Insights shows of the primary now.
     pub fn performance_insights(&self) -> crate::model::InsightsReading {
-        self.statements.insights(
-            super::rds::PRIMARY,
-            self.elapsed,
-            self.time_of(self.elapsed),
-        )
+        self.statements
+            .insights(super::rds::PRIMARY, self.time_of(self.elapsed))
     }
 
     /// What `pg_stat_statements` shows now.
