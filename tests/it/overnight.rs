@@ -344,7 +344,9 @@ fn episodes_of_changes_in_any_order() {
 async fn the_overnight_view_lists_the_environments_incidents_open_or_resolved_in_the_window() {
     let dir = tempfile::tempdir().unwrap();
     let store = IncidentStore::new(dir.path().join("incidents"));
-    let now = chrono::Utc::now();
+    // The demo's clock, not the wall's: the window is the state's 12 hours.
+    let mut state = demo_state(300);
+    let now = state.now;
     let environment = "basecoat-prod (simulated)";
     let declare =
         |id: &str, title: &str, hours_ago: i64, environment: &str| IncidentEvent::Declared {
@@ -409,7 +411,6 @@ async fn the_overnight_view_lists_the_environments_incidents_open_or_resolved_in
     };
     let (runtime, mut messages) =
         opsdeck::runtime::Runtime::start(paused, simulator.sources(), runner, store);
-    let mut state = demo_state(300);
     press(&mut state, '4');
     let effects = press(&mut state, 'v');
     let load = effects
