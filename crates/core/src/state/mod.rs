@@ -175,6 +175,16 @@ impl InFlight {
     pub fn holds(asked: Timestamp, now: Timestamp) -> bool {
         (now - asked).num_seconds() < Self::PATIENCE_SECONDS
     }
+
+    /// Marks the read in `slot` asked at `now` and returns true, unless one asked earlier
+    /// still holds it off (then false, and nothing changes).
+    pub fn claim(slot: &mut Option<Timestamp>, now: Timestamp) -> bool {
+        if slot.is_some_and(|asked| Self::holds(asked, now)) {
+            return false;
+        }
+        *slot = Some(now);
+        true
+    }
 }
 
 /// The health checklist screen's state.

@@ -229,12 +229,9 @@ fn ask_for_statements(state: &mut State) -> Vec<Effect> {
     if state.pg_view != panes::postgres::PgView::TopSql {
         return Vec::new();
     }
-    if let Some(asked) = state.in_flight.statements
-        && super::InFlight::holds(asked, state.now)
-    {
+    if !super::InFlight::claim(&mut state.in_flight.statements, state.now) {
         return Vec::new();
     }
-    state.in_flight.statements = Some(state.now);
     vec![Effect::LoadStatements]
 }
 
@@ -245,12 +242,9 @@ fn ask_for_insights(state: &mut State) -> Vec<Effect> {
     {
         return Vec::new();
     }
-    if let Some(asked) = state.in_flight.insights
-        && super::InFlight::holds(asked, state.now)
-    {
+    if !super::InFlight::claim(&mut state.in_flight.insights, state.now) {
         return Vec::new();
     }
-    state.in_flight.insights = Some(state.now);
     vec![Effect::LoadInsights]
 }
 
@@ -337,14 +331,11 @@ fn cycle_alarm_view(state: &mut State) -> Vec<Effect> {
     if state.alarm_view != panes::alarms::AlarmView::Overnight {
         return Vec::new();
     }
-    if let Some(asked) = state.in_flight.alarm_history
-        && super::InFlight::holds(asked, state.now)
-    {
+    if !super::InFlight::claim(&mut state.in_flight.alarm_history, state.now) {
         return Vec::new();
     }
     let since = crate::format::window_start(&state.overnight_window, state.now)
         .unwrap_or(state.now - chrono::Duration::hours(12));
-    state.in_flight.alarm_history = Some(state.now);
     vec![
         Effect::LoadAlarmHistory { since },
         Effect::LoadOvernightIncidents {
@@ -377,12 +368,9 @@ fn cycle_view(state: &mut State) -> Vec<Effect> {
         return ask_for_insights(state);
     }
     if state.pg_view == panes::postgres::PgView::Tables {
-        if let Some(asked) = state.in_flight.table_sizes
-            && super::InFlight::holds(asked, state.now)
-        {
+        if !super::InFlight::claim(&mut state.in_flight.table_sizes, state.now) {
             return Vec::new();
         }
-        state.in_flight.table_sizes = Some(state.now);
         return vec![Effect::LoadTableSizes];
     }
     Vec::new()
