@@ -14,6 +14,7 @@ mod load;
 mod logs;
 mod rds;
 mod rng;
+mod sessions_table;
 mod statements;
 mod week;
 mod world;

@@ -4,6 +4,7 @@
 //! ECS web service running near 70 % CPU through the working day.
 
 use super::load::{daily_factor, p99_for};
+use super::sessions_table;
 
 /// The demo's day starts at 09:00 (elapsed 0); last night's event, in elapsed seconds.
 pub const OVERNIGHT_EVENT: (i64, i64) = (-(6 * 3600 + 50 * 60), -(6 * 3600 + 25 * 60));
@@ -59,6 +60,13 @@ pub fn value(seed: u64, id: &str, elapsed: i64) -> f64 {
         "rds_read_latency" => (3.5 + 0.3 * wobble).max(0.5),
         "rds_write_latency" => (5.5 + 0.4 * wobble).max(0.5),
         "rds_cpu" => (18.0 + utilisation.min(1.5) * 15.0 + 2.0 * wobble).min(100.0),
+        sessions_table::THROTTLES => sessions_table::throttles_per_second(utilisation),
+        sessions_table::READ_CAPACITY => {
+            sessions_table::read_capacity_percent(utilisation) + 0.5 * wobble
+        }
+        sessions_table::WRITE_CAPACITY => {
+            sessions_table::write_capacity_percent(utilisation) + 0.5 * wobble
+        }
         _ => 0.0,
     }
 }

@@ -7,6 +7,7 @@ use super::history::{Fold, PERIOD_SECONDS, SeriesSpec, SimAlarm, SimSeries};
 use super::load::{self, Load};
 use super::logs::SimLogs;
 use super::rng::Rng;
+use super::sessions_table;
 use super::statements::SimStatements;
 use crate::model::{
     Alarm, AutoScalingGroup, DatabaseActivity, EcsService, HealthProbe, LaunchTemplateVersion,
@@ -156,6 +157,13 @@ impl World {
                 }
                 "rds_cpu" => (18.0 + load.utilisation.min(1.5) * 15.0 + reports * 22.0).min(100.0),
                 "cache_evictions" => evictions,
+                sessions_table::THROTTLES => sessions_table::throttles_per_second(load.utilisation),
+                sessions_table::READ_CAPACITY => {
+                    sessions_table::read_capacity_percent(load.utilisation)
+                }
+                sessions_table::WRITE_CAPACITY => {
+                    sessions_table::write_capacity_percent(load.utilisation)
+                }
                 _ => 0.0,
             };
             series.sample(value);
@@ -643,6 +651,31 @@ fn series_specs() -> Vec<SeriesSpec> {
             "count",
             Sum,
         ),
+        // Labelled as the AWS adapter labels one table's series.
+        spec(
+            sessions_table::THROTTLES,
+            "DynamoDB throttles",
+            K::DynamoThrottles,
+            S::Sum,
+            "count",
+            Sum,
+        ),
+        spec(
+            sessions_table::READ_CAPACITY,
+            "DynamoDB read capacity",
+            K::DynamoCapacity,
+            S::Average,
+            "%",
+            Mean,
+        ),
+        spec(
+            sessions_table::WRITE_CAPACITY,
+            "DynamoDB write capacity",
+            K::DynamoCapacity,
+            S::Average,
+            "%",
+            Mean,
+        ),
     ]
 }
 
@@ -676,6 +709,9 @@ fn alarm_specs(since: i64) -> Vec<SimAlarm> {
             0.0,
             since,
         ),
+        // On the raw ReadThrottleEvents, which DynamoDB reports only when there are some:
+        // a healthy table's throttle alarm sits in INSUFFICIENT_DATA unless it treats
+        // missing data as not breaching.
         SimAlarm::new("basecoat-sessions-dynamodb-throttles", None, 0.0, since),
     ]
 }
