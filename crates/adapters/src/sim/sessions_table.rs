@@ -10,6 +10,17 @@ pub const THROTTLES: &str = "dynamodb_throttles";
 pub const READ_CAPACITY: &str = "dynamodb_read_capacity";
 pub const WRITE_CAPACITY: &str = "dynamodb_write_capacity";
 
+/// Series `id` of the table at `utilisation`, when `id` is one of its series: the one place
+/// that maps the ids to their formulas, for the live hour and the generated week alike.
+pub fn value(id: &str, utilisation: f64) -> Option<f64> {
+    match id {
+        THROTTLES => Some(throttles_per_second(utilisation)),
+        READ_CAPACITY => Some(read_capacity_percent(utilisation)),
+        WRITE_CAPACITY => Some(write_capacity_percent(utilisation)),
+        _ => None,
+    }
+}
+
 /// Consumed read capacity, percent of the provisioned: sessions are read on every request,
 /// so it follows the fleet's utilisation (requests queue past 2.0, they are not read).
 pub fn read_capacity_percent(utilisation: f64) -> f64 {
@@ -41,6 +52,8 @@ mod tests {
         assert!(write_capacity_percent(1.5) < read_capacity_percent(1.5));
         assert_eq!(throttles_per_second(1.5), 0.0);
         assert_eq!(throttles_per_second(0.5), 0.0);
+        assert_eq!(value(READ_CAPACITY, 1.5), Some(80.0));
+        assert_eq!(value("rds_cpu", 1.5), None);
     }
 
     #[test]

@@ -60,14 +60,9 @@ pub fn value(seed: u64, id: &str, elapsed: i64) -> f64 {
         "rds_read_latency" => (3.5 + 0.3 * wobble).max(0.5),
         "rds_write_latency" => (5.5 + 0.4 * wobble).max(0.5),
         "rds_cpu" => (18.0 + utilisation.min(1.5) * 15.0 + 2.0 * wobble).min(100.0),
+        // Capacity wobbles a little; a throttle count of zero stays zero.
         sessions_table::THROTTLES => sessions_table::throttles_per_second(utilisation),
-        sessions_table::READ_CAPACITY => {
-            sessions_table::read_capacity_percent(utilisation) + 0.5 * wobble
-        }
-        sessions_table::WRITE_CAPACITY => {
-            sessions_table::write_capacity_percent(utilisation) + 0.5 * wobble
-        }
-        _ => 0.0,
+        id => sessions_table::value(id, utilisation).map_or(0.0, |value| value + 0.5 * wobble),
     }
 }
 

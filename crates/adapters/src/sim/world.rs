@@ -157,14 +157,7 @@ impl World {
                 }
                 "rds_cpu" => (18.0 + load.utilisation.min(1.5) * 15.0 + reports * 22.0).min(100.0),
                 "cache_evictions" => evictions,
-                sessions_table::THROTTLES => sessions_table::throttles_per_second(load.utilisation),
-                sessions_table::READ_CAPACITY => {
-                    sessions_table::read_capacity_percent(load.utilisation)
-                }
-                sessions_table::WRITE_CAPACITY => {
-                    sessions_table::write_capacity_percent(load.utilisation)
-                }
-                _ => 0.0,
+                id => sessions_table::value(id, load.utilisation).unwrap_or(0.0),
             };
             series.sample(value);
         }
